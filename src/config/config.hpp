@@ -1,0 +1,50 @@
+// Configuration: a KEY=VALUE file in the seed guide's format ('#' comments, blank lines), every
+// key overridable from the environment. Every value is validated at start-up; a bad one is an
+// error naming the key, never a default silently taken.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace voiceverify::config {
+
+struct Config {
+  std::string messagebird_access_key;                          // MESSAGEBIRD_ACCESS_KEY, required
+  std::string messagebird_endpoint = "https://rest.messagebird.com";  // http:// only to loopback
+  std::string signing_key;                                     // SIGNING_KEY, >= 32 characters
+  std::string verify_type = "tts";                             // VERIFY_TYPE: tts
+  std::string verify_template = "Your security code is %token.";  // must contain %token
+  int token_length = 6;                                        // 6..10
+  std::chrono::seconds code_timeout{300};                      // CODE_TIMEOUT
+  int max_attempts = 1;                                        // MAX_ATTEMPTS, 1..10
+  std::string voice = "female";                                // VOICE: male | female
+  std::string language = "en-gb";                              // LANGUAGE: contract's TTS list
+  std::string originator;                                      // ORIGINATOR: empty = API default
+  std::string default_region = "NL";                           // DEFAULT_REGION: ISO 3166 alpha-2
+  std::string listen = "127.0.0.1:9000";  // LISTEN: host:port, unix:/path, or "stdin" (fd 0)
+  int threads = 16;                       // THREADS, 1..256
+  std::chrono::milliseconds connect_timeout{3000};  // CONNECT_TIMEOUT_MS
+  std::chrono::milliseconds total_timeout{10000};   // TOTAL_TIMEOUT_MS
+  std::string templates_dir = "templates";          // TEMPLATES_DIR
+  std::size_t max_body_bytes = 4096;                // MAX_BODY_BYTES
+};
+
+struct LoadResult {
+  std::optional<Config> config;  // set when every key is valid
+  std::string error;             // otherwise: one line naming the key, never its value
+};
+
+// Reads `file_path` (if non-empty; a missing file is an error), then overrides from `env`
+// (pass the process environment, or a map in tests). Unknown keys in the file are an error.
+LoadResult load(const std::string& file_path, const std::map<std::string, std::string>& env);
+
+// The process environment as a map.
+std::map<std::string, std::string> environment();
+
+// The keys this program knows, in the order the README documents them.
+const std::vector<std::string>& known_keys();
+
+}  // namespace voiceverify::config

@@ -1,0 +1,46 @@
+// Phone number validation with libphonenumber: parse under the default region, require a valid
+// number of an allowed type (and country, when a list is set), give MessageBird the E.164 digits.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace voiceverify::forms {
+
+enum class NumberType {
+  FixedLine, Mobile, FixedLineOrMobile, TollFree, PremiumRate, SharedCost, Voip,
+  PersonalNumber, Pager, Uan, Voicemail, Unknown
+};
+
+// Config spelling: "mobile", "fixed-line", "fixed-line-or-mobile", "toll-free", "premium-rate",
+// "shared-cost", "voip", "personal", "pager", "uan", "voicemail", "unknown".
+bool parse_number_type(std::string_view name, NumberType& out);
+const char* number_type_name(NumberType type);
+
+struct PhonePolicy {
+  std::string default_region = "NL";
+  std::set<NumberType> allowed_types{NumberType::Mobile, NumberType::FixedLine,
+                                     NumberType::FixedLineOrMobile};
+  std::set<std::string> allowed_countries;  // region codes ("NL"); empty = any
+  std::size_t max_input_bytes = 32;
+};
+
+enum class PhoneError { None, Missing, TooLong, Invalid, TypeNotAllowed, CountryNotAllowed };
+
+struct PhoneCheck {
+  PhoneError error = PhoneError::None;
+  std::string digits;         // E.164 without '+': "31612345678" (MessageBird's recipient)
+  std::string international;  // "+31 6 12345678"
+  std::string masked;         // "+31 * ******78": country code and last two digits kept
+  std::string region;         // "NL"
+  NumberType type = NumberType::Unknown;
+};
+
+// Trims surrounding white space; empty is Missing. Never throws.
+PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy);
+
+// True when `region` is a region code libphonenumber knows ("NL", "GB").
+bool is_known_region(std::string_view region);
+
+}  // namespace voiceverify::forms

@@ -1,0 +1,27 @@
+// Cookie header parsing and Set-Cookie formatting (RFC 6265 sections 4.1 and 5.4).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace voiceverify::http {
+
+// The value of the first cookie called `name` in a Cookie request header, or nullopt.
+// Malformed pieces are skipped; a header longer than `max_header_bytes` yields nullopt.
+std::optional<std::string> find_cookie(std::string_view cookie_header, std::string_view name,
+                                       std::size_t max_header_bytes = 4096);
+
+struct SetCookie {
+  std::string name;   // a token of our own
+  std::string value;  // cookie-octets only (we send base64url and '.')
+  std::chrono::seconds max_age{0};  // 0 deletes the cookie (Max-Age=0)
+  bool secure = false;              // adds Secure; set when the request came over https
+};
+
+// "name=value; Max-Age=N; Path=/; HttpOnly; SameSite=Lax[; Secure]"
+std::string format_set_cookie(const SetCookie& cookie);
+
+}  // namespace voiceverify::http

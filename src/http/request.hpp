@@ -1,0 +1,41 @@
+// Plain request and response values. Handlers take a Request and return a Response; only
+// fcgi_server.cpp turns them into FastCGI records, so every handler is testable without a server.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace voiceverify::http {
+
+struct Request {
+  std::string method;        // REQUEST_METHOD as sent ("GET", "POST", ...)
+  std::string path;          // DOCUMENT_URI: decoded path, no query string
+  std::string query;         // QUERY_STRING, raw
+  std::string content_type;  // CONTENT_TYPE, raw
+  std::string cookie_header; // HTTP_COOKIE, raw
+  std::string remote_addr;   // REMOTE_ADDR as nginx saw it
+  bool https = false;        // HTTPS=on from nginx
+  std::string body;          // at most the pool's body cap
+  std::string request_id;    // nginx's $request_id, or one we made
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  // Extra headers in order, Set-Cookie lines included. Names and values are ours, never input.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  void add_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+};
+
+// A 303 See Other to a local path (which the caller built from validated parts only).
+Response redirect_to(std::string location);
+
+// The reason phrase for the status codes this application sends ("Not Found").
+const char* reason_phrase(int status);
+
+}  // namespace voiceverify::http

@@ -1,0 +1,49 @@
+// Signed, expiring, purpose-labelled cookie values: HMAC-SHA256 (OpenSSL) over
+// purpose, expiry and payload, compared with CRYPTO_memcmp. A value signed for one purpose never
+// verifies for another, so a flash cookie cannot stand in for a session cookie.
+//
+// Wire form: base64url(payload) "." expiry-unix-seconds "." base64url(mac)
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace voiceverify::http {
+
+using Clock = std::chrono::system_clock;
+
+class CookieSigner {
+ public:
+  // `key` is the SIGNING_KEY; the signer keeps its own copy and never prints it.
+  explicit CookieSigner(std::string key);
+  ~CookieSigner();  // wipes the key (OPENSSL_cleanse)
+  CookieSigner(const CookieSigner&) = delete;
+  CookieSigner& operator=(const CookieSigner&) = delete;
+
+  std::string sign(std::string_view purpose, std::string_view payload, std::chrono::seconds ttl,
+                   Clock::time_point now = Clock::now()) const;
+
+  // The payload, or nullopt for a value that is malformed, truncated, tampered, signed for
+  // another purpose or with another key, or expired at `now`.
+  std::optional<std::string> verify(std::string_view purpose, std::string_view value,
+                                    Clock::time_point now = Clock::now()) const;
+
+  // A keyed digest for other uses (CSRF tokens): hex HMAC-SHA256 of label "\0" data.
+  std::string mac_hex(std::string_view label, std::string_view data) const;
+
+ private:
+  std::string key_;
+};
+
+// Constant-time comparison of two strings (CRYPTO_memcmp; lengths compared first).
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// `bytes` random bytes from OpenSSL's RAND_bytes, hex-encoded.
+std::string random_hex(std::size_t bytes);
+
+std::string base64url_encode(std::string_view data);
+std::optional<std::string> base64url_decode(std::string_view text);
+
+}  // namespace voiceverify::http

@@ -1,0 +1,40 @@
+// libcurl transport: the only file that includes curl.h. One easy handle per instance, reused
+// across requests (keep-alive, TLS session reuse); an instance belongs to one thread.
+// curl_global_init must have run (CurlGlobal) before any thread starts.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+
+#include "messagebird/transport.hpp"
+
+namespace voiceverify::messagebird {
+
+// Owns curl_global_init / curl_global_cleanup; create one in main() before threads start.
+class CurlGlobal {
+ public:
+  CurlGlobal();
+  ~CurlGlobal();
+  CurlGlobal(const CurlGlobal&) = delete;
+  CurlGlobal& operator=(const CurlGlobal&) = delete;
+};
+
+struct CurlOptions {
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds total_timeout{10000};
+  std::size_t max_response_bytes = 64 * 1024;
+};
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(CurlOptions options);
+  ~CurlTransport() override;
+  HttpResponse perform(const HttpRequest& request) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace voiceverify::messagebird

@@ -1,0 +1,73 @@
+// The MessageBird Verify API client, exactly per shared/messagebird-verify-api.md. Every case of
+// the contract comes back as a typed VerifyError; nothing here throws for upstream trouble.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "messagebird/transport.hpp"
+
+namespace voiceverify::messagebird {
+
+enum class VerifyError {
+  None,
+  InvalidRecipient,   // 422 with parameter "recipient" (codes 9/10)
+  Unauthorized,       // 401 code 2: bad access key
+  NoBalance,          // code 25
+  WrongCode,          // 422 code 10 "The token is invalid."
+  Expired,            // 422 code 10 "The token has expired."
+  AlreadyProcessed,   // 422 code 10 "The token has already been processed."
+  NotFound,           // 404 code 20
+  Rejected,           // another 4xx / error code we do not map (generic banner)
+  Unavailable,        // 5xx, timeout, refused, non-JSON, wrong shape, 2xx without id, not "sent"
+};
+
+const char* verify_error_name(VerifyError error);
+
+struct VerifySettings {
+  std::string endpoint = "https://rest.messagebird.com";  // no trailing slash
+  std::string access_key;
+  std::string type = "tts";
+  std::string template_text = "Your security code is %token.";
+  std::string originator;  // empty: not sent
+  std::string voice;       // empty: not sent
+  std::string language;    // empty: not sent
+  int token_length = 6;
+  std::chrono::seconds timeout{300};
+  int max_attempts = 1;  // sent as maxAttempts only when above 1
+  std::string user_agent = "voiceverify/0.1 MessageBird/ApiClient/Cpp";
+};
+
+struct VerifyResult {
+  VerifyError error = VerifyError::None;
+  std::string id;      // create: the verify id (checked against ^[0-9a-z]{32}$)
+  std::string status;  // "sent", "verified", ...
+  long http_status = 0;
+  std::string detail;  // upstream description or transport detail: for the log only
+};
+
+class VerifyClient {
+ public:
+  // Keeps references: both must outlive the client.
+  VerifyClient(const VerifySettings& settings, Transport& transport);
+
+  // POST /verify with the recipient's E.164 digits. Success: error None, id set, status "sent".
+  VerifyResult create_call(const std::string& recipient_digits);
+
+  // GET /verify/{id}?token=CODE. `id` must satisfy is_verify_id and `code` be digits (the caller
+  // validated both). Success means status "verified"; any other 200 status is WrongCode.
+  VerifyResult check_code(const std::string& id, const std::string& code);
+
+  // DELETE /verify/{id}. Success: 204. NotFound is reported as such.
+  VerifyResult cancel(const std::string& id);
+
+ private:
+  const VerifySettings& settings_;
+  Transport& transport_;
+};
+
+// Parses one upstream answer into a result; exposed for unit tests and the fuzzer.
+enum class Call { Create, Check, Cancel };
+VerifyResult interpret(Call call, const HttpResponse& response);
+
+}  // namespace voiceverify::messagebird
