@@ -1,0 +1,55 @@
+// Abuse limits, checked before every paid upstream call (shared/… issue 3): per number, per
+// client IP, site-wide, and the "call me again" interval; plus the server-side count of code
+// attempts per verification. Fixed windows in the Store; a Store that is down fails closed.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace voiceverify::store {
+
+struct LimitSettings {
+  std::chrono::seconds resend_interval{60};  // RESEND_INTERVAL: same number again no sooner
+  long number_calls_per_10min = 3;           // LIMIT_NUMBER_10MIN
+  long number_calls_per_day = 10;            // LIMIT_NUMBER_DAY
+  long ip_calls_per_hour = 10;               // LIMIT_IP_HOUR
+  long global_calls_per_hour = 1000;         // LIMIT_GLOBAL_HOUR
+  int max_attempts = 3;                      // MAX_ATTEMPTS: code checks per verification
+};
+
+enum class LimitVerdict { Allowed, Limited, StoreDown };
+
+struct LimitResult {
+  LimitVerdict verdict = LimitVerdict::Allowed;
+  std::chrono::seconds retry_after{0};  // when Limited: how long until the window frees
+  std::string which;                    // when Limited: "resend", "number-10min", "number-day",
+                                        // "ip-hour", "global-hour" (for the log)
+};
+
+class Limiter {
+ public:
+  Limiter(Store& store, LimitSettings settings);
+
+  // Before POST /verify: checks every call limit and, when all allow, counts this call in each
+  // (a refused call counts in none). `number` is the E.164 digits, `client_ip` REMOTE_ADDR.
+  LimitResult before_call(const std::string& number, const std::string& client_ip);
+
+  // Before GET /verify/{id}?token=: counts one attempt for `verify_id`. Limited when the
+  // attempts are already spent (the caller must not call upstream). `attempts_left` is set to
+  // what remains after this attempt.
+  LimitResult before_check(const std::string& verify_id, std::chrono::seconds lifetime,
+                           int& attempts_left);
+
+  // Marks a verification finished (verified, expired or cancelled): later checks are Limited.
+  StoreError finish(const std::string& verify_id, std::chrono::seconds lifetime);
+
+  const LimitSettings& settings() const { return settings_; }
+
+ private:
+  Store& store_;
+  LimitSettings settings_;
+};
+
+}  // namespace voiceverify::store

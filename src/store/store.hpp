@@ -1,0 +1,51 @@
+// A small key-value store for counters and short-lived facts, shared by all worker threads (and,
+// with Redis, by several pools on several hosts). Every value expires by TTL. Operations that
+// must be atomic (increment with expiry, take-if-equal) are atomic in every backend.
+// A backend that cannot be reached answers StoreError::Unavailable: callers fail closed.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace voiceverify::store {
+
+enum class StoreError { None, Unavailable };
+
+struct Counter {
+  StoreError error = StoreError::None;
+  long value = 0;                    // after the operation
+  std::chrono::seconds ttl_left{0};  // time until the key expires (0 if it does not exist)
+};
+
+struct Fetched {
+  StoreError error = StoreError::None;
+  std::optional<std::string> value;  // nullopt: no such key (or expired)
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Adds `by` to the counter at `key`; a new key starts at 0 and expires after `window`
+  // (fixed window: later increments keep the first expiry).
+  virtual Counter increment(const std::string& key, std::chrono::seconds window, long by = 1) = 0;
+  // The counter's value without changing it (0 when missing).
+  virtual Counter peek(const std::string& key) = 0;
+  // Sets `key` to `value`, expiring after `ttl`, replacing any old value.
+  virtual StoreError put(const std::string& key, const std::string& value,
+                         std::chrono::seconds ttl) = 0;
+  virtual Fetched get(const std::string& key) = 0;
+  virtual StoreError remove(const std::string& key) = 0;
+};
+
+// The embedded backend: in the pool's memory, one mutex, expired keys swept lazily.
+std::unique_ptr<Store> make_memory_store();
+
+// The Redis backend (hiredis 0.14), one connection per thread. `url` is
+// redis://host:port[/db]; every key gets `key_prefix` in front. nullptr + error on a bad URL.
+std::unique_ptr<Store> make_redis_store(const std::string& url, const std::string& key_prefix,
+                                        std::chrono::milliseconds timeout, std::string& error);
+
+}  // namespace voiceverify::store
