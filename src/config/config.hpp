@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,7 +20,7 @@ struct Config {
   std::string verify_template = "Your security code is %token.";  // must contain %token
   int token_length = 6;                                        // 6..10
   std::chrono::seconds code_timeout{300};                      // CODE_TIMEOUT
-  int max_attempts = 1;                                        // MAX_ATTEMPTS, 1..10
+  int max_attempts = 3;                                        // MAX_ATTEMPTS, 1..10 (issue 3)
   std::string voice = "female";                                // VOICE: male | female
   std::string language = "en-gb";                              // LANGUAGE: contract's TTS list
   std::string originator;                                      // ORIGINATOR: empty = API default
@@ -30,6 +31,17 @@ struct Config {
   std::chrono::milliseconds total_timeout{10000};   // TOTAL_TIMEOUT_MS
   std::string templates_dir = "templates";          // TEMPLATES_DIR
   std::size_t max_body_bytes = 4096;                // MAX_BODY_BYTES
+  // Abuse resistance (issue 3).
+  std::vector<std::string> allowed_number_types{"mobile", "fixed-line", "fixed-line-or-mobile"};
+                                                    // ALLOWED_NUMBER_TYPES, comma-separated
+  std::vector<std::string> allowed_countries;       // ALLOWED_COUNTRIES, e.g. "NL,BE"; empty=any
+  std::chrono::seconds resend_interval{60};         // RESEND_INTERVAL
+  long limit_number_10min = 3;                      // LIMIT_NUMBER_10MIN
+  long limit_number_day = 10;                       // LIMIT_NUMBER_DAY
+  long limit_ip_hour = 10;                          // LIMIT_IP_HOUR
+  long limit_global_hour = 1000;                    // LIMIT_GLOBAL_HOUR
+  std::string redis_url;                            // REDIS_URL: redis://host:port[/db]; empty=memory
+  std::string redis_prefix = "vv:";                 // REDIS_PREFIX: key prefix in Redis
 };
 
 struct LoadResult {
