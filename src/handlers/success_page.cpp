@@ -1,1 +1,12 @@
-// stub: being written
+// "/success": shown only to the browser whose session holds a verified number.
+#include "handlers/app.hpp"
+
+namespace voiceverify::handlers {
+
+http::Response show_success(Context& ctx) {
+  if (!ctx.session.verified) return redirect_plain(ctx, "/");
+  view::SuccessView page{ctx.flash, ctx.session.masked_number};
+  return render_page(ctx, 200, ctx.deps.templates.success(page));
+}
+
+}  // namespace voiceverify::handlers

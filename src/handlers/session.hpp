@@ -1,0 +1,41 @@
+// What a browser carries between requests, in two signed cookies (http/signed_cookie.hpp):
+// - "vv_session" (purpose "session"): a random browser id (the CSRF secret), and the browser's
+//   verification in progress: verify id, masked number, verified or not. Lives CODE_TIMEOUT plus
+//   a margin. It proves the browser owns /EnterCode/<id>; counts live on the server, so replaying
+//   an old cookie gains nothing.
+// - "vv_flash" (purpose "flash"): one banner for the next page (post/redirect/get), 60 s.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/signed_cookie.hpp"
+#include "view/templates.hpp"
+
+namespace voiceverify::handlers {
+
+inline constexpr const char* kSessionCookie = "vv_session";
+inline constexpr const char* kFlashCookie = "vv_flash";
+inline constexpr std::chrono::seconds kFlashLifetime{60};
+
+struct Session {
+  std::string browser_id;     // 32 hex characters from RAND_bytes
+  std::string verify_id;      // empty: no verification in progress
+  std::string masked_number;  // as shown on the code page
+  bool verified = false;
+};
+
+// Payload form "v1|browser|verify|masked|0or1"; parse is strict and returns nullopt otherwise.
+std::string encode_session(const Session& session);
+std::optional<Session> decode_session(std::string_view payload);
+
+// Payload form "kind|text".
+std::string encode_flash(const view::Banner& banner);
+std::optional<view::Banner> decode_flash(std::string_view payload);
+
+// The CSRF token for a browser: HMAC of its browser id under the signing key.
+std::string csrf_token(const http::CookieSigner& signer, const Session& session);
+
+}  // namespace voiceverify::handlers

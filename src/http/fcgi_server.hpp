@@ -1,0 +1,43 @@
+// The FastCGI worker pool: the only code that includes fcgiapp.h. One process, N threads, each in
+// its own FCGX_Accept_r loop with its own FCGX_Request. Each accepted request is copied into a
+// plain Request at once (FCGX_Finish_r frees libfcgi's strings), handed to the thread's Worker,
+// and the Response is written back as a CGI-style header block and body.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/request.hpp"
+
+namespace voiceverify::http {
+
+// What a thread runs for each request. A Worker belongs to one thread, so it may hold per-thread
+// resources (the curl handle). handle() must not throw; if it does, the pool answers a bare 500.
+class Worker {
+ public:
+  virtual ~Worker() = default;
+  virtual Response handle(const Request& request) = 0;
+};
+
+using WorkerFactory = std::function<std::unique_ptr<Worker>()>;
+
+struct PoolOptions {
+  int threads = 16;
+  std::size_t max_body_bytes = 4096;  // a longer CONTENT_LENGTH is answered 413 unread
+};
+
+// Opens the listening socket for LISTEN: "host:port" (TCP), "unix:/path" (mode 0660),
+// "stdin" (the socket inherited on fd 0: spawn-fcgi, systemd StandardInput=socket) or
+// "systemd" (fd 3 with LISTEN_FDS=1: socket activation). Returns the fd, or -1 with `error`.
+int open_listener(const std::string& listen, std::string& error);
+
+// Runs the pool on `listen_fd` until stop_pool() is called, then lets the requests in flight
+// finish and returns once every thread has ended. Call FCGX_Init-free: this does it.
+void run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker);
+
+// Stops accepting: safe to call from a signal-watching thread (not from a signal handler).
+void stop_pool();
+
+}  // namespace voiceverify::http

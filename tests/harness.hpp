@@ -1,0 +1,122 @@
+// The integration fixture: starts the real thing on free loopback ports — the MessageBird
+// simulator, the voiceverify worker pool pointed at it, and nginx in front — each as a child
+// process with its own run folder under the build directory, and stops them all at the end.
+// A Browser talks to nginx only, keeps cookies like a browser and reads banners like a person.
+#pragma once
+
+#include <httplib.h>
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace voiceverify::testing {
+
+// A child process with its stdout and stderr in one log file.
+class Process {
+ public:
+  Process() = default;
+  Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+          const std::string& log_path);
+  ~Process();
+  Process(Process&& other) noexcept;
+  Process& operator=(Process&& other) noexcept;
+
+  // SIGTERM, then waits; returns the exit status (128+signal if killed), -1 if not running.
+  int stop(int signal_number = 15);
+  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+int free_port();
+// Waits until something accepts TCP connections on 127.0.0.1:port; false after `timeout_ms`.
+bool wait_for_port(int port, int timeout_ms);
+std::string read_file(const std::string& path);
+
+struct SiteOptions {
+  std::map<std::string, std::string> env;  // extra or overriding pool config keys
+  bool start_sim = true;
+  std::string sim_key = "test_sim_key_0123456789";  // the key the simulator accepts
+  bool with_redis = false;  // start a redis-server and point REDIS_URL at it
+};
+
+class Site {
+ public:
+  explicit Site(SiteOptions options = {});
+  ~Site();
+
+  std::string host() const { return "127.0.0.1"; }
+  int port() const { return nginx_port_; }
+  int pool_port() const { return pool_port_; }
+  const std::string& run_dir() const { return run_dir_; }
+
+  // The simulator's control endpoints (/_sim/...).
+  std::string last_code(const std::string& recipient_digits);
+  std::map<std::string, long> sim_stats();
+  void sim_faults(const std::map<std::string, std::string>& fields);
+  void sim_reset();
+  void sim_expire_all();
+  void stop_sim();
+  void stop_redis();
+
+  // Everything the pool and nginx wrote so far (for log assertions).
+  std::string pool_log() const;
+  std::string nginx_logs() const;
+
+  // Stops the pool with SIGTERM; returns its exit status.
+  int stop_pool();
+
+ private:
+  SiteOptions options_;
+  std::string run_dir_;
+  int sim_port_ = 0, pool_port_ = 0, nginx_port_ = 0, redis_port_ = 0;
+  Process sim_, pool_, nginx_, redis_;
+};
+
+struct Page {
+  int status = 0;
+  std::string location;  // Location header, if any
+  std::string body;
+  httplib::Headers headers;
+  // The text of the role="alert" element, or "" when the page has no banner.
+  std::string banner() const;
+  // The hidden csrf_token value of the page's form, or "".
+  std::string csrf_token() const;
+  std::string header(const std::string& name) const;
+};
+
+// A browser: one cookie jar, no automatic redirects (tests look at each 303).
+class Browser {
+ public:
+  explicit Browser(const Site& site);
+  Page get(const std::string& path);
+  Page head(const std::string& path);
+  // Posts a urlencoded form; adds csrf_token from the last page seen unless `fields` has one or
+  // `with_csrf` is false.
+  Page post(const std::string& path, std::vector<std::pair<std::string, std::string>> fields,
+            bool with_csrf = true);
+  Page post_raw(const std::string& path, const std::string& body, const std::string& content_type);
+  // GET of the last response's Location.
+  Page follow(const Page& redirect);
+
+  std::map<std::string, std::string>& cookies() { return cookies_; }
+  const std::string& last_csrf() const { return csrf_; }
+
+ private:
+  Page finish(const httplib::Result& result);
+  httplib::Headers cookie_headers() const;
+
+  httplib::Client http_;
+  std::map<std::string, std::string> cookies_;
+  std::string csrf_;
+};
+
+// URL-encodes for a form body.
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
+
+}  // namespace voiceverify::testing
