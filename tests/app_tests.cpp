@@ -1,5 +1,191 @@
+// The request pipeline without a server: plain Request in, plain Response out, MessageBird
+// replaced by a scripted transport. What a browser would notice: status, Location, banner
+// cookie, Allow, and that refused requests never reach MessageBird.
 #include <boost/test/unit_test.hpp>
 
-BOOST_AUTO_TEST_SUITE(app_tests)
-BOOST_AUTO_TEST_CASE(placeholder) { BOOST_TEST(true); }
+#include <deque>
+
+#include "handlers/app.hpp"
+#include "http/cookies.hpp"
+
+using namespace voiceverify;
+
+namespace {
+
+class ScriptedTransport : public messagebird::Transport {
+ public:
+  messagebird::HttpResponse perform(const messagebird::HttpRequest& request) override {
+    requests.push_back(request);
+    if (answers.empty()) return {messagebird::TransportError::ConnectFailed, 0, "", "no answer"};
+    auto answer = answers.front();
+    answers.pop_front();
+    return answer;
+  }
+  std::deque<messagebird::HttpResponse> answers;
+  std::vector<messagebird::HttpRequest> requests;
+};
+
+const std::string kId = "4e213b01155d1e35a9d9571v00162985";
+
+messagebird::HttpResponse created() {
+  return {messagebird::TransportError::None, 201,
+          R"({"id":")" + kId + R"(","recipient":31612345678,"status":"sent"})", ""};
+}
+
+struct Fixture {
+  config::Config config = [] {
+    config::Config c;
+    c.signing_key = std::string(40, 'k');
+    c.messagebird_access_key = "test_key";
+    c.templates_dir = std::string(VV_SOURCE_DIR) + "/templates";
+    c.max_attempts = 3;
+    return c;
+  }();
+  http::CookieSigner signer{config.signing_key};
+  view::Templates templates = [this] {
+    std::string error;
+    auto t = view::Templates::load(config.templates_dir, error);
+    BOOST_REQUIRE_MESSAGE(t, error);
+    return *t;
+  }();
+  std::unique_ptr<store::Store> store = store::make_memory_store();
+  store::Limiter limiter{*store, store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 1000, 3}};
+  handlers::AppDeps deps{config, signer, templates, *store, limiter, forms::PhonePolicy{},
+                         messagebird::VerifySettings{}};
+  ScriptedTransport transport;
+  messagebird::VerifyClient client{deps.verify_settings, transport};
+  std::map<std::string, std::string> jar;
+
+  http::Response send(const std::string& method, const std::string& path,
+                      const std::string& body = "",
+                      const std::string& type = "application/x-www-form-urlencoded") {
+    http::Request request;
+    request.method = method;
+    request.path = path;
+    request.body = body;
+    request.content_type = method == "POST" ? type : "";
+    request.remote_addr = "127.0.0.1";
+    for (const auto& [name, value] : jar) request.cookie_header += name + "=" + value + "; ";
+    http::Response response = handlers::handle_request(request, deps, client);
+    for (const auto& [name, value] : response.headers) {
+      if (name != "Set-Cookie") continue;
+      const auto eq = value.find('='), semi = value.find(';');
+      if (value.find("Max-Age=0") != std::string::npos)
+        jar.erase(value.substr(0, eq));
+      else
+        jar[value.substr(0, eq)] = value.substr(eq + 1, semi - eq - 1);
+    }
+    return response;
+  }
+  std::string csrf() {
+    auto page = send("GET", "/");
+    const std::string marker = "name=\"csrf_token\" value=\"";
+    auto at = page.body.find(marker) + marker.size();
+    return page.body.substr(at, page.body.find('"', at) - at);
+  }
+  static std::string header(const http::Response& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers)
+      if (n == name) return v;
+    return "";
+  }
+  std::string banner_on(const std::string& path) {
+    auto page = send("GET", path);
+    auto at = page.body.find("role=\"alert\">");
+    if (at == std::string::npos) return "";
+    at += 13;
+    return page.body.substr(at, page.body.find("</div>", at) - at);
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(app_tests, Fixture)
+
+BOOST_AUTO_TEST_CASE(unknown_path_is_404_and_wrong_method_405_with_allow) {
+  BOOST_TEST(send("GET", "/admin").status == 404);
+  auto r = send("DELETE", "/");
+  BOOST_TEST(r.status == 405);
+  BOOST_TEST(header(r, "Allow") == "GET, HEAD, POST");
+  BOOST_TEST(send("PUT", "/success").status == 405);
+}
+
+BOOST_AUTO_TEST_CASE(other_content_types_get_415_and_no_call) {
+  const std::string token = csrf();
+  BOOST_TEST(send("POST", "/", "number=0612345678&csrf_token=" + token, "application/json").status == 415);
+  BOOST_TEST(send("POST", "/", "number=0612345678&csrf_token=" + token, "multipart/form-data").status == 415);
+  BOOST_TEST(transport.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(unreadable_forms_get_400_and_no_call) {
+  const std::string token = csrf();
+  BOOST_TEST(send("POST", "/", "number=%zz&csrf_token=" + token).status == 400);
+  BOOST_TEST(send("POST", "/", "number=06%0d%0a12345678&csrf_token=" + token).status == 400);
+  BOOST_TEST(send("POST", "/", "number=06%0012345678&csrf_token=" + token).status == 400);
+  BOOST_TEST(send("POST", "/", "number=1&number=2&csrf_token=" + token).status == 400);
+  BOOST_TEST(transport.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(csrf_token_is_required_and_tied_to_the_browser) {
+  csrf();
+  BOOST_TEST(send("POST", "/", "number=0612345678").status == 403);
+  BOOST_TEST(send("POST", "/", "number=0612345678&csrf_token=" + std::string(64, '0')).status == 403);
+  BOOST_TEST(transport.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(start_call_redirects_to_the_code_page_and_sends_e164_digits) {
+  transport.answers.push_back(created());
+  auto r = send("POST", "/", "number=06+12345678&csrf_token=" + csrf());
+  BOOST_TEST(r.status == 303);
+  BOOST_TEST(header(r, "Location") == "/EnterCode/" + kId);
+  BOOST_REQUIRE(transport.requests.size() == 1u);
+  BOOST_TEST(transport.requests[0].body.find("31612345678") != std::string::npos);
+  auto page = send("GET", "/EnterCode/" + kId);
+  BOOST_TEST(page.status == 200);
+  BOOST_TEST(header(page, "Cache-Control") == "no-store");
+}
+
+BOOST_AUTO_TEST_CASE(banner_is_shown_once) {
+  auto r = send("POST", "/", "number=12345&csrf_token=" + csrf());
+  BOOST_TEST(r.status == 303);
+  BOOST_TEST(header(r, "Location") == "/");
+  BOOST_TEST(jar.count("vv_flash") == 1u);
+  BOOST_TEST(banner_on("/").find("check the number") != std::string::npos);
+  BOOST_TEST(jar.count("vv_flash") == 0u);
+  BOOST_TEST(banner_on("/").empty());
+}
+
+BOOST_AUTO_TEST_CASE(wrong_code_counts_attempts_on_the_server) {
+  transport.answers.push_back(created());
+  send("POST", "/", "number=0612345678&csrf_token=" + csrf());
+  const auto saved_jar = jar;
+  const std::string token = csrf();
+  const std::string invalid =
+      R"({"errors":[{"code":10,"description":"The token is invalid.","parameter":"token"}]})";
+  for (int i = 0; i < 2; ++i)
+    transport.answers.push_back({messagebird::TransportError::None, 422, invalid, ""});
+  BOOST_TEST(header(send("POST", "/EnterCode/" + kId, "token=111111&csrf_token=" + token), "Location") ==
+             "/EnterCode/" + kId);
+  BOOST_TEST(banner_on("/EnterCode/" + kId) == "That code is not right. You have 2 tries left.");
+  // Replaying the old cookie does not give the attempts back.
+  jar = saved_jar;
+  send("POST", "/EnterCode/" + kId, "token=111111&csrf_token=" + token);
+  BOOST_TEST(banner_on("/EnterCode/" + kId) == "That code is not right. You have 1 try left.");
+}
+
+BOOST_AUTO_TEST_CASE(code_of_wrong_shape_never_reaches_messagebird) {
+  transport.answers.push_back(created());
+  send("POST", "/", "number=0612345678&csrf_token=" + csrf());
+  const std::string token = csrf();
+  for (const char* code : {"12345", "1234567", "abcdef", "12 34 5x", ""}) {
+    auto r = send("POST", "/EnterCode/" + kId, std::string("token=") + code + "&csrf_token=" + token);
+    BOOST_TEST(header(r, "Location") == "/EnterCode/" + kId);
+  }
+  BOOST_TEST(transport.requests.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(head_is_routed_like_get) {
+  BOOST_TEST(send("HEAD", "/").status == 200);
+  BOOST_TEST(send("HEAD", "/success").status == 303);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

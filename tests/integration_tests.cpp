@@ -355,3 +355,27 @@ BOOST_AUTO_TEST_CASE(pool_stops_cleanly_on_sigterm) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The pool's own body cap, asked directly over FastCGI (cgi-fcgi from libfcgi-bin), since nginx
+// would refuse the body first.
+BOOST_AUTO_TEST_SUITE(pool_direct_tests)
+
+BOOST_AUTO_TEST_CASE(pool_refuses_bodies_over_its_cap_without_nginx) {
+  Site site;
+  const std::string command =
+      "head -c 10000 /dev/zero | tr '\\0' 'a' | env -i REQUEST_METHOD=POST DOCUMENT_URI=/ "
+      "CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=10000 "
+      "/usr/bin/cgi-fcgi -bind -connect 127.0.0.1:" +
+      std::to_string(site.pool_port()) + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  BOOST_REQUIRE(pipe);
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  ::pclose(pipe);
+  BOOST_TEST(out.find("Status: 413") != std::string::npos, out);
+  BOOST_TEST(site.sim_stats()["creates"] == 0);
+  expect_still_serving(site);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,89 @@
+// Every page escapes what it shows: a <script> in any value comes out as text, never markup.
+// Start-up refuses a missing template or one without the AUTOESCAPE pragma, naming the file.
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "view/templates.hpp"
+
+namespace fs = std::filesystem;
+using namespace voiceverify::view;
+
+namespace {
+
+const std::string kXss = "<script>alert(1)</script>\"'&";
+
+Templates load_project_templates() {
+  std::string error;
+  auto templates = Templates::load(std::string(VV_SOURCE_DIR) + "/templates", error);
+  BOOST_REQUIRE_MESSAGE(templates, error);
+  return *templates;
+}
+
+void expect_escaped(const std::string& html) {
+  BOOST_TEST(html.find("<script>") == std::string::npos);
+  BOOST_TEST(html.find("&lt;script&gt;") != std::string::npos);
+}
+
+fs::path copy_templates() {
+  char pattern[] = "/tmp/vv-templates-XXXXXX";
+  fs::path dir = ::mkdtemp(pattern);
+  for (const auto& entry : fs::directory_iterator(std::string(VV_SOURCE_DIR) + "/templates"))
+    fs::copy_file(entry.path(), dir / entry.path().filename());
+  return dir;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(templates_tests)
-BOOST_AUTO_TEST_CASE(placeholder) { BOOST_TEST(true); }
+
+BOOST_AUTO_TEST_CASE(phone_form_escapes_banner_and_token) {
+  const Templates t = load_project_templates();
+  const std::string html = t.phone_form({Banner{"error", kXss}, kXss});
+  expect_escaped(html);
+  BOOST_TEST(html.find("role=\"alert\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(code_form_escapes_every_value) {
+  const Templates t = load_project_templates();
+  expect_escaped(t.code_form({Banner{"error", kXss}, "tok", "id", "+31 * ******78", 6}));
+  expect_escaped(t.code_form({std::nullopt, "tok", "id", kXss, 6}));
+  const std::string html = t.code_form({std::nullopt, kXss, kXss, "x", 6});
+  BOOST_TEST(html.find("<script>") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(success_and_error_pages_escape) {
+  const Templates t = load_project_templates();
+  const std::string success = t.success({Banner{"info", kXss}, kXss});
+  expect_escaped(success);
+  BOOST_TEST(success.find("You have successfully verified your phone number.") != std::string::npos);
+  expect_escaped(t.error_page({404, kXss, kXss}));
+}
+
+BOOST_AUTO_TEST_CASE(no_banner_no_alert_element) {
+  const Templates t = load_project_templates();
+  BOOST_TEST(t.phone_form({std::nullopt, "x"}).find("role=\"alert\"") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(missing_template_is_named) {
+  const fs::path dir = copy_templates();
+  fs::remove(dir / "code_form.tpl");
+  std::string error;
+  BOOST_TEST(!Templates::load(dir.string(), error));
+  BOOST_TEST(error.find("code_form.tpl") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(template_without_autoescape_pragma_is_refused) {
+  const fs::path dir = copy_templates();
+  std::ofstream(dir / "success.tpl") << "<p>{{MASKED_NUMBER}}</p>\n";
+  std::string error;
+  BOOST_TEST(!Templates::load(dir.string(), error));
+  BOOST_TEST(error.find("success.tpl") != std::string::npos);
+  BOOST_TEST(error.find("AUTOESCAPE") != std::string::npos);
+  fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,71 @@
+# Sourced by scripts/run and scripts/bench: starts the simulator (unless MESSAGEBIRD_ACCESS_KEY
+# is set), the worker pool and nginx from build/release, with everything under $rundir.
+# Needs: $top, $rundir, $port. Sets: $pids (to stop), $mode (what the calls go to).
+
+# A loopback port nothing answers on (bash's /dev/tcp: no python needed on a bare machine).
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+pids=()
+stop_site() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+
+start_site() {
+  mkdir -p "$rundir"
+  chmod 755 "$top/build" "$rundir"
+  # The signing key is made once and kept (mode 600) so cookies survive a restart.
+  local keyfile=$rundir/signing.key
+  if [ ! -s "$keyfile" ]; then
+    (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$keyfile")
+  fi
+  SIGNING_KEY=${SIGNING_KEY:-$(cat "$keyfile")}
+  export SIGNING_KEY
+
+  if [ -z "${MESSAGEBIRD_ACCESS_KEY:-}" ]; then
+    local sim_port
+    sim_port=$(free_port)
+    SIM_ACCESS_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
+    export SIM_ACCESS_KEY
+    "$top/build/release/messagebird-sim" --listen "127.0.0.1:$sim_port" ${SIM_ARGS:-} &
+    pids+=($!)
+    export MESSAGEBIRD_ACCESS_KEY=$SIM_ACCESS_KEY
+    export MESSAGEBIRD_ENDPOINT=http://127.0.0.1:$sim_port
+    SIM_URL=http://127.0.0.1:$sim_port
+    mode="the local MessageBird simulator: the spoken code appears in this terminal"
+  else
+    mode="MessageBird at ${MESSAGEBIRD_ENDPOINT:-https://rest.messagebird.com}: real calls"
+  fi
+  unset SIM_ACCESS_KEY
+
+  local pool_port
+  pool_port=$(free_port)
+  export LISTEN=127.0.0.1:$pool_port
+  export TEMPLATES_DIR=${TEMPLATES_DIR:-$top/templates}
+  "$top/build/release/voiceverify" ${VOICEVERIFY_CONFIG:+--config "$VOICEVERIFY_CONFIG"} &
+  pids+=($!)
+
+  "$top/scripts/lib/make-nginx-conf" "$rundir" "$port" "127.0.0.1:$pool_port"
+  [ -z "${EXTRA_NGINX_SERVER:-}" ] || {
+    # One more server block inside http { } (the benchmark's static copy).
+    head -n -1 "$rundir/nginx.conf" >"$rundir/nginx.conf.tmp"
+    printf '%s\n}\n' "$EXTRA_NGINX_SERVER" >>"$rundir/nginx.conf.tmp"
+    mv "$rundir/nginx.conf.tmp" "$rundir/nginx.conf"
+  }
+  nginx -p "$rundir" -c "$rundir/nginx.conf" &
+  pids+=($!)
+
+  local _
+  for _ in $(seq 150); do
+    curl -fs -o /dev/null "http://127.0.0.1:$port/" && return 0
+    sleep 0.1
+  done
+  echo "the site did not come up on port $port" >&2
+  return 1
+}
