@@ -1,6 +1,8 @@
 // libcurl transport: the only file that includes curl.h. One easy handle per instance, reused
 // across requests (keep-alive, TLS session reuse); an instance belongs to one thread.
-// curl_global_init must have run (CurlGlobal) before any thread starts.
+// curl_global_init must have run (CurlGlobal) before any thread starts. Both constructors throw
+// std::runtime_error if curl cannot initialise (out of memory); perform() never throws for
+// network trouble: it comes back as a TransportError with curl's message in `detail`.
 #pragma once
 
 #include <chrono>

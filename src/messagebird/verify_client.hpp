@@ -11,15 +11,15 @@ namespace voiceverify::messagebird {
 
 enum class VerifyError {
   None,
-  InvalidRecipient,   // 422 with parameter "recipient" (codes 9/10)
-  Unauthorized,       // 401 code 2: bad access key
-  NoBalance,          // code 25
-  WrongCode,          // 422 code 10 "The token is invalid."
-  Expired,            // 422 code 10 "The token has expired."
-  AlreadyProcessed,   // 422 code 10 "The token has already been processed."
-  NotFound,           // 404 code 20
-  Rejected,           // another 4xx / error code we do not map (generic banner)
-  Unavailable,        // 5xx, timeout, refused, non-JSON, wrong shape, 2xx without id, not "sent"
+  InvalidRecipient,  // 422 with parameter "recipient" (codes 9/10)
+  Unauthorized,      // 401 code 2: bad access key
+  NoBalance,         // code 25
+  WrongCode,         // 422 code 10 "The token is invalid."
+  Expired,           // 422 code 10 "The token has expired."
+  AlreadyProcessed,  // 422 code 10 "The token has already been processed."
+  NotFound,          // 404 code 20
+  Rejected,          // another 4xx / error code we do not map (generic banner)
+  Unavailable,       // 5xx, timeout, refused, non-JSON, wrong shape, 2xx without id, not "sent"
 };
 
 const char* verify_error_name(VerifyError error);
@@ -52,21 +52,28 @@ class VerifyClient {
   VerifyClient(const VerifySettings& settings, Transport& transport);
 
   // POST /verify with the recipient's E.164 digits. Success: error None, id set, status "sent".
+  // A recipient that is not 1 to 15 digits is InvalidRecipient without any request.
   VerifyResult create_call(const std::string& recipient_digits);
 
-  // GET /verify/{id}?token=CODE. `id` must satisfy is_verify_id and `code` be digits (the caller
-  // validated both). Success means status "verified"; any other 200 status is WrongCode.
+  // GET /verify/{id}?token=CODE. The caller validates `id` (^[0-9a-z]{32}$) and `code` (digits);
+  // this checks again and answers Rejected without any request if either is off (a code over
+  // 10 digits included). Success means status "verified"; a 200 with "expired" is Expired,
+  // "failed" AlreadyProcessed, "deleted" NotFound, anything else ("sent") WrongCode.
   VerifyResult check_code(const std::string& id, const std::string& code);
 
   // DELETE /verify/{id}. Success: 204. NotFound is reported as such.
   VerifyResult cancel(const std::string& id);
+
+  // All three: an access key or user agent holding a control byte (header injection) is
+  // Unavailable without any request.
 
  private:
   const VerifySettings& settings_;
   Transport& transport_;
 };
 
-// Parses one upstream answer into a result; exposed for unit tests and the fuzzer.
+// Parses one upstream answer into a result; exposed for unit tests and the fuzzer. Never throws,
+// whatever the body holds.
 enum class Call { Create, Check, Cancel };
 VerifyResult interpret(Call call, const HttpResponse& response);
 
