@@ -15,13 +15,15 @@ std::optional<std::string> find_cookie(std::string_view cookie_header, std::stri
                                        std::size_t max_header_bytes = 4096);
 
 struct SetCookie {
-  std::string name;   // a token of our own
-  std::string value;  // cookie-octets only (we send base64url and '.')
+  std::string name;                 // a token of our own
+  std::string value;                // cookie-octets only (we send base64url and '.')
   std::chrono::seconds max_age{0};  // 0 deletes the cookie (Max-Age=0)
   bool secure = false;              // adds Secure; set when the request came over https
 };
 
-// "name=value; Max-Age=N; Path=/; HttpOnly; SameSite=Lax[; Secure]"
+// "name=value; Max-Age=N; Path=/; HttpOnly; SameSite=Lax[; Secure]". A negative max_age is sent
+// as 0. A name that is not a token or a value that is not cookie-octets is a bug in the caller:
+// std::invalid_argument, never a header with a CR, LF or ';' smuggled in.
 std::string format_set_cookie(const SetCookie& cookie);
 
 }  // namespace voiceverify::http

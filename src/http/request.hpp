@@ -9,15 +9,15 @@
 namespace voiceverify::http {
 
 struct Request {
-  std::string method;        // REQUEST_METHOD as sent ("GET", "POST", ...)
-  std::string path;          // DOCUMENT_URI: decoded path, no query string
-  std::string query;         // QUERY_STRING, raw
-  std::string content_type;  // CONTENT_TYPE, raw
-  std::string cookie_header; // HTTP_COOKIE, raw
-  std::string remote_addr;   // REMOTE_ADDR as nginx saw it
-  bool https = false;        // HTTPS=on from nginx
-  std::string body;          // at most the pool's body cap
-  std::string request_id;    // nginx's $request_id, or one we made
+  std::string method;         // REQUEST_METHOD as sent ("GET", "POST", ...)
+  std::string path;           // DOCUMENT_URI: decoded path, no query string
+  std::string query;          // QUERY_STRING, raw
+  std::string content_type;   // CONTENT_TYPE, raw
+  std::string cookie_header;  // HTTP_COOKIE, raw
+  std::string remote_addr;    // REMOTE_ADDR as nginx saw it
+  bool https = false;         // HTTPS=on from nginx
+  std::string body;           // at most the pool's body cap
+  std::string request_id;     // nginx's $request_id, or one we made
 };
 
 struct Response {
@@ -32,10 +32,12 @@ struct Response {
   }
 };
 
-// A 303 See Other to a local path (which the caller built from validated parts only).
+// A 303 See Other to a local path (which the caller built from validated parts only), with an
+// empty body and no Content-Type. Anything but a local path ('/' not followed by '/' or '\', no
+// control characters) is a caller bug: std::invalid_argument.
 Response redirect_to(std::string location);
 
-// The reason phrase for the status codes this application sends ("Not Found").
+// The reason phrase for the status codes this application sends ("Not Found"); "Unknown" otherwise.
 const char* reason_phrase(int status);
 
 }  // namespace voiceverify::http

@@ -1,1 +1,70 @@
-// stub: being written
+// Response helpers shared by the handlers and the FastCGI adapter.
+#include <stdexcept>
+#include <utility>
+
+#include "http/request.hpp"
+
+namespace voiceverify::http {
+namespace {
+
+// A local absolute path: one leading '/', not "//" (a scheme-relative URL, RFC 3986 section 4.2,
+// which a browser would follow off-site) and not "/\" (which browsers treat the same way), and no
+// control characters that could end the header line.
+bool is_local_path(const std::string& location) {
+  if (location.empty() || location.front() != '/') return false;
+  if (location.size() > 1 && (location[1] == '/' || location[1] == '\\')) return false;
+  for (const char c : location) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Response redirect_to(std::string location) {
+  // The caller builds the location from validated parts, so anything else is our bug; refusing it
+  // here stops it becoming an open redirect or a split header.
+  if (!is_local_path(location)) throw std::invalid_argument("redirect_to: not a local path");
+  Response response;
+  // 303 See Other (RFC 9110 section 15.4.4): after a POST the browser follows with a GET, so a
+  // reload never resubmits the form (the post/redirect/get pattern).
+  response.status = 303;
+  response.content_type.clear();  // no body, so no Content-Type
+  response.add_header("Location", std::move(location));
+  return response;
+}
+
+const char* reason_phrase(int status) {
+  // RFC 9110 section 15 reason phrases, plus 429 from RFC 6585 section 4.
+  switch (status) {
+    case 200:
+      return "OK";
+    case 303:
+      return "See Other";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
+  }
+}
+
+}  // namespace voiceverify::http

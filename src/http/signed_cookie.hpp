@@ -16,7 +16,8 @@ using Clock = std::chrono::system_clock;
 
 class CookieSigner {
  public:
-  // `key` is the SIGNING_KEY; the signer keeps its own copy and never prints it.
+  // `key` is the SIGNING_KEY; the signer keeps its own copy and never prints it. An empty key is a
+  // wiring bug: std::invalid_argument.
   explicit CookieSigner(std::string key);
   ~CookieSigner();  // wipes the key (OPENSSL_cleanse)
   CookieSigner(const CookieSigner&) = delete;
@@ -24,13 +25,17 @@ class CookieSigner {
 
   std::string sign(std::string_view purpose, std::string_view payload, std::chrono::seconds ttl,
                    Clock::time_point now = Clock::now()) const;
+  // (sign throws std::length_error if the value would exceed the 4096 bytes verify accepts, and
+  // std::invalid_argument for an expiry before 1970: both are caller bugs.)
 
   // The payload, or nullopt for a value that is malformed, truncated, tampered, signed for
   // another purpose or with another key, or expired at `now`.
   std::optional<std::string> verify(std::string_view purpose, std::string_view value,
                                     Clock::time_point now = Clock::now()) const;
 
-  // A keyed digest for other uses (CSRF tokens): hex HMAC-SHA256 of label "\0" data.
+  // A keyed digest for other uses (CSRF tokens): hex HMAC-SHA256 of label "\0" data. The label
+  // must be non-empty and NUL-free (std::invalid_argument otherwise); it never collides with a
+  // cookie MAC.
   std::string mac_hex(std::string_view label, std::string_view data) const;
 
  private:
@@ -40,9 +45,12 @@ class CookieSigner {
 // Constant-time comparison of two strings (CRYPTO_memcmp; lengths compared first).
 bool constant_time_equal(std::string_view a, std::string_view b);
 
-// `bytes` random bytes from OpenSSL's RAND_bytes, hex-encoded.
+// `bytes` random bytes from OpenSSL's RAND_bytes, hex-encoded (std::runtime_error if the CSPRNG
+// fails).
 std::string random_hex(std::size_t bytes);
 
+// RFC 4648 section 5 without padding; decode refuses padding, other alphabets and non-canonical
+// trailing bits.
 std::string base64url_encode(std::string_view data);
 std::optional<std::string> base64url_decode(std::string_view text);
 
