@@ -1,5 +1,222 @@
+// forms::check_phone against libphonenumber 8.12 (platform notes): local and international
+// input, other regions, the default policy's refusals, the country allow list, and input that
+// must never reach the parser.
+#include "forms/phone.hpp"
+
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+#include <ostream>
+#include <string>
+
+namespace bdata = boost::unit_test::data;
+namespace forms = voiceverify::forms;
+using forms::NumberType;
+using forms::PhoneError;
+
+namespace {
+
+struct Accepted {
+  std::string input;
+  std::string region;  // the policy's default region
+  std::string digits;
+  std::string international;
+  std::string masked;
+  std::string number_region;
+  NumberType type;
+};
+
+std::ostream& operator<<(std::ostream& os, const Accepted& c) {
+  return os << c.region << " '" << c.input << "'";
+}
+
+const Accepted kAccepted[] = {
+    {"06 12345678", "NL", "31612345678", "+31 6 12345678", "+31 * ******78", "NL",
+     NumberType::Mobile},
+    {"0612345678", "NL", "31612345678", "+31 6 12345678", "+31 * ******78", "NL",
+     NumberType::Mobile},
+    {"+31 6 12345678", "NL", "31612345678", "+31 6 12345678", "+31 * ******78", "NL",
+     NumberType::Mobile},
+    {"0031 6 12345678", "NL", "31612345678", "+31 6 12345678", "+31 * ******78", "NL",
+     NumberType::Mobile},
+    {"+31 (0)6-1234.5678", "NL", "31612345678", "+31 6 12345678", "+31 * ******78", "NL",
+     NumberType::Mobile},
+    {"  06 12345678\t", "NL", "31612345678", "+31 6 12345678", "+31 * ******78", "NL",
+     NumberType::Mobile},
+    {"(020) 123 4567", "NL", "31201234567", "+31 20 123 4567", "+31 ** *** **67", "NL",
+     NumberType::FixedLine},
+    {"+44 7400 123456", "NL", "447400123456", "+44 7400 123456", "+44 **** ****56", "GB",
+     NumberType::Mobile},
+    {"07400 123456", "GB", "447400123456", "+44 7400 123456", "+44 **** ****56", "GB",
+     NumberType::Mobile},
+    {"020 7946 0000", "GB", "442079460000", "+44 20 7946 0000", "+44 ** **** **00", "GB",
+     NumberType::FixedLine},
+    {"+1 650-253-0000", "NL", "16502530000", "+1 650-253-0000", "+1 ***-***-**00", "US",
+     NumberType::FixedLineOrMobile},
+    {"650 253 0000", "US", "16502530000", "+1 650-253-0000", "+1 ***-***-**00", "US",
+     NumberType::FixedLineOrMobile},
+    {"+49 1512 3456789", "NL", "4915123456789", "+49 1512 3456789", "+49 **** *****89", "DE",
+     NumberType::Mobile},
+    {"+32 470 12 34 56", "NL", "32470123456", "+32 470 12 34 56", "+32 *** ** ** 56", "BE",
+     NumberType::Mobile},
+};
+
+struct Refused {
+  std::string input;
+  std::string region;
+  PhoneError error;
+};
+
+std::ostream& operator<<(std::ostream& os, const Refused& c) {
+  os << c.region << " '";
+  for (const char ch : c.input) {
+    if (ch >= 0x20 && ch < 0x7f) {
+      os << ch;
+    } else {
+      os << "\\x" << std::hex << (static_cast<unsigned>(ch) & 0xff) << std::dec;
+    }
+  }
+  return os << "'";
+}
+
+// Under the default policy (mobile and fixed-line types, any country, 32 bytes).
+const Refused kRefused[] = {
+    {"", "NL", PhoneError::Missing},
+    {"   \t ", "NL", PhoneError::Missing},
+    {"12345", "NL", PhoneError::Invalid},
+    {"0", "NL", PhoneError::Invalid},
+    {"+31 6 1234567", "NL", PhoneError::Invalid},  // one digit short
+    {"06 12345678", "GB", PhoneError::Invalid},    // not a British number
+    {"hello", "NL", PhoneError::Invalid},
+    {"0800-FLOWERS", "NL", PhoneError::Invalid},  // vanity letters
+    {"06 12345678 ext 12", "NL", PhoneError::Invalid},
+    {"0612345678;ext=12", "NL", PhoneError::Invalid},
+    {"tel:+31612345678", "NL", PhoneError::Invalid},
+    {"06\n12345678", "NL", PhoneError::Invalid},
+    {"0612345678\r\n", "NL", PhoneError::Invalid},
+    {std::string("06\0"
+                 "12345678",
+                 11),
+     "NL", PhoneError::Invalid},
+    {"06\x1b[2J12345678", "NL", PhoneError::Invalid},
+    {"+31 \xef\xbc\x96 12345678", "NL", PhoneError::Invalid},  // full-width 6
+    {"\xff\xfe\xfd", "NL", PhoneError::Invalid},
+    {"<script>", "NL", PhoneError::Invalid},
+    {"+31 900 1234567", "NL", PhoneError::TypeNotAllowed},  // premium rate
+    {"0900 1234567", "NL", PhoneError::TypeNotAllowed},
+    {"0800 0123456", "NL", PhoneError::TypeNotAllowed},  // toll free
+    {"+1 800 253 0000", "NL", PhoneError::TypeNotAllowed},
+    {"+44 800 123 4567", "NL", PhoneError::TypeNotAllowed},
+    {"+31 85 123 4567", "NL", PhoneError::TypeNotAllowed},  // VoIP
+    {"+800 1234 5678", "NL", PhoneError::TypeNotAllowed},   // international freephone
+    {"+31 6 12345678 9999999999999999999", "NL", PhoneError::TooLong},
+    {std::string(33, '1'), "NL", PhoneError::TooLong},
+    {std::string(100000, '6'), "NL", PhoneError::TooLong},
+};
+
+}  // namespace
 
 BOOST_AUTO_TEST_SUITE(phone_tests)
-BOOST_AUTO_TEST_CASE(placeholder) { BOOST_TEST(true); }
+
+BOOST_DATA_TEST_CASE(accepted_numbers, bdata::make(kAccepted), c) {
+  forms::PhonePolicy policy;
+  policy.default_region = c.region;
+  const forms::PhoneCheck check = forms::check_phone(c.input, policy);
+  BOOST_TEST((check.error == PhoneError::None));
+  BOOST_TEST(check.digits == c.digits);
+  BOOST_TEST(check.international == c.international);
+  BOOST_TEST(check.masked == c.masked);
+  BOOST_TEST(check.region == c.number_region);
+  BOOST_TEST(forms::number_type_name(check.type) == forms::number_type_name(c.type));
+}
+
+BOOST_DATA_TEST_CASE(refused_numbers, bdata::make(kRefused), c) {
+  forms::PhonePolicy policy;
+  policy.default_region = c.region;
+  const forms::PhoneCheck check = forms::check_phone(c.input, policy);
+  BOOST_TEST(static_cast<int>(check.error) == static_cast<int>(c.error));
+  // Nothing that could be dialled comes out of a refusal.
+  BOOST_TEST(check.digits.empty());
+  BOOST_TEST(check.international.empty());
+}
+
+BOOST_AUTO_TEST_CASE(refused_type_still_reports_type_region_and_mask_for_the_log) {
+  const forms::PhoneCheck check = forms::check_phone("+31 900 1234567", forms::PhonePolicy{});
+  BOOST_TEST((check.error == PhoneError::TypeNotAllowed));
+  BOOST_TEST((check.type == NumberType::PremiumRate));
+  BOOST_TEST(check.region == "NL");
+  BOOST_TEST(check.masked == "+31 *** *****67");
+}
+
+BOOST_AUTO_TEST_CASE(a_policy_can_allow_premium_rate_and_toll_free) {
+  forms::PhonePolicy policy;
+  policy.allowed_types = {NumberType::PremiumRate, NumberType::TollFree};
+  auto check = forms::check_phone("+31 900 1234567", policy);
+  BOOST_TEST((check.error == PhoneError::None));
+  BOOST_TEST(check.digits == "319001234567");
+  check = forms::check_phone("0800 0123456", policy);
+  BOOST_TEST((check.error == PhoneError::None));
+  BOOST_TEST((check.type == NumberType::TollFree));
+  // ...and then a mobile number is the refused type.
+  check = forms::check_phone("06 12345678", policy);
+  BOOST_TEST((check.error == PhoneError::TypeNotAllowed));
+}
+
+BOOST_AUTO_TEST_CASE(country_allow_list) {
+  forms::PhonePolicy policy;
+  policy.allowed_countries = {"NL", "BE"};
+  BOOST_TEST((forms::check_phone("06 12345678", policy).error == PhoneError::None));
+  BOOST_TEST((forms::check_phone("+32 470 12 34 56", policy).error == PhoneError::None));
+  const auto gb = forms::check_phone("+44 7400 123456", policy);
+  BOOST_TEST((gb.error == PhoneError::CountryNotAllowed));
+  BOOST_TEST(gb.region == "GB");
+  BOOST_TEST(gb.digits.empty());
+  // A country outside the list is refused even when its type would also be refused.
+  BOOST_TEST(
+      (forms::check_phone("+1 800 253 0000", policy).error == PhoneError::CountryNotAllowed));
+  // The list does not widen the type policy.
+  BOOST_TEST((forms::check_phone("0900 1234567", policy).error == PhoneError::TypeNotAllowed));
+}
+
+BOOST_AUTO_TEST_CASE(length_cap_is_on_the_trimmed_input) {
+  forms::PhonePolicy policy;
+  policy.max_input_bytes = 14;
+  BOOST_TEST((forms::check_phone("+31 6 12345678", policy).error == PhoneError::None));  // 14
+  BOOST_TEST((forms::check_phone("   +31 6 12345678   ", policy).error == PhoneError::None));
+  BOOST_TEST((forms::check_phone("+31 6 123 45678", policy).error == PhoneError::TooLong));
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_default_region_only_accepts_international_input) {
+  forms::PhonePolicy policy;
+  policy.default_region = "XX";
+  BOOST_TEST((forms::check_phone("06 12345678", policy).error == PhoneError::Invalid));
+  BOOST_TEST((forms::check_phone("+31612345678", policy).error == PhoneError::None));
+}
+
+BOOST_AUTO_TEST_CASE(number_type_names_round_trip) {
+  const char* names[] = {"mobile",    "fixed-line",   "fixed-line-or-mobile",
+                         "toll-free", "premium-rate", "shared-cost",
+                         "voip",      "personal",     "pager",
+                         "uan",       "voicemail",    "unknown"};
+  for (const char* name : names) {
+    NumberType type{};
+    BOOST_TEST_REQUIRE(forms::parse_number_type(name, type), name);
+    BOOST_TEST(std::string(forms::number_type_name(type)) == name);
+  }
+  NumberType type = NumberType::Mobile;
+  BOOST_TEST(!forms::parse_number_type("Mobile", type));
+  BOOST_TEST(!forms::parse_number_type("", type));
+  BOOST_TEST(!forms::parse_number_type("premium_rate", type));
+  BOOST_TEST((type == NumberType::Mobile));  // untouched on failure
+}
+
+BOOST_AUTO_TEST_CASE(known_regions) {
+  for (const char* region : {"NL", "GB", "US", "DE", "BE", "JP"}) {
+    BOOST_TEST(forms::is_known_region(region), region);
+  }
+  for (const char* region : {"", "XX", "nl", "NLD", "001", "N", "ZZ"}) {
+    BOOST_TEST(!forms::is_known_region(region), region);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -25,7 +25,7 @@ struct Config {
   std::string language = "en-gb";                              // LANGUAGE: contract's TTS list
   std::string originator;                                      // ORIGINATOR: empty = API default
   std::string default_region = "NL";                           // DEFAULT_REGION: ISO 3166 alpha-2
-  std::string listen = "127.0.0.1:9000";  // LISTEN: host:port, unix:/path, or "stdin" (fd 0)
+  std::string listen = "127.0.0.1:9000";  // LISTEN: ipv4:port, unix:/path, "stdin", "systemd"
   int threads = 16;                       // THREADS, 1..256
   std::chrono::milliseconds connect_timeout{3000};  // CONNECT_TIMEOUT_MS
   std::chrono::milliseconds total_timeout{10000};   // TOTAL_TIMEOUT_MS

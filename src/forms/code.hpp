@@ -11,10 +11,12 @@ enum class CodeError { None, Missing, WrongLength, NotDigits };
 
 struct CodeCheck {
   CodeError error = CodeError::None;
-  std::string code;  // the digits, spaces removed
+  std::string code;  // the digits, spaces removed; empty unless error is None
 };
 
-// Inputs longer than 64 bytes are WrongLength without being scanned further.
+// Spaces and tabs are removed anywhere; nothing left is Missing; any other non-digit is NotDigits
+// (before length is judged); then the length must equal `token_length`. Inputs longer than 64
+// bytes are WrongLength without being scanned further. `code` is set only when error is None.
 CodeCheck check_code(std::string_view input, int token_length);
 
 }  // namespace voiceverify::forms

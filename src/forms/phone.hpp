@@ -37,7 +37,11 @@ struct PhoneCheck {
   NumberType type = NumberType::Unknown;
 };
 
-// Trims surrounding white space; empty is Missing. Never throws.
+// Trims surrounding spaces and tabs; empty is Missing, longer than max_input_bytes is TooLong.
+// Only digits, spaces and + - . ( ) / are accepted (anything else, control characters included,
+// and numbers with an extension are Invalid). `digits` and `international` are set only when
+// error is None; on TypeNotAllowed or CountryNotAllowed, `masked`, `region` and `type` are still
+// set for the log. Never throws.
 PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy);
 
 // True when `region` is a region code libphonenumber knows ("NL", "GB").

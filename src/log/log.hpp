@@ -31,11 +31,13 @@ inline void error(std::string_view event, std::initializer_list<Field> fields = 
 }
 
 // "+31******78": keeps a leading '+', the first two digits and the last two; every other digit
-// becomes '*'. Anything that is not digits (after an optional '+') is masked whole as "***".
+// becomes '*'. Anything that is not digits (after an optional '+'), or has fewer than six digits
+// (where two and two would show nearly all of it), is masked whole as "***".
 std::string mask_number(std::string_view e164_or_digits);
 
-// Quotes a value for a log line: printable ASCII kept, '"' and '\\' escaped, control and
-// non-ASCII bytes as \xNN; cut at 200 bytes with "..." appended.
+// Quotes a value for a log line, surrounding double quotes included: printable ASCII kept, '"'
+// and '\\' escaped, control and non-ASCII bytes as \xNN; cut at 200 input bytes with "..."
+// appended inside the quotes.
 std::string quote(std::string_view value);
 
 }  // namespace voiceverify::log
