@@ -1,5 +1,685 @@
+// The Store contract and the Limiter, run once against the memory store and once against a real
+// redis-server this file starts itself (a missing redis-server fails the suite: the Redis
+// backend is what a multi-host deployment relies on, so it must not go untested silently).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+#include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <functional>
+#include <latch>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/limits.hpp"
+#include "store/store.hpp"
+
+namespace vs = voiceverify::store;
+using namespace std::chrono_literals;
+using std::chrono::seconds;
+
+namespace {
+
+constexpr const char* kRedisServer = "/usr/bin/redis-server";
+
+// A port nobody listens on right now (the kernel's pick for an ephemeral bind).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  BOOST_REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof addr;
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0;
+  ::close(fd);
+  BOOST_REQUIRE(ok);
+  return ntohs(addr.sin_port);
+}
+
+// PING over a plain socket, so the fixture does not depend on the code under test.
+bool redis_answers_ping(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  timeval timeout{0, 200'000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool pong = false;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::send(fd, "PING\r\n", 6, MSG_NOSIGNAL) == 6) {
+    char buffer[16] = {};
+    pong =
+        ::recv(fd, buffer, sizeof buffer - 1, 0) >= 5 && std::string(buffer).starts_with("+PONG");
+  }
+  ::close(fd);
+  return pong;
+}
+
+// One redis-server child process, killed when this object goes (or when the test binary dies,
+// through PR_SET_PDEATHSIG, so a crashed run leaves no server behind).
+class RedisServer {
+ public:
+  RedisServer() {
+    // A port picked free can be taken before redis binds it; try a few.
+    for (int attempt = 0; attempt < 3 && pid_ <= 0; ++attempt) start(free_port());
+    BOOST_REQUIRE_MESSAGE(pid_ > 0, "redis-server did not start");
+  }
+  ~RedisServer() { stop(); }
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  // Starts on `port`; pid() stays 0 if the server exited or never answered PING.
+  void start(int port) {
+    BOOST_REQUIRE_MESSAGE(::access(kRedisServer, X_OK) == 0,
+                          "redis-server is required at " << kRedisServer);
+    port_ = port;
+    const std::string port_text = std::to_string(port);
+    std::vector<std::string> args = {kRedisServer, "--port",           port_text, "--bind",
+                                     "127.0.0.1",  "--save",           "",        "--appendonly",
+                                     "no",         "--daemonize",      "no",      "--loglevel",
+                                     "warning",    "--protected-mode", "yes"};
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    const pid_t child = ::fork();
+    BOOST_REQUIRE(child >= 0);
+    if (child == 0) {
+      // Only async-signal-safe calls between fork and exec.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      const int null_fd = ::open("/dev/null", O_RDWR);
+      if (null_fd >= 0) {
+        ::dup2(null_fd, STDOUT_FILENO);
+        ::dup2(null_fd, STDERR_FILENO);
+      }
+      ::execv(kRedisServer, argv.data());
+      ::_exit(127);
+    }
+    for (int waited_ms = 0; waited_ms < 5000; waited_ms += 20) {
+      int status = 0;
+      if (::waitpid(child, &status, WNOHANG) == child) return;  // exited: port taken?
+      if (redis_answers_ping(port)) {
+        pid_ = child;
+        return;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+  }
+
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = 0;
+  }
+
+  pid_t pid() const { return pid_; }
+  int port() const { return port_; }
+  std::string url(int db = 0) const {
+    return "redis://127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db);
+  }
+
+ private:
+  pid_t pid_ = 0;
+  int port_ = 0;
+};
+
+// One server for the suite; started on first use.
+RedisServer& shared_redis() {
+  static RedisServer server;
+  return server;
+}
+
+// A key prefix no other test (or earlier run against the same server) uses.
+std::string unique_prefix() {
+  static std::atomic<int> counter{0};
+  return "vvtest:" + std::to_string(::getpid()) + ":" + std::to_string(counter++) + ":";
+}
+
+std::unique_ptr<vs::Store> make_redis(const std::string& url, const std::string& prefix) {
+  std::string error;
+  auto store = vs::make_redis_store(url, prefix, 2000ms, error);
+  BOOST_REQUIRE_MESSAGE(store, "make_redis_store: " << error);
+  BOOST_TEST(error.empty());
+  return store;
+}
+
+std::unique_ptr<vs::Store> make_redis() {
+  return make_redis(shared_redis().url(), unique_prefix());
+}
+
+// ---- the Store contract, for any backend ----
+
+void check_fixed_window(vs::Store& store) {
+  for (long expected = 1; expected <= 3; ++expected) {
+    const auto counter = store.increment("w", 10s);
+    BOOST_TEST((counter.error == vs::StoreError::None));
+    BOOST_TEST(counter.value == expected);
+    BOOST_TEST(counter.ttl_left.count() <= 10);
+    BOOST_TEST(counter.ttl_left.count() >= 9);
+  }
+  // A later, longer window does not move the first expiry.
+  const auto later = store.increment("w", 1000s, 5);
+  BOOST_TEST(later.value == 8);
+  BOOST_TEST(later.ttl_left.count() <= 10);
+  // A window below one second is clamped to one, in every backend.
+  const auto tiny = store.increment("tiny", 0s);
+  BOOST_TEST(tiny.value == 1);
+  BOOST_TEST(tiny.ttl_left.count() == 1);
+}
+
+void check_peek(vs::Store& store) {
+  const auto missing = store.peek("p");
+  BOOST_TEST((missing.error == vs::StoreError::None));
+  BOOST_TEST(missing.value == 0);
+  BOOST_TEST(missing.ttl_left.count() == 0);
+  BOOST_TEST(!store.get("p").value.has_value());  // peeking created nothing
+  store.increment("p", 30s, 2);
+  for (int i = 0; i < 2; ++i) {  // peeking changes nothing
+    const auto seen = store.peek("p");
+    BOOST_TEST(seen.value == 2);
+    BOOST_TEST(seen.ttl_left.count() <= 30);
+    BOOST_TEST(seen.ttl_left.count() >= 29);
+  }
+  // A fact that is not a number cannot be counted: an error, as Redis answers it.
+  BOOST_TEST((store.put("text", "hello", 30s) == vs::StoreError::None));
+  BOOST_TEST((store.peek("text").error == vs::StoreError::Unavailable));
+  BOOST_TEST((store.increment("text", 30s).error == vs::StoreError::Unavailable));
+}
+
+void check_put_get_remove(vs::Store& store) {
+  BOOST_TEST(!store.get("k").value.has_value());
+  BOOST_TEST((store.put("k", "one", 30s) == vs::StoreError::None));
+  BOOST_TEST(store.get("k").value.value_or("") == "one");
+  BOOST_TEST((store.put("k", "two", 30s) == vs::StoreError::None));
+  BOOST_TEST(store.get("k").value.value_or("") == "two");
+  const std::string binary("a\0b \r\n", 6);  // values are opaque bytes
+  BOOST_TEST((store.put("b", binary, 30s) == vs::StoreError::None));
+  BOOST_TEST(store.get("b").value.value_or("") == binary);
+  BOOST_TEST((store.remove("k") == vs::StoreError::None));
+  BOOST_TEST(!store.get("k").value.has_value());
+  BOOST_TEST((store.remove("k") == vs::StoreError::None));  // removing nothing is fine
+  store.increment("c", 30s);
+  BOOST_TEST((store.remove("c") == vs::StoreError::None));
+  BOOST_TEST(store.increment("c", 30s).value == 1);  // a removed counter starts again
+}
+
+void check_expiry(vs::Store& store) {
+  store.increment("e", 1s, 4);
+  store.put("f", "x", 1s);
+  BOOST_TEST(store.peek("e").value == 4);
+  BOOST_TEST(store.get("f").value.has_value());
+  std::this_thread::sleep_for(1100ms);
+  BOOST_TEST(store.peek("e").value == 0);
+  BOOST_TEST(store.peek("e").ttl_left.count() == 0);
+  BOOST_TEST(!store.get("f").value.has_value());
+  const auto fresh = store.increment("e", 10s);  // a new window, with the new length
+  BOOST_TEST(fresh.value == 1);
+  BOOST_TEST(fresh.ttl_left.count() >= 9);
+}
+
+void check_concurrent_increments(vs::Store& store, int threads, int per_thread) {
+  std::latch start(threads);
+  std::atomic<int> errors{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int i = 0; i < per_thread; ++i) {
+        if (store.increment("many", 60s).error != vs::StoreError::None) ++errors;
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  BOOST_TEST(errors.load() == 0);
+  BOOST_TEST(store.peek("many").value == static_cast<long>(threads) * per_thread);
+}
+
+// ---- the Limiter, for any backend ----
+
+vs::LimitSettings roomy() {
+  vs::LimitSettings settings;
+  settings.resend_interval = 0s;  // off unless a test turns it on
+  settings.number_calls_per_10min = 100;
+  settings.number_calls_per_day = 100;
+  settings.ip_calls_per_hour = 100;
+  settings.global_calls_per_hour = 100;
+  settings.max_attempts = 3;
+  return settings;
+}
+
+bool allowed(const vs::LimitResult& result) {
+  return result.verdict == vs::LimitVerdict::Allowed;
+}
+
+void check_refused(const vs::LimitResult& result, const std::string& which, seconds low,
+                   seconds high) {
+  BOOST_TEST((result.verdict == vs::LimitVerdict::Limited));
+  BOOST_TEST(result.which == which);
+  BOOST_TEST(result.retry_after.count() >= low.count());
+  BOOST_TEST(result.retry_after.count() <= high.count());
+}
+
+void check_resend(vs::Store& store) {
+  auto settings = roomy();
+  settings.resend_interval = 60s;
+  vs::Limiter limiter(store, settings);
+  BOOST_TEST(allowed(limiter.before_call("31612345678", "10.0.0.1")));
+  check_refused(limiter.before_call("31612345678", "10.0.0.2"), "resend", 59s, 60s);
+  BOOST_TEST(allowed(limiter.before_call("31612345679", "10.0.0.1")));  // another number
+}
+
+void check_number_10min(vs::Store& store) {
+  auto settings = roomy();
+  settings.number_calls_per_10min = 2;
+  vs::Limiter limiter(store, settings);
+  BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
+  BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
+  for (int i = 0; i < 3; ++i) {
+    check_refused(limiter.before_call("311", "10.0.0.1"), "number-10min", 599s, 600s);
+  }
+  // The refused calls counted in no window.
+  BOOST_TEST(store.peek("n10:311").value == 2);
+  BOOST_TEST(store.peek("nday:311").value == 2);
+  BOOST_TEST(store.peek("ip:10.0.0.1").value == 2);
+  BOOST_TEST(store.peek("global").value == 2);
+  BOOST_TEST(allowed(limiter.before_call("312", "10.0.0.1")));
+}
+
+void check_number_day(vs::Store& store) {
+  auto settings = roomy();
+  settings.number_calls_per_day = 2;
+  vs::Limiter limiter(store, settings);
+  BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
+  BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.2")));
+  check_refused(limiter.before_call("311", "10.0.0.3"), "number-day", 86399s, 86400s);
+  BOOST_TEST(store.peek("ip:10.0.0.3").value == 0);
+}
+
+void check_ip_hour(vs::Store& store) {
+  auto settings = roomy();
+  settings.ip_calls_per_hour = 2;
+  vs::Limiter limiter(store, settings);
+  BOOST_TEST(allowed(limiter.before_call("311", "2001:db8::1")));
+  BOOST_TEST(allowed(limiter.before_call("312", "2001:db8::1")));
+  check_refused(limiter.before_call("313", "2001:db8::1"), "ip-hour", 3599s, 3600s);
+  BOOST_TEST(store.peek("n10:313").value == 0);
+  BOOST_TEST(allowed(limiter.before_call("313", "2001:db8::2")));  // another client
+}
+
+void check_global_hour(vs::Store& store) {
+  auto settings = roomy();
+  settings.global_calls_per_hour = 2;
+  vs::Limiter limiter(store, settings);
+  BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
+  BOOST_TEST(allowed(limiter.before_call("312", "10.0.0.2")));
+  check_refused(limiter.before_call("313", "10.0.0.3"), "global-hour", 3599s, 3600s);
+  BOOST_TEST(store.peek("global").value == 2);
+}
+
+void check_latest_window_named(vs::Store& store) {
+  // Resend (60 s) and the 10-minute window both refuse: the answer is the one that frees last.
+  auto settings = roomy();
+  settings.resend_interval = 60s;
+  settings.number_calls_per_10min = 1;
+  vs::Limiter limiter(store, settings);
+  BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
+  check_refused(limiter.before_call("311", "10.0.0.1"), "number-10min", 599s, 600s);
+
+  settings.number_calls_per_day = 1;  // now the day window frees last
+  vs::Limiter stricter(store, settings);
+  check_refused(stricter.before_call("311", "10.0.0.1"), "number-day", 86399s, 86400s);
+}
+
+// Concurrent calls racing past a limit: exactly `limit` are allowed, and the counters hold
+// exactly the allowed calls (the losers took their increments back).
+void check_race(vs::Store& store, bool resend) {
+  auto settings = roomy();
+  settings.number_calls_per_10min = 3;
+  if (resend) settings.resend_interval = 60s;
+  const long expected = resend ? 1 : 3;
+  vs::Limiter limiter(store, settings);
+  constexpr int kThreads = 8;
+  std::latch start(kThreads);
+  std::atomic<int> allowed_calls{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&, t] {
+      start.arrive_and_wait();
+      const auto result = limiter.before_call("3199", "10.1.0." + std::to_string(t));
+      if (allowed(result)) {
+        ++allowed_calls;
+      } else if (result.verdict != vs::LimitVerdict::Limited) {
+        ++other;
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  BOOST_TEST(other.load() == 0);
+  BOOST_TEST(allowed_calls.load() == expected);
+  BOOST_TEST(store.peek("n10:3199").value == expected);
+  BOOST_TEST(store.peek("global").value == expected);
+}
+
+void check_attempts_and_finish(vs::Store& store) {
+  vs::Limiter limiter(store, roomy());
+  int left = -1;
+  for (int expected_left = 2; expected_left >= 0; --expected_left) {
+    BOOST_TEST(allowed(limiter.before_check("abc123", 900s, left)));
+    BOOST_TEST(left == expected_left);
+  }
+  left = -1;
+  check_refused(limiter.before_check("abc123", 900s, left), "attempts", 0s, 0s);
+  BOOST_TEST(left == 0);
+
+  // A finished verification is refused from its first check on; others are untouched.
+  BOOST_TEST(allowed(limiter.before_check("def456", 900s, left)));
+  BOOST_TEST((limiter.finish("def456", 900s) == vs::StoreError::None));
+  check_refused(limiter.before_check("def456", 900s, left), "attempts", 0s, 0s);
+  BOOST_TEST((limiter.finish("never-checked", 900s) == vs::StoreError::None));
+  check_refused(limiter.before_check("never-checked", 900s, left), "attempts", 0s, 0s);
+  BOOST_TEST(allowed(limiter.before_check("ghi789", 900s, left)));
+  BOOST_TEST(left == 2);
+}
+
+void check_bad_keys(vs::Store& store) {
+  vs::Limiter limiter(store, roomy());
+  const std::vector<std::pair<std::string, std::string>> bad_calls = {
+      {"31 6", "10.0.0.1"},
+      {"316\n", "10.0.0.1"},
+      {"", "10.0.0.1"},
+      {"3161234567890123", "10.0.0.1"},
+      {"31a", "10.0.0.1"},
+      {"316", ""},
+      {"316", "10.0.0.1 x"},
+      {"316", "10.0.0.1\r\n"},
+      {"316", "a:b:*"},
+      {"316", std::string(46, '1')},
+      {std::string("31\0", 3), "10.0.0.1"}};
+  for (const auto& [number, ip] : bad_calls) {
+    check_refused(limiter.before_call(number, ip), "bad-key", 0s, 0s);
+  }
+  BOOST_TEST(store.peek("global").value == 0);  // nothing counted
+  BOOST_TEST(allowed(limiter.before_call("+31612345678", "::ffff:10.0.0.1")));
+
+  int left = -1;
+  const std::vector<std::string> bad_ids = {"", "a b", "a\nb", "a:b", "a/b", std::string(65, 'a')};
+  for (const auto& id : bad_ids) {
+    check_refused(limiter.before_check(id, 900s, left), "bad-key", 0s, 0s);
+    BOOST_TEST(left == 0);
+    BOOST_TEST((limiter.finish(id, 900s) == vs::StoreError::Unavailable));
+  }
+}
+
+// A store whose n-th operation fails (a blip), or every one from the n-th on (an outage).
+class FailingStore final : public vs::Store {
+ public:
+  FailingStore(vs::Store& inner, int fail_at, bool stays_down)
+      : inner_(inner), fail_at_(fail_at), stays_down_(stays_down) {}
+  vs::Counter increment(const std::string& key, seconds window, long by) override {
+    if (failing()) return vs::Counter{vs::StoreError::Unavailable, 0, {}};
+    return inner_.increment(key, window, by);
+  }
+  vs::Counter peek(const std::string& key) override {
+    if (failing()) return vs::Counter{vs::StoreError::Unavailable, 0, {}};
+    return inner_.peek(key);
+  }
+  vs::StoreError put(const std::string& key, const std::string& value, seconds ttl) override {
+    return failing() ? vs::StoreError::Unavailable : inner_.put(key, value, ttl);
+  }
+  vs::Fetched get(const std::string& key) override {
+    if (failing()) return vs::Fetched{vs::StoreError::Unavailable, std::nullopt};
+    return inner_.get(key);
+  }
+  vs::StoreError remove(const std::string& key) override {
+    return failing() ? vs::StoreError::Unavailable : inner_.remove(key);
+  }
+
+ private:
+  bool failing() {
+    ++calls_;
+    return stays_down_ ? calls_ >= fail_at_ : calls_ == fail_at_;
+  }
+  vs::Store& inner_;
+  int fail_at_;
+  bool stays_down_;
+  int calls_ = 0;
+};
+
+void check_store_down(vs::Store& store) {
+  vs::Limiter limiter(store, roomy());
+  const auto call = limiter.before_call("311", "10.0.0.1");
+  BOOST_TEST((call.verdict == vs::LimitVerdict::StoreDown));
+  int left = -1;
+  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::StoreDown));
+  BOOST_TEST(left == 0);
+  BOOST_TEST((limiter.finish("abc", 900s) == vs::StoreError::Unavailable));
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_SUITE(store_tests)
-BOOST_AUTO_TEST_CASE(placeholder) { BOOST_TEST(true); }
+
+// ---- memory store ----
+
+BOOST_AUTO_TEST_CASE(memory_fixed_window) {
+  check_fixed_window(*vs::make_memory_store());
+}
+BOOST_AUTO_TEST_CASE(memory_peek) {
+  check_peek(*vs::make_memory_store());
+}
+BOOST_AUTO_TEST_CASE(memory_put_get_remove) {
+  check_put_get_remove(*vs::make_memory_store());
+}
+BOOST_AUTO_TEST_CASE(memory_expiry) {
+  check_expiry(*vs::make_memory_store());
+}
+BOOST_AUTO_TEST_CASE(memory_concurrent_increments) {
+  check_concurrent_increments(*vs::make_memory_store(), 8, 2000);
+}
+
+BOOST_AUTO_TEST_CASE(memory_full_store_fails_closed_then_sweeps) {
+  auto store = vs::make_memory_store();
+  constexpr int kCap = 100'000;
+  // All but one key live for a minute; the last one, made just before the checks, for a second.
+  int failed = 0;  // counted, not asserted per key: 100k assertions would take seconds
+  for (int i = 0; i < kCap - 1; ++i) {
+    if (store->increment("fill:" + std::to_string(i), 60s).error != vs::StoreError::None) ++failed;
+  }
+  BOOST_REQUIRE(failed == 0);
+  BOOST_REQUIRE((store->put("short", "x", 1s) == vs::StoreError::None));
+
+  // Full of live keys: new keys are refused, existing ones still count and can be replaced.
+  BOOST_TEST((store->increment("new", 60s).error == vs::StoreError::Unavailable));
+  BOOST_TEST((store->put("new", "x", 60s) == vs::StoreError::Unavailable));
+  BOOST_TEST(store->increment("fill:7", 60s).value == 2);
+  BOOST_TEST((store->put("fill:8", "x", 60s) == vs::StoreError::None));
+
+  // Once "short" expired, a sweep frees exactly its place.
+  std::this_thread::sleep_for(1100ms);
+  BOOST_TEST(store->increment("new", 60s).value == 1);
+  BOOST_TEST((store->put("other", "x", 60s) == vs::StoreError::Unavailable));
+}
+
+// ---- redis store ----
+
+BOOST_AUTO_TEST_CASE(redis_fixed_window) {
+  check_fixed_window(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(redis_peek) {
+  check_peek(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(redis_put_get_remove) {
+  check_put_get_remove(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(redis_expiry) {
+  check_expiry(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(redis_concurrent_increments) {
+  check_concurrent_increments(*make_redis(), 8, 100);
+}
+
+BOOST_AUTO_TEST_CASE(redis_key_prefix_and_database) {
+  const auto prefix = unique_prefix();
+  auto store = make_redis(shared_redis().url(0), prefix);
+  auto other_prefix = make_redis(shared_redis().url(0), unique_prefix());
+  auto bare = make_redis(shared_redis().url(0), "");
+  auto other_db = make_redis(shared_redis().url(1), prefix);
+  BOOST_TEST((store->put("k", "v", 30s) == vs::StoreError::None));
+  BOOST_TEST(!other_prefix->get("k").value.has_value());
+  BOOST_TEST(bare->get(prefix + "k").value.value_or("") == "v");  // stored under the prefix
+  BOOST_TEST(!other_db->get("k").value.has_value());              // SELECT took effect
+  BOOST_TEST((other_db->put("k", "db1", 30s) == vs::StoreError::None));
+  BOOST_TEST(store->get("k").value.value_or("") == "v");
+}
+
+BOOST_AUTO_TEST_CASE(redis_bad_urls_are_refused) {
+  const std::vector<std::string> bad = {
+      "",
+      "redis://",
+      "localhost:6379",
+      "http://127.0.0.1:6379",
+      "rediss://127.0.0.1:6379",
+      "REDIS://127.0.0.1:6379",
+      "redis://127.0.0.1",
+      "redis://127.0.0.1:",
+      "redis://127.0.0.1:0",
+      "redis://127.0.0.1:65536",
+      "redis://127.0.0.1:063",
+      "redis://127.0.0.1:+63",
+      "redis://127.0.0.1:6379x",
+      "redis://127.0.0.1:6379/",
+      "redis://127.0.0.1:6379/a",
+      "redis://127.0.0.1:6379/-1",
+      "redis://127.0.0.1:6379/0/1",
+      "redis://127.0.0.1:6379?db=1",
+      "redis://user:secret@127.0.0.1:6379",
+      "redis://:secret@127.0.0.1:6379",
+      "redis://[::1]:6379",
+      "redis:// 127.0.0.1:6379",
+      "redis://127.0.0.1:6379\n",
+      "redis://..:6379",
+      "redis://:6379",
+  };
+  for (const auto& url : bad) {
+    std::string error;
+    BOOST_TEST(!vs::make_redis_store(url, "p:", 1000ms, error), url);
+    BOOST_TEST(!error.empty(), url);
+  }
+  std::string error;
+  BOOST_TEST(!vs::make_redis_store("redis://127.0.0.1:6379", "p:", 0ms, error));
+  BOOST_TEST(!error.empty());
+  for (const std::string good : {"redis://127.0.0.1:6379", "redis://redis.internal:16379/15"}) {
+    error.clear();
+    BOOST_TEST(static_cast<bool>(vs::make_redis_store(good, "p:", 1000ms, error)), good);
+    BOOST_TEST(error.empty());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(redis_stopped_fails_closed_and_reconnects) {
+  RedisServer server;
+  auto store = make_redis(server.url(), unique_prefix());
+  vs::Limiter limiter(*store, roomy());
+  BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));  // pooled connections exist now
+
+  server.stop();
+  // First, on the pooled connection to the dead server: a write too big for one send() gets
+  // EPIPE, whose SIGPIPE would kill the whole process if the store let it through.
+  BOOST_TEST((store->put("big", std::string(8 << 20, 'x'), 60s) == vs::StoreError::Unavailable));
+  BOOST_TEST((store->increment("k", 60s).error == vs::StoreError::Unavailable));
+  BOOST_TEST((store->peek("k").error == vs::StoreError::Unavailable));
+  BOOST_TEST((store->put("k", "v", 60s) == vs::StoreError::Unavailable));
+  BOOST_TEST((store->get("k").error == vs::StoreError::Unavailable));
+  BOOST_TEST((store->remove("k") == vs::StoreError::Unavailable));
+  check_store_down(*store);
+
+  // A server back on the same address is used again without restarting the pool.
+  server.start(server.port());
+  BOOST_REQUIRE(server.pid() > 0);
+  BOOST_TEST((store->put("k", "v", 60s) == vs::StoreError::None));
+  BOOST_TEST(store->get("k").value.value_or("") == "v");
+}
+
+BOOST_AUTO_TEST_CASE(redis_nobody_listening_fails_closed) {
+  auto store = make_redis("redis://127.0.0.1:" + std::to_string(free_port()), unique_prefix());
+  BOOST_TEST((store->increment("k", 60s).error == vs::StoreError::Unavailable));
+  check_store_down(*store);
+}
+
+// ---- limiter, on both backends ----
+
+BOOST_AUTO_TEST_CASE(limiter_resend) {
+  check_resend(*vs::make_memory_store());
+  check_resend(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(limiter_number_10min_refused_counts_in_none) {
+  check_number_10min(*vs::make_memory_store());
+  check_number_10min(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(limiter_number_day) {
+  check_number_day(*vs::make_memory_store());
+  check_number_day(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(limiter_ip_hour) {
+  check_ip_hour(*vs::make_memory_store());
+  check_ip_hour(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(limiter_global_hour) {
+  check_global_hour(*vs::make_memory_store());
+  check_global_hour(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(limiter_names_the_window_that_frees_last) {
+  check_latest_window_named(*vs::make_memory_store());
+  check_latest_window_named(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(limiter_race_never_exceeds_a_limit) {
+  for (const bool resend : {false, true}) {
+    check_race(*vs::make_memory_store(), resend);
+    check_race(*make_redis(), resend);
+  }
+}
+BOOST_AUTO_TEST_CASE(limiter_attempts_and_finish) {
+  check_attempts_and_finish(*vs::make_memory_store());
+  check_attempts_and_finish(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(limiter_bad_keys) {
+  check_bad_keys(*vs::make_memory_store());
+  check_bad_keys(*make_redis());
+}
+
+BOOST_AUTO_TEST_CASE(limiter_store_failing_part_way_fails_closed_and_counts_nothing) {
+  auto memory = vs::make_memory_store();
+  auto settings = roomy();
+  settings.resend_interval = 60s;
+  // With resend on, a call is 5 peeks then 5 increments: fail each one in turn.
+  for (int fail_at = 1; fail_at <= 10; ++fail_at) {
+    FailingStore failing(*memory, fail_at, false);
+    vs::Limiter limiter(failing, settings);
+    const auto result = limiter.before_call("311", "10.0.0.1");
+    BOOST_TEST((result.verdict == vs::LimitVerdict::StoreDown), "fail_at=" << fail_at);
+    // Every increment that succeeded before the failure was taken back.
+    BOOST_TEST(memory->peek("last-call:311").value == 0);
+    BOOST_TEST(memory->peek("n10:311").value == 0);
+    BOOST_TEST(memory->peek("nday:311").value == 0);
+    BOOST_TEST(memory->peek("ip:10.0.0.1").value == 0);
+    BOOST_TEST(memory->peek("global").value == 0);
+  }
+  vs::Limiter limiter(*memory, settings);
+  BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));  // the blips left no trace
+  FailingStore down(*memory, 1, true);
+  check_store_down(down);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,1 +1,151 @@
-// stub: being written
+// The embedded Store: one map behind one mutex, for a single pool on a single host.
+//
+// Why these choices:
+// - steady_clock, not system_clock: a wall-clock step (NTP, DST, an operator) must neither free
+//   every window at once nor freeze them.
+// - Expired keys are swept lazily (on access, and in full when the map is full or a minute has
+//   passed) so no background thread is needed and a quiet pool does no work.
+// - The map is capped: an attacker who makes us create keys (one per number, one per IP) must not
+//   grow the pool's memory without bound. When the cap is reached and a sweep frees nothing,
+//   creating a key fails closed as Unavailable; existing keys keep working.
+// - Values are strings, as in Redis, so a counter and a fact behave the same in both backends
+//   (incrementing a non-number is an error there, so it is one here too).
+#include <charconv>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "store/store.hpp"
+
+namespace voiceverify::store {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ClockFunction = std::function<Clock::time_point()>;
+
+constexpr std::size_t kMaxEntries = 100'000;
+constexpr std::chrono::seconds kSweepInterval{60};
+
+// A TTL below one second would make a key that expires before it can be read (Redis refuses
+// EX 0 outright); both backends clamp the same way so they agree.
+std::chrono::seconds at_least_one_second(std::chrono::seconds ttl) {
+  return ttl < std::chrono::seconds{1} ? std::chrono::seconds{1} : ttl;
+}
+
+std::optional<long> parse_long(const std::string& text) {
+  long value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || text.empty()) return std::nullopt;
+  return value;
+}
+
+class MemoryStore final : public Store {
+ public:
+  MemoryStore(ClockFunction clock, std::size_t max_entries)
+      : clock_(std::move(clock)), max_entries_(max_entries), last_sweep_(clock_()) {}
+
+  Counter increment(const std::string& key, std::chrono::seconds window, long by) override {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    Entry* entry = find_live(key, now);
+    if (entry == nullptr) {
+      entry = create(key, std::string(1, '0'), now + at_least_one_second(window), now);
+      if (entry == nullptr) return Counter{StoreError::Unavailable, 0, {}};
+    }
+    const auto current = parse_long(entry->value);
+    long next = 0;
+    // Redis answers an error for a non-integer value or an overflow; so do we.
+    if (!current || __builtin_add_overflow(*current, by, &next)) {
+      return Counter{StoreError::Unavailable, 0, {}};
+    }
+    entry->value = std::to_string(next);
+    return Counter{StoreError::None, next, ttl_left(*entry, now)};
+  }
+
+  Counter peek(const std::string& key) override {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    const Entry* entry = find_live(key, now);
+    if (entry == nullptr) return Counter{};
+    const auto value = parse_long(entry->value);
+    if (!value) return Counter{StoreError::Unavailable, 0, {}};
+    return Counter{StoreError::None, *value, ttl_left(*entry, now)};
+  }
+
+  StoreError put(const std::string& key, const std::string& value,
+                 std::chrono::seconds ttl) override {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    const auto expires = now + at_least_one_second(ttl);
+    Entry* entry = find_live(key, now);
+    if (entry == nullptr) entry = create(key, value, expires, now);
+    if (entry == nullptr) return StoreError::Unavailable;
+    entry->value = value;
+    entry->expires = expires;
+    return StoreError::None;
+  }
+
+  Fetched get(const std::string& key) override {
+    std::lock_guard lock(mutex_);
+    const Entry* entry = find_live(key, clock_());
+    if (entry == nullptr) return Fetched{};
+    return Fetched{StoreError::None, entry->value};
+  }
+
+  StoreError remove(const std::string& key) override {
+    std::lock_guard lock(mutex_);
+    entries_.erase(key);
+    return StoreError::None;
+  }
+
+ private:
+  struct Entry {
+    std::string value;
+    Clock::time_point expires;
+  };
+
+  // The entry if it exists and has not expired; an expired one is dropped on the way.
+  Entry* find_live(const std::string& key, Clock::time_point now) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    if (it->second.expires <= now) {
+      entries_.erase(it);
+      return nullptr;
+    }
+    return &it->second;
+  }
+
+  // A new entry, or nullptr when the cap is reached even after sweeping (fail closed).
+  Entry* create(const std::string& key, const std::string& value, Clock::time_point expires,
+                Clock::time_point now) {
+    if (entries_.size() >= max_entries_ || now - last_sweep_ >= kSweepInterval) sweep(now);
+    if (entries_.size() >= max_entries_) return nullptr;
+    return &entries_.emplace(key, Entry{value, expires}).first->second;
+  }
+
+  void sweep(Clock::time_point now) {
+    std::erase_if(entries_, [now](const auto& item) { return item.second.expires <= now; });
+    last_sweep_ = now;
+  }
+
+  // Rounded up: a key with 300 ms left still blocks, so "retry after 0 s" would be a lie.
+  static std::chrono::seconds ttl_left(const Entry& entry, Clock::time_point now) {
+    return std::chrono::ceil<std::chrono::seconds>(entry.expires - now);
+  }
+
+  std::mutex mutex_;
+  ClockFunction clock_;
+  std::size_t max_entries_;
+  Clock::time_point last_sweep_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> make_memory_store() {
+  return std::make_unique<MemoryStore>([] { return Clock::now(); }, kMaxEntries);
+}
+
+}  // namespace voiceverify::store

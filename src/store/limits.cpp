@@ -1,0 +1,150 @@
+// The abuse limits over a Store. Every paid call is counted in fixed windows per number, per
+// client IP and site-wide, and a number may not be called again within the resend interval.
+//
+// Why it works this way:
+// - Peek first, then count: a refused call must count in no window, or an attacker who is
+//   already refused could keep a victim's number (or a whole IP range) locked out forever.
+// - The increments are authoritative. Two workers can both peek "2 of 3" and both count; the one
+//   whose increment went over a limit is refused and takes its increments back, so the limits
+//   are never exceeded (calls cost money) and a refused call still counts in none. The resend
+//   key is counted the same way (limit 1) rather than written with put, which makes it atomic
+//   too: two simultaneous requests for one number place one call, not two.
+// - Any store error refuses with StoreDown (fail closed): without counters nothing would stop
+//   an attacker from running up the bill.
+// - Keys are built only from strings of known shape; anything else is refused as "bad-key" so a
+//   caller's validation bug cannot smuggle separators or control characters into the store.
+#include "store/limits.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+#include <vector>
+
+namespace voiceverify::store {
+namespace {
+
+using std::chrono::seconds;
+
+bool only_chars(std::string_view text, std::size_t max_length, auto allowed) {
+  return !text.empty() && text.size() <= max_length &&
+         std::all_of(text.begin(), text.end(), allowed);
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex_digit(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// E.164: at most 15 digits, optionally after a '+'.
+bool valid_number(std::string_view number) {
+  if (number.starts_with('+')) number.remove_prefix(1);
+  return only_chars(number, 15, is_digit);
+}
+
+// REMOTE_ADDR: an IPv4 or IPv6 address in text (INET6_ADDRSTRLEN is 46 with the NUL).
+bool valid_ip(std::string_view ip) {
+  return only_chars(ip, 45, [](char c) { return is_hex_digit(c) || c == '.' || c == ':'; });
+}
+
+// A verification id as MessageBird issues it (hex today); letters, digits, '-' and '_' allowed.
+bool valid_id(std::string_view id) {
+  return only_chars(id, 64, [](char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+  });
+}
+
+LimitResult limited(std::string which, seconds retry_after = seconds{0}) {
+  return LimitResult{LimitVerdict::Limited, retry_after, std::move(which)};
+}
+
+LimitResult store_down() {
+  return LimitResult{LimitVerdict::StoreDown, seconds{0}, {}};
+}
+
+struct Window {
+  std::string key;
+  seconds length;
+  long limit;
+  const char* which;
+};
+
+}  // namespace
+
+Limiter::Limiter(Store& store, LimitSettings settings) : store_(store), settings_(settings) {}
+
+LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip) {
+  if (!valid_number(number) || !valid_ip(client_ip)) return limited("bad-key");
+
+  std::vector<Window> windows;
+  if (settings_.resend_interval > seconds{0}) {
+    windows.push_back({"last-call:" + number, settings_.resend_interval, 1, "resend"});
+  }
+  windows.push_back({"n10:" + number, std::chrono::minutes{10}, settings_.number_calls_per_10min,
+                     "number-10min"});
+  windows.push_back(
+      {"nday:" + number, std::chrono::hours{24}, settings_.number_calls_per_day, "number-day"});
+  windows.push_back(
+      {"ip:" + client_ip, std::chrono::hours{1}, settings_.ip_calls_per_hour, "ip-hour"});
+  windows.push_back(
+      {"global", std::chrono::hours{1}, settings_.global_calls_per_hour, "global-hour"});
+
+  // Refuse when any window is full, naming the one that frees last: retrying after that is the
+  // earliest moment every window that refuses now has room.
+  std::optional<LimitResult> refusal;
+  for (const auto& window : windows) {
+    const Counter counter = store_.peek(window.key);
+    if (counter.error != StoreError::None) return store_down();
+    if (counter.value >= window.limit && (!refusal || counter.ttl_left > refusal->retry_after)) {
+      refusal = limited(window.which, counter.ttl_left);
+    }
+  }
+  if (refusal) return *refusal;
+
+  // Count in every window; a race past a limit refuses and undoes (see top).
+  std::vector<const Window*> counted;
+  auto undo = [&] {
+    // Best effort: when the store is failing this fails too, and the windows expire anyway.
+    for (const Window* window : counted) store_.increment(window->key, window->length, -1);
+  };
+  for (const auto& window : windows) {
+    const Counter counter = store_.increment(window.key, window.length);
+    if (counter.error != StoreError::None) {
+      undo();
+      return store_down();
+    }
+    counted.push_back(&window);
+    if (counter.value > window.limit) {
+      undo();
+      return limited(window.which, counter.ttl_left);
+    }
+  }
+  return LimitResult{};
+}
+
+LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime,
+                                  int& attempts_left) {
+  attempts_left = 0;
+  if (!valid_id(verify_id)) return limited("bad-key");
+
+  // Waiting does not help a spent or finished verification, so retry_after stays 0.
+  const Fetched done = store_.get("done:" + verify_id);
+  if (done.error != StoreError::None) return store_down();
+  if (done.value) return limited("attempts");
+
+  const Counter attempts = store_.increment("attempts:" + verify_id, lifetime);
+  if (attempts.error != StoreError::None) return store_down();
+  if (attempts.value > settings_.max_attempts) return limited("attempts");
+  attempts_left = static_cast<int>(settings_.max_attempts - attempts.value);
+  return LimitResult{};
+}
+
+StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {
+  // An id that could not have been counted cannot be finished either; say so rather than
+  // pretend it was recorded.
+  if (!valid_id(verify_id)) return StoreError::Unavailable;
+  return store_.put("done:" + verify_id, "1", lifetime);
+}
+
+}  // namespace voiceverify::store

@@ -1,0 +1,301 @@
+// The Redis Store (hiredis 0.14), so that several pools on several hosts share one set of limits.
+//
+// Why these choices:
+// - A redisContext must not be used by two threads (platform notes). Connections live in a small
+//   mutex-guarded pool and each operation checks one out for its duration. A thread_local map
+//   keyed by store address was the other option, but it outlives the store and a new store at a
+//   reused address would inherit a connection to the wrong server.
+// - A connection that saw any I/O or protocol error (including a timeout, which may leave a late
+//   reply in its buffer) is freed, never returned to the pool: the next operation reconnects.
+// - Every failure is StoreError::Unavailable, never an exception: the limiter then fails closed.
+// - Commands go through redisCommandArgv, so keys and values are binary-safe and never parsed as
+//   a format string.
+// - hiredis writes with write(2): a server that went away can raise SIGPIPE, whose default action
+//   kills the whole pool. The signal is blocked on this thread for the operation and any SIGPIPE
+//   it raised is consumed.
+#include <hiredis/hiredis.h>
+#include <pthread.h>
+
+#include <charconv>
+#include <csignal>
+#include <ctime>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace voiceverify::store {
+namespace {
+
+struct RedisAddress {
+  std::string host;
+  int port = 0;
+  int db = 0;
+};
+
+bool parse_number(std::string_view text, int max, int& out) {
+  // Leading zeros and signs are refused to keep one spelling per address.
+  if (text.empty() || text.size() > 5 || (text.size() > 1 && text[0] == '0')) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || value > max) return false;
+  out = value;
+  return true;
+}
+
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-';
+}
+
+// redis://host:port[/db], strictly: no user or password, no query, no IPv6, no TLS (rediss://
+// is refused because hiredis 0.14 cannot speak it, and silently downgrading would be worse).
+std::optional<RedisAddress> parse_url(const std::string& url, std::string& error) {
+  constexpr std::string_view scheme = "redis://";
+  std::string_view rest = url;
+  if (!rest.starts_with(scheme)) {
+    error = "REDIS_URL must start with redis:// (TLS is not supported)";
+    return std::nullopt;
+  }
+  rest.remove_prefix(scheme.size());
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos) {
+    error = "REDIS_URL needs host:port";
+    return std::nullopt;
+  }
+  RedisAddress address;
+  const auto host = rest.substr(0, colon);
+  if (host.empty() || host.size() > 253 || host.find_first_not_of(".-") == std::string_view::npos) {
+    error = "REDIS_URL has an empty or invalid host";
+    return std::nullopt;
+  }
+  for (char c : host) {
+    if (!is_host_char(c)) {
+      error = "REDIS_URL host may hold only letters, digits, '.' and '-'";
+      return std::nullopt;
+    }
+  }
+  address.host = std::string(host);
+  rest.remove_prefix(colon + 1);
+  const auto slash = rest.find('/');
+  if (!parse_number(rest.substr(0, slash), 65535, address.port) || address.port == 0) {
+    error = "REDIS_URL port must be 1..65535";
+    return std::nullopt;
+  }
+  if (slash != std::string_view::npos && !parse_number(rest.substr(slash + 1), 99999, address.db)) {
+    error = "REDIS_URL database must be a number after '/'";
+    return std::nullopt;
+  }
+  return address;
+}
+
+struct ReplyDeleter {
+  void operator()(redisReply* reply) const { freeReplyObject(reply); }
+};
+using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
+
+struct ContextDeleter {
+  void operator()(redisContext* context) const { redisFree(context); }
+};
+using Context = std::unique_ptr<redisContext, ContextDeleter>;
+
+// Blocks SIGPIPE on this thread while alive and swallows one raised meanwhile (see top).
+class SigpipeGuard {
+ public:
+  SigpipeGuard() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~SigpipeGuard() {
+    if (!was_pending_) {
+      const timespec zero{};
+      while (sigtimedwait(&pipe_, nullptr, &zero) == SIGPIPE) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeGuard(const SigpipeGuard&) = delete;
+  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+
+ private:
+  sigset_t pipe_{};
+  sigset_t old_{};
+  bool was_pending_ = false;
+};
+
+// INCRBY and the expiry in one atomic step. The expiry is set whenever the key has none, which
+// after INCRBY means it was just created (a fixed window keeps its first expiry); this also
+// heals a key someone left without a TTL, so no counter lives forever.
+constexpr const char* kIncrementScript =
+    "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
+    "local t = redis.call('PTTL', KEYS[1]) "
+    "if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) t = tonumber(ARGV[2]) end "
+    "return {v, t}";
+
+// GET and PTTL read together, so the value and its time left belong to the same key version.
+constexpr const char* kPeekScript =
+    "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}";
+
+std::chrono::seconds at_least_one_second(std::chrono::seconds ttl) {
+  return ttl < std::chrono::seconds{1} ? std::chrono::seconds{1} : ttl;
+}
+
+// Rounded up, as in the memory store: 300 ms left still blocks.
+std::chrono::seconds seconds_from_pttl(long long pttl_ms) {
+  if (pttl_ms <= 0) return std::chrono::seconds{0};
+  return std::chrono::ceil<std::chrono::seconds>(std::chrono::milliseconds{pttl_ms});
+}
+
+std::optional<long> parse_long(const char* text, std::size_t length) {
+  long value = 0;
+  auto [ptr, ec] = std::from_chars(text, text + length, value);
+  if (ec != std::errc{} || ptr != text + length || length == 0) return std::nullopt;
+  return value;
+}
+
+class RedisStore final : public Store {
+ public:
+  RedisStore(RedisAddress address, std::string key_prefix, std::chrono::milliseconds timeout)
+      : address_(std::move(address)), prefix_(std::move(key_prefix)) {
+    timeout_.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    timeout_.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+  }
+
+  Counter increment(const std::string& key, std::chrono::seconds window, long by) override {
+    const auto full = prefix_ + key;
+    const auto by_text = std::to_string(by);
+    const auto window_ms = std::to_string(at_least_one_second(window).count() * 1000);
+    auto reply = run({"EVAL", kIncrementScript, "1", full, by_text, window_ms});
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+        reply->element[0]->type != REDIS_REPLY_INTEGER ||
+        reply->element[1]->type != REDIS_REPLY_INTEGER) {
+      return Counter{StoreError::Unavailable, 0, {}};
+    }
+    return Counter{StoreError::None, static_cast<long>(reply->element[0]->integer),
+                   seconds_from_pttl(reply->element[1]->integer)};
+  }
+
+  Counter peek(const std::string& key) override {
+    auto reply = run({"EVAL", kPeekScript, "1", prefix_ + key});
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+        reply->element[1]->type != REDIS_REPLY_INTEGER) {
+      return Counter{StoreError::Unavailable, 0, {}};
+    }
+    const redisReply* value = reply->element[0];
+    if (value->type == REDIS_REPLY_NIL) return Counter{};
+    if (value->type != REDIS_REPLY_STRING) return Counter{StoreError::Unavailable, 0, {}};
+    const auto number = parse_long(value->str, value->len);
+    if (!number) return Counter{StoreError::Unavailable, 0, {}};
+    return Counter{StoreError::None, *number, seconds_from_pttl(reply->element[1]->integer)};
+  }
+
+  StoreError put(const std::string& key, const std::string& value,
+                 std::chrono::seconds ttl) override {
+    auto reply =
+        run({"SET", prefix_ + key, value, "EX", std::to_string(at_least_one_second(ttl).count())});
+    if (!reply || reply->type != REDIS_REPLY_STATUS) return StoreError::Unavailable;
+    return StoreError::None;
+  }
+
+  Fetched get(const std::string& key) override {
+    auto reply = run({"GET", prefix_ + key});
+    if (!reply) return Fetched{StoreError::Unavailable, std::nullopt};
+    if (reply->type == REDIS_REPLY_NIL) return Fetched{};
+    if (reply->type != REDIS_REPLY_STRING) return Fetched{StoreError::Unavailable, std::nullopt};
+    return Fetched{StoreError::None, std::string(reply->str, reply->len)};
+  }
+
+  StoreError remove(const std::string& key) override {
+    auto reply = run({"DEL", prefix_ + key});
+    if (!reply || reply->type != REDIS_REPLY_INTEGER) return StoreError::Unavailable;
+    return StoreError::None;
+  }
+
+ private:
+  // Enough for every worker thread of a pool; beyond it, spare connections are closed.
+  static constexpr std::size_t kMaxIdle = 64;
+
+  // One command on a checked-out connection. nullptr for any failure, including an error reply.
+  Reply run(const std::vector<std::string>& args) {
+    SigpipeGuard guard;
+    Context context = check_out();
+    if (!context) return nullptr;
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const auto& arg : args) {
+      argv.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    Reply reply(static_cast<redisReply*>(redisCommandArgv(
+        context.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    // No reply means the connection is broken or timed out: drop it (reconnect next time).
+    if (!reply || context->err != 0) return nullptr;
+    check_in(std::move(context));
+    if (reply->type == REDIS_REPLY_ERROR) return nullptr;
+    return reply;
+  }
+
+  Context check_out() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        Context context = std::move(idle_.back());
+        idle_.pop_back();
+        return context;
+      }
+    }
+    return connect();  // outside the lock: a slow connect must not stall the other threads
+  }
+
+  void check_in(Context context) {
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(context));
+  }
+
+  Context connect() const {
+    Context context(redisConnectWithTimeout(address_.host.c_str(), address_.port, timeout_));
+    if (!context || context->err != 0) return nullptr;
+    if (redisSetTimeout(context.get(), timeout_) != REDIS_OK) return nullptr;
+    if (address_.db != 0) {
+      const auto db = std::to_string(address_.db);
+      const char* argv[] = {"SELECT", db.c_str()};
+      const std::size_t lengths[] = {6, db.size()};
+      Reply reply(static_cast<redisReply*>(redisCommandArgv(context.get(), 2, argv, lengths)));
+      if (!reply || reply->type != REDIS_REPLY_STATUS) return nullptr;
+    }
+    return context;
+  }
+
+  RedisAddress address_;
+  std::string prefix_;
+  timeval timeout_{};
+  std::mutex mutex_;
+  std::vector<Context> idle_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> make_redis_store(const std::string& url, const std::string& key_prefix,
+                                        std::chrono::milliseconds timeout, std::string& error) {
+  const auto address = parse_url(url, error);
+  if (!address) return nullptr;
+  if (timeout <= std::chrono::milliseconds{0}) {
+    // hiredis treats a zero timeout as "wait forever": a hung Redis would hang every worker.
+    error = "Redis timeout must be positive";
+    return nullptr;
+  }
+  return std::make_unique<RedisStore>(*address, key_prefix, timeout);
+}
+
+}  // namespace voiceverify::store
