@@ -49,15 +49,18 @@ http::Response start_call(Context& ctx) {
                                  {"reason", phone.error == forms::PhoneError::TypeNotAllowed
                                                 ? forms::number_type_name(phone.type)
                                                 : "invalid"},
-                                 {"number", log::mask_number(phone.digits)}});
+                                 {"number", phone.masked}});
     return redirect_with_banner(ctx, "/", "error", phone_error_text(phone.error));
   }
 
   cancel_previous(ctx);
 
   const store::LimitResult limit = ctx.deps.limiter.before_call(phone.digits, ctx.request.remote_addr);
-  if (limit.verdict == store::LimitVerdict::StoreDown) {
-    log::error("store_unavailable", {{"request_id", rid}, {"during", "start_call"}});
+  if (limit.verdict == store::LimitVerdict::StoreDown ||
+      (limit.verdict == store::LimitVerdict::Limited && limit.which == "bad-key")) {
+    // A store that is down fails closed; a key the limiter refuses is our bug. Neither pays.
+    log::error("store_unavailable",
+               {{"request_id", rid}, {"during", "start_call"}, {"limit", limit.which}});
     return redirect_with_banner(ctx, "/", "error", messages::kServiceUnavailable);
   }
   if (limit.verdict == store::LimitVerdict::Limited) {

@@ -25,7 +25,7 @@ struct LimitResult {
   LimitVerdict verdict = LimitVerdict::Allowed;
   std::chrono::seconds retry_after{0};  // when Limited: how long until the window frees
   std::string which;                    // when Limited: "resend", "number-10min", "number-day",
-                                        // "ip-hour", "global-hour" (for the log)
+                                        // "ip-hour", "global-hour", "attempts", "bad-key"
 };
 
 class Limiter {

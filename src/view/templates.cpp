@@ -1,7 +1,8 @@
 // ctemplate as its authors intend (doc/tips.html): fill a dictionary in one function per page,
 // expand, output. One TemplateDictionary per request (they are not thread-safe); expansion of
-// loaded templates is. The layout includes the page as {{>CONTENT}}; include dictionaries look
-// values up in their parents, so the page sees the layout's values too.
+// loaded templates is. The layout includes the page as {{>CONTENT}}. Unlike section
+// dictionaries, an include dictionary does not see its parent's values: the layout's values
+// (title, banner) go on the layout's dictionary and the page's on the CONTENT one.
 #include "view/templates.hpp"
 
 #include <ctemplate/template.h>
@@ -30,15 +31,26 @@ void fill_banner(ctemplate::TemplateDictionary& dict, const std::optional<Banner
   section->SetValue("TEXT", banner->text);
 }
 
-// Expands the layout with `page` as its content.
-std::string expand(const std::string& dir, ctemplate::TemplateDictionary& dict,
-                   const char* page) {
-  ctemplate::TemplateDictionary* content = dict.AddIncludeDictionary("CONTENT");
-  content->SetFilename(join_path(dir, page));
-  std::string out;
-  ctemplate::ExpandTemplate(join_path(dir, "layout.tpl"), ctemplate::DO_NOT_STRIP, &dict, &out);
-  return out;
-}
+// The layout's dictionary and the page's, included as {{>CONTENT}}.
+struct PageDictionaries {
+  ctemplate::TemplateDictionary layout;
+  ctemplate::TemplateDictionary* content;
+
+  PageDictionaries(const std::string& dir, const char* page, const std::string& title,
+                   const std::optional<Banner>& banner)
+      : layout(page), content(layout.AddIncludeDictionary("CONTENT")) {
+    content->SetFilename(join_path(dir, page));
+    layout.SetValue("TITLE", title);
+    fill_banner(layout, banner);
+  }
+
+  std::string expand(const std::string& dir) {
+    std::string out;
+    ctemplate::ExpandTemplate(join_path(dir, "layout.tpl"), ctemplate::DO_NOT_STRIP, &layout,
+                              &out);
+    return out;
+  }
+};
 
 }  // namespace
 
@@ -67,38 +79,31 @@ std::optional<Templates> Templates::load(const std::string& dir, std::string& er
 }
 
 std::string Templates::phone_form(const PhoneFormView& view) const {
-  ctemplate::TemplateDictionary dict("phone_form");
-  dict.SetValue("TITLE", "Verify your phone number");
-  fill_banner(dict, view.banner);
-  dict.SetValue("CSRF_TOKEN", view.csrf_token);
-  return expand(dir_, dict, "phone_form.tpl");
+  PageDictionaries page(dir_, "phone_form.tpl", "Verify your phone number", view.banner);
+  page.content->SetValue("CSRF_TOKEN", view.csrf_token);
+  return page.expand(dir_);
 }
 
 std::string Templates::code_form(const CodeFormView& view) const {
-  ctemplate::TemplateDictionary dict("code_form");
-  dict.SetValue("TITLE", "Enter your verification code");
-  fill_banner(dict, view.banner);
-  dict.SetValue("CSRF_TOKEN", view.csrf_token);
-  dict.SetValue("VERIFY_ID", view.verify_id);
-  dict.SetValue("MASKED_NUMBER", view.masked_number);
-  dict.SetIntValue("TOKEN_LENGTH", view.token_length);
-  return expand(dir_, dict, "code_form.tpl");
+  PageDictionaries page(dir_, "code_form.tpl", "Enter your verification code", view.banner);
+  page.content->SetValue("CSRF_TOKEN", view.csrf_token);
+  page.content->SetValue("VERIFY_ID", view.verify_id);
+  page.content->SetValue("MASKED_NUMBER", view.masked_number);
+  page.content->SetIntValue("TOKEN_LENGTH", view.token_length);
+  return page.expand(dir_);
 }
 
 std::string Templates::success(const SuccessView& view) const {
-  ctemplate::TemplateDictionary dict("success");
-  dict.SetValue("TITLE", "Phone number verified");
-  fill_banner(dict, view.banner);
-  dict.SetValue("MASKED_NUMBER", view.masked_number);
-  return expand(dir_, dict, "success.tpl");
+  PageDictionaries page(dir_, "success.tpl", "Phone number verified", view.banner);
+  page.content->SetValue("MASKED_NUMBER", view.masked_number);
+  return page.expand(dir_);
 }
 
 std::string Templates::error_page(const ErrorView& view) const {
-  ctemplate::TemplateDictionary dict("error");
-  dict.SetValue("TITLE", view.title);
-  dict.SetIntValue("STATUS", view.status);
-  dict.SetValue("MESSAGE", view.message);
-  return expand(dir_, dict, "error.tpl");
+  PageDictionaries page(dir_, "error.tpl", view.title, std::nullopt);
+  page.content->SetIntValue("STATUS", view.status);
+  page.content->SetValue("MESSAGE", view.message);
+  return page.expand(dir_);
 }
 
 }  // namespace voiceverify::view
