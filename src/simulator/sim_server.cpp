@@ -1,1 +1,318 @@
-// stub: being written
+#include "simulator/sim_server.hpp"
+
+#include <httplib.h>
+#include <json/reader.h>
+#include <json/writer.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <utility>
+
+namespace voiceverify::simulator {
+namespace {
+
+// Faulted 5xx bodies: "may be HTML or empty: not JSON" (contract, Errors).
+constexpr const char* kBadGatewayHtml = "<html>502 Bad Gateway</html>";
+// The garbage switch's body: labelled JSON but not JSON, so a client must not trust the header.
+constexpr const char* kGarbageBody = "<html>garbage: this is not JSON {\"id\":";
+constexpr std::size_t kBodyCap = 64 * 1024;  // deny by default: real verify bodies are tiny
+constexpr int kStepMs = 10;                  // how long stop() may wait for a sleeping handler
+
+std::optional<long long> parse_whole_int(const std::string& text) {
+  long long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// A JSON scalar as the string a form body would have carried: numbers in plain decimal (a
+// recipient sent as 31612345678 must not come out as 3.16e10), booleans as true/false.
+std::string json_scalar_text(const Json::Value& value) {
+  if (value.isString()) return value.asString();
+  if (value.isBool()) return value.asBool() ? "true" : "false";
+  if (value.isUInt64()) return std::to_string(value.asUInt64());
+  if (value.isInt64()) return std::to_string(value.asInt64());
+  Json::StreamWriterBuilder writer;
+  writer["indentation"] = "";
+  return Json::writeString(writer, value);  // doubles, arrays, objects: fail validation later
+}
+
+// Parameters from the query string and a form body (httplib decodes both into req.params), then
+// from a JSON body, which wins. The contract: JSON from most clients, form from Ruby, query
+// parameters from PHP. Returns false when a JSON body does not parse as an object.
+bool collect_params(const httplib::Request& req, Params& params) {
+  for (const auto& [name, value] : req.params) params.emplace(name, value);
+  if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) return true;
+  Json::CharReaderBuilder builder;
+  Json::CharReaderBuilder::strictMode(&builder.settings_);
+  const std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+  Json::Value root;
+  std::string errors;
+  if (!reader->parse(req.body.data(), req.body.data() + req.body.size(), &root, &errors) ||
+      !root.isObject()) {
+    return false;
+  }
+  for (const auto& name : root.getMemberNames()) {
+    if (!root[name].isNull()) params[name] = json_scalar_text(root[name]);
+  }
+  return true;
+}
+
+void answer_json(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  if (!body.empty()) res.set_content(body, "application/json");
+}
+
+void print_line(const std::string& line) {
+  static std::mutex stdout_mutex;
+  std::lock_guard lock(stdout_mutex);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+int roll_percent() {
+  thread_local std::mt19937 engine{std::random_device{}()};
+  return std::uniform_int_distribution<int>(0, 99)(engine);
+}
+
+}  // namespace
+
+bool set_fault(Faults& faults, const std::string& name, const std::string& value) {
+  bool* const flag = name == "hang"                  ? &faults.hang
+                     : name == "garbage"             ? &faults.garbage
+                     : name == "refuse_recipient"    ? &faults.behaviour.refuse_recipient
+                     : name == "no_balance"          ? &faults.behaviour.no_balance
+                     : name == "ignore_max_attempts" ? &faults.behaviour.ignore_max_attempts
+                                                     : nullptr;
+  if (flag != nullptr) {
+    if (value == "1" || value == "true") {
+      *flag = true;
+    } else if (value == "0" || value == "false") {
+      *flag = false;
+    } else {
+      return false;
+    }
+    return true;
+  }
+  const auto number = parse_whole_int(value);
+  if (name == "latency_ms" && number && *number >= 0 && *number <= 600'000) {
+    faults.latency_ms = static_cast<int>(*number);
+    return true;
+  }
+  if (name == "fail_percent" && number && *number >= 0 && *number <= 100) {
+    faults.fail_percent = static_cast<int>(*number);
+    return true;
+  }
+  return false;
+}
+
+std::string announcement(const PlacedCall& call) {
+  const char* verb = call.type == "tts"     ? "calling"
+                     : call.type == "email" ? "mailing"
+                     : call.type == "flash" ? "flashing"
+                                            : "texting";
+  std::string message = call.message;
+  // One call, one line: a template with a newline must not break the log apart.
+  std::replace_if(
+      message.begin(), message.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; },
+      ' ');
+  return std::string("[messagebird-sim] ") + verb + " " + mask_recipient(call.recipient) + ": \"" +
+         message + "\" code " + call.token;
+}
+
+SimServer::SimServer(ServerConfig config)
+    : config_(std::move(config)),
+      state_(config_.access_key, config_.clock, config_.test_keys_send_nothing),
+      server_(std::make_unique<httplib::Server>()) {
+  if (!config_.announce) config_.announce = print_line;
+  set_faults(config_.faults);
+  routes();
+}
+
+SimServer::~SimServer() {
+  stop();
+}
+
+Faults SimServer::faults() const {
+  return {latency_ms_.load(), fail_percent_.load(), hang_.load(), garbage_.load(),
+          state_.behaviour()};
+}
+
+void SimServer::set_faults(const Faults& faults) {
+  latency_ms_ = faults.latency_ms;
+  fail_percent_ = faults.fail_percent;
+  garbage_ = faults.garbage;
+  state_.set_behaviour(faults.behaviour);
+  hang_ = faults.hang;
+}
+
+bool SimServer::pause(int milliseconds) const {
+  for (int left = milliseconds; left > 0 && !stopping_; left -= kStepMs) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(left, kStepMs)));
+  }
+  return !stopping_;
+}
+
+// Faults wrap the real answer in the order a slow, flaky upstream shows them: the wait first,
+// then maybe no answer at all, then maybe a proxy's 5xx (the API never saw the request), and
+// last a 2xx whose body got mangled after the API did its work.
+void SimServer::serve_api(httplib::Response& res, int garbage_status, const ApiCall& call) {
+  bool running = pause(latency_ms_);
+  while (running && hang_) running = pause(kStepMs);
+  if (!running) {
+    res.status = 503;  // released by stop(): the client has most likely given up already
+    return;
+  }
+  if (roll_percent() < fail_percent_) {
+    if (roll_percent() < 50) {
+      res.status = 502;
+      res.set_content(kBadGatewayHtml, "text/html");
+    } else {
+      res.status = 503;
+    }
+    return;
+  }
+  const ApiResult result = call();
+  if (result.call) config_.announce(announcement(*result.call));
+  if (garbage_) {
+    res.status = garbage_status;
+    res.set_content(kGarbageBody, "application/json");
+    return;
+  }
+  answer_json(res, result.status, result.body);
+}
+
+void SimServer::routes() {
+  httplib::Server& server = *server_;
+  const std::size_t threads = std::max<std::size_t>(config_.threads, 1);
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // An idle keep-alive connection holds its worker (and so stop()) for up to this long.
+  server.set_keep_alive_timeout(1);
+  server.set_payload_max_length(kBodyCap);
+
+  // The API (contract, Transport).
+  server.Post("/verify", [this](const httplib::Request& req, httplib::Response& res) {
+    serve_api(res, 201, [&] {
+      CreateInput input;
+      input.body_unparsable = !collect_params(req, input.params);
+      return state_.create(req.get_header_value("Authorization"), input);
+    });
+  });
+  server.Get(R"(/verify/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    serve_api(res, 200, [&] {
+      return state_.check(req.get_header_value("Authorization"), req.matches[1],
+                          req.get_param_value("token"));
+    });
+  });
+  server.Delete(R"(/verify/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    serve_api(res, 200,
+              [&] { return state_.remove(req.get_header_value("Authorization"), req.matches[1]); });
+  });
+
+  // Control endpoints for tests: never part of the real API, never subject to faults.
+  server.Get("/_sim/last-code", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string recipient = req.get_param_value("recipient");
+    // "+316..." arrives as " 316..." when the '+' was not percent-encoded.
+    recipient.erase(0, recipient.find_first_not_of(" +"));
+    const auto code = state_.last_code(recipient);
+    res.status = code ? 200 : 404;
+    res.set_content(code ? *code : "no verify for this recipient\n", "text/plain");
+  });
+  server.Get("/_sim/stats", [this](const httplib::Request&, httplib::Response& res) {
+    const SimStats stats = state_.stats();
+    res.set_content(R"({"creates":)" + std::to_string(stats.creates) + R"(,"checks":)" +
+                        std::to_string(stats.checks) + R"(,"deletes":)" +
+                        std::to_string(stats.deletes) + R"(,"active":)" +
+                        std::to_string(stats.active) + "}",
+                    "application/json");
+  });
+  server.Get("/_sim/faults", [this](const httplib::Request&, httplib::Response& res) {
+    const Faults now = faults();
+    res.set_content(R"({"latency_ms":)" + std::to_string(now.latency_ms) + R"(,"fail_percent":)" +
+                        std::to_string(now.fail_percent) + R"(,"hang":)" + (now.hang ? "1" : "0") +
+                        R"(,"garbage":)" + (now.garbage ? "1" : "0") + R"(,"refuse_recipient":)" +
+                        (now.behaviour.refuse_recipient ? "1" : "0") + R"(,"no_balance":)" +
+                        (now.behaviour.no_balance ? "1" : "0") + R"(,"ignore_max_attempts":)" +
+                        (now.behaviour.ignore_max_attempts ? "1" : "0") + "}",
+                    "application/json");
+  });
+  // Only the fields given change; one bad field rejects the whole request.
+  server.Post("/_sim/faults", [this](const httplib::Request& req, httplib::Response& res) {
+    Params fields;
+    Faults next = faults();
+    if (!collect_params(req, fields)) {
+      res.status = 400;
+      res.set_content("body is not a JSON object\n", "text/plain");
+      return;
+    }
+    for (const auto& [name, value] : fields) {
+      if (!set_fault(next, name, value)) {
+        res.status = 400;
+        res.set_content("bad fault field: " + name + "\n", "text/plain");
+        return;
+      }
+    }
+    set_faults(next);
+    res.status = 204;
+  });
+  server.Post("/_sim/expire", [this](const httplib::Request&, httplib::Response& res) {
+    state_.expire_all();
+    res.status = 204;
+  });
+  server.Post("/_sim/reset", [this](const httplib::Request&, httplib::Response& res) {
+    state_.reset();
+    set_faults(Faults{});
+    res.status = 204;
+  });
+
+  // Everything else: 404 code 98, "API not found" (contract, Errors), behind the same faults.
+  const auto unknown = [this](const httplib::Request&, httplib::Response& res) {
+    serve_api(res, 200, [] {
+      return ApiResult{404, error_body(98, "API not found", ""), std::nullopt};
+    });
+  };
+  server.Get(".*", unknown);
+  server.Post(".*", unknown);
+  server.Put(".*", unknown);
+  server.Patch(".*", unknown);
+  server.Delete(".*", unknown);
+  server.Options(".*", unknown);
+}
+
+int SimServer::start() {
+  const int port = config_.port == 0
+                       ? server_->bind_to_any_port(config_.host)
+                       : (server_->bind_to_port(config_.host, config_.port) ? config_.port : -1);
+  if (port <= 0) {
+    throw std::runtime_error("cannot listen on " + config_.host + ":" +
+                             std::to_string(config_.port));
+  }
+  port_ = port;
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    listen_done_ = true;
+  });
+  // httplib's stop() does nothing until the accept loop runs, so wait for it here.
+  while (!server_->is_running() && !listen_done_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return port_;
+}
+
+void SimServer::stop() {
+  stopping_ = true;
+  if (!thread_.joinable()) return;
+  while (!server_->is_running() && !listen_done_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  server_->stop();
+  thread_.join();
+}
+
+}  // namespace voiceverify::simulator

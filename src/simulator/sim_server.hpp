@@ -1,0 +1,94 @@
+// The MessageBird Verify simulator's HTTP side: a loopback httplib::Server answering
+//   POST /verify, GET /verify/{id}[?token=], DELETE /verify/{id}   (the API, through SimState)
+//   anything else outside /_sim/                                   (404 code 98)
+//   GET /_sim/last-code?recipient=DIGITS, GET /_sim/stats, GET|POST /_sim/faults,
+//   POST /_sim/expire, POST /_sim/reset
+// with fault switches (latency, a share of 5xx, hang, garbage bodies) that apply to API answers
+// only, never to /_sim/. start() throws std::runtime_error if the address cannot be bound;
+// stop() returns promptly even while requests hang. The destructor stops.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "simulator/sim_state.hpp"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace voiceverify::simulator {
+
+struct Faults {
+  int latency_ms = 0;    // added before every API answer
+  int fail_percent = 0;  // 0..100: share of API requests answered 502 (HTML) or 503 (empty)
+  bool hang = false;     // API requests wait, unanswered, until this is off or the server stops
+  bool garbage = false;  // API answers 201 (POST) or 200 with a body that is not JSON
+  Behaviour behaviour;   // refuse_recipient, no_balance, ignore_max_attempts (see SimState)
+};
+
+// Parses a control value: latency_ms 0..600000, fail_percent 0..100, and 0/1/true/false for
+// hang, garbage, refuse_recipient, no_balance and ignore_max_attempts.
+// Returns false and leaves `faults` alone when the name is unknown or the value out of range.
+bool set_fault(Faults& faults, const std::string& name, const std::string& value);
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";  // the caller checks it is loopback
+  int port = 0;                    // 0: any free port
+  std::string access_key;
+  bool test_keys_send_nothing = false;  // see SimState
+  Faults faults;
+  std::size_t threads = 64;  // hanging requests each hold a thread
+  // Called once per placed call with the line to show; default: stdout, flushed.
+  std::function<void(const std::string& line)> announce;
+  SimState::Clock clock = &std::chrono::system_clock::now;
+};
+
+class SimServer {
+ public:
+  explicit SimServer(ServerConfig config);
+  ~SimServer();
+  SimServer(const SimServer&) = delete;
+  SimServer& operator=(const SimServer&) = delete;
+
+  // Binds, starts serving on a background thread and returns once accepting; returns the port.
+  int start();
+  // Releases hanging requests, stops accepting, joins. Idempotent.
+  void stop();
+
+  int port() const { return port_; }
+  Faults faults() const;
+  void set_faults(const Faults& faults);
+  SimState& state() { return state_; }
+
+ private:
+  using ApiCall = std::function<ApiResult()>;
+  void serve_api(httplib::Response& res, int garbage_status, const ApiCall& call);
+  void routes();
+  // Sleeps in small steps so that stop() is never held up; false once stopping.
+  bool pause(int milliseconds) const;
+
+  ServerConfig config_;
+  SimState state_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> listen_done_{false};
+  std::atomic<int> latency_ms_{0};
+  std::atomic<int> fail_percent_{0};
+  std::atomic<bool> hang_{false};
+  std::atomic<bool> garbage_{false};
+};
+
+// The line printed for a placed call, e.g.
+// [messagebird-sim] calling +31*******78: "Your security code is 1 2 3 4 5 6." code 123456
+std::string announcement(const PlacedCall& call);
+
+}  // namespace voiceverify::simulator

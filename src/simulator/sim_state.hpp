@@ -1,0 +1,124 @@
+// The MessageBird Verify simulator's state machine: verify objects, their codes and attempts,
+// answered exactly as shared/messagebird-verify-api.md says the live API answers. Pure logic: no
+// sockets, an injectable clock, every answer a plain ApiResult (HTTP status + JSON body).
+// Thread-safe: every public member takes one internal mutex, so the server's worker threads may
+// share one SimState. Throws only if the system random source fails (a broken machine, not input).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace voiceverify::simulator {
+
+// Request parameters by name, already decoded from JSON, a form body or the query string.
+using Params = std::map<std::string, std::string>;
+
+// What the simulator "sends" for a create: the server prints it so a person can read the code.
+struct PlacedCall {
+  std::string type;       // tts, sms, flash or email
+  std::string recipient;  // digits as sent (or the address for email)
+  std::string message;    // the template with %token replaced (digits spaced out for tts)
+  std::string token;      // the code itself
+};
+
+struct ApiResult {
+  int status = 200;
+  std::string body;                // JSON; empty for 204
+  std::optional<PlacedCall> call;  // set by a create that placed a call
+};
+
+struct CreateInput {
+  Params params;
+  bool body_unparsable = false;  // a JSON body that did not parse: 400 code 21
+};
+
+struct SimStats {
+  std::uint64_t creates = 0;  // POST /verify requests that reached the API, any outcome
+  std::uint64_t checks = 0;   // GET /verify/{id}, any outcome
+  std::uint64_t deletes = 0;  // DELETE /verify/{id}, any outcome
+  std::uint64_t active = 0;   // stored objects still "sent" and not past validUntil
+};
+
+// Upstream answers a test can ask for that are not transport faults: the API itself refusing.
+struct Behaviour {
+  bool refuse_recipient = false;     // creates answer 422 code 10 parameter recipient
+  bool no_balance = false;           // creates answer 422 code 25 (contract, Errors)
+  bool ignore_max_attempts = false;  // new objects get one attempt whatever maxAttempts says,
+                                     // the API's historical behaviour (contract, Attempts)
+};
+
+class SimState {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+  // `access_key`: the only key accepted in "Authorization: AccessKey <key>". With
+  // `test_keys_send_nothing`, a key starting with "test_" behaves like MessageBird's test keys
+  // (contract, Transport): creates answer 201 but nothing is stored or sent. Off by default,
+  // because the project's own tests run the simulator with a "test_..." key and need real codes.
+  explicit SimState(std::string access_key, Clock clock = &std::chrono::system_clock::now,
+                    bool test_keys_send_nothing = false);
+
+  // POST /verify. `authorization` is the raw Authorization header ("" when absent).
+  ApiResult create(std::string_view authorization, const CreateInput& input);
+  // GET /verify/{id}[?token=]. An absent token and an empty one answer the same.
+  ApiResult check(std::string_view authorization, const std::string& id, const std::string& token);
+  // DELETE /verify/{id}.
+  ApiResult remove(std::string_view authorization, const std::string& id);
+
+  // The code of the newest stored verify for `recipient` (digits), if that verify still exists.
+  std::optional<std::string> last_code(const std::string& recipient) const;
+  SimStats stats() const;
+  Behaviour behaviour() const;
+  void set_behaviour(const Behaviour& behaviour);
+
+  // Moves every stored object's validUntil into the past, so that the next code entry answers
+  // "The token has expired." without a test waiting out a timeout.
+  void expire_all();
+  // Forgets every object and counter, and turns every Behaviour switch off.
+  void reset();
+
+ private:
+  enum class Status { Sent, Verified, Failed };
+  struct VerifyObject {
+    std::string id;
+    std::string type;
+    std::string recipient;
+    std::optional<std::string> reference;
+    std::string messages_href;
+    std::string token;
+    std::chrono::system_clock::time_point created;
+    std::chrono::system_clock::time_point valid_until;
+    int max_attempts = 1;
+    int attempts = 0;
+    Status status = Status::Sent;
+  };
+
+  bool authorized(std::string_view authorization) const;
+  std::string render(const VerifyObject& object, std::chrono::system_clock::time_point now) const;
+
+  const std::string access_key_;
+  const Clock clock_;
+  const bool test_key_;  // access_key_ is a test key and test keys send nothing
+  mutable std::mutex mutex_;
+  std::map<std::string, VerifyObject> objects_;             // by id
+  std::map<std::string, std::string> newest_by_recipient_;  // recipient -> id
+  SimStats counters_;
+  Behaviour behaviour_;
+};
+
+// Helpers shared with the server and the tests.
+
+// "+31*******78": the first two and last two characters kept, the rest masked.
+std::string mask_recipient(std::string_view recipient);
+// The contract's error body: {"errors":[{"code":C,"description":D,"parameter":P|null}]}.
+std::string error_body(int code, std::string_view description, std::string_view parameter);
+// 2016-05-03T14:26:57+00:00 (the contract's datetime form, always UTC).
+std::string format_datetime(std::chrono::system_clock::time_point when);
+
+}  // namespace voiceverify::simulator
