@@ -344,16 +344,22 @@ BOOST_FIXTURE_TEST_CASE(expire_all_makes_codes_expire_now, StateFixture) {
 
 BOOST_FIXTURE_TEST_CASE(behaviour_switches_refuse_creates_and_ignore_max_attempts, StateFixture) {
   const sim::Params params{{"recipient", "31612345678"}, {"maxAttempts", "3"}};
-  state.set_behaviour({.no_balance = true});
+  sim::Behaviour no_balance;
+  no_balance.no_balance = true;
+  state.set_behaviour(no_balance);
   const Json::Value balance = single_error(state.create(kAuth, {params, false}), 422, 25);
   BOOST_TEST(balance["parameter"].isNull());
-  state.set_behaviour({.refuse_recipient = true});
+  sim::Behaviour refuse;
+  refuse.refuse_recipient = true;
+  state.set_behaviour(refuse);
   const Json::Value refused = single_error(state.create(kAuth, {params, false}), 422, 10);
   BOOST_TEST(refused["parameter"].asString() == "recipient");
   BOOST_TEST(!state.last_code("31612345678").has_value());
 
   // The historical API: one attempt whatever maxAttempts asked for.
-  state.set_behaviour({.ignore_max_attempts = true});
+  sim::Behaviour historical;
+  historical.ignore_max_attempts = true;
+  state.set_behaviour(historical);
   const std::string id = create("31612345678", {{"maxAttempts", "3"}});
   single_error(state.check(kAuth, id, wrong_code(code_for())), 422, 10);
   const Json::Value right = single_error(state.check(kAuth, id, code_for()), 422, 10);

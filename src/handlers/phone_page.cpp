@@ -66,7 +66,7 @@ http::Response start_call(Context& ctx) {
   if (limit.verdict == store::LimitVerdict::Limited) {
     log::warning("limit_hit", {{"request_id", rid},
                                {"limit", limit.which},
-                               {"number", log::mask_number(phone.digits)},
+                               {"number", log::mask_number("+" + phone.digits)},
                                {"retry_after", std::to_string(limit.retry_after.count())}});
     return redirect_with_banner(ctx, "/", "error",
                                 messages::limited(limit.which, limit.retry_after));
@@ -76,7 +76,7 @@ http::Response start_call(Context& ctx) {
   const char* error_name = messagebird::verify_error_name(call.error);
   switch (call.error) {
     case messagebird::VerifyError::None:
-      log::info("call_placed", {{"request_id", rid}, {"number", log::mask_number(phone.digits)}});
+      log::info("call_placed", {{"request_id", rid}, {"number", log::mask_number("+" + phone.digits)}});
       ctx.session.verify_id = call.id;
       ctx.session.masked_number = phone.masked;
       ctx.session.verified = false;
@@ -84,7 +84,7 @@ http::Response start_call(Context& ctx) {
     case messagebird::VerifyError::InvalidRecipient:
       log::warning("call_refused", {{"request_id", rid},
                                     {"error", error_name},
-                                    {"number", log::mask_number(phone.digits)},
+                                    {"number", log::mask_number("+" + phone.digits)},
                                     {"detail", call.detail}});
       return redirect_with_banner(ctx, "/", "error", messages::kNumberInvalid);
     case messagebird::VerifyError::Unauthorized:

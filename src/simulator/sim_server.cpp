@@ -84,6 +84,11 @@ int roll_percent() {
 }  // namespace
 
 bool set_fault(Faults& faults, const std::string& name, const std::string& value) {
+  if (name == "error_description") {
+    if (value.size() > 200) return false;
+    faults.behaviour.error_description = value;
+    return true;
+  }
   bool* const flag = name == "hang"                  ? &faults.hang
                      : name == "garbage"             ? &faults.garbage
                      : name == "refuse_recipient"    ? &faults.behaviour.refuse_recipient

@@ -278,7 +278,10 @@ ApiResult SimState::create(std::string_view authorization, const CreateInput& in
   if (!errors.empty()) return {422, errors_body(errors), std::nullopt};
   if (behaviour_.no_balance) return error_result(422, 25, "Not enough balance", "");
   if (behaviour_.refuse_recipient)
-    return error_result(422, 10, "recipient is invalid", "recipient");
+    return error_result(422, 10,
+                        behaviour_.error_description.empty() ? std::string("recipient is invalid")
+                                                             : behaviour_.error_description,
+                        "recipient");
 
   VerifyObject object;
   do {

@@ -51,6 +51,8 @@ struct Behaviour {
   bool no_balance = false;           // creates answer 422 code 25 (contract, Errors)
   bool ignore_max_attempts = false;  // new objects get one attempt whatever maxAttempts says,
                                      // the API's historical behaviour (contract, Attempts)
+  std::string error_description;     // when set: the description of refuse_recipient's error
+                                     // (tests check upstream text never reaches a page)
 };
 
 class SimState {
