@@ -31,6 +31,22 @@ namespace {
 std::atomic<int> g_listen_fd{-1};
 std::atomic<bool> g_stopping{false};
 
+// Threads waiting for their next request. With nginx's fastcgi_keep_conn, an idle thread is
+// blocked reading its kept-alive connection, not in accept(), so shutting down the listening
+// socket does not wake it: stop_pool() also shuts the read side of each idle connection.
+struct IdleRequest {
+  FCGX_Request* request;
+  bool idle;
+};
+std::mutex g_idle_mutex;
+std::vector<IdleRequest> g_workers;
+
+void set_idle(FCGX_Request* request, bool idle) {
+  std::lock_guard lock(g_idle_mutex);
+  for (auto& worker : g_workers)
+    if (worker.request == request) worker.idle = idle;
+}
+
 std::string param(FCGX_Request& request, const char* name) {
   const char* value = FCGX_GetParam(name, request.envp);
   return value ? std::string(value) : std::string();
@@ -125,8 +141,15 @@ void worker_loop(int listen_fd, const PoolOptions& options, const WorkerFactory&
   std::unique_ptr<Worker> worker = make_worker();
   FCGX_Request request;
   FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+  {
+    std::lock_guard lock(g_idle_mutex);
+    g_workers.push_back({&request, false});
+  }
   while (!g_stopping.load()) {
-    if (FCGX_Accept_r(&request) < 0) {
+    set_idle(&request, true);
+    const int accepted = FCGX_Accept_r(&request);
+    set_idle(&request, false);
+    if (accepted < 0) {
       if (g_stopping.load()) break;
       // A transient accept failure (EMFILE, a peer that went away): keep serving.
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -135,7 +158,11 @@ void worker_loop(int listen_fd, const PoolOptions& options, const WorkerFactory&
     serve_one(request, *worker, options);
     FCGX_Finish_r(&request);
   }
-  FCGX_Free(&request, 0);
+  {
+    std::lock_guard lock(g_idle_mutex);
+    std::erase_if(g_workers, [&](const IdleRequest& w) { return w.request == &request; });
+  }
+  FCGX_Free(&request, 1);
 }
 
 }  // namespace
@@ -187,6 +214,12 @@ void stop_pool() {
   FCGX_ShutdownPending();
   const int fd = g_listen_fd.load();
   if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+  // Requests in flight keep their connection and finish; idle kept-alive ones see EOF.
+  std::lock_guard lock(g_idle_mutex);
+  for (const auto& worker : g_workers) {
+    if (worker.idle && worker.request->ipcFd >= 0 && worker.request->ipcFd != fd)
+      ::shutdown(worker.request->ipcFd, SHUT_RD);
+  }
 }
 
 }  // namespace voiceverify::http
