@@ -324,6 +324,10 @@ BOOST_AUTO_TEST_CASE(oversized_body_gets_nginx_413_page) {
   const Page big = browser.post("/", {{"number", std::string(5000, '1')}});
   BOOST_TEST(big.status == 413);
   BOOST_TEST(contains(big.body, "Request too large"));
+  // Security headers ride on nginx's own error pages too ("always").
+  BOOST_TEST(contains(big.header("Content-Security-Policy"), "default-src 'none'"));
+  BOOST_TEST(big.header("X-Content-Type-Options") == "nosniff");
+  BOOST_TEST(big.header("Referrer-Policy") == "no-referrer");
   BOOST_TEST(site.sim_stats()["creates"] == 0);
   expect_still_serving(site);
 }
@@ -352,6 +356,7 @@ BOOST_AUTO_TEST_CASE(pool_stops_cleanly_on_sigterm) {
   const Page down = browser.get("/");
   BOOST_TEST(down.status == 502);
   BOOST_TEST(contains(down.body, "Service unavailable"));
+  BOOST_TEST(down.header("X-Frame-Options") == "DENY");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -374,6 +379,7 @@ BOOST_AUTO_TEST_CASE(pool_refuses_bodies_over_its_cap_without_nginx) {
   while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
   ::pclose(pipe);
   BOOST_TEST(out.find("Status: 413") != std::string::npos, out);
+  BOOST_TEST(out.find("Request too large") != std::string::npos, out);
   BOOST_TEST(site.sim_stats()["creates"] == 0);
   expect_still_serving(site);
 }

@@ -189,7 +189,10 @@ http::Response handle_request(const http::Request& raw_request, const AppDeps& d
   http::Response response;
   http::RouteId route_id = http::RouteId::NotFound;
   try {
-    if (request.path.size() > caps.max_path_bytes) {
+    if (request.body_too_large) {
+      log::warning("body_too_large", {{"request_id", request.request_id}});
+      response = error_page(deps, 413);
+    } else if (request.path.size() > caps.max_path_bytes) {
       response = error_page(deps, 404);
     } else if (request.cookie_header.size() > caps.max_cookie_bytes) {
       response = error_page(deps, 400);

@@ -114,11 +114,11 @@ void serve_one(FCGX_Request& request, Worker& worker, const PoolOptions& options
 
   const long long length = content_length(param(request, "CONTENT_LENGTH"));
   if (length > static_cast<long long>(options.max_body_bytes)) {
-    log::warning("body_too_large", {{"request_id", in.request_id}});
-    write_response(request, bare_status(413), head);
-    return;
-  }
-  if (length > 0) {
+    // Not read: the pipeline answers 413 with the project's error page, and the connection
+    // is closed afterwards so the unread stdin records cannot be taken for the next request.
+    in.body_too_large = true;
+    request.keepConnection = 0;
+  } else if (length > 0) {
     in.body.resize(static_cast<std::size_t>(length));
     int got = FCGX_GetStr(in.body.data(), static_cast<int>(length), request.in);
     in.body.resize(got > 0 ? static_cast<std::size_t>(got) : 0);

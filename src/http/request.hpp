@@ -18,6 +18,7 @@ struct Request {
   bool https = false;         // HTTPS=on from nginx
   std::string body;           // at most the pool's body cap
   std::string request_id;     // nginx's $request_id, or one we made
+  bool body_too_large = false;  // CONTENT_LENGTH was over the pool's cap: body left unread
 };
 
 struct Response {
