@@ -4,6 +4,8 @@
 // site still serves the next request.
 #include <boost/test/unit_test.hpp>
 
+#include <future>
+
 #include "harness.hpp"
 
 using voiceverify::testing::Browser;
@@ -343,6 +345,26 @@ BOOST_AUTO_TEST_CASE(tampered_cookies_are_ignored) {
   BOOST_TEST(page.location == "/");
   browser.cookies()["vv_flash"] = "garbage.1.x";
   BOOST_TEST(browser.get("/").banner().empty());
+}
+
+BOOST_AUTO_TEST_CASE(bursts_of_concurrent_visitors_are_all_served) {
+  // More concurrent requests than pool threads, twice: the connections nginx keeps alive after
+  // the first burst must not starve the second (each idle one holds a pool thread).
+  Site site;  // THREADS=4
+  for (int burst = 0; burst < 2; ++burst) {
+    std::vector<std::future<int>> answers;
+    for (int i = 0; i < 24; ++i) {
+      answers.push_back(std::async(std::launch::async, [&site] {
+        httplib::Client client(site.host(), site.port());
+        client.set_read_timeout(8, 0);
+        auto result = client.Get("/");
+        return result ? result->status : -1;
+      }));
+    }
+    int ok = 0;
+    for (auto& answer : answers) ok += answer.get() == 200 ? 1 : 0;
+    BOOST_TEST(ok == 24, "burst " << burst << ": " << ok << " of 24 answered 200");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(pool_stops_cleanly_on_sigterm) {

@@ -51,7 +51,7 @@ start_site() {
   "$top/build/release/voiceverify" ${VOICEVERIFY_CONFIG:+--config "$VOICEVERIFY_CONFIG"} &
   pids+=($!)
 
-  "$top/scripts/lib/make-nginx-conf" "$rundir" "$port" "127.0.0.1:$pool_port"
+  "$top/scripts/lib/make-nginx-conf" "$rundir" "$port" "127.0.0.1:$pool_port" "${THREADS:-16}"
   [ -z "${EXTRA_NGINX_SERVER:-}" ] || {
     # One more server block inside http { } (the benchmark's static copy).
     head -n -1 "$rundir/nginx.conf" >"$rundir/nginx.conf.tmp"
