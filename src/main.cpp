@@ -49,7 +49,9 @@ class PoolWorker final : public vv::http::Worker {
 // Secrets live in this process's memory: no core dumps, no ptrace by other users.
 void forbid_core_dumps() {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  struct rlimit none {0, 0};
+  struct rlimit none {
+    0, 0
+  };
   ::setrlimit(RLIMIT_CORE, &none);
 }
 
@@ -140,8 +142,8 @@ int main(int argc, char** argv) {
   const vv::messagebird::CurlGlobal curl_global;
   const vv::http::CookieSigner signer(config.signing_key);
   vv::store::Limiter limiter(*store, limit_settings(config));
-  const vv::handlers::AppDeps deps{config,  signer, *templates, *store, limiter,
-                                   phone_policy(config), verify_settings(config)};
+  const vv::handlers::AppDeps deps{
+      config, signer, *templates, *store, limiter, phone_policy(config), verify_settings(config)};
   const vv::messagebird::CurlOptions curl_options{config.connect_timeout, config.total_timeout,
                                                   64 * 1024};
 

@@ -200,15 +200,18 @@ BOOST_AUTO_TEST_CASE(hostile_verify_ids_are_404_or_400_and_never_reach_upstream)
   for (const std::string& path :
        {std::string("/EnterCode/..%2F..%2Fverify"), std::string("/EnterCode/%2e%2e%2fsuccess"),
         std::string("/EnterCode/") + id32 + "%2Fx", std::string("/EnterCode/") + id32 + "a",
-        std::string("/EnterCode/") + std::string(200, 'b'), std::string("/EnterCode/%C3%A9") + std::string(30, 'a'),
+        std::string("/EnterCode/") + std::string(200, 'b'),
+        std::string("/EnterCode/%C3%A9") + std::string(30, 'a'),
         std::string("/EnterCode/") + std::string(31, 'a') + "%00",
         std::string("/EnterCode/") + id32 + "?token=123456", std::string("/EnterCode//") + id32}) {
     const Page get = browser.get(path);
     // nginx may normalise a path onto another route first (%2e%2e%2f is "../"): 405 is fine.
-    BOOST_TEST((get.status == 404 || get.status == 400 || get.status == 303), path << " " << get.status);
+    BOOST_TEST((get.status == 404 || get.status == 400 || get.status == 303),
+               path << " " << get.status);
     const Page post = browser.post(path, {{"token", "123456"}});
-    BOOST_TEST((post.status == 404 || post.status == 400 || post.status == 405 || post.status == 303),
-               path << " " << post.status);
+    BOOST_TEST(
+        (post.status == 404 || post.status == 400 || post.status == 405 || post.status == 303),
+        path << " " << post.status);
   }
   BOOST_TEST(site.sim_stats()["checks"] == 0);
   BOOST_TEST(site.sim_stats()["creates"] == 0);
@@ -223,13 +226,16 @@ BOOST_AUTO_TEST_CASE(crlf_nul_duplicates_and_missing_fields) {
        {"number=06%0d%0a12345678&csrf_token=" + token, "number=06%0012345678&csrf_token=" + token,
         "number=0612345678&number=0687654321&csrf_token=" + token,
         "number=0612345678&csrf_token=" + token + "&csrf_token=" + token}) {
-    BOOST_TEST(browser.post_raw("/", body, "application/x-www-form-urlencoded").status == 400, body);
+    BOOST_TEST(browser.post_raw("/", body, "application/x-www-form-urlencoded").status == 400,
+               body);
   }
   const Page missing = browser.post("/", {});
   BOOST_TEST(missing.status == 303);
   BOOST_TEST(browser.follow(missing).banner() == "Please enter your phone number.");
-  BOOST_TEST(browser.post_raw("/", "number=0612345678&csrf_token=" + token, "text/plain").status == 415);
-  BOOST_TEST(browser.post_raw("/", "{\"number\":\"0612345678\"}", "application/json").status == 415);
+  BOOST_TEST(browser.post_raw("/", "number=0612345678&csrf_token=" + token, "text/plain").status ==
+             415);
+  BOOST_TEST(browser.post_raw("/", "{\"number\":\"0612345678\"}", "application/json").status ==
+             415);
   BOOST_TEST(site.sim_stats()["creates"] == 0);
   BOOST_TEST(browser.get("/").status == 200);
 }

@@ -49,8 +49,14 @@ struct Fixture {
     return *t;
   }();
   std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::Limiter limiter{*store, store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 1000, 3}};
-  handlers::AppDeps deps{config, signer, templates, *store, limiter, forms::PhonePolicy{},
+  store::Limiter limiter{*store,
+                         store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 1000, 3}};
+  handlers::AppDeps deps{config,
+                         signer,
+                         templates,
+                         *store,
+                         limiter,
+                         forms::PhonePolicy{},
                          messagebird::VerifySettings{}};
   ScriptedTransport transport;
   messagebird::VerifyClient client{deps.verify_settings, transport};
@@ -111,8 +117,11 @@ BOOST_AUTO_TEST_CASE(unknown_path_is_404_and_wrong_method_405_with_allow) {
 
 BOOST_AUTO_TEST_CASE(other_content_types_get_415_and_no_call) {
   const std::string token = csrf();
-  BOOST_TEST(send("POST", "/", "number=0612345678&csrf_token=" + token, "application/json").status == 415);
-  BOOST_TEST(send("POST", "/", "number=0612345678&csrf_token=" + token, "multipart/form-data").status == 415);
+  BOOST_TEST(
+      send("POST", "/", "number=0612345678&csrf_token=" + token, "application/json").status == 415);
+  BOOST_TEST(
+      send("POST", "/", "number=0612345678&csrf_token=" + token, "multipart/form-data").status ==
+      415);
   BOOST_TEST(transport.requests.empty());
 }
 
@@ -128,7 +137,8 @@ BOOST_AUTO_TEST_CASE(unreadable_forms_get_400_and_no_call) {
 BOOST_AUTO_TEST_CASE(csrf_token_is_required_and_tied_to_the_browser) {
   csrf();
   BOOST_TEST(send("POST", "/", "number=0612345678").status == 403);
-  BOOST_TEST(send("POST", "/", "number=0612345678&csrf_token=" + std::string(64, '0')).status == 403);
+  BOOST_TEST(send("POST", "/", "number=0612345678&csrf_token=" + std::string(64, '0')).status ==
+             403);
   BOOST_TEST(transport.requests.empty());
 }
 
@@ -163,8 +173,8 @@ BOOST_AUTO_TEST_CASE(wrong_code_counts_attempts_on_the_server) {
       R"({"errors":[{"code":10,"description":"The token is invalid.","parameter":"token"}]})";
   for (int i = 0; i < 2; ++i)
     transport.answers.push_back({messagebird::TransportError::None, 422, invalid, ""});
-  BOOST_TEST(header(send("POST", "/EnterCode/" + kId, "token=111111&csrf_token=" + token), "Location") ==
-             "/EnterCode/" + kId);
+  BOOST_TEST(header(send("POST", "/EnterCode/" + kId, "token=111111&csrf_token=" + token),
+                    "Location") == "/EnterCode/" + kId);
   BOOST_TEST(banner_on("/EnterCode/" + kId) == "That code is not right. You have 2 tries left.");
   // Replaying the old cookie does not give the attempts back.
   jar = saved_jar;
@@ -177,7 +187,8 @@ BOOST_AUTO_TEST_CASE(code_of_wrong_shape_never_reaches_messagebird) {
   send("POST", "/", "number=0612345678&csrf_token=" + csrf());
   const std::string token = csrf();
   for (const char* code : {"12345", "1234567", "abcdef", "12 34 5x", ""}) {
-    auto r = send("POST", "/EnterCode/" + kId, std::string("token=") + code + "&csrf_token=" + token);
+    auto r =
+        send("POST", "/EnterCode/" + kId, std::string("token=") + code + "&csrf_token=" + token);
     BOOST_TEST(header(r, "Location") == "/EnterCode/" + kId);
   }
   BOOST_TEST(transport.requests.size() == 1u);

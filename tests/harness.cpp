@@ -49,7 +49,8 @@ Process::Process(const std::vector<std::string>& argv,
   for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
   for (const char* inherited : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
     if (env.count(inherited)) continue;
-    if (const char* value = std::getenv(inherited)) envs.push_back(std::string(inherited) + "=" + value);
+    if (const char* value = std::getenv(inherited))
+      envs.push_back(std::string(inherited) + "=" + value);
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -66,9 +67,13 @@ Process::Process(const std::vector<std::string>& argv,
   pid_ = pid;
 }
 
-Process::~Process() { stop(SIGKILL); }
+Process::~Process() {
+  stop(SIGKILL);
+}
 
-Process::Process(Process&& other) noexcept : pid_(other.pid_) { other.pid_ = -1; }
+Process::Process(Process&& other) noexcept : pid_(other.pid_) {
+  other.pid_ = -1;
+}
 
 Process& Process::operator=(Process&& other) noexcept {
   if (this != &other) {
@@ -203,8 +208,8 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
                      {}, run_dir_ + "/redis.log");
     if (!wait_for_port(redis_port_, 10000)) throw std::runtime_error("redis did not start");
     env["REDIS_URL"] = "redis://127.0.0.1:" + std::to_string(redis_port_) + "/0";
-    env["REDIS_PREFIX"] = "vvtest" + std::to_string(::getpid()) + "x" +
-                          std::to_string(g_site_counter.load()) + ":";
+    env["REDIS_PREFIX"] =
+        "vvtest" + std::to_string(::getpid()) + "x" + std::to_string(g_site_counter.load()) + ":";
   }
   for (const auto& [k, v] : options_.env) env[k] = v;
   pool_ = Process({VV_POOL_BIN}, env, run_dir_ + "/pool.log");
@@ -213,8 +218,8 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
   }
 
   const std::string make_conf = std::string(VV_SOURCE_DIR) + "/scripts/lib/make-nginx-conf " +
-                                run_dir_ + " " + std::to_string(nginx_port_) + " 127.0.0.1:" +
-                                std::to_string(pool_port_) + " " + env["THREADS"];
+                                run_dir_ + " " + std::to_string(nginx_port_) +
+                                " 127.0.0.1:" + std::to_string(pool_port_) + " " + env["THREADS"];
   if (std::system(make_conf.c_str()) != 0) throw std::runtime_error("make-nginx-conf failed");
   nginx_ = Process({"/usr/sbin/nginx", "-p", run_dir_, "-c", run_dir_ + "/nginx.conf"}, {},
                    run_dir_ + "/nginx.out");
@@ -273,11 +278,19 @@ void Site::sim_expire_all() {
   if (!result || result->status >= 300) throw std::runtime_error("cannot expire simulator objects");
 }
 
-void Site::stop_sim() { sim_.stop(); }
-void Site::stop_redis() { redis_.stop(); }
-int Site::stop_pool() { return pool_.stop(SIGTERM); }
+void Site::stop_sim() {
+  sim_.stop();
+}
+void Site::stop_redis() {
+  redis_.stop();
+}
+int Site::stop_pool() {
+  return pool_.stop(SIGTERM);
+}
 
-std::string Site::pool_log() const { return read_file(run_dir_ + "/pool.log"); }
+std::string Site::pool_log() const {
+  return read_file(run_dir_ + "/pool.log");
+}
 
 std::string Site::nginx_logs() const {
   return read_file(run_dir_ + "/nginx-access.log") + read_file(run_dir_ + "/nginx-error.log") +
@@ -328,7 +341,8 @@ httplib::Headers Browser::cookie_headers() const {
 
 Page Browser::finish(const httplib::Result& result) {
   Page page;
-  if (!result) throw std::runtime_error("no answer from nginx: " + httplib::to_string(result.error()));
+  if (!result)
+    throw std::runtime_error("no answer from nginx: " + httplib::to_string(result.error()));
   page.status = result->status;
   page.body = result->body;
   page.headers = result->headers;
@@ -350,14 +364,16 @@ Page Browser::finish(const httplib::Result& result) {
   return page;
 }
 
-Page Browser::get(const std::string& path) { return finish(http_.Get(path.c_str(), cookie_headers())); }
+Page Browser::get(const std::string& path) {
+  return finish(http_.Get(path.c_str(), cookie_headers()));
+}
 
 Page Browser::head(const std::string& path) {
   return finish(http_.Head(path.c_str(), cookie_headers()));
 }
 
-Page Browser::post(const std::string& path,
-                   std::vector<std::pair<std::string, std::string>> fields, bool with_csrf) {
+Page Browser::post(const std::string& path, std::vector<std::pair<std::string, std::string>> fields,
+                   bool with_csrf) {
   bool has_token = false;
   for (const auto& field : fields)
     if (field.first == "csrf_token") has_token = true;
@@ -370,6 +386,8 @@ Page Browser::post_raw(const std::string& path, const std::string& body,
   return finish(http_.Post(path.c_str(), cookie_headers(), body, content_type.c_str()));
 }
 
-Page Browser::follow(const Page& redirect) { return get(redirect.location); }
+Page Browser::follow(const Page& redirect) {
+  return get(redirect.location);
+}
 
 }  // namespace voiceverify::testing

@@ -258,7 +258,8 @@ BOOST_AUTO_TEST_CASE(post_without_valid_csrf_token_is_403_and_no_call) {
   const Page missing = browser.post("/", {{"number", kNumber}}, false);
   BOOST_TEST(missing.status == 403);
   BOOST_TEST(contains(missing.body, "Request refused"));
-  const Page forged = browser.post("/", {{"number", kNumber}, {"csrf_token", std::string(64, 'a')}});
+  const Page forged =
+      browser.post("/", {{"number", kNumber}, {"csrf_token", std::string(64, 'a')}});
   BOOST_TEST(forged.status == 403);
   // A token from another browser is foreign here.
   Browser other(site);
@@ -268,8 +269,9 @@ BOOST_AUTO_TEST_CASE(post_without_valid_csrf_token_is_403_and_no_call) {
   BOOST_TEST(site.sim_stats()["creates"] == 0);
   // A browser with no session cookie at all.
   Browser cookieless(site);
-  BOOST_TEST(cookieless.post("/", {{"number", kNumber}, {"csrf_token", browser.last_csrf()}}).status ==
-             403);
+  BOOST_TEST(
+      cookieless.post("/", {{"number", kNumber}, {"csrf_token", browser.last_csrf()}}).status ==
+      403);
   BOOST_TEST(site.sim_stats()["creates"] == 0);
   expect_still_serving(site);
 }

@@ -58,7 +58,8 @@ BOOST_AUTO_TEST_CASE(success_and_error_pages_escape) {
   const Templates t = load_project_templates();
   const std::string success = t.success({Banner{"info", kXss}, kXss});
   expect_escaped(success);
-  BOOST_TEST(success.find("You have successfully verified your phone number.") != std::string::npos);
+  BOOST_TEST(success.find("You have successfully verified your phone number.") !=
+             std::string::npos);
   expect_escaped(t.error_page({404, kXss, kXss}));
 }
 

@@ -13,18 +13,18 @@
 namespace voiceverify::config {
 
 struct Config {
-  std::string messagebird_access_key;                          // MESSAGEBIRD_ACCESS_KEY, required
+  std::string messagebird_access_key;  // MESSAGEBIRD_ACCESS_KEY, required
   std::string messagebird_endpoint = "https://rest.messagebird.com";  // http:// only to loopback
-  std::string signing_key;                                     // SIGNING_KEY, >= 32 characters
-  std::string verify_type = "tts";                             // VERIFY_TYPE: tts
+  std::string signing_key;                                        // SIGNING_KEY, >= 32 characters
+  std::string verify_type = "tts";                                // VERIFY_TYPE: tts
   std::string verify_template = "Your security code is %token.";  // must contain %token
-  int token_length = 6;                                        // 6..10
-  std::chrono::seconds code_timeout{300};                      // CODE_TIMEOUT
-  int max_attempts = 3;                                        // MAX_ATTEMPTS, 1..10 (issue 3)
-  std::string voice = "female";                                // VOICE: male | female
-  std::string language = "en-gb";                              // LANGUAGE: contract's TTS list
-  std::string originator;                                      // ORIGINATOR: empty = API default
-  std::string default_region = "NL";                           // DEFAULT_REGION: ISO 3166 alpha-2
+  int token_length = 6;                                           // 6..10
+  std::chrono::seconds code_timeout{300};                         // CODE_TIMEOUT
+  int max_attempts = 3;                                           // MAX_ATTEMPTS, 1..10 (issue 3)
+  std::string voice = "female";                                   // VOICE: male | female
+  std::string language = "en-gb";                                 // LANGUAGE: contract's TTS list
+  std::string originator;                                         // ORIGINATOR: empty = API default
+  std::string default_region = "NL";      // DEFAULT_REGION: ISO 3166 alpha-2
   std::string listen = "127.0.0.1:9000";  // LISTEN: ipv4:port, unix:/path, "stdin", "systemd"
   int threads = 16;                       // THREADS, 1..256
   std::chrono::milliseconds connect_timeout{3000};  // CONNECT_TIMEOUT_MS
@@ -33,15 +33,15 @@ struct Config {
   std::size_t max_body_bytes = 4096;                // MAX_BODY_BYTES
   // Abuse resistance (issue 3).
   std::vector<std::string> allowed_number_types{"mobile", "fixed-line", "fixed-line-or-mobile"};
-                                                    // ALLOWED_NUMBER_TYPES, comma-separated
-  std::vector<std::string> allowed_countries;       // ALLOWED_COUNTRIES, e.g. "NL,BE"; empty=any
-  std::chrono::seconds resend_interval{60};         // RESEND_INTERVAL
-  long limit_number_10min = 3;                      // LIMIT_NUMBER_10MIN
-  long limit_number_day = 10;                       // LIMIT_NUMBER_DAY
-  long limit_ip_hour = 10;                          // LIMIT_IP_HOUR
-  long limit_global_hour = 1000;                    // LIMIT_GLOBAL_HOUR
-  std::string redis_url;                            // REDIS_URL: redis://host:port[/db]; empty=memory
-  std::string redis_prefix = "vv:";                 // REDIS_PREFIX: key prefix in Redis
+  // ALLOWED_NUMBER_TYPES, comma-separated
+  std::vector<std::string> allowed_countries;  // ALLOWED_COUNTRIES, e.g. "NL,BE"; empty=any
+  std::chrono::seconds resend_interval{60};    // RESEND_INTERVAL
+  long limit_number_10min = 3;                 // LIMIT_NUMBER_10MIN
+  long limit_number_day = 10;                  // LIMIT_NUMBER_DAY
+  long limit_ip_hour = 10;                     // LIMIT_IP_HOUR
+  long limit_global_hour = 1000;               // LIMIT_GLOBAL_HOUR
+  std::string redis_url;                       // REDIS_URL: redis://host:port[/db]; empty=memory
+  std::string redis_prefix = "vv:";            // REDIS_PREFIX: key prefix in Redis
 };
 
 struct LoadResult {

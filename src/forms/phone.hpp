@@ -9,8 +9,18 @@
 namespace voiceverify::forms {
 
 enum class NumberType {
-  FixedLine, Mobile, FixedLineOrMobile, TollFree, PremiumRate, SharedCost, Voip,
-  PersonalNumber, Pager, Uan, Voicemail, Unknown
+  FixedLine,
+  Mobile,
+  FixedLineOrMobile,
+  TollFree,
+  PremiumRate,
+  SharedCost,
+  Voip,
+  PersonalNumber,
+  Pager,
+  Uan,
+  Voicemail,
+  Unknown
 };
 
 // Config spelling: "mobile", "fixed-line", "fixed-line-or-mobile", "toll-free", "premium-rate",

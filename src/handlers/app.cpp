@@ -65,13 +65,20 @@ std::string request_id_of(const http::Request& request) {
 
 const char* route_name(http::RouteId id) {
   switch (id) {
-    case http::RouteId::PhoneForm: return "phone_form";
-    case http::RouteId::StartCall: return "start_call";
-    case http::RouteId::CodeForm: return "code_form";
-    case http::RouteId::CheckCode: return "check_code";
-    case http::RouteId::Success: return "success";
-    case http::RouteId::MethodNotAllowed: return "method_not_allowed";
-    default: return "not_found";
+    case http::RouteId::PhoneForm:
+      return "phone_form";
+    case http::RouteId::StartCall:
+      return "start_call";
+    case http::RouteId::CodeForm:
+      return "code_form";
+    case http::RouteId::CheckCode:
+      return "check_code";
+    case http::RouteId::Success:
+      return "success";
+    case http::RouteId::MethodNotAllowed:
+      return "method_not_allowed";
+    default:
+      return "not_found";
   }
 }
 
@@ -124,12 +131,18 @@ http::Response dispatch(Context& ctx, const http::Route& route, const RequestCap
   }
 
   switch (route.id) {
-    case http::RouteId::PhoneForm: return show_phone_form(ctx);
-    case http::RouteId::StartCall: return start_call(ctx);
-    case http::RouteId::CodeForm: return show_code_form(ctx);
-    case http::RouteId::CheckCode: return check_code(ctx);
-    case http::RouteId::Success: return show_success(ctx);
-    default: return error_page(ctx.deps, 404);
+    case http::RouteId::PhoneForm:
+      return show_phone_form(ctx);
+    case http::RouteId::StartCall:
+      return start_call(ctx);
+    case http::RouteId::CodeForm:
+      return show_code_form(ctx);
+    case http::RouteId::CheckCode:
+      return check_code(ctx);
+    case http::RouteId::Success:
+      return show_success(ctx);
+    default:
+      return error_page(ctx.deps, 404);
   }
 }
 
@@ -224,8 +237,8 @@ http::Response handle_request(const http::Request& raw_request, const AppDeps& d
                           .count();
   const std::string status = std::to_string(response.status);
   const std::string took = std::to_string(micros);
-  const bool known_method = request.method == "GET" || request.method == "HEAD" ||
-                            request.method == "POST";
+  const bool known_method =
+      request.method == "GET" || request.method == "HEAD" || request.method == "POST";
   log::info("request", {{"request_id", request.request_id},
                         {"method", known_method ? request.method : std::string("other")},
                         {"route", route_name(route_id)},

@@ -9,9 +9,9 @@
 
 #include "config/config.hpp"
 #include "forms/phone.hpp"
+#include "handlers/session.hpp"
 #include "http/request.hpp"
 #include "http/signed_cookie.hpp"
-#include "handlers/session.hpp"
 #include "http/urlencoded.hpp"
 #include "messagebird/verify_client.hpp"
 #include "store/limits.hpp"
@@ -39,8 +39,8 @@ struct Context {
   std::optional<view::Banner> flash;  // banner carried from the previous request
   Session session;                    // always set: a new browser gets a fresh one
   bool session_is_new = false;
-  http::FormFields form;              // POST fields
-  std::string verify_id;              // from the route, already validated
+  http::FormFields form;  // POST fields
+  std::string verify_id;  // from the route, already validated
 };
 
 // Cap values for the request's parts (issue 3's hardening); over a cap is a clear error.

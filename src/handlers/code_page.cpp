@@ -14,7 +14,9 @@ bool owns_verification(const Context& ctx) {
          http::constant_time_equal(ctx.session.verify_id, ctx.verify_id);
 }
 
-std::string code_page(const Context& ctx) { return "/EnterCode/" + ctx.verify_id; }
+std::string code_page(const Context& ctx) {
+  return "/EnterCode/" + ctx.verify_id;
+}
 
 // The verification is over (verified elsewhere, expired, spent): forget it and start again.
 http::Response start_over(Context& ctx, const char* text) {
@@ -65,9 +67,11 @@ http::Response check_code(Context& ctx) {
       ctx.session.verified = true;
       return redirect_plain(ctx, "/success");
     case messagebird::VerifyError::WrongCode:
-      log::info("wrong_code", {{"request_id", rid}, {"attempts_left", std::to_string(attempts_left)}});
+      log::info("wrong_code",
+                {{"request_id", rid}, {"attempts_left", std::to_string(attempts_left)}});
       if (attempts_left > 0)
-        return redirect_with_banner(ctx, code_page(ctx), "error", messages::wrong_code(attempts_left));
+        return redirect_with_banner(ctx, code_page(ctx), "error",
+                                    messages::wrong_code(attempts_left));
       // The last try is spent: delete the verification upstream so the code is dead for sure.
       if (auto cancel = ctx.client.cancel(ctx.verify_id);
           cancel.error != messagebird::VerifyError::None &&

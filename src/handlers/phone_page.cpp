@@ -10,10 +10,14 @@ namespace {
 
 const char* phone_error_text(forms::PhoneError error) {
   switch (error) {
-    case forms::PhoneError::Missing: return messages::kNumberMissing;
-    case forms::PhoneError::TypeNotAllowed: return messages::kNumberTypeRefused;
-    case forms::PhoneError::CountryNotAllowed: return messages::kCountryRefused;
-    default: return messages::kNumberInvalid;
+    case forms::PhoneError::Missing:
+      return messages::kNumberMissing;
+    case forms::PhoneError::TypeNotAllowed:
+      return messages::kNumberTypeRefused;
+    case forms::PhoneError::CountryNotAllowed:
+      return messages::kCountryRefused;
+    default:
+      return messages::kNumberInvalid;
   }
 }
 
@@ -55,7 +59,8 @@ http::Response start_call(Context& ctx) {
 
   cancel_previous(ctx);
 
-  const store::LimitResult limit = ctx.deps.limiter.before_call(phone.digits, ctx.request.remote_addr);
+  const store::LimitResult limit =
+      ctx.deps.limiter.before_call(phone.digits, ctx.request.remote_addr);
   if (limit.verdict == store::LimitVerdict::StoreDown ||
       (limit.verdict == store::LimitVerdict::Limited && limit.which == "bad-key")) {
     // A store that is down fails closed; a key the limiter refuses is our bug. Neither pays.
@@ -76,7 +81,8 @@ http::Response start_call(Context& ctx) {
   const char* error_name = messagebird::verify_error_name(call.error);
   switch (call.error) {
     case messagebird::VerifyError::None:
-      log::info("call_placed", {{"request_id", rid}, {"number", log::mask_number("+" + phone.digits)}});
+      log::info("call_placed",
+                {{"request_id", rid}, {"number", log::mask_number("+" + phone.digits)}});
       ctx.session.verify_id = call.id;
       ctx.session.masked_number = phone.masked;
       ctx.session.verified = false;

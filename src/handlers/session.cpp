@@ -28,9 +28,15 @@ bool all_of(std::string_view text, bool (*ok)(char)) {
   return true;
 }
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-bool is_id_char(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); }
-bool is_masked_char(char c) { return (c >= '0' && c <= '9') || c == '*' || c == '+' || c == ' '; }
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+bool is_id_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+}
+bool is_masked_char(char c) {
+  return (c >= '0' && c <= '9') || c == '*' || c == '+' || c == ' ';
+}
 
 }  // namespace
 
@@ -55,7 +61,9 @@ std::optional<Session> decode_session(std::string_view payload) {
   return s;
 }
 
-std::string encode_flash(const view::Banner& banner) { return banner.kind + "|" + banner.text; }
+std::string encode_flash(const view::Banner& banner) {
+  return banner.kind + "|" + banner.text;
+}
 
 std::optional<view::Banner> decode_flash(std::string_view payload) {
   const std::size_t bar = payload.find('|');

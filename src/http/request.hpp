@@ -9,15 +9,15 @@
 namespace voiceverify::http {
 
 struct Request {
-  std::string method;         // REQUEST_METHOD as sent ("GET", "POST", ...)
-  std::string path;           // DOCUMENT_URI: decoded path, no query string
-  std::string query;          // QUERY_STRING, raw
-  std::string content_type;   // CONTENT_TYPE, raw
-  std::string cookie_header;  // HTTP_COOKIE, raw
-  std::string remote_addr;    // REMOTE_ADDR as nginx saw it
-  bool https = false;         // HTTPS=on from nginx
-  std::string body;           // at most the pool's body cap
-  std::string request_id;     // nginx's $request_id, or one we made
+  std::string method;           // REQUEST_METHOD as sent ("GET", "POST", ...)
+  std::string path;             // DOCUMENT_URI: decoded path, no query string
+  std::string query;            // QUERY_STRING, raw
+  std::string content_type;     // CONTENT_TYPE, raw
+  std::string cookie_header;    // HTTP_COOKIE, raw
+  std::string remote_addr;      // REMOTE_ADDR as nginx saw it
+  bool https = false;           // HTTPS=on from nginx
+  std::string body;             // at most the pool's body cap
+  std::string request_id;       // nginx's $request_id, or one we made
   bool body_too_large = false;  // CONTENT_LENGTH was over the pool's cap: body left unread
 };
 

@@ -7,7 +7,15 @@
 
 namespace voiceverify::http {
 
-enum class RouteId { PhoneForm, StartCall, CodeForm, CheckCode, Success, NotFound, MethodNotAllowed };
+enum class RouteId {
+  PhoneForm,
+  StartCall,
+  CodeForm,
+  CheckCode,
+  Success,
+  NotFound,
+  MethodNotAllowed
+};
 
 struct Route {
   RouteId id = RouteId::NotFound;

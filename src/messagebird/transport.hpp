@@ -9,8 +9,8 @@
 namespace voiceverify::messagebird {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", "DELETE"
-  std::string url;     // endpoint + path built from validated parts only
+  std::string method;                // "GET", "POST", "DELETE"
+  std::string url;                   // endpoint + path built from validated parts only
   std::vector<std::string> headers;  // "Name: value"
   std::string body;
 };

@@ -13,8 +13,8 @@
 
 namespace voiceverify::view {
 
-const char* const kTemplateFiles[] = {"layout.tpl", "phone_form.tpl", "code_form.tpl",
-                                      "success.tpl", "error.tpl", nullptr};
+const char* const kTemplateFiles[] = {"layout.tpl",  "phone_form.tpl", "code_form.tpl",
+                                      "success.tpl", "error.tpl",      nullptr};
 
 namespace {
 
@@ -46,8 +46,7 @@ struct PageDictionaries {
 
   std::string expand(const std::string& dir) {
     std::string out;
-    ctemplate::ExpandTemplate(join_path(dir, "layout.tpl"), ctemplate::DO_NOT_STRIP, &layout,
-                              &out);
+    ctemplate::ExpandTemplate(join_path(dir, "layout.tpl"), ctemplate::DO_NOT_STRIP, &layout, &out);
     return out;
   }
 };
