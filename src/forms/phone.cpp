@@ -164,14 +164,18 @@ PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
     }
     std::string e164;
     util.Format(number, PhoneNumberUtil::E164, &e164);
+    // E.164 caps a number at 15 digits. libphonenumber's metadata accepts some longer ones
+    // (German fixed lines with dial-through digits, "+49 3537 0581087889" is valid to it), which
+    // no E.164 recipient can be and the Verify client refuses: refuse them here, before a
+    // limiter slot is spent or a previous verification is cancelled.
+    if (e164.size() < 2 || e164.size() > 16 || e164.front() != '+') {
+      check.error = PhoneError::Invalid;
+      return check;
+    }
     util.Format(number, PhoneNumberUtil::INTERNATIONAL, &check.international);
     util.GetRegionCodeForNumber(number, &check.region);
     check.type = from_libphonenumber(util.GetNumberType(number));
     check.masked = mask_international(check.international);
-    if (e164.size() < 2 || e164.front() != '+') {
-      check.error = PhoneError::Invalid;
-      return check;
-    }
 
     if (!policy.allowed_countries.empty() && policy.allowed_countries.count(check.region) == 0) {
       check.error = PhoneError::CountryNotAllowed;

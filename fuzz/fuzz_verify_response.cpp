@@ -1,0 +1,93 @@
+// Fuzzes the reading of MessageBird's answers (messagebird::interpret): upstream bytes are
+// untrusted, and a wrong reading could mark a number verified. Input: byte 0 picks the call
+// (create, check, cancel) and, rarely, a transport error; bytes 1-2 are the HTTP status (big
+// endian); the rest is the body. The same body also goes through the session and flash cookie
+// payload parsers (handlers/session.hpp), which take text of the same kind: short, structured,
+// attacker-shaped.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "check.hpp"
+#include "handlers/session.hpp"
+#include "http/router.hpp"
+#include "messagebird/verify_client.hpp"
+
+namespace {
+
+using voiceverify::messagebird::Call;
+using voiceverify::messagebird::HttpResponse;
+using voiceverify::messagebird::TransportError;
+using voiceverify::messagebird::VerifyError;
+
+void check_interpret(Call call, const HttpResponse& response) {
+  const auto result = voiceverify::messagebird::interpret(call, response);
+  VV_FUZZ_CHECK(result.http_status == response.status);
+  // The detail goes to a one-line log: short and free of control bytes.
+  VV_FUZZ_CHECK(result.detail.size() <= 200);
+  for (const char c : result.detail) {
+    const auto u = static_cast<unsigned char>(c);
+    VV_FUZZ_CHECK(u >= 0x20 && u != 0x7f);
+  }
+  if (response.error != TransportError::None || response.status >= 500) {
+    VV_FUZZ_CHECK(result.error == VerifyError::Unavailable);
+  } else if (response.status == 401) {
+    VV_FUZZ_CHECK(result.error == VerifyError::Unauthorized);
+  }
+  if (result.error != VerifyError::None) return;
+
+  // Success is the one answer that lets a call be placed or a number count as verified.
+  VV_FUZZ_CHECK(response.status >= 200 && response.status <= 299);
+  switch (call) {
+    case Call::Create:
+      VV_FUZZ_CHECK(response.status <= 202);
+      VV_FUZZ_CHECK(voiceverify::http::is_verify_id(result.id));
+      VV_FUZZ_CHECK(result.status == "sent");
+      break;
+    case Call::Check:
+      VV_FUZZ_CHECK(response.status == 200);
+      VV_FUZZ_CHECK(result.id.empty() || voiceverify::http::is_verify_id(result.id));
+      VV_FUZZ_CHECK(result.status == "verified");
+      break;
+    case Call::Cancel:
+      break;
+  }
+}
+
+void check_session_payloads(std::string_view payload) {
+  // Strict parsing means one text per value: what parses, encodes back to the same bytes.
+  if (const auto session = voiceverify::handlers::decode_session(payload)) {
+    VV_FUZZ_CHECK(voiceverify::handlers::encode_session(*session) == payload);
+    VV_FUZZ_CHECK(session->browser_id.size() == 32);
+    VV_FUZZ_CHECK(session->verify_id.empty() ||
+                  voiceverify::http::is_verify_id(session->verify_id));
+    VV_FUZZ_CHECK(session->masked_number.find('|') == std::string::npos);
+  }
+  if (const auto banner = voiceverify::handlers::decode_flash(payload)) {
+    VV_FUZZ_CHECK(voiceverify::handlers::encode_flash(*banner) == payload);
+    VV_FUZZ_CHECK(banner->kind == "error" || banner->kind == "info");
+    VV_FUZZ_CHECK(!banner->text.empty() && banner->text.size() <= 300);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 3) return 0;
+  constexpr Call kCalls[] = {Call::Create, Call::Check, Call::Cancel};
+  // Half the selector values are plain answers; the rest cover each transport failure.
+  constexpr TransportError kErrors[] = {TransportError::None,          TransportError::None,
+                                        TransportError::None,          TransportError::None,
+                                        TransportError::ConnectFailed, TransportError::Timeout,
+                                        TransportError::TooLarge,      TransportError::Other};
+  HttpResponse response;
+  response.error = kErrors[(data[0] / 3) % 8];
+  response.status = static_cast<long>((data[1] << 8) | data[2]);
+  response.body.assign(reinterpret_cast<const char*>(data + 3), size - 3);
+  if (response.error != TransportError::None) response.detail = response.body;
+  check_interpret(kCalls[data[0] % 3], response);
+
+  check_session_payloads(response.body);
+  return 0;
+}
