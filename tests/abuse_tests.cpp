@@ -6,18 +6,17 @@
 
 #include "harness.hpp"
 
+using voiceverify::testing::banner_after;
 using voiceverify::testing::Browser;
+using voiceverify::testing::contains;
 using voiceverify::testing::Page;
 using voiceverify::testing::Site;
 using voiceverify::testing::SiteOptions;
+using voiceverify::testing::wrong_code_for;
 
 namespace {
 
 const std::string kDigits = "31612345678";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // "06 1234 56NN" for n in 0..99: distinct valid NL mobile numbers.
 std::string number(int n) {
@@ -27,16 +26,6 @@ std::string number(int n) {
 Page start(Browser& browser, const std::string& num) {
   browser.get("/");
   return browser.post("/", {{"number", num}});
-}
-
-std::string banner_after(Browser& browser, const Page& redirect) {
-  return browser.follow(redirect).banner();
-}
-
-std::string wrong_code_for(const std::string& code) {
-  std::string wrong = code;
-  wrong[0] = code[0] == '9' ? '0' : static_cast<char>(code[0] + 1);
-  return wrong;
 }
 
 // A limit refusal: 303 to the form, a banner saying when to try again, no call upstream.

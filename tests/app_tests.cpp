@@ -194,6 +194,19 @@ BOOST_AUTO_TEST_CASE(code_of_wrong_shape_never_reaches_messagebird) {
   BOOST_TEST(transport.requests.size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(cookies_are_secure_only_over_https) {
+  http::Request request;
+  request.method = "GET";
+  request.path = "/";
+  request.https = true;
+  const auto over_https = handlers::handle_request(request, deps, client);
+  BOOST_TEST(header(over_https, "Set-Cookie").find("; Secure") != std::string::npos);
+  BOOST_TEST(header(over_https, "Set-Cookie").find("HttpOnly; SameSite=Lax") != std::string::npos);
+  request.https = false;
+  const auto plain = handlers::handle_request(request, deps, client);
+  BOOST_TEST(header(plain, "Set-Cookie").find("Secure") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(head_is_routed_like_get) {
   BOOST_TEST(send("HEAD", "/").status == 200);
   BOOST_TEST(send("HEAD", "/success").status == 303);

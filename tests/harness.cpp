@@ -390,4 +390,14 @@ Page Browser::follow(const Page& redirect) {
   return get(redirect.location);
 }
 
+std::string wrong_code_for(const std::string& code) {
+  std::string wrong = code;
+  if (!wrong.empty()) wrong[0] = code[0] == '9' ? '0' : static_cast<char>(code[0] + 1);
+  return wrong;
+}
+
+std::string banner_after(Browser& browser, const Page& redirect) {
+  return browser.follow(redirect).banner();
+}
+
 }  // namespace voiceverify::testing

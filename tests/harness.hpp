@@ -116,6 +116,15 @@ class Browser {
   std::string csrf_;
 };
 
+// Small words the integration suites share.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+// A code of the same length that is certainly not `code`.
+std::string wrong_code_for(const std::string& code);
+// Follows a 303 and returns the banner the next page shows.
+std::string banner_after(Browser& browser, const Page& redirect);
+
 // URL-encodes for a form body.
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
 

@@ -8,19 +8,18 @@
 
 #include "harness.hpp"
 
+using voiceverify::testing::banner_after;
 using voiceverify::testing::Browser;
+using voiceverify::testing::contains;
 using voiceverify::testing::Page;
 using voiceverify::testing::Site;
 using voiceverify::testing::SiteOptions;
+using voiceverify::testing::wrong_code_for;
 
 namespace {
 
 const std::string kNumber = "06 12345678";  // NL mobile under DEFAULT_REGION=NL
 const std::string kDigits = "31612345678";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // The site answers a fresh browser with the phone form: it survived whatever came before.
 void expect_still_serving(const Site& site) {
@@ -44,19 +43,6 @@ std::string reach_code_page(Browser& browser) {
   const Page code_page = browser.follow(started);
   BOOST_REQUIRE_EQUAL(code_page.status, 200);
   return started.location;
-}
-
-std::string wrong_code_for(const std::string& code) {
-  std::string wrong = code;
-  wrong[0] = code[0] == '9' ? '0' : static_cast<char>(code[0] + 1);
-  return wrong;
-}
-
-// Follows a 303 and returns the banner the next page shows.
-std::string banner_after(Browser& browser, const Page& redirect) {
-  const Page next = browser.follow(redirect);
-  BOOST_TEST(next.status == 200);
-  return next.banner();
 }
 
 }  // namespace
@@ -333,6 +319,21 @@ BOOST_AUTO_TEST_CASE(oversized_body_gets_nginx_413_page) {
   BOOST_TEST(big.header("X-Content-Type-Options") == "nosniff");
   BOOST_TEST(big.header("Referrer-Policy") == "no-referrer");
   BOOST_TEST(site.sim_stats()["creates"] == 0);
+  expect_still_serving(site);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_cookies_get_a_400_page_from_the_pool_or_nginx) {
+  Site site;
+  Browser browser(site);
+  browser.cookies()["junk"] = std::string(5000, 'x');  // over the pool's 4 KiB cookie cap
+  const Page pool_page = browser.get("/");
+  BOOST_TEST(pool_page.status == 400);
+  BOOST_TEST(contains(pool_page.body, "Bad request"));
+  browser.cookies()["junk"] = std::string(10000, 'x');  // over nginx's 8 KiB header buffers
+  const Page nginx_page = browser.get("/");
+  BOOST_TEST(nginx_page.status == 400);
+  BOOST_TEST(contains(nginx_page.body, "oversized cookies"));
+  BOOST_TEST(nginx_page.header("X-Frame-Options") == "DENY");
   expect_still_serving(site);
 }
 
