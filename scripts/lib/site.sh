@@ -2,12 +2,14 @@
 # is set), the worker pool and nginx from build/release, with everything under $rundir.
 # Needs: $top, $rundir, $port. Sets: $pids (to stop), $mode (what the calls go to).
 
-# A loopback port nothing answers on (bash's /dev/tcp: no python needed on a bare machine).
+# Sets FREE_PORT to a loopback port nothing answers on (bash's /dev/tcp: no python needed on a
+# bare machine). Not called in $(...): a subshell would not advance this shell's RANDOM, and
+# every call would try the same ports again.
 free_port() {
-  local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    FREE_PORT=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768-): no outgoing
+                                           # connection can take it between here and bind
+    (exec 3<>"/dev/tcp/127.0.0.1/$FREE_PORT") 2>/dev/null || return 0
   done
 }
 
@@ -29,8 +31,8 @@ start_site() {
   export SIGNING_KEY
 
   if [ -z "${MESSAGEBIRD_ACCESS_KEY:-}" ]; then
-    local sim_port
-    sim_port=$(free_port)
+    free_port
+    local sim_port=$FREE_PORT
     SIM_ACCESS_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
     export SIM_ACCESS_KEY
     "$top/build/release/messagebird-sim" --listen "127.0.0.1:$sim_port" ${SIM_ARGS:-} &
@@ -44,8 +46,8 @@ start_site() {
   fi
   unset SIM_ACCESS_KEY
 
-  local pool_port
-  pool_port=$(free_port)
+  free_port
+  local pool_port=$FREE_PORT
   export LISTEN=127.0.0.1:$pool_port
   export TEMPLATES_DIR=${TEMPLATES_DIR:-$top/templates}
   "$top/build/release/voiceverify" ${VOICEVERIFY_CONFIG:+--config "$VOICEVERIFY_CONFIG"} &
