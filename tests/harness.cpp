@@ -18,6 +18,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <random>
+#include <set>
 #include <thread>
 
 #include <json/json.h>
@@ -106,17 +108,26 @@ int Process::stop(int signal_number) {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
+// A port below the ephemeral range (32768 and up), so that no outgoing connection of the tests
+// (nginx to the pool, the pool to the simulator) can take it between this check and the child's
+// bind(); bind(0) would hand out exactly such ephemeral ports.
 int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+  static std::mt19937 engine{std::random_device{}()};
+  static std::set<int> handed_out;  // never the same port twice in one test run
+  std::uniform_int_distribution<int> pick(20000, 32000);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int port = pick(engine);
+    if (!handed_out.insert(port).second) continue;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
+  throw std::runtime_error("no free loopback port");
 }
 
 bool wait_for_port(int port, int timeout_ms) {
