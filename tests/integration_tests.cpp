@@ -4,7 +4,9 @@
 // site still serves the next request.
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
 #include <future>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -389,6 +391,88 @@ BOOST_AUTO_TEST_SUITE_END()
 // The pool's own body cap, asked directly over FastCGI (cgi-fcgi from libfcgi-bin), since nginx
 // would refuse the body first.
 BOOST_AUTO_TEST_SUITE(pool_direct_tests)
+
+namespace {
+
+std::string run_command(const std::string& command) {
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return "";
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  ::pclose(pipe);
+  return out;
+}
+
+// GET / over FastCGI at `address` (host:port or a unix socket path), as nginx would ask.
+std::string fastcgi_get(const std::string& address) {
+  for (int i = 0; i < 100; ++i) {
+    const std::string out = run_command(
+        "env -i REQUEST_METHOD=GET DOCUMENT_URI=/ REMOTE_ADDR=127.0.0.1 /usr/bin/cgi-fcgi -bind "
+        "-connect " +
+        address + " </dev/null 2>&1");
+    if (contains(out, "Status: ")) return out;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return "";
+}
+
+std::map<std::string, std::string> pool_env(const std::string& listen) {
+  return {{"MESSAGEBIRD_ACCESS_KEY", "test_direct"},
+          {"MESSAGEBIRD_ENDPOINT", "http://127.0.0.1:9"},
+          {"SIGNING_KEY", "direct-test-signing-key-0123456789abcdef"},
+          {"TEMPLATES_DIR", std::string(VV_SOURCE_DIR) + "/templates"},
+          {"THREADS", "2"},
+          {"LISTEN", listen}};
+}
+
+void expect_phone_form(const std::string& out) {
+  BOOST_TEST(contains(out, "Status: 200"), out);
+  BOOST_TEST(contains(out, "name=\"number\""));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(pool_listens_on_a_unix_socket_nginx_workers_can_reach) {
+  const std::string dir =
+      std::string(VV_BINARY_DIR) + "/test-runs/unix-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/pool.sock";
+  voiceverify::testing::Process pool({VV_POOL_BIN}, pool_env("unix:" + path), dir + "/pool.log");
+  expect_phone_form(fastcgi_get(path));
+  // Group-writable for nginx's workers, not world-writable.
+  using std::filesystem::perms;
+  const perms mode = std::filesystem::status(path).permissions();
+  BOOST_TEST(((mode & perms::group_write) != perms::none));
+  BOOST_TEST(((mode & perms::others_write) == perms::none));
+  BOOST_TEST(pool.stop() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(pool_serves_a_socket_inherited_on_stdin_from_spawn_fcgi) {
+  const std::string dir =
+      std::string(VV_BINARY_DIR) + "/test-runs/stdin-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const int port = voiceverify::testing::free_port();
+  voiceverify::testing::Process pool({"/usr/bin/spawn-fcgi", "-n", "-a", "127.0.0.1", "-p",
+                                      std::to_string(port), "--", VV_POOL_BIN},
+                                     pool_env("stdin"), dir + "/pool.log");
+  expect_phone_form(fastcgi_get("127.0.0.1:" + std::to_string(port)));
+  BOOST_TEST(pool.stop() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(pool_takes_a_systemd_activated_socket) {
+  const std::string dir =
+      std::string(VV_BINARY_DIR) + "/test-runs/systemd-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const int port = voiceverify::testing::free_port();
+  std::vector<std::string> argv = {"/usr/bin/systemd-socket-activate", "-l",
+                                   "127.0.0.1:" + std::to_string(port)};
+  for (const auto& [key, value] : pool_env("systemd")) argv.push_back("-E" + key + "=" + value);
+  argv.push_back(VV_POOL_BIN);
+  voiceverify::testing::Process pool(argv, {}, dir + "/pool.log");
+  expect_phone_form(fastcgi_get("127.0.0.1:" + std::to_string(port)));
+  BOOST_TEST(pool.stop() == 0);
+}
 
 BOOST_AUTO_TEST_CASE(pool_refuses_bodies_over_its_cap_without_nginx) {
   Site site;
