@@ -289,6 +289,22 @@ BOOST_AUTO_TEST_CASE(the_flow_and_the_limits_work_on_redis) {
   BOOST_TEST(contains(site.pool_log(), "store=\"redis\""));
 }
 
+BOOST_AUTO_TEST_CASE(two_pools_on_one_redis_share_one_set_of_limits) {
+  Site first({.env = {{"LIMIT_NUMBER_10MIN", "2"}}, .with_redis = true});
+  Site second({.env = {{"LIMIT_NUMBER_10MIN", "2"},
+                       {"REDIS_URL", first.redis_url()},
+                       {"REDIS_PREFIX", first.redis_prefix()}}});
+  Browser a(first);
+  BOOST_TEST(start(a, number(90)).location.rfind("/EnterCode/", 0) == 0);
+  Browser b(second);
+  BOOST_TEST(start(b, number(90)).location.rfind("/EnterCode/", 0) == 0);
+  // The third call to that number is refused by either pool: they count in one place.
+  Browser c(first);
+  expect_limited(first, c, number(90), "too many calls to this number");
+  Browser d(second);
+  expect_limited(second, d, number(90), "too many calls to this number");
+}
+
 BOOST_AUTO_TEST_CASE(redis_stopped_mid_run_fails_closed) {
   Site site({.env = {}, .with_redis = true});
   Browser browser(site);

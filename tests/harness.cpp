@@ -16,10 +16,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <stdexcept>
 #include <random>
 #include <set>
+#include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include <json/json.h>
@@ -219,8 +219,9 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
                      {}, run_dir_ + "/redis.log");
     if (!wait_for_port(redis_port_, 10000)) throw std::runtime_error("redis did not start");
     env["REDIS_URL"] = "redis://127.0.0.1:" + std::to_string(redis_port_) + "/0";
-    env["REDIS_PREFIX"] =
+    redis_prefix_ =
         "vvtest" + std::to_string(::getpid()) + "x" + std::to_string(g_site_counter.load()) + ":";
+    env["REDIS_PREFIX"] = redis_prefix_;
   }
   for (const auto& [k, v] : options_.env) env[k] = v;
   pool_ = Process({VV_POOL_BIN}, env, run_dir_ + "/pool.log");
@@ -297,6 +298,10 @@ void Site::stop_redis() {
 }
 int Site::stop_pool() {
   return pool_.stop(SIGTERM);
+}
+
+std::string Site::redis_url() const {
+  return "redis://127.0.0.1:" + std::to_string(redis_port_) + "/0";
 }
 
 std::string Site::pool_log() const {

@@ -63,6 +63,9 @@ class Site {
   void sim_expire_all();
   void stop_sim();
   void stop_redis();
+  // Where this site's pool keeps its counters (with_redis): for a second pool to share them.
+  std::string redis_url() const;
+  const std::string& redis_prefix() const { return redis_prefix_; }
 
   // Everything the pool and nginx wrote so far (for log assertions).
   std::string pool_log() const;
@@ -75,6 +78,7 @@ class Site {
   SiteOptions options_;
   std::string run_dir_;
   int sim_port_ = 0, pool_port_ = 0, nginx_port_ = 0, redis_port_ = 0;
+  std::string redis_prefix_;
   Process sim_, pool_, nginx_, redis_;
 };
 
