@@ -106,6 +106,20 @@ int Process::stop(int signal_number) {
   return -1;
 }
 
+int Process::wait_exit(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  for (int waited = 0; waited <= timeout_ms; waited += 10) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return -1;
+}
+
 // ---- helpers ---------------------------------------------------------------------------------
 
 // A port below the ephemeral range (32768 and up), so that no outgoing connection of the tests

@@ -26,6 +26,8 @@ class Process {
 
   // SIGTERM, then waits; returns the exit status (128+signal if killed), -1 if not running.
   int stop(int signal_number = 15);
+  // Waits up to `timeout_ms` for the child to exit by itself; its status, or -1 if still running.
+  int wait_exit(int timeout_ms);
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
 

@@ -433,6 +433,37 @@ void expect_phone_form(const std::string& out) {
 
 }  // namespace
 
+BOOST_AUTO_TEST_CASE(bad_config_or_templates_stop_start_up_with_a_message_naming_them) {
+  const std::string dir =
+      std::string(VV_BINARY_DIR) + "/test-runs/startup-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir + "/broken-templates");
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(VV_SOURCE_DIR) + "/templates"))
+    std::filesystem::copy_file(entry.path(),
+                               dir + "/broken-templates/" + entry.path().filename().string(),
+                               std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::remove(dir + "/broken-templates/success.tpl");
+  const std::string secret = "short-secret";
+  const std::vector<std::pair<std::map<std::string, std::string>, std::string>> cases = {
+      {{{"THREADS", "0"}}, "THREADS"},
+      {{{"SIGNING_KEY", secret}}, "SIGNING_KEY"},
+      {{{"MESSAGEBIRD_ACCESS_KEY", ""}}, "MESSAGEBIRD_ACCESS_KEY"},
+      {{{"MESSAGEBIRD_ENDPOINT", "http://example.com"}}, "MESSAGEBIRD_ENDPOINT"},
+      {{{"TEMPLATES_DIR", dir + "/broken-templates"}}, "success.tpl"},
+  };
+  int n = 0;
+  for (const auto& [overrides, named] : cases) {
+    auto env = pool_env("127.0.0.1:" + std::to_string(voiceverify::testing::free_port()));
+    for (const auto& [k, v] : overrides) env[k] = v;
+    const std::string log = dir + "/pool-" + std::to_string(n++) + ".log";
+    voiceverify::testing::Process pool({VV_POOL_BIN}, env, log);
+    BOOST_TEST(pool.wait_exit(10000) == 2, named);
+    const std::string said = voiceverify::testing::read_file(log);
+    BOOST_TEST(contains(said, named), said);
+    BOOST_TEST(!contains(said, secret));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(pool_listens_on_a_unix_socket_nginx_workers_can_reach) {
   const std::string dir =
       std::string(VV_BINARY_DIR) + "/test-runs/unix-" + std::to_string(::getpid());
