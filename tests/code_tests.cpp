@@ -4,8 +4,10 @@
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+
 #include <ostream>
 #include <string>
+#include "printable.hpp"
 
 namespace bdata = boost::unit_test::data;
 namespace forms = voiceverify::forms;
@@ -21,15 +23,8 @@ struct Case {
 };
 
 std::ostream& operator<<(std::ostream& os, const Case& c) {
-  os << c.token_length << " '";
-  for (const char ch : c.input) {
-    if (ch >= 0x20 && ch < 0x7f) {
-      os << ch;
-    } else {
-      os << "\\x" << std::hex << (static_cast<unsigned>(ch) & 0xff) << std::dec;
-    }
-  }
-  return os << "'";
+  os << c.token_length << ' ';
+  return voiceverify::testing::print_escaped(os, c.input);
 }
 
 const Case kCases[] = {

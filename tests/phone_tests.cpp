@@ -6,8 +6,10 @@
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+
 #include <ostream>
 #include <string>
+#include "printable.hpp"
 
 namespace bdata = boost::unit_test::data;
 namespace forms = voiceverify::forms;
@@ -68,15 +70,8 @@ struct Refused {
 };
 
 std::ostream& operator<<(std::ostream& os, const Refused& c) {
-  os << c.region << " '";
-  for (const char ch : c.input) {
-    if (ch >= 0x20 && ch < 0x7f) {
-      os << ch;
-    } else {
-      os << "\\x" << std::hex << (static_cast<unsigned>(ch) & 0xff) << std::dec;
-    }
-  }
-  return os << "'";
+  os << c.region << ' ';
+  return voiceverify::testing::print_escaped(os, c.input);
 }
 
 // Under the default policy (mobile and fixed-line types, any country, 32 bytes).
