@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
   const vv::handlers::AppDeps deps{
       config, signer, *templates, *store, limiter, phone_policy(config), verify_settings(config)};
   const vv::messagebird::CurlOptions curl_options{config.connect_timeout, config.total_timeout,
-                                                  64 * 1024};
+                                                  std::size_t{64} * 1024};
 
   // Signals: every thread blocks them; one thread waits for them and stops the pool.
   sigset_t stop_signals;

@@ -208,7 +208,7 @@ Reason apply_access_key(const std::string& v, Config& c) {
 }
 
 Reason apply_endpoint(const std::string& v, Config& c) {
-  const Reason shape =
+  Reason shape =
       "must be https://host[:port] (or http:// to 127.0.0.1, [::1] or localhost), with no path, "
       "query or user info";
   std::string_view s = v;
@@ -317,7 +317,7 @@ Reason apply_default_region(const std::string& v, Config& c) {
 // The shapes http::open_listener takes. TCP goes through FCGX_OpenSocket, which resolves the host
 // with inet_addr/gethostbyname: IPv4 only, so an IPv6 literal is refused here, not at bind time.
 Reason apply_listen(const std::string& v, Config& c) {
-  const Reason shape =
+  Reason shape =
       "must be ipv4:port (e.g. 127.0.0.1:9000, 0.0.0.0:9000, localhost:9000), "
       "unix:/absolute/path, stdin, or systemd";
   std::string_view s = v;
@@ -374,7 +374,7 @@ Reason apply_max_body_bytes(const std::string& v, Config& c) {
 }
 
 Reason apply_allowed_number_types(const std::string& v, Config& c) {
-  const Reason reason =
+  Reason reason =
       "must be a comma-separated, non-empty list of: mobile, fixed-line, fixed-line-or-mobile, "
       "toll-free, premium-rate, shared-cost, voip, personal, pager, uan, voicemail, unknown";
   std::vector<std::string> items;
@@ -388,7 +388,7 @@ Reason apply_allowed_number_types(const std::string& v, Config& c) {
 }
 
 Reason apply_allowed_countries(const std::string& v, Config& c) {
-  const Reason reason =
+  Reason reason =
       "must be empty or a comma-separated list of region codes libphonenumber knows, e.g. NL,BE";
   std::vector<std::string> items;
   if (!split_list(v, items)) return reason;
@@ -414,7 +414,7 @@ Reason apply_limit(const std::string& v, long& out) {
 }
 
 Reason apply_redis_url(const std::string& v, Config& c) {
-  const Reason shape =
+  Reason shape =
       "must be empty (in-memory store) or redis://host:port[/db]; no user info, TLS or query";
   if (v.empty()) {
     c.redis_url.clear();

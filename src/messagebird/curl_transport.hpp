@@ -25,7 +25,7 @@ class CurlGlobal {
 struct CurlOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds total_timeout{10000};
-  std::size_t max_response_bytes = 64 * 1024;
+  std::size_t max_response_bytes = std::size_t{64} * 1024;
 };
 
 class CurlTransport final : public Transport {

@@ -20,8 +20,9 @@ namespace {
 constexpr const char* kBadGatewayHtml = "<html>502 Bad Gateway</html>";
 // The garbage switch's body: labelled JSON but not JSON, so a client must not trust the header.
 constexpr const char* kGarbageBody = "<html>garbage: this is not JSON {\"id\":";
-constexpr std::size_t kBodyCap = 64 * 1024;  // deny by default: real verify bodies are tiny
-constexpr int kStepMs = 10;                  // how long stop() may wait for a sleeping handler
+constexpr std::size_t kBodyCap =
+    std::size_t{64} * 1024;  // deny by default: real verify bodies are tiny
+constexpr int kStepMs = 10;  // how long stop() may wait for a sleeping handler
 
 std::optional<long long> parse_whole_int(const std::string& text) {
   long long value = 0;
