@@ -19,6 +19,13 @@ stop_site() {
   wait 2>/dev/null || true
 }
 
+# True when the config file (VOICEVERIFY_CONFIG) sets KEY to something: the environment would
+# override it, so the scripts must not export their own value then.
+config_sets() {
+  [ -n "${VOICEVERIFY_CONFIG:-}" ] && grep -Eq "^[[:space:]]*$1[[:space:]]*=[[:space:]]*[^[:space:]#]" \
+    "$VOICEVERIFY_CONFIG"
+}
+
 start_site() {
   mkdir -p "$rundir"
   chmod 755 "$top/build" "$rundir"
@@ -27,10 +34,12 @@ start_site() {
   if [ ! -s "$keyfile" ]; then
     (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$keyfile")
   fi
-  SIGNING_KEY=${SIGNING_KEY:-$(cat "$keyfile")}
-  export SIGNING_KEY
+  if ! config_sets SIGNING_KEY; then
+    SIGNING_KEY=${SIGNING_KEY:-$(cat "$keyfile")}
+    export SIGNING_KEY
+  fi
 
-  if [ -z "${MESSAGEBIRD_ACCESS_KEY:-}" ]; then
+  if [ -z "${MESSAGEBIRD_ACCESS_KEY:-}" ] && ! config_sets MESSAGEBIRD_ACCESS_KEY; then
     free_port
     local sim_port=$FREE_PORT
     SIM_ACCESS_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
@@ -42,7 +51,7 @@ start_site() {
     SIM_URL=http://127.0.0.1:$sim_port
     mode="the local MessageBird simulator: the spoken code appears in this terminal"
   else
-    mode="MessageBird at ${MESSAGEBIRD_ENDPOINT:-https://rest.messagebird.com}: real calls"
+    mode="MessageBird at ${MESSAGEBIRD_ENDPOINT:-the configured endpoint}: real calls"
   fi
   unset SIM_ACCESS_KEY
 
