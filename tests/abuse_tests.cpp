@@ -48,7 +48,12 @@ BOOST_AUTO_TEST_SUITE(limits_integration_tests)
 BOOST_AUTO_TEST_CASE(call_me_again_waits_for_the_resend_interval) {
   Site site({.env = {{"RESEND_INTERVAL", "60"}}});
   Browser browser(site);
-  BOOST_TEST(start(browser, number(1)).status == 303);
+  const Page first = start(browser, number(1));
+  BOOST_REQUIRE(first.location.rfind("/EnterCode/", 0) == 0);
+  // Asking again too soon is refused, and the verification in progress stays usable.
+  expect_limited(site, browser, number(1), "We have just called this number.");
+  BOOST_TEST(site.sim_stats()["deletes"] == 0);
+  BOOST_TEST(browser.get(first.location).status == 200);
   Browser other(site);
   expect_limited(site, other, number(1), "We have just called this number.");
   // Another number is not held back.

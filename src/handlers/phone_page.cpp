@@ -57,8 +57,6 @@ http::Response start_call(Context& ctx) {
     return redirect_with_banner(ctx, "/", "error", phone_error_text(phone.error));
   }
 
-  cancel_previous(ctx);
-
   const store::LimitResult limit =
       ctx.deps.limiter.before_call(phone.digits, ctx.request.remote_addr);
   if (limit.verdict == store::LimitVerdict::StoreDown ||
@@ -77,6 +75,8 @@ http::Response start_call(Context& ctx) {
                                 messages::limited(limit.which, limit.retry_after));
   }
 
+  // Only a call that will be placed replaces the one in progress: a refused one leaves it usable.
+  cancel_previous(ctx);
   const messagebird::VerifyResult call = ctx.client.create_call(phone.digits);
   const char* error_name = messagebird::verify_error_name(call.error);
   switch (call.error) {
