@@ -142,8 +142,9 @@ int main(int argc, char** argv) {
   const vv::messagebird::CurlGlobal curl_global;
   const vv::http::CookieSigner signer(config.signing_key);
   vv::store::Limiter limiter(*store, limit_settings(config));
-  const vv::handlers::AppDeps deps{
-      config, signer, *templates, *store, limiter, phone_policy(config), verify_settings(config)};
+  const vv::handlers::ErrorPages error_pages(*templates);
+  const vv::handlers::AppDeps deps{config, signer,  *templates,           error_pages,
+                                   *store, limiter, phone_policy(config), verify_settings(config)};
   const vv::messagebird::CurlOptions curl_options{config.connect_timeout, config.total_timeout,
                                                   std::size_t{64} * 1024};
 

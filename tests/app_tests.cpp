@@ -51,9 +51,11 @@ struct Fixture {
   std::unique_ptr<store::Store> store = store::make_memory_store();
   store::Limiter limiter{*store,
                          store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 1000, 3}};
+  handlers::ErrorPages error_pages{templates};
   handlers::AppDeps deps{config,
                          signer,
                          templates,
+                         error_pages,
                          *store,
                          limiter,
                          forms::PhonePolicy{},

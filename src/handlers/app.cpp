@@ -82,7 +82,7 @@ const char* route_name(http::RouteId id) {
   }
 }
 
-void load_cookies(Context& ctx, bool& had_flash) {
+void load_cookies(Context& ctx) {
   const auto& header = ctx.request.cookie_header;
   if (auto raw = http::find_cookie(header, kSessionCookie)) {
     if (auto payload = ctx.deps.signer.verify("session", *raw)) {
@@ -94,7 +94,7 @@ void load_cookies(Context& ctx, bool& had_flash) {
     ctx.session_is_new = true;
   }
   if (auto raw = http::find_cookie(header, kFlashCookie)) {
-    had_flash = true;
+    ctx.flash_seen = true;
     if (auto payload = ctx.deps.signer.verify("flash", *raw)) ctx.flash = decode_flash(*payload);
   }
 }
@@ -148,15 +148,26 @@ http::Response dispatch(Context& ctx, const http::Route& route, const RequestCap
 
 }  // namespace
 
-http::Response error_page(const AppDeps& deps, int status) {
-  const ErrorText* text = &kErrors[6];
+ErrorPages::ErrorPages(const view::Templates& templates) {
   for (const auto& e : kErrors)
-    if (e.status == status) text = &e;
+    bodies_[e.status] = templates.error_page({e.status, e.title, e.message});
+}
+
+http::Response ErrorPages::page(int status) const {
+  auto body = bodies_.find(status);
+  if (body == bodies_.end()) {
+    status = 500;
+    body = bodies_.find(status);
+  }
   http::Response response;
   response.status = status;
   response.add_header("Cache-Control", "no-store");
-  response.body = deps.templates.error_page({status, text->title, text->message});
+  response.body = body->second;
   return response;
+}
+
+http::Response error_page(const AppDeps& deps, int status) {
+  return deps.error_pages.page(status);
 }
 
 void set_session_cookie(Context& ctx, http::Response& response) {
@@ -190,6 +201,7 @@ http::Response redirect_with_banner(Context& ctx, const std::string& location,
                         ctx.deps.signer.sign("flash", encode_flash({kind, text}), kFlashLifetime),
                         kFlashLifetime, ctx.request.https};
   response.add_header("Set-Cookie", http::format_set_cookie(flash));
+  ctx.flash_set = true;
   return response;
 }
 
@@ -212,15 +224,11 @@ http::Response handle_request(const http::Request& raw_request, const AppDeps& d
     } else {
       const http::Route route = http::route(request.method, request.path);
       route_id = route.id;
-      Context ctx{request, deps, client, std::nullopt, Session{}, false, {}, {}};
-      bool had_flash = false;
-      load_cookies(ctx, had_flash);
+      Context ctx{request, deps, client, std::nullopt, Session{}, false, {}, {}, false, false};
+      load_cookies(ctx);
       response = dispatch(ctx, route, caps);
       // A banner is shown once: clear the flash cookie unless this response sets a new one.
-      bool sets_flash = false;
-      for (const auto& [name, value] : response.headers)
-        if (name == "Set-Cookie" && value.rfind(kFlashCookie, 0) == 0) sets_flash = true;
-      if (had_flash && !sets_flash) {
+      if (ctx.flash_seen && !ctx.flash_set) {
         response.add_header("Set-Cookie", http::format_set_cookie(http::SetCookie{
                                               kFlashCookie, "", 0s, request.https}));
       }

@@ -3,6 +3,7 @@
 // see FastCGI or curl. Every request runs inside one try/catch that answers the 500 page.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,11 +21,25 @@
 
 namespace voiceverify::handlers {
 
+// The error page for each status the pipeline answers (400, 403, 404, 405, 413, 415, 500),
+// rendered once at start-up: it depends on nothing but the status, and a flood of 404s should
+// cost no template expansion.
+class ErrorPages {
+ public:
+  explicit ErrorPages(const view::Templates& templates);
+  // The page for `status`; the 500 page for a status without one of its own.
+  http::Response page(int status) const;
+
+ private:
+  std::map<int, std::string> bodies_;
+};
+
 // Everything shared by all threads; read-only after start-up except the store (thread-safe).
 struct AppDeps {
   const config::Config& config;
   const http::CookieSigner& signer;
   const view::Templates& templates;
+  const ErrorPages& error_pages;
   store::Store& store;
   store::Limiter& limiter;
   forms::PhonePolicy phone_policy;
@@ -39,8 +54,10 @@ struct Context {
   std::optional<view::Banner> flash;  // banner carried from the previous request
   Session session;                    // always set: a new browser gets a fresh one
   bool session_is_new = false;
-  http::FormFields form;  // POST fields
-  std::string verify_id;  // from the route, already validated
+  http::FormFields form;    // POST fields
+  std::string verify_id;    // from the route, already validated
+  bool flash_seen = false;  // the request carried a flash cookie (valid or not)
+  bool flash_set = false;   // this response sets a new one (redirect_with_banner)
 };
 
 // Cap values for the request's parts (issue 3's hardening); over a cap is a clear error.

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "http/router.hpp"
+
 namespace voiceverify::handlers {
 namespace {
 
@@ -31,9 +33,6 @@ bool all_of(std::string_view text, bool (*ok)(char)) {
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 }
-bool is_id_char(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
-}
 bool is_masked_char(char c) {
   return (c >= '0' && c <= '9') || c == '*' || c == '+' || c == ' ';
 }
@@ -50,8 +49,7 @@ std::optional<Session> decode_session(std::string_view payload) {
   if (parts.size() != 5 || parts[0] != "v1") return std::nullopt;
   Session s;
   if (parts[1].size() != 32 || !all_of(parts[1], is_hex)) return std::nullopt;
-  if (!(parts[2].empty() || (parts[2].size() == 32 && all_of(parts[2], is_id_char))))
-    return std::nullopt;
+  if (!parts[2].empty() && !http::is_verify_id(parts[2])) return std::nullopt;
   if (parts[3].size() > 40 || !all_of(parts[3], is_masked_char)) return std::nullopt;
   if (parts[4] != "0" && parts[4] != "1") return std::nullopt;
   s.browser_id = parts[1];

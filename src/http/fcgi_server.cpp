@@ -31,21 +31,17 @@ namespace {
 std::atomic<int> g_listen_fd{-1};
 std::atomic<bool> g_stopping{false};
 
-// Threads waiting for their next request. With nginx's fastcgi_keep_conn, an idle thread is
-// blocked reading its kept-alive connection, not in accept(), so shutting down the listening
-// socket does not wake it: stop_pool() also shuts the read side of each idle connection.
-struct IdleRequest {
-  FCGX_Request* request;
-  bool idle;
+// One slot per worker thread. With nginx's fastcgi_keep_conn, an idle thread is blocked reading
+// its kept-alive connection, not in accept(), so shutting down the listening socket does not
+// wake it: stop_pool() also shuts the read side of each idle connection. The registry's mutex
+// is taken only when a thread starts or ends and by stop_pool(); a request only flips its own
+// slot's atomic flag.
+struct WorkerSlot {
+  FCGX_Request request;
+  std::atomic<bool> idle{false};
 };
-std::mutex g_idle_mutex;
-std::vector<IdleRequest> g_workers;
-
-void set_idle(FCGX_Request* request, bool idle) {
-  std::lock_guard lock(g_idle_mutex);
-  for (auto& worker : g_workers)
-    if (worker.request == request) worker.idle = idle;
-}
+std::mutex g_slots_mutex;
+std::vector<WorkerSlot*> g_slots;
 
 std::string param(FCGX_Request& request, const char* name) {
   const char* value = FCGX_GetParam(name, request.envp);
@@ -139,16 +135,17 @@ void serve_one(FCGX_Request& request, Worker& worker, const PoolOptions& options
 
 void worker_loop(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker) {
   std::unique_ptr<Worker> worker = make_worker();
-  FCGX_Request request;
+  WorkerSlot slot;
+  FCGX_Request& request = slot.request;
   FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
   {
-    std::lock_guard lock(g_idle_mutex);
-    g_workers.push_back({&request, false});
+    std::lock_guard lock(g_slots_mutex);
+    g_slots.push_back(&slot);
   }
   while (!g_stopping.load()) {
-    set_idle(&request, true);
+    slot.idle.store(true);
     const int accepted = FCGX_Accept_r(&request);
-    set_idle(&request, false);
+    slot.idle.store(false);
     if (accepted < 0) {
       if (g_stopping.load()) break;
       // A transient accept failure (EMFILE, a peer that went away): keep serving.
@@ -159,8 +156,8 @@ void worker_loop(int listen_fd, const PoolOptions& options, const WorkerFactory&
     FCGX_Finish_r(&request);
   }
   {
-    std::lock_guard lock(g_idle_mutex);
-    std::erase_if(g_workers, [&](const IdleRequest& w) { return w.request == &request; });
+    std::lock_guard lock(g_slots_mutex);
+    std::erase(g_slots, &slot);
   }
   FCGX_Free(&request, 1);
 }
@@ -215,10 +212,10 @@ void stop_pool() {
   const int fd = g_listen_fd.load();
   if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
   // Requests in flight keep their connection and finish; idle kept-alive ones see EOF.
-  std::lock_guard lock(g_idle_mutex);
-  for (const auto& worker : g_workers) {
-    if (worker.idle && worker.request->ipcFd >= 0 && worker.request->ipcFd != fd)
-      ::shutdown(worker.request->ipcFd, SHUT_RD);
+  std::lock_guard lock(g_slots_mutex);
+  for (const WorkerSlot* slot : g_slots) {
+    const int conn = slot->request.ipcFd;
+    if (slot->idle.load() && conn >= 0 && conn != fd) ::shutdown(conn, SHUT_RD);
   }
 }
 

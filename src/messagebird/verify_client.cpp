@@ -14,6 +14,10 @@
 #include <utility>
 #include <vector>
 
+// Contract: ids are 32 of lowercase hex plus the odd 'v'. http::is_verify_id checks
+// ^[0-9a-z]{32}$: one definition for the router, the session cookie and this client.
+#include "http/router.hpp"
+
 namespace voiceverify::messagebird {
 namespace {
 
@@ -30,15 +34,6 @@ bool all_digits(std::string_view text) {
   if (text.empty()) return false;
   for (char c : text) {
     if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-// Contract: ids are 32 of lowercase hex plus the odd 'v'; validate with ^[0-9a-z]{32}$ at most.
-bool is_verify_id(std::string_view id) {
-  if (id.size() != 32) return false;
-  for (char c : id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
   }
   return true;
 }
@@ -181,7 +176,7 @@ VerifyResult interpret_created(const Json::Value& root, long http_status) {
     return failure(VerifyError::Unavailable, http_status, "unexpected success status");
   }
   const Json::Value* id = member(root, "id");
-  if (id == nullptr || !id->isString() || !is_verify_id(id->asString())) {
+  if (id == nullptr || !id->isString() || !http::is_verify_id(id->asString())) {
     return failure(VerifyError::Unavailable, http_status, "create answer without a valid id");
   }
   const Json::Value* status = member(root, "status");
@@ -211,7 +206,7 @@ VerifyResult interpret_checked(const Json::Value& root, long http_status) {
   VerifyResult result;
   result.http_status = http_status;
   if (const Json::Value* id = member(root, "id"); id != nullptr) {
-    if (!id->isString() || !is_verify_id(id->asString())) {
+    if (!id->isString() || !http::is_verify_id(id->asString())) {
       return failure(VerifyError::Unavailable, http_status, "check answer without a valid id");
     }
     result.id = id->asString();
@@ -395,7 +390,7 @@ VerifyResult VerifyClient::create_call(const std::string& recipient_digits) {
 
 VerifyResult VerifyClient::check_code(const std::string& id, const std::string& code) {
   // Only validated parts go into the URL: an id of the contract's shape, a code of digits.
-  if (!is_verify_id(id)) return failure(VerifyError::Rejected, 0, "refused locally: bad id");
+  if (!http::is_verify_id(id)) return failure(VerifyError::Rejected, 0, "refused locally: bad id");
   if (!all_digits(code) || code.size() > kMaxCodeDigits) {
     return failure(VerifyError::Rejected, 0, "refused locally: code is not 1 to 10 digits");
   }
@@ -416,7 +411,7 @@ VerifyResult VerifyClient::check_code(const std::string& id, const std::string& 
 }
 
 VerifyResult VerifyClient::cancel(const std::string& id) {
-  if (!is_verify_id(id)) return failure(VerifyError::Rejected, 0, "refused locally: bad id");
+  if (!http::is_verify_id(id)) return failure(VerifyError::Rejected, 0, "refused locally: bad id");
   auto headers = request_headers(settings_, false);
   if (!headers) {
     return failure(VerifyError::Unavailable, 0, "refused locally: control byte in settings");
