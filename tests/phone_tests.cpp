@@ -33,6 +33,12 @@ std::ostream& operator<<(std::ostream& os, const Accepted& c) {
 }
 
 const Accepted kAccepted[] = {
+    // A Mexican mobile typed with the old mobile "1" is the same number as without it: we call,
+    // count and show the canonical form (libphonenumber's own E.164 kept the "1"; fuzz_forms).
+    {"+52 1 1278 278 3426", "NL", "522782783426", "+52 278 278 3426", "+52 *** *** **26", "MX",
+     NumberType::FixedLineOrMobile},
+    {"+52 278 278 3426", "NL", "522782783426", "+52 278 278 3426", "+52 *** *** **26", "MX",
+     NumberType::FixedLineOrMobile},
     {"06 12345678", "NL", "31612345678", "+31 6 12345678", "+31 * ******78", "NL",
      NumberType::Mobile},
     {"0612345678", "NL", "31612345678", "+31 6 12345678", "+31 * ******78", "NL",

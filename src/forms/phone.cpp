@@ -164,6 +164,17 @@ PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
     }
     std::string e164;
     util.Format(number, PhoneNumberUtil::E164, &e164);
+    // libphonenumber's E.164 is not always a fixed point: a Mexican mobile typed with the old
+    // mobile "1" ("+52 1 1278 278 3426") formats as +5212782783426, which parses back as
+    // +522782783426. Parse the E.164 form once more, so the number we call, count in the limits
+    // and show is the canonical one whichever way it was typed (found by fuzz_forms).
+    PhoneNumber canonical;
+    if (util.Parse(e164, "ZZ", &canonical) == PhoneNumberUtil::NO_PARSING_ERROR &&
+        util.IsValidNumber(canonical)) {
+      number = canonical;
+      e164.clear();
+      util.Format(number, PhoneNumberUtil::E164, &e164);
+    }
     // E.164 caps a number at 15 digits. libphonenumber's metadata accepts some longer ones
     // (German fixed lines with dial-through digits, "+49 3537 0581087889" is valid to it), which
     // no E.164 recipient can be and the Verify client refuses: refuse them here, before a
