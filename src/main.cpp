@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -53,6 +54,48 @@ void forbid_core_dumps() {
     0, 0
   };
   ::setrlimit(RLIMIT_CORE, &none);
+}
+
+// Every signal the pool reacts to is handled here, in one thread, by sigwait: all threads block
+// them (the mask is set before the first thread starts and inherited), so libfcgi's own handlers
+// (SIGUSR1 would make it refuse every later request) never run.
+//   TERM, INT  stop: requests in flight finish, then exit 0
+//   HUP        logged and ignored: the config is read at start only; restart to apply it
+//              (with socket activation no connection is lost)
+//   USR1, USR2 logged and ignored
+struct OwnedSignal {
+  int number;
+  const char* name;
+};
+constexpr OwnedSignal kOwnedSignals[] = {
+    {SIGTERM, "TERM"}, {SIGINT, "INT"}, {SIGHUP, "HUP"}, {SIGUSR1, "USR1"}, {SIGUSR2, "USR2"}};
+
+sigset_t owned_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (const auto& owned : kOwnedSignals) sigaddset(&set, owned.number);
+  return set;
+}
+
+const char* signal_name(int number) {
+  for (const auto& owned : kOwnedSignals)
+    if (owned.number == number) return owned.name;
+  return "other";
+}
+
+void watch_signals(const std::atomic<bool>& pool_ended) {
+  const sigset_t set = owned_signals();
+  while (true) {
+    int number = 0;
+    if (sigwait(&set, &number) != 0) continue;
+    if (pool_ended.load()) return;
+    if (number == SIGTERM || number == SIGINT) {
+      vv::log::info("stopping", {{"signal", signal_name(number)}});
+      vv::http::stop_pool();
+      return;
+    }
+    vv::log::info("signal_ignored", {{"signal", signal_name(number)}});
+  }
 }
 
 int fail(int status, const std::string& event, const std::string& message) {
@@ -102,6 +145,8 @@ vv::store::LimitSettings limit_settings(const vv::config::Config& config) {
 
 int main(int argc, char** argv) {
   forbid_core_dumps();
+  const sigset_t signals = owned_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::string config_path;
   if (const char* env = std::getenv("VOICEVERIFY_CONFIG")) config_path = env;
   bool check_only = false;
@@ -148,33 +193,26 @@ int main(int argc, char** argv) {
   const vv::messagebird::CurlOptions curl_options{config.connect_timeout, config.total_timeout,
                                                   std::size_t{64} * 1024};
 
-  // Signals: every thread blocks them; one thread waits for them and stops the pool.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-
   const int listen_fd = vv::http::open_listener(config.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);
+  ::signal(SIGPIPE, SIG_IGN);  // a write to a connection nginx closed is EPIPE, nothing more
 
-  std::thread signal_watcher([&stop_signals] {
-    int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
-    vv::log::info("stopping", {{"signal", signal_number == SIGTERM ? "TERM" : "INT"}});
-    vv::http::stop_pool();
-  });
+  std::atomic<bool> pool_ended{false};
+  std::thread signal_watcher([&pool_ended] { watch_signals(pool_ended); });
 
   vv::log::info("started", {{"listen", config.listen},
                             {"threads", std::to_string(config.threads)},
                             {"store", config.redis_url.empty() ? "memory" : "redis"},
                             {"endpoint", config.messagebird_endpoint}});
-  const vv::http::PoolOptions pool_options{config.threads, config.max_body_bytes};
-  vv::http::run_pool(listen_fd, pool_options, [&deps, &curl_options] {
+  const vv::http::PoolOptions pool_options{config.threads, config.max_body_bytes,
+                                           config.fastcgi_allowed_peers};
+  const int status = vv::http::run_pool(listen_fd, pool_options, [&deps, &curl_options] {
     return std::make_unique<PoolWorker>(deps, curl_options);
   });
+  // The pool may have ended by itself (a broken listener): release the signal watcher.
+  pool_ended.store(true);
+  ::pthread_kill(signal_watcher.native_handle(), SIGTERM);
   signal_watcher.join();
-  vv::log::info("stopped");
-  return 0;
+  vv::log::info("stopped", {{"status", std::to_string(status)}});
+  return status;
 }

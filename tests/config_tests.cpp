@@ -97,7 +97,9 @@ const KeyValue kGoodValues[] = {
     {"ORIGINATOR", "3197010260000001"},
     {"DEFAULT_REGION", "GB"},
     {"LISTEN", "127.0.0.1:9000"},
-    {"LISTEN", "0.0.0.0:9000"},
+    {"FASTCGI_ALLOWED_PEERS", ""},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0.5"},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0.5, 10.0.0.6"},
     {"LISTEN", "localhost:9000"},
     {"LISTEN", "unix:/run/voiceverify/fcgi.sock"},
     {"LISTEN", "stdin"},
@@ -192,6 +194,13 @@ const KeyValue kBadValues[] = {
     {"LISTEN", "unix:relative.sock"},
     {"LISTEN", "unix:"},
     {"LISTEN", "stdout"},
+    {"LISTEN", "0.0.0.0:9000"},  // beyond loopback without FASTCGI_ALLOWED_PEERS
+    {"LISTEN", "10.0.0.7:9000"},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0"},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0.0/24"},
+    {"FASTCGI_ALLOWED_PEERS", "::1"},
+    {"FASTCGI_ALLOWED_PEERS", "nginx.example.com"},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0.5,"},
     {"THREADS", "0"},
     {"THREADS", "257"},
     {"CONNECT_TIMEOUT_MS", "49"},
@@ -245,7 +254,8 @@ BOOST_AUTO_TEST_CASE(defaults_when_only_secrets_are_given) {
   BOOST_TEST(c.language == "en-gb");
   BOOST_TEST(c.originator.empty());
   BOOST_TEST(c.default_region == "NL");
-  BOOST_TEST(c.listen == "127.0.0.1:9000");
+  BOOST_TEST(c.listen == "unix:/run/voiceverify/voiceverify.sock");
+  BOOST_TEST(c.fastcgi_allowed_peers.empty());
   BOOST_TEST(c.threads == 16);
   BOOST_TEST(c.connect_timeout.count() == 3000);
   BOOST_TEST(c.total_timeout.count() == 10000);
@@ -279,7 +289,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 27u);
+  BOOST_TEST(keys.size() == 28u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "REDIS_PREFIX");
@@ -451,6 +461,23 @@ BOOST_AUTO_TEST_CASE(values_are_normalised) {
   BOOST_TEST(result.config->total_timeout.count() == 500);
 }
 
+// Over TCP anyone who can connect may claim any REMOTE_ADDR: beyond loopback only the listed
+// nginx hosts may connect.
+BOOST_AUTO_TEST_CASE(tcp_listen_beyond_loopback_needs_fastcgi_allowed_peers) {
+  auto env = base_env();
+  env["LISTEN"] = "0.0.0.0:9000";
+  auto result = config::load("", env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.find("FASTCGI_ALLOWED_PEERS") != std::string::npos, result.error);
+  env["FASTCGI_ALLOWED_PEERS"] = "10.0.0.5,10.0.0.6";
+  result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(result.config->fastcgi_allowed_peers.size() == 2u);
+  env["LISTEN"] = "127.0.0.2:9000";  // all of 127/8 is loopback
+  env.erase("FASTCGI_ALLOWED_PEERS");
+  BOOST_TEST(config::load("", env).config.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(example_file_lists_every_key_and_loads_to_the_defaults) {
   const std::string example = std::string(VV_SOURCE_DIR) + "/voiceverify.conf.example";
   std::ifstream in(example);
@@ -484,6 +511,7 @@ BOOST_AUTO_TEST_CASE(example_file_lists_every_key_and_loads_to_the_defaults) {
   BOOST_TEST(a.originator == b.originator);
   BOOST_TEST(a.default_region == b.default_region);
   BOOST_TEST(a.listen == b.listen);
+  BOOST_TEST(a.fastcgi_allowed_peers == b.fastcgi_allowed_peers, boost::test_tools::per_element());
   BOOST_TEST(a.threads == b.threads);
   BOOST_TEST(a.connect_timeout.count() == b.connect_timeout.count());
   BOOST_TEST(a.total_timeout.count() == b.total_timeout.count());

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -45,7 +46,8 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 // ---- Process ---------------------------------------------------------------------------------
 
 Process::Process(const std::vector<std::string>& argv,
-                 const std::map<std::string, std::string>& env, const std::string& log_path) {
+                 const std::map<std::string, std::string>& env, const std::string& log_path,
+                 const std::vector<std::pair<int, int>>& fds) {
   std::vector<std::string> args = argv;
   std::vector<std::string> envs;
   for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
@@ -60,6 +62,8 @@ Process::Process(const std::vector<std::string>& argv,
   posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                    0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  // dup2 clears close-on-exec on the target, so a socket made SOCK_CLOEXEC reaches this child only.
+  for (const auto& [from, to] : fds) posix_spawn_file_actions_adddup2(&actions, from, to);
   auto argv_c = c_strings(args);
   auto env_c = c_strings(envs);
   pid_t pid = -1;
@@ -167,6 +171,28 @@ std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
+std::string run_command(const std::string& command) {
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return "";
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  ::pclose(pipe);
+  return out;
+}
+
+std::string fastcgi_get(const std::string& address, int tries) {
+  for (int i = 0; i < tries; ++i) {
+    const std::string out = run_command(
+        "env -i REQUEST_METHOD=GET DOCUMENT_URI=/ REMOTE_ADDR=127.0.0.1 /usr/bin/cgi-fcgi -bind "
+        "-connect " +
+        address + " </dev/null 2>&1");
+    if (out.find("Status: ") != std::string::npos) return out;
+    std::this_thread::sleep_for(50ms);
+  }
+  return "";
+}
+
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
   auto encode = [](const std::string& s) {
     static const char* hex = "0123456789ABCDEF";
@@ -200,7 +226,7 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
   std::filesystem::remove_all(run_dir_);
   std::filesystem::create_directories(run_dir_);
   sim_port_ = free_port();
-  pool_port_ = free_port();
+  pool_port_ = options_.listener_fd >= 0 ? options_.listener_port : free_port();
   nginx_port_ = free_port();
 
   if (options_.start_sim) {
@@ -237,11 +263,13 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
         "vvtest" + std::to_string(::getpid()) + "x" + std::to_string(g_site_counter.load()) + ":";
     env["REDIS_PREFIX"] = redis_prefix_;
   }
-  for (const auto& [k, v] : options_.env) env[k] = v;
-  pool_ = Process({VV_POOL_BIN}, env, run_dir_ + "/pool.log");
-  if (!wait_for_port(pool_port_, 10000)) {
-    throw std::runtime_error("pool did not start: " + read_file(run_dir_ + "/pool.log"));
+  if (options_.listener_fd >= 0) {
+    env["LISTEN"] = options_.listener_target_fd == 0 ? "stdin" : "systemd";
+    if (options_.listener_target_fd == 3) env["LISTEN_FDS"] = "1";
   }
+  for (const auto& [k, v] : options_.env) env[k] = v;
+  pool_env_ = env;
+  start_pool();
 
   const std::string make_conf = std::string(VV_SOURCE_DIR) + "/scripts/lib/make-nginx-conf " +
                                 run_dir_ + " " + std::to_string(nginx_port_) +
@@ -312,6 +340,29 @@ void Site::stop_redis() {
 }
 int Site::stop_pool() {
   return pool_.stop(SIGTERM);
+}
+
+void Site::start_pool() {
+  std::vector<std::pair<int, int>> fds;
+  if (options_.listener_fd >= 0)
+    fds.emplace_back(options_.listener_fd, options_.listener_target_fd);
+  pool_ = Process({VV_POOL_BIN}, pool_env_, run_dir_ + "/pool.log", fds);
+  ++pool_starts_;
+  // An inherited socket accepts connections whether a pool runs or not: wait for the pool's
+  // own word instead.
+  const auto started = [&] {
+    const std::string log = read_file(run_dir_ + "/pool.log");
+    std::size_t count = 0;
+    for (auto at = log.find("event=started"); at != std::string::npos;
+         at = log.find("event=started", at + 1))
+      ++count;
+    return count >= static_cast<std::size_t>(pool_starts_);
+  };
+  for (int waited = 0; waited < 10000 && !started(); waited += 20)
+    std::this_thread::sleep_for(20ms);
+  if (!started() || !wait_for_port(pool_port_, 10000)) {
+    throw std::runtime_error("pool did not start: " + read_file(run_dir_ + "/pool.log"));
+  }
 }
 
 std::string Site::redis_url() const {

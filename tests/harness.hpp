@@ -18,8 +18,10 @@ namespace voiceverify::testing {
 class Process {
  public:
   Process() = default;
+  // `fds` maps descriptors of this process onto descriptors of the child (e.g. a listening
+  // socket onto fd 3); they are the only ones it inherits besides 0 (/dev/null), 1 and 2.
   Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-          const std::string& log_path);
+          const std::string& log_path, const std::vector<std::pair<int, int>>& fds = {});
   ~Process();
   Process(Process&& other) noexcept;
   Process& operator=(Process&& other) noexcept;
@@ -45,6 +47,11 @@ struct SiteOptions {
   bool start_sim = true;
   std::string sim_key = "test_sim_key_0123456789";  // the key the simulator accepts
   bool with_redis = false;  // start a redis-server and point REDIS_URL at it
+  // A listening socket the test owns, handed to the pool as `listener_target_fd` (3: LISTEN=systemd
+  // with LISTEN_FDS=1; 0: LISTEN=stdin) instead of a port the pool opens itself.
+  int listener_fd = -1;
+  int listener_target_fd = 3;
+  int listener_port = 0;  // the port listener_fd is bound to
 };
 
 class Site {
@@ -73,14 +80,21 @@ class Site {
   std::string pool_log() const;
   std::string nginx_logs() const;
 
+  pid_t pool_pid() const { return pool_.pid(); }
+  // Waits up to `timeout_ms` for the pool to exit by itself; its status, or -1 if still running.
+  int wait_pool_exit(int timeout_ms) { return pool_.wait_exit(timeout_ms); }
   // Stops the pool with SIGTERM; returns its exit status.
   int stop_pool();
+  // Starts a pool again with the same settings (and the same inherited socket, if any).
+  void start_pool();
 
  private:
   SiteOptions options_;
   std::string run_dir_;
   int sim_port_ = 0, pool_port_ = 0, nginx_port_ = 0, redis_port_ = 0;
   std::string redis_prefix_;
+  std::map<std::string, std::string> pool_env_;
+  int pool_starts_ = 0;
   Process sim_, pool_, nginx_, redis_;
 };
 
@@ -130,6 +144,13 @@ inline bool contains(const std::string& text, const std::string& part) {
 std::string wrong_code_for(const std::string& code);
 // Follows a 303 and returns the banner the next page shows.
 std::string banner_after(Browser& browser, const Page& redirect);
+
+// Runs a shell command and returns what it printed.
+std::string run_command(const std::string& command);
+// GET / straight over FastCGI at `address` (host:port or a unix socket path), as nginx would
+// ask, with cgi-fcgi from libfcgi-bin; retried `tries` times 50 ms apart until an answer with a
+// Status line comes back. "" when none did.
+std::string fastcgi_get(const std::string& address, int tries = 100);
 
 // URL-encodes for a form body.
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);

@@ -13,6 +13,7 @@
 using voiceverify::testing::banner_after;
 using voiceverify::testing::Browser;
 using voiceverify::testing::contains;
+using voiceverify::testing::fastcgi_get;
 using voiceverify::testing::Page;
 using voiceverify::testing::Site;
 using voiceverify::testing::SiteOptions;
@@ -393,29 +394,6 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(pool_direct_tests)
 
 namespace {
-
-std::string run_command(const std::string& command) {
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return "";
-  std::string out;
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  ::pclose(pipe);
-  return out;
-}
-
-// GET / over FastCGI at `address` (host:port or a unix socket path), as nginx would ask.
-std::string fastcgi_get(const std::string& address) {
-  for (int i = 0; i < 100; ++i) {
-    const std::string out = run_command(
-        "env -i REQUEST_METHOD=GET DOCUMENT_URI=/ REMOTE_ADDR=127.0.0.1 /usr/bin/cgi-fcgi -bind "
-        "-connect " +
-        address + " </dev/null 2>&1");
-    if (contains(out, "Status: ")) return out;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return "";
-}
 
 std::map<std::string, std::string> pool_env(const std::string& listen) {
   return {{"MESSAGEBIRD_ACCESS_KEY", "test_direct"},

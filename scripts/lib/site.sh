@@ -55,14 +55,19 @@ start_site() {
   fi
   unset SIM_ACCESS_KEY
 
-  free_port
-  local pool_port=$FREE_PORT
-  export LISTEN=127.0.0.1:$pool_port
+  # A unix socket, as in production: over TCP any local process could talk FastCGI to the pool
+  # and claim any client address.
+  local socket=$rundir/pool.sock
+  export LISTEN=unix:$socket
   export TEMPLATES_DIR=${TEMPLATES_DIR:-$top/templates}
   "$top/build/release/voiceverify" ${VOICEVERIFY_CONFIG:+--config "$VOICEVERIFY_CONFIG"} &
   pids+=($!)
+  local _
+  for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.05; done
+  # The socket is 0660. nginx started by root runs its workers as nobody: give them its group.
+  if [ "$(id -u)" -eq 0 ]; then chgrp "$(id -gn nobody)" "$socket"; fi
 
-  "$top/scripts/lib/make-nginx-conf" "$rundir" "$port" "127.0.0.1:$pool_port" "${THREADS:-16}"
+  "$top/scripts/lib/make-nginx-conf" "$rundir" "$port" "unix:$socket" "${THREADS:-16}"
   [ -z "${EXTRA_NGINX_SERVER:-}" ] || {
     # One more server block inside http { } (the benchmark's static copy).
     head -n -1 "$rundir/nginx.conf" >"$rundir/nginx.conf.tmp"
@@ -72,7 +77,6 @@ start_site() {
   nginx -p "$rundir" -c "$rundir/nginx.conf" &
   pids+=($!)
 
-  local _
   for _ in $(seq 150); do
     curl -fs -o /dev/null "http://127.0.0.1:$port/" && return 0
     sleep 0.1

@@ -342,6 +342,34 @@ Reason apply_listen(const std::string& v, Config& c) {
   return {};
 }
 
+// FASTCGI_ALLOWED_PEERS: exact IPv4 addresses (the pool compares the peer's address as is; no
+// names, masks or IPv6).
+Reason apply_fastcgi_allowed_peers(const std::string& v, Config& c) {
+  const Reason shape = "must be comma-separated IPv4 addresses, e.g. 192.0.2.7,192.0.2.8";
+  c.fastcgi_allowed_peers.clear();
+  if (v.empty()) return {};  // not set: any peer that can reach the socket
+  std::string_view rest = v;
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string item(trim(rest.substr(0, comma)));
+    in_addr addr{};
+    if (inet_pton(AF_INET, item.c_str(), &addr) != 1) return shape;
+    c.fastcgi_allowed_peers.push_back(addr.s_addr);
+    if (comma == std::string_view::npos) return {};
+    rest.remove_prefix(comma + 1);
+  }
+}
+
+// A TCP LISTEN on anything but loopback is reachable from other hosts, where anyone could claim
+// any client address in REMOTE_ADDR: refused unless FASTCGI_ALLOWED_PEERS names nginx's hosts.
+bool listens_beyond_loopback(const std::string& listen) {
+  if (listen == "stdin" || listen == "systemd" || listen.starts_with("unix:")) return false;
+  const std::string host = listen.substr(0, listen.find(':'));
+  if (host == "localhost") return false;
+  in_addr addr{};
+  return inet_pton(AF_INET, host.c_str(), &addr) != 1 || (ntohl(addr.s_addr) >> 24) != 127;
+}
+
 Reason apply_threads(const std::string& v, Config& c) {
   if (!parse_int(v, 1, 256, c.threads)) return range_reason(1, 256);
   return {};
@@ -462,6 +490,7 @@ const KeySpec kKeys[] = {
     {"ORIGINATOR", false, apply_originator},
     {"DEFAULT_REGION", false, apply_default_region},
     {"LISTEN", false, apply_listen},
+    {"FASTCGI_ALLOWED_PEERS", false, apply_fastcgi_allowed_peers},
     {"THREADS", false, apply_threads},
     {"CONNECT_TIMEOUT_MS", false, apply_connect_timeout},
     {"TOTAL_TIMEOUT_MS", false, apply_total_timeout},
@@ -600,6 +629,11 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
   }
   if (config.total_timeout < config.connect_timeout) {
     return failure("TOTAL_TIMEOUT_MS: must not be less than CONNECT_TIMEOUT_MS");
+  }
+  if (listens_beyond_loopback(config.listen) && config.fastcgi_allowed_peers.empty()) {
+    return failure("LISTEN (" + raw.find("LISTEN")->second.origin +
+                   "): a TCP address other than loopback needs FASTCGI_ALLOWED_PEERS (the nginx "
+                   "hosts that may connect)");
   }
   return LoadResult{std::move(config), {}};
 }

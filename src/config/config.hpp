@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,13 +25,16 @@ struct Config {
   std::string voice = "female";                                   // VOICE: male | female
   std::string language = "en-gb";                                 // LANGUAGE: contract's TTS list
   std::string originator;                                         // ORIGINATOR: empty = API default
-  std::string default_region = "NL";      // DEFAULT_REGION: ISO 3166 alpha-2
-  std::string listen = "127.0.0.1:9000";  // LISTEN: ipv4:port, unix:/path, "stdin", "systemd"
-  int threads = 16;                       // THREADS, 1..256
-  std::chrono::milliseconds connect_timeout{3000};  // CONNECT_TIMEOUT_MS
-  std::chrono::milliseconds total_timeout{10000};   // TOTAL_TIMEOUT_MS
-  std::string templates_dir = "templates";          // TEMPLATES_DIR
-  std::size_t max_body_bytes = 4096;                // MAX_BODY_BYTES
+  std::string default_region = "NL";  // DEFAULT_REGION: ISO 3166 alpha-2
+  // LISTEN: unix:/path, ipv4:port, "stdin", "systemd". A unix socket by default: over TCP any
+  // local process could speak FastCGI to the pool and claim any client address.
+  std::string listen = "unix:/run/voiceverify/voiceverify.sock";
+  std::vector<std::uint32_t> fastcgi_allowed_peers;  // FASTCGI_ALLOWED_PEERS (network order)
+  int threads = 16;                                  // THREADS, 1..256
+  std::chrono::milliseconds connect_timeout{3000};   // CONNECT_TIMEOUT_MS
+  std::chrono::milliseconds total_timeout{10000};    // TOTAL_TIMEOUT_MS
+  std::string templates_dir = "templates";           // TEMPLATES_DIR
+  std::size_t max_body_bytes = 4096;                 // MAX_BODY_BYTES
   // Abuse resistance (issue 3).
   std::vector<std::string> allowed_number_types{"mobile", "fixed-line", "fixed-line-or-mobile"};
   // ALLOWED_NUMBER_TYPES, comma-separated

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "http/acceptor.hpp"
 #include "http/request.hpp"
 
 namespace voiceverify::http {
@@ -26,18 +27,25 @@ using WorkerFactory = std::function<std::unique_ptr<Worker>()>;
 struct PoolOptions {
   int threads = 16;
   std::size_t max_body_bytes = 4096;  // a longer CONTENT_LENGTH is answered 413 unread
+  PeerList allowed_peers;             // FASTCGI_ALLOWED_PEERS: empty lets every TCP peer in
 };
 
 // Opens the listening socket for LISTEN: "host:port" (TCP), "unix:/path" (mode 0660),
 // "stdin" (the socket inherited on fd 0: spawn-fcgi, systemd StandardInput=socket) or
-// "systemd" (fd 3 with LISTEN_FDS=1: socket activation). Returns the fd, or -1 with `error`.
+// "systemd" (fd 3 with LISTEN_FDS=1: socket activation), and makes it non-blocking. Returns the
+// fd, or -1 with `error` (also when an inherited descriptor is not a listening socket). Calls
+// FCGX_Init. An inherited socket is never shut down or closed by the pool: the next pool takes
+// it over with whatever connections queued in the meantime.
 int open_listener(const std::string& listen, std::string& error);
 
 // Runs the pool on `listen_fd` until stop_pool() is called, then lets the requests in flight
-// finish and returns once every thread has ended. Call FCGX_Init-free: this does it.
-void run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker);
+// (and those nginx already sent on a kept-alive connection) finish, and returns once every
+// thread has ended: 0, or 1 when the listener broke (accept failed for good; logged). One pool
+// per process.
+int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker);
 
-// Stops accepting: safe to call from a signal-watching thread (not from a signal handler).
+// Asks every thread to stop: safe to call from any thread (not from a signal handler), any
+// number of times, even before run_pool().
 void stop_pool();
 
 }  // namespace voiceverify::http
