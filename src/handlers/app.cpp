@@ -33,6 +33,9 @@ constexpr ErrorText kErrors[] = {
     {405, "Method not allowed", "This page cannot be used that way."},
     {413, "Request too large", "What you sent is larger than this site accepts."},
     {415, "Unsupported form", "This site only accepts its own forms."},
+    {431, "Too many cookies",
+     "Your browser sent more cookies than this site can read. Please clear the cookies for this "
+     "site in your browser's settings, then reload the page."},
     {500, "Something went wrong",
      "Something went wrong on our side. Please try again in a moment."},
 };
@@ -82,9 +85,11 @@ const char* route_name(http::RouteId id) {
   }
 }
 
-void load_cookies(Context& ctx) {
+// Only our two cookies are read; whatever else the header carries (another application's on the
+// same domain) is skipped.
+void load_cookies(Context& ctx, const RequestCaps& caps) {
   const auto& header = ctx.request.cookie_header;
-  if (auto raw = http::find_cookie(header, kSessionCookie)) {
+  if (auto raw = http::find_cookie(header, kSessionCookie, caps.max_cookie_bytes)) {
     if (auto payload = ctx.deps.signer.verify("session", *raw)) {
       if (auto session = decode_session(*payload)) ctx.session = *session;
     }
@@ -93,7 +98,7 @@ void load_cookies(Context& ctx) {
     ctx.session.browser_id = http::random_hex(16);
     ctx.session_is_new = true;
   }
-  if (auto raw = http::find_cookie(header, kFlashCookie)) {
+  if (auto raw = http::find_cookie(header, kFlashCookie, caps.max_cookie_bytes)) {
     ctx.flash_seen = true;
     if (auto payload = ctx.deps.signer.verify("flash", *raw)) ctx.flash = decode_flash(*payload);
   }
@@ -220,12 +225,14 @@ http::Response handle_request(const http::Request& raw_request, const AppDeps& d
     } else if (request.path.size() > caps.max_path_bytes) {
       response = error_page(deps, 404);
     } else if (request.cookie_header.size() > caps.max_cookie_bytes) {
-      response = error_page(deps, 400);
+      log::warning("cookies_too_large", {{"request_id", request.request_id},
+                                         {"bytes", std::to_string(request.cookie_header.size())}});
+      response = error_page(deps, 431);
     } else {
       const http::Route route = http::route(request.method, request.path);
       route_id = route.id;
       Context ctx{request, deps, client, std::nullopt, Session{}, false, {}, {}, false, false};
-      load_cookies(ctx);
+      load_cookies(ctx, caps);
       response = dispatch(ctx, route, caps);
       // A banner is shown once: clear the flash cookie unless this response sets a new one.
       if (ctx.flash_seen && !ctx.flash_set) {

@@ -21,7 +21,7 @@
 
 namespace voiceverify::handlers {
 
-// The error page for each status the pipeline answers (400, 403, 404, 405, 413, 415, 500),
+// The error page for each status the pipeline answers (400, 403, 404, 405, 413, 415, 431, 500),
 // rendered once at start-up: it depends on nothing but the status, and a flood of 404s should
 // cost no template expansion.
 class ErrorPages {
@@ -63,7 +63,9 @@ struct Context {
 // Cap values for the request's parts (issue 3's hardening); over a cap is a clear error.
 struct RequestCaps {
   std::size_t max_path_bytes = 256;
-  std::size_t max_cookie_bytes = 4096;
+  // As much as nginx lets through in one header line (large_client_header_buffers 8k): other
+  // sites' cookies on the same domain must not lock our visitors out.
+  std::size_t max_cookie_bytes = 8192;
   std::size_t max_query_bytes = 1024;
 };
 

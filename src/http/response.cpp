@@ -56,6 +56,8 @@ const char* reason_phrase(int status) {
       return "Unsupported Media Type";
     case 429:
       return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
     case 502:
