@@ -51,7 +51,7 @@ Process::Process(const std::vector<std::string>& argv,
   std::vector<std::string> args = argv;
   std::vector<std::string> envs;
   for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
-  for (const char* inherited : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+  for (const char* inherited : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
     if (env.count(inherited)) continue;
     if (const char* value = std::getenv(inherited))
       envs.push_back(std::string(inherited) + "=" + value);
