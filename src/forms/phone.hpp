@@ -42,7 +42,8 @@ struct PhoneCheck {
   PhoneError error = PhoneError::None;
   std::string digits;         // E.164 without '+': "31612345678" (MessageBird's recipient)
   std::string international;  // "+31 6 12345678"
-  std::string masked;         // "+31 * ******78": country code and last two digits kept
+  std::string masked;         // "+31 * ******78": country code and last two digits kept;
+                              // only digits, '*', a leading '+' and single spaces
   std::string region;         // "NL"
   NumberType type = NumberType::Unknown;
 };
