@@ -2,7 +2,8 @@
 // a person would type them: each country's example mobile, in libphonenumber's international
 // format, must get from the form to the code page and, with the spoken code, to /success. A
 // country whose numbers are formatted differently (NANP's dashes, Russia's, Japan's...) must not
-// be a paid call that ends back on the form.
+// be a paid call that ends back on the form. And the countries we do not call, satellite phones
+// first, are refused before anything is paid.
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
@@ -14,6 +15,7 @@
 
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
+using voiceverify::testing::banner_after;
 using voiceverify::testing::Browser;
 using voiceverify::testing::contains;
 using voiceverify::testing::Page;
@@ -41,6 +43,18 @@ Example example_mobile(const std::string& region) {
 
 const std::vector<std::string> kRegions{"US", "CA", "RU", "BR", "JP", "KR", "AR", "MX", "IN", "CN",
                                         "DE", "FR", "GB", "IT", "ES", "AU", "ZA", "NG", "BE", "NL"};
+
+// libphonenumber's example number of a non-geographic calling code (+881 Iridium, +870 Inmarsat).
+Example example_non_geographic(int calling_code) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  BOOST_TEST_REQUIRE(util.GetExampleNumberForNonGeoEntity(calling_code, &number), calling_code);
+  Example example;
+  util.Format(number, PhoneNumberUtil::INTERNATIONAL, &example.typed);
+  util.Format(number, PhoneNumberUtil::E164, &example.digits);
+  example.digits.erase(0, 1);
+  return example;
+}
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
@@ -81,6 +95,43 @@ BOOST_AUTO_TEST_CASE(example_mobiles_of_twenty_countries_are_verified_end_to_end
     }
   }
   BOOST_TEST(site.sim_stats()["creates"] == static_cast<long>(kRegions.size()));
+}
+
+// Satellite phones are the dearest calls and the classic toll-fraud target: with the shipped
+// configuration they are refused like any country outside the list (and so is any country but
+// the default region's), with the banner, a warning in the log and nothing sent to MessageBird.
+BOOST_AUTO_TEST_CASE(satellite_numbers_are_refused_by_default_and_called_when_001_is_listed) {
+  const std::vector<Example> satellite{example_non_geographic(881), example_non_geographic(870)};
+  {
+    Site site;
+    std::vector<std::string> refused{"+32 470 12 34 56"};  // a Belgian mobile, under NL
+    for (const auto& example : satellite) refused.push_back(example.typed);
+    for (const std::string& typed : refused) {
+      Browser browser(site);
+      BOOST_REQUIRE(browser.get("/").status == 200);
+      const Page answer = browser.post("/", {{"number", typed}});
+      BOOST_TEST(answer.location == "/", typed);
+      BOOST_TEST(contains(banner_after(browser, answer), "cannot call numbers in that country"),
+                 typed);
+    }
+    BOOST_TEST(site.sim_stats()["creates"] == 0);
+    BOOST_TEST(contains(site.pool_log(), "level=warning event=number_refused"));
+    BOOST_TEST(contains(site.pool_log(), "reason=\"country\" region=\"001\" type=\"mobile\""));
+    BOOST_TEST(contains(site.pool_log(), "number=\"+881 * *** ***78\""));
+    BOOST_TEST(!contains(site.pool_log(), satellite[0].digits));
+  }
+  {
+    Site site({.env = {{"ALLOWED_COUNTRIES", "NL,001"}}});
+    for (const auto& example : satellite) {
+      Browser browser(site);
+      BOOST_REQUIRE(browser.get("/").status == 200);
+      const Page started = browser.post("/", {{"number", example.typed}});
+      BOOST_TEST(started.location.rfind("/EnterCode/", 0) == 0u, example.typed);
+      BOOST_TEST(browser.follow(started).status == 200, example.typed);
+      BOOST_TEST(!site.last_code(example.digits).empty(), example.typed);
+    }
+    BOOST_TEST(site.sim_stats()["creates"] == 2);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

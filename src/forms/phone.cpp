@@ -147,6 +147,11 @@ bool is_known_region(std::string_view region) {
   }
 }
 
+bool PhonePolicy::allows_region(std::string_view region) const {
+  if (allowed_countries.find(region) != allowed_countries.end()) return true;
+  return any_geographic_region && is_known_region(region);
+}
+
 PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
   PhoneCheck check;
   input = trim(input);
@@ -198,7 +203,7 @@ PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
     check.type = from_libphonenumber(util.GetNumberType(number));
     check.masked = mask_international(check.international);
 
-    if (!policy.allowed_countries.empty() && policy.allowed_countries.count(check.region) == 0) {
+    if (!policy.allows_region(check.region)) {
       check.error = PhoneError::CountryNotAllowed;
     } else if (policy.allowed_types.count(check.type) == 0) {
       check.error = PhoneError::TypeNotAllowed;
