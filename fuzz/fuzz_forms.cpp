@@ -46,8 +46,9 @@ const std::set<NumberType> kAllTypes{
     NumberType::Voip,      NumberType::PersonalNumber, NumberType::Pager,
     NumberType::Uan,       NumberType::Voicemail,      NumberType::Unknown};
 
-// The shipped default, a country list, a long input cap so libphonenumber itself sees long text,
-// and an unknown default region, where only "+"-prefixed numbers can parse.
+// The shipped default (NL only), a country list, every country with a long input cap so
+// libphonenumber itself sees long text, and an unknown default region, where only "+"-prefixed
+// numbers can parse, with non-geographic numbers allowed too.
 PhonePolicy policy_for(unsigned selector) {
   PhonePolicy policy;
   switch (selector % 4) {
@@ -60,11 +61,14 @@ PhonePolicy policy_for(unsigned selector) {
       break;
     case 2:
       policy.default_region = "US";
+      policy.any_geographic_region = true;
       policy.allowed_types = {NumberType::Mobile};
       policy.max_input_bytes = 300;
       break;
     default:
       policy.default_region = "ZZ";
+      policy.any_geographic_region = true;
+      policy.allowed_countries = {"001"};
       policy.allowed_types = kAllTypes;
       policy.max_input_bytes = 64;
       break;
@@ -91,7 +95,7 @@ void check_phone_contract(std::string_view input, const PhonePolicy& policy) {
       VV_FUZZ_CHECK(policy.allowed_types.count(check.type) == 0);
     }
     if (check.error == PhoneError::CountryNotAllowed) {
-      VV_FUZZ_CHECK(policy.allowed_countries.count(check.region) == 0);
+      VV_FUZZ_CHECK(!policy.allows_region(check.region));
     }
     return;
   }
@@ -113,11 +117,13 @@ void check_phone_contract(std::string_view input, const PhonePolicy& policy) {
   VV_FUZZ_CHECK(policy.allowed_types.count(check.type) == 1);
   // A country, or "001" for non-geographic numbers (+800 freephone, +882 networks, ...).
   VV_FUZZ_CHECK(check.region.size() == 2 || check.region == "001");
-  if (!policy.allowed_countries.empty()) {
-    VV_FUZZ_CHECK(policy.allowed_countries.count(check.region) == 1);
-  }
-  // The mask keeps the shape and at most the country code and the last two digits.
-  VV_FUZZ_CHECK(check.masked.size() == check.international.size());
+  VV_FUZZ_CHECK(policy.allows_region(check.region));
+  // Non-geographic numbers (satellite phones among them) only when "001" is named.
+  if (check.region == "001") VV_FUZZ_CHECK(policy.allowed_countries.count(check.region) == 1);
+  // The mask keeps the country code and at most the last two digits.
+  // It travels in the session cookie, whose decoder takes digits, '*', '+' and spaces only.
+  VV_FUZZ_CHECK(check.masked.find_first_not_of("0123456789*+ ") == std::string::npos);
+  VV_FUZZ_CHECK(check.masked.size() <= check.international.size());
   const std::size_t country_end = check.masked.find_first_not_of("+0123456789");
   VV_FUZZ_CHECK(country_end != std::string::npos);
   VV_FUZZ_CHECK(only_digits(check.masked.substr(country_end)).size() <= 2);

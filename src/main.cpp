@@ -111,7 +111,8 @@ vv::forms::PhonePolicy phone_policy(const vv::config::Config& config) {
     vv::forms::NumberType type;
     if (vv::forms::parse_number_type(name, type)) policy.allowed_types.insert(type);
   }
-  policy.allowed_countries.insert(config.allowed_countries.begin(), config.allowed_countries.end());
+  policy.allowed_countries = {config.allowed_countries.begin(), config.allowed_countries.end()};
+  policy.any_geographic_region = config.any_geographic_region;
   return policy;
 }
 

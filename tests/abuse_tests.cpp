@@ -134,7 +134,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(hostile_input_tests)
 
 BOOST_AUTO_TEST_CASE(premium_rate_and_toll_free_numbers_are_never_called) {
-  Site site;
+  // Both countries allowed, so that it is the number type that refuses.
+  Site site({.env = {{"ALLOWED_COUNTRIES", "NL,GB"}}});
   for (const char* num : {"+31 900 1234567", "+31 800 1234567", "+44 909 8790000"}) {
     Browser browser(site);
     const Page answer = start(browser, num);
@@ -142,15 +143,23 @@ BOOST_AUTO_TEST_CASE(premium_rate_and_toll_free_numbers_are_never_called) {
     BOOST_TEST(contains(banner_after(browser, answer), "cannot call this kind of number"), num);
   }
   BOOST_TEST(site.sim_stats()["creates"] == 0);
+  BOOST_TEST(contains(site.pool_log(), "level=warning event=number_refused"));
+  BOOST_TEST(contains(site.pool_log(), "reason=\"type\" region=\"GB\" type=\"premium-rate\""));
 }
 
 BOOST_AUTO_TEST_CASE(countries_outside_the_allow_list_are_refused) {
-  Site site({.env = {{"ALLOWED_COUNTRIES", "NL"}}});
+  Site site({.env = {{"ALLOWED_COUNTRIES", "NL,GB"}}});
   Browser browser(site);
   const Page answer = start(browser, "+32 470 12 34 56");  // a Belgian mobile
   BOOST_TEST(answer.location == "/");
   BOOST_TEST(contains(banner_after(browser, answer), "cannot call numbers in that country"));
   BOOST_TEST(site.sim_stats()["creates"] == 0);
+  BOOST_TEST(contains(site.pool_log(), "level=warning event=number_refused"));
+  BOOST_TEST(contains(site.pool_log(), "reason=\"country\" region=\"BE\""));
+  // A country on the list is called.
+  Browser british(site);
+  BOOST_TEST(start(british, "+44 7400 123456").location.rfind("/EnterCode/", 0) == 0u);
+  BOOST_TEST(site.sim_stats()["creates"] == 1);
 }
 
 BOOST_AUTO_TEST_CASE(xss_in_every_field_comes_back_as_text_or_not_at_all) {

@@ -5,10 +5,12 @@
 
 #include <deque>
 
+#include "capture_stderr.hpp"
 #include "handlers/app.hpp"
 #include "http/cookies.hpp"
 
 using namespace voiceverify;
+using voiceverify::testing::capture_stderr;
 
 namespace {
 
@@ -212,6 +214,48 @@ BOOST_AUTO_TEST_CASE(cookies_are_secure_only_over_https) {
 BOOST_AUTO_TEST_CASE(head_is_routed_like_get) {
   BOOST_TEST(send("HEAD", "/").status == 200);
   BOOST_TEST(send("HEAD", "/success").status == 303);
+}
+
+// libphonenumber writes these countries' numbers with '-' ("+1 650-253-0000"): the person who
+// typed one must still reach the code page after the call, not be sent back to the form.
+BOOST_AUTO_TEST_CASE(numbers_formatted_with_dashes_reach_the_code_page) {
+  deps.phone_policy.allowed_countries = {"US", "RU", "JP"};
+  const std::pair<const char*, const char*> cases[] = {{"%2B1+650+253+0000", "+1 *** *** **00"},
+                                                       {"%2B7+912+345+6789", "+7 *** *** ** 89"},
+                                                       {"%2B81+90+1234+5678", "+81 ** **** **78"}};
+  for (const auto& [number, masked] : cases) {
+    jar.clear();
+    transport.answers.push_back(created());
+    auto r = send("POST", "/", std::string("number=") + number + "&csrf_token=" + csrf());
+    BOOST_TEST(header(r, "Location") == "/EnterCode/" + kId, number);
+    auto page = send("GET", "/EnterCode/" + kId);
+    BOOST_TEST(page.status == 200, number);
+    BOOST_TEST(page.body.find(masked) != std::string::npos, number << " " << masked);
+  }
+}
+
+// A session cookie that carries our signature but a payload we cannot decode is our own bug (or a
+// cookie from an older version): an error line with the request id, never the payload, and the
+// browser starts afresh.
+BOOST_AUTO_TEST_CASE(a_signed_session_we_cannot_decode_is_logged_as_an_error) {
+  const std::string old_shape = "v1|" + std::string(32, 'a') + "|" + kId + "|+1 ***-***-**00|0";
+  for (const std::string& payload : {old_shape, std::string("v0|older|layout")}) {
+    jar.clear();
+    jar["vv_session"] = signer.sign("session", payload, std::chrono::seconds(600));
+    http::Response r;
+    const std::string log = capture_stderr([&] { r = send("GET", "/EnterCode/" + kId); });
+    BOOST_TEST(r.status == 303);
+    BOOST_TEST(header(r, "Location") == "/");
+    BOOST_TEST(log.find("level=error event=session_undecodable request_id=") != std::string::npos,
+               log);
+    BOOST_TEST(log.find("***-***") == std::string::npos, log);
+    BOOST_TEST(log.find("older") == std::string::npos, log);
+  }
+  // A cookie we did not sign is a stranger's, not our bug: no error line.
+  jar.clear();
+  jar["vv_session"] = "forged";
+  const std::string log = capture_stderr([&] { send("GET", "/EnterCode/" + kId); });
+  BOOST_TEST(log.find("level=error") == std::string::npos, log);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

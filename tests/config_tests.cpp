@@ -113,8 +113,10 @@ const KeyValue kGoodValues[] = {
     {"MAX_BODY_BYTES", "65536"},
     {"ALLOWED_NUMBER_TYPES", "mobile"},
     {"ALLOWED_NUMBER_TYPES", "mobile,fixed-line,voip"},
-    {"ALLOWED_COUNTRIES", ""},
     {"ALLOWED_COUNTRIES", "NL,BE"},
+    {"ALLOWED_COUNTRIES", "*"},
+    {"ALLOWED_COUNTRIES", "001"},
+    {"ALLOWED_COUNTRIES", "*,001"},
     {"RESEND_INTERVAL", "0"},
     {"RESEND_INTERVAL", "3600"},
     {"LIMIT_NUMBER_10MIN", "1"},
@@ -215,7 +217,11 @@ const KeyValue kBadValues[] = {
     {"ALLOWED_NUMBER_TYPES", "mobile,,fixed-line"},
     {"ALLOWED_NUMBER_TYPES", "cellphone"},
     {"ALLOWED_NUMBER_TYPES", "unknown,"},
+    {"ALLOWED_COUNTRIES", ""},
+    {"ALLOWED_COUNTRIES", "  "},
     {"ALLOWED_COUNTRIES", "NL,XX"},
+    {"ALLOWED_COUNTRIES", "002"},
+    {"ALLOWED_COUNTRIES", "NL,**"},
     {"ALLOWED_COUNTRIES", "NL;BE"},
     {"ALLOWED_COUNTRIES", ","},
     {"RESEND_INTERVAL", "-1"},
@@ -263,7 +269,8 @@ BOOST_AUTO_TEST_CASE(defaults_when_only_secrets_are_given) {
   BOOST_TEST(c.max_body_bytes == 4096u);
   BOOST_TEST((c.allowed_number_types ==
               std::vector<std::string>{"mobile", "fixed-line", "fixed-line-or-mobile"}));
-  BOOST_TEST(c.allowed_countries.empty());
+  BOOST_TEST((c.allowed_countries == std::vector<std::string>{"NL"}));
+  BOOST_TEST(!c.any_geographic_region);
   BOOST_TEST(c.resend_interval.count() == 60);
   BOOST_TEST(c.limit_number_10min == 3);
   BOOST_TEST(c.limit_number_day == 10);
@@ -519,6 +526,7 @@ BOOST_AUTO_TEST_CASE(example_file_lists_every_key_and_loads_to_the_defaults) {
   BOOST_TEST(a.max_body_bytes == b.max_body_bytes);
   BOOST_TEST(a.allowed_number_types == b.allowed_number_types, boost::test_tools::per_element());
   BOOST_TEST(a.allowed_countries == b.allowed_countries, boost::test_tools::per_element());
+  BOOST_TEST(a.any_geographic_region == b.any_geographic_region);
   BOOST_TEST(a.resend_interval.count() == b.resend_interval.count());
   BOOST_TEST(a.limit_number_10min == b.limit_number_10min);
   BOOST_TEST(a.limit_number_day == b.limit_number_day);
@@ -535,6 +543,63 @@ BOOST_AUTO_TEST_CASE(environment_reads_the_process_environment) {
   const auto it = env.find("VOICEVERIFY_CONFIG_TEST_VAR");
   BOOST_TEST_REQUIRE((it != env.end()));
   BOOST_TEST(it->second == "a=b c");
+}
+
+// Calls cost money and satellite numbers are the classic toll-fraud target: by default the site
+// calls the one country it serves, whichever way DEFAULT_REGION was set.
+BOOST_AUTO_TEST_CASE(allowed_countries_unset_means_the_default_region_alone) {
+  auto env = base_env();
+  env["DEFAULT_REGION"] = "be";
+  auto result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST((result.config->allowed_countries == std::vector<std::string>{"BE"}));
+  BOOST_TEST(!result.config->any_geographic_region);
+
+  // DEFAULT_REGION written after the place ALLOWED_COUNTRIES would take, or overridden by the
+  // environment: still that region alone.
+  const TempDir dir;
+  const std::string file = dir.write("vv.conf", "LISTEN=127.0.0.1:9000\nDEFAULT_REGION=GB\n");
+  result = config::load(file, base_env());
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST((result.config->allowed_countries == std::vector<std::string>{"GB"}));
+  result = config::load(file, env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST((result.config->allowed_countries == std::vector<std::string>{"BE"}));
+}
+
+BOOST_AUTO_TEST_CASE(allowed_countries_star_means_every_country_but_001_only_by_name) {
+  auto env = base_env();
+  env["ALLOWED_COUNTRIES"] = "*";
+  auto result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(result.config->any_geographic_region);
+  BOOST_TEST(result.config->allowed_countries.empty());
+
+  env["ALLOWED_COUNTRIES"] = "nl, 001";
+  result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(!result.config->any_geographic_region);
+  BOOST_TEST((result.config->allowed_countries == std::vector<std::string>{"NL", "001"}));
+
+  env["ALLOWED_COUNTRIES"] = "*,001";
+  result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(result.config->any_geographic_region);
+  BOOST_TEST((result.config->allowed_countries == std::vector<std::string>{"001"}));
+}
+
+BOOST_AUTO_TEST_CASE(allowed_countries_empty_or_unknown_is_an_error_naming_the_key) {
+  auto env = base_env();
+  env["ALLOWED_COUNTRIES"] = "";
+  auto result = config::load("", env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.starts_with("ALLOWED_COUNTRIES"), result.error);
+  BOOST_TEST(result.error.find("must not be empty") != std::string::npos, result.error);
+  env["ALLOWED_COUNTRIES"] = "NL,QQ";
+  result = config::load("", env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.starts_with("ALLOWED_COUNTRIES"), result.error);
+  BOOST_TEST(result.error.find("001") != std::string::npos, result.error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

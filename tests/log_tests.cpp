@@ -13,8 +13,11 @@
 #include <ostream>
 #include <string>
 
+#include "capture_stderr.hpp"
+
 namespace bdata = boost::unit_test::data;
 namespace vvlog = voiceverify::log;
+using voiceverify::testing::capture_stderr;
 
 namespace {
 
@@ -54,25 +57,6 @@ const Pair kMaskCases[] = {
     {"++31612345678", "***"},
     {"31612345678\n", "***"},
 };
-
-// Captures what is written to stderr (fd 2) while `fn` runs.
-template <typename Fn>
-std::string capture_stderr(Fn fn) {
-  int fds[2];
-  BOOST_REQUIRE(::pipe(fds) == 0);
-  const int saved = ::dup(STDERR_FILENO);
-  ::dup2(fds[1], STDERR_FILENO);
-  fn();
-  ::dup2(saved, STDERR_FILENO);
-  ::close(saved);
-  ::close(fds[1]);
-  std::string out;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) out.append(buffer, n);
-  ::close(fds[0]);
-  return out;
-}
 
 }  // namespace
 

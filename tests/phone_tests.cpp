@@ -59,9 +59,9 @@ const Accepted kAccepted[] = {
      NumberType::Mobile},
     {"020 7946 0000", "GB", "442079460000", "+44 20 7946 0000", "+44 ** **** **00", "GB",
      NumberType::FixedLine},
-    {"+1 650-253-0000", "NL", "16502530000", "+1 650-253-0000", "+1 ***-***-**00", "US",
+    {"+1 650-253-0000", "NL", "16502530000", "+1 650-253-0000", "+1 *** *** **00", "US",
      NumberType::FixedLineOrMobile},
-    {"650 253 0000", "US", "16502530000", "+1 650-253-0000", "+1 ***-***-**00", "US",
+    {"650 253 0000", "US", "16502530000", "+1 650-253-0000", "+1 *** *** **00", "US",
      NumberType::FixedLineOrMobile},
     {"+49 1512 3456789", "NL", "4915123456789", "+49 1512 3456789", "+49 **** *****89", "DE",
      NumberType::Mobile},
@@ -80,7 +80,8 @@ std::ostream& operator<<(std::ostream& os, const Refused& c) {
   return voiceverify::testing::print_escaped(os, c.input);
 }
 
-// Under the default policy (mobile and fixed-line types, any country, 32 bytes).
+// Under the default types (mobile and fixed-line) and input cap (32 bytes), with every country
+// and non-geographic numbers allowed, so that the type is what refuses.
 const Refused kRefused[] = {
     {"", "NL", PhoneError::Missing},
     {"   \t ", "NL", PhoneError::Missing},
@@ -122,6 +123,7 @@ BOOST_AUTO_TEST_SUITE(phone_tests)
 BOOST_DATA_TEST_CASE(accepted_numbers, bdata::make(kAccepted), c) {
   forms::PhonePolicy policy;
   policy.default_region = c.region;
+  policy.any_geographic_region = true;
   const forms::PhoneCheck check = forms::check_phone(c.input, policy);
   BOOST_TEST((check.error == PhoneError::None));
   BOOST_TEST(check.digits == c.digits);
@@ -134,6 +136,8 @@ BOOST_DATA_TEST_CASE(accepted_numbers, bdata::make(kAccepted), c) {
 BOOST_DATA_TEST_CASE(refused_numbers, bdata::make(kRefused), c) {
   forms::PhonePolicy policy;
   policy.default_region = c.region;
+  policy.any_geographic_region = true;
+  policy.allowed_countries = {"001"};
   const forms::PhoneCheck check = forms::check_phone(c.input, policy);
   BOOST_TEST(static_cast<int>(check.error) == static_cast<int>(c.error));
   // Nothing that could be dialled comes out of a refusal.
@@ -218,6 +222,47 @@ BOOST_AUTO_TEST_CASE(known_regions) {
   for (const char* region : {"", "XX", "nl", "NLD", "001", "N", "ZZ"}) {
     BOOST_TEST(!forms::is_known_region(region), region);
   }
+}
+
+// Calls cost money: by default, only the country of the default region.
+BOOST_AUTO_TEST_CASE(the_default_policy_calls_the_default_region_alone) {
+  const forms::PhonePolicy policy;
+  BOOST_TEST((forms::check_phone("06 12345678", policy).error == PhoneError::None));
+  const auto be = forms::check_phone("+32 470 12 34 56", policy);
+  BOOST_TEST((be.error == PhoneError::CountryNotAllowed));
+  BOOST_TEST(be.region == "BE");
+  BOOST_TEST(be.masked == "+32 *** ** ** 56");
+}
+
+BOOST_AUTO_TEST_CASE(every_country_when_any_geographic_region) {
+  forms::PhonePolicy policy;
+  policy.any_geographic_region = true;
+  for (const char* number : {"+1 650 253 0000", "+81 90 1234 5678", "+32 470 12 34 56"}) {
+    BOOST_TEST((forms::check_phone(number, policy).error == PhoneError::None), number);
+  }
+}
+
+// libphonenumber calls Iridium and Inmarsat numbers valid mobiles of region "001": they are the
+// dearest numbers to call and the classic toll-fraud target, so "every country" never includes
+// them; only naming 001 does.
+BOOST_AUTO_TEST_CASE(satellite_numbers_only_when_001_is_listed_by_name) {
+  const char* satellite[] = {"+881 6 123 45678", "+870 301 234 567", "+882 34 21234"};
+  forms::PhonePolicy policy;
+  policy.any_geographic_region = true;
+  for (const char* number : satellite) {
+    const auto check = forms::check_phone(number, policy);
+    BOOST_TEST((check.error == PhoneError::CountryNotAllowed), number);
+    BOOST_TEST(check.region == "001", number);
+    BOOST_TEST((check.type == NumberType::Mobile), number);
+    BOOST_TEST(check.digits.empty(), number);
+  }
+  policy.any_geographic_region = false;
+  policy.allowed_countries = {"NL", std::string(forms::kNonGeographicRegion)};
+  for (const char* number : satellite) {
+    BOOST_TEST((forms::check_phone(number, policy).error == PhoneError::None), number);
+  }
+  BOOST_TEST(
+      (forms::check_phone("+32 470 12 34 56", policy).error == PhoneError::CountryNotAllowed));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

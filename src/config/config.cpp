@@ -415,16 +415,35 @@ Reason apply_allowed_number_types(const std::string& v, Config& c) {
   return {};
 }
 
+// Every call costs money, and satellite and other non-geographic numbers (+881 Iridium, +870
+// Inmarsat, libphonenumber's region "001") are both the dearest and the classic toll-fraud
+// destinations: "*" means every country, never those; "001" must be named. An empty value is
+// an error: it once meant "any country", and an old config file must not quietly take a new
+// meaning either way.
 Reason apply_allowed_countries(const std::string& v, Config& c) {
+  if (trim(v).empty()) {
+    return "must not be empty: leave it out for DEFAULT_REGION alone, or list region codes, or * "
+           "for every country";
+  }
   Reason reason =
-      "must be empty or a comma-separated list of region codes libphonenumber knows, e.g. NL,BE";
+      "must be * (every country) or a comma-separated list of region codes libphonenumber "
+      "knows, e.g. NL,BE, with 001 for non-geographic numbers such as satellite phones";
   std::vector<std::string> items;
   if (!split_list(v, items)) return reason;
+  bool any_geographic = false;
+  std::vector<std::string> regions;
   for (auto& item : items) {
     item = upper(item);
-    if (!forms::is_known_region(item)) return reason;
+    if (item == "*") {
+      any_geographic = true;
+    } else if (item == forms::kNonGeographicRegion || forms::is_known_region(item)) {
+      regions.push_back(item);
+    } else {
+      return reason;
+    }
   }
-  c.allowed_countries = std::move(items);
+  c.allowed_countries = std::move(regions);
+  c.any_geographic_region = any_geographic;
   return {};
 }
 
@@ -626,6 +645,12 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
     if (auto reason = spec.apply(it->second.value, config); !reason.empty()) {
       return failure(std::string(spec.name) + " (" + it->second.origin + "): " + reason);
     }
+  }
+  // ALLOWED_COUNTRIES unset means the one country the site serves, whichever line or variable
+  // set DEFAULT_REGION: resolved once every key is read.
+  if (raw.find("ALLOWED_COUNTRIES") == raw.end()) {
+    config.allowed_countries = {config.default_region};
+    config.any_geographic_region = false;
   }
   if (config.total_timeout < config.connect_timeout) {
     return failure("TOTAL_TIMEOUT_MS: must not be less than CONNECT_TIMEOUT_MS");

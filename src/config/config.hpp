@@ -38,14 +38,18 @@ struct Config {
   // Abuse resistance (issue 3).
   std::vector<std::string> allowed_number_types{"mobile", "fixed-line", "fixed-line-or-mobile"};
   // ALLOWED_NUMBER_TYPES, comma-separated
-  std::vector<std::string> allowed_countries;  // ALLOWED_COUNTRIES, e.g. "NL,BE"; empty=any
-  std::chrono::seconds resend_interval{60};    // RESEND_INTERVAL
-  long limit_number_10min = 3;                 // LIMIT_NUMBER_10MIN
-  long limit_number_day = 10;                  // LIMIT_NUMBER_DAY
-  long limit_ip_hour = 10;                     // LIMIT_IP_HOUR
-  long limit_global_hour = 1000;               // LIMIT_GLOBAL_HOUR
-  std::string redis_url;                       // REDIS_URL: redis://host:port[/db]; empty=memory
-  std::string redis_prefix = "vv:";            // REDIS_PREFIX: key prefix in Redis
+  // ALLOWED_COUNTRIES, e.g. "NL,BE": the regions we call. Unset means DEFAULT_REGION alone; "*"
+  // sets any_geographic_region; "001" (non-geographic numbers, satellite phones among them) is
+  // in the list only when named, "*" or not. An empty value is an error.
+  std::vector<std::string> allowed_countries{"NL"};
+  bool any_geographic_region = false;
+  std::chrono::seconds resend_interval{60};  // RESEND_INTERVAL
+  long limit_number_10min = 3;               // LIMIT_NUMBER_10MIN
+  long limit_number_day = 10;                // LIMIT_NUMBER_DAY
+  long limit_ip_hour = 10;                   // LIMIT_IP_HOUR
+  long limit_global_hour = 1000;             // LIMIT_GLOBAL_HOUR
+  std::string redis_url;                     // REDIS_URL: redis://host:port[/db]; empty=memory
+  std::string redis_prefix = "vv:";          // REDIS_PREFIX: key prefix in Redis
 };
 
 struct LoadResult {

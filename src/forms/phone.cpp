@@ -82,15 +82,25 @@ bool allowed_char(char c) {
 }
 
 // "+31 6 12345678" -> "+31 * ******78": the "+<country code>" prefix stays, then every digit but
-// the last two becomes '*'; separators stay so the shape is still recognisable.
+// the last two becomes '*'. The mask travels in the session cookie, whose decoder accepts only
+// digits, '*', '+' and spaces, so it is rebuilt from those alone: libphonenumber's international
+// format puts '-' in many countries' numbers ("+1 650-253-0000", "+7 912 345-67-89",
+// "+81 90-1234-5678"), and a mask holding one made the session unreadable right after a paid
+// call. Every run of other characters becomes one space, so the shape is still recognisable.
 std::string mask_international(const std::string& international) {
-  std::size_t prefix = 0;
-  if (prefix < international.size() && international[prefix] == '+') ++prefix;
-  while (prefix < international.size() && international[prefix] >= '0' &&
-         international[prefix] <= '9') {
-    ++prefix;
+  std::string out;
+  for (char c : international) {
+    const bool digit = c >= '0' && c <= '9';
+    if (digit || (c == '+' && out.empty())) {
+      out += c;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
   }
-  std::string out = international;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+
+  std::size_t prefix = out.starts_with('+') ? 1 : 0;
+  while (prefix < out.size() && out[prefix] >= '0' && out[prefix] <= '9') ++prefix;
   auto digits_left = std::count_if(out.begin() + static_cast<std::ptrdiff_t>(prefix), out.end(),
                                    [](char c) { return c >= '0' && c <= '9'; });
   for (std::size_t i = prefix; i < out.size(); ++i) {
@@ -135,6 +145,11 @@ bool is_known_region(std::string_view region) {
   } catch (...) {
     return false;
   }
+}
+
+bool PhonePolicy::allows_region(std::string_view region) const {
+  if (allowed_countries.find(region) != allowed_countries.end()) return true;
+  return any_geographic_region && is_known_region(region);
 }
 
 PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
@@ -188,7 +203,7 @@ PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
     check.type = from_libphonenumber(util.GetNumberType(number));
     check.masked = mask_international(check.international);
 
-    if (!policy.allowed_countries.empty() && policy.allowed_countries.count(check.region) == 0) {
+    if (!policy.allows_region(check.region)) {
       check.error = PhoneError::CountryNotAllowed;
     } else if (policy.allowed_types.count(check.type) == 0) {
       check.error = PhoneError::TypeNotAllowed;

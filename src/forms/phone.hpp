@@ -1,5 +1,5 @@
 // Phone number validation with libphonenumber: parse under the default region, require a valid
-// number of an allowed type (and country, when a list is set), give MessageBird the E.164 digits.
+// number of an allowed type and country, give MessageBird the E.164 digits.
 #pragma once
 
 #include <set>
@@ -28,12 +28,23 @@ enum class NumberType {
 bool parse_number_type(std::string_view name, NumberType& out);
 const char* number_type_name(NumberType type);
 
+// libphonenumber's region for numbers of no country: satellite phones (+881 Iridium, +870
+// Inmarsat), global networks (+882, +883), international freephone (+800) and the like.
+inline constexpr std::string_view kNonGeographicRegion = "001";
+
 struct PhonePolicy {
   std::string default_region = "NL";
   std::set<NumberType> allowed_types{NumberType::Mobile, NumberType::FixedLine,
                                      NumberType::FixedLineOrMobile};
-  std::set<std::string> allowed_countries;  // region codes ("NL"); empty = any
+  // Where we call: the regions listed ("NL"; kNonGeographicRegion included only when listed),
+  // plus every geographic region when any_geographic_region. Non-geographic numbers are never
+  // implied: they are expensive and the classic toll-fraud destinations.
+  std::set<std::string, std::less<>> allowed_countries{"NL"};
+  bool any_geographic_region = false;
   std::size_t max_input_bytes = 32;
+
+  // True when a number libphonenumber files under `region` ("NL", "001") may be called.
+  bool allows_region(std::string_view region) const;
 };
 
 enum class PhoneError { None, Missing, TooLong, Invalid, TypeNotAllowed, CountryNotAllowed };
@@ -42,7 +53,8 @@ struct PhoneCheck {
   PhoneError error = PhoneError::None;
   std::string digits;         // E.164 without '+': "31612345678" (MessageBird's recipient)
   std::string international;  // "+31 6 12345678"
-  std::string masked;         // "+31 * ******78": country code and last two digits kept
+  std::string masked;         // "+31 * ******78": country code and last two digits kept;
+                              // only digits, '*', a leading '+' and single spaces
   std::string region;         // "NL"
   NumberType type = NumberType::Unknown;
 };
@@ -54,7 +66,8 @@ struct PhoneCheck {
 // set for the log. Never throws.
 PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy);
 
-// True when `region` is a region code libphonenumber knows ("NL", "GB").
+// True when `region` is a geographic region code libphonenumber knows ("NL", "GB"); false for
+// kNonGeographicRegion.
 bool is_known_region(std::string_view region);
 
 }  // namespace voiceverify::forms

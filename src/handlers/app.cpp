@@ -91,7 +91,15 @@ void load_cookies(Context& ctx, const RequestCaps& caps) {
   const auto& header = ctx.request.cookie_header;
   if (auto raw = http::find_cookie(header, kSessionCookie, caps.max_cookie_bytes)) {
     if (auto payload = ctx.deps.signer.verify("session", *raw)) {
-      if (auto session = decode_session(*payload)) ctx.session = *session;
+      if (auto session = decode_session(*payload)) {
+        ctx.session = *session;
+      } else {
+        // We signed it, so we wrote it: a payload we cannot read back is our bug (or a cookie
+        // from an older version), and it silently cost the person their verification in
+        // progress. Log it loudly; the payload itself stays out of the log. The browser then
+        // starts afresh.
+        log::error("session_undecodable", {{"request_id", ctx.request.request_id}});
+      }
     }
   }
   if (ctx.session.browser_id.empty()) {

@@ -48,12 +48,22 @@ http::Response start_call(Context& ctx) {
   const std::string& rid = ctx.request.request_id;
   const forms::PhoneCheck phone =
       forms::check_phone(ctx.form.single("number").value_or(""), ctx.deps.phone_policy);
+  if (phone.error == forms::PhoneError::CountryNotAllowed ||
+      phone.error == forms::PhoneError::TypeNotAllowed) {
+    // A real number we refuse to pay for (a country outside ALLOWED_COUNTRIES, a satellite or
+    // premium-rate number): a warning, like a limit, since a run of them is how toll fraud
+    // shows itself.
+    log::warning(
+        "number_refused",
+        {{"request_id", rid},
+         {"reason", phone.error == forms::PhoneError::CountryNotAllowed ? "country" : "type"},
+         {"region", phone.region},
+         {"type", forms::number_type_name(phone.type)},
+         {"number", phone.masked}});
+    return redirect_with_banner(ctx, "/", "error", phone_error_text(phone.error));
+  }
   if (phone.error != forms::PhoneError::None) {
-    log::info("number_refused", {{"request_id", rid},
-                                 {"reason", phone.error == forms::PhoneError::TypeNotAllowed
-                                                ? forms::number_type_name(phone.type)
-                                                : "invalid"},
-                                 {"number", phone.masked}});
+    log::info("number_refused", {{"request_id", rid}, {"reason", "invalid"}});
     return redirect_with_banner(ctx, "/", "error", phone_error_text(phone.error));
   }
 
