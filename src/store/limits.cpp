@@ -106,7 +106,8 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
   std::vector<const Window*> counted;
   auto undo = [&] {
     // Best effort: when the store is failing this fails too, and the windows expire anyway.
-    for (const Window* window : counted) store_.increment(window->key, window->length, -1);
+    // take_back, not increment(-1): a window that expired since we counted must stay gone.
+    for (const Window* window : counted) store_.take_back(window->key);
   };
   for (const auto& window : windows) {
     const Counter counter = store_.increment(window.key, window.length);

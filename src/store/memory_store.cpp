@@ -22,9 +22,8 @@ namespace voiceverify::store {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using ClockFunction = std::function<Clock::time_point()>;
+using ClockFunction = MemoryClock;
 
-constexpr std::size_t kMaxEntries = 100'000;
 constexpr std::chrono::seconds kSweepInterval{60};
 
 // A TTL below one second would make a key that expires before it can be read (Redis refuses
@@ -62,6 +61,17 @@ class MemoryStore final : public Store {
     }
     entry->value = std::to_string(next);
     return Counter{StoreError::None, next, ttl_left(*entry, now)};
+  }
+
+  Counter take_back(const std::string& key) override {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    Entry* entry = find_live(key, now);
+    if (entry == nullptr) return Counter{};
+    const auto value = parse_long(entry->value);
+    if (!value) return Counter{StoreError::Unavailable, 0, {}};
+    if (*value > 0) entry->value = std::to_string(*value - 1);
+    return Counter{StoreError::None, *value > 0 ? *value - 1 : *value, ttl_left(*entry, now)};
   }
 
   Counter peek(const std::string& key) override {
@@ -144,8 +154,9 @@ class MemoryStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> make_memory_store() {
-  return std::make_unique<MemoryStore>([] { return Clock::now(); }, kMaxEntries);
+std::unique_ptr<Store> make_memory_store(std::size_t max_entries, MemoryClock clock) {
+  if (!clock) clock = [] { return Clock::now(); };
+  return std::make_unique<MemoryStore>(std::move(clock), max_entries);
 }
 
 }  // namespace voiceverify::store

@@ -143,6 +143,17 @@ constexpr const char* kIncrementScript =
     "if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) t = tonumber(ARGV[2]) end "
     "return {v, t}";
 
+// Take-back: DECR only an existing key above zero, in one atomic step, so an undo that arrives
+// after the window expired creates nothing (DECR on a missing key would make a fresh window at
+// -1). DECR keeps the key's expiry. A value that is not an integer is an error, as for INCRBY.
+constexpr const char* kTakeBackScript =
+    "local v = redis.call('GET', KEYS[1]) "
+    "if not v then return {0, 0} end "
+    "local n = tonumber(v) "
+    "if n == nil then return redis.error_reply('ERR value is not an integer') end "
+    "if n > 0 then n = redis.call('DECR', KEYS[1]) end "
+    "return {n, redis.call('PTTL', KEYS[1])}";
+
 // GET and PTTL read together, so the value and its time left belong to the same key version.
 constexpr const char* kPeekScript =
     "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}";
@@ -177,6 +188,17 @@ class RedisStore final : public Store {
     const auto by_text = std::to_string(by);
     const auto window_ms = std::to_string(at_least_one_second(window).count() * 1000);
     auto reply = run({"EVAL", kIncrementScript, "1", full, by_text, window_ms});
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+        reply->element[0]->type != REDIS_REPLY_INTEGER ||
+        reply->element[1]->type != REDIS_REPLY_INTEGER) {
+      return Counter{StoreError::Unavailable, 0, {}};
+    }
+    return Counter{StoreError::None, static_cast<long>(reply->element[0]->integer),
+                   seconds_from_pttl(reply->element[1]->integer)};
+  }
+
+  Counter take_back(const std::string& key) override {
+    auto reply = run({"EVAL", kTakeBackScript, "1", prefix_ + key});
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
         reply->element[0]->type != REDIS_REPLY_INTEGER ||
         reply->element[1]->type != REDIS_REPLY_INTEGER) {
