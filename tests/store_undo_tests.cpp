@@ -142,4 +142,25 @@ BOOST_AUTO_TEST_CASE(limiter_undo_after_the_window_expired_gives_no_extra_call) 
   check_undo_after_expiry(*redis, [] { std::this_thread::sleep_for(1100ms); });
 }
 
+BOOST_AUTO_TEST_CASE(limiter_refund_attempt_gives_one_back_and_creates_nothing) {
+  auto store = vs::make_memory_store();
+  vs::LimitSettings settings;
+  settings.max_attempts = 2;
+  vs::Limiter limiter(*store, settings);
+  int left = 0;
+  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST(left == 1);
+  BOOST_TEST((limiter.refund_attempt("abc") == vs::StoreError::None));
+  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST(left == 1);  // the refunded attempt did not count
+  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST(left == 0);
+  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::Limited));
+
+  // Refunding what was never counted (or has expired) creates nothing and goes below nothing.
+  BOOST_TEST((limiter.refund_attempt("never") == vs::StoreError::None));
+  BOOST_TEST(!store->get("attempts:never").value.has_value());
+  BOOST_TEST((limiter.refund_attempt("../bad") == vs::StoreError::Unavailable));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

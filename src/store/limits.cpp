@@ -141,6 +141,11 @@ LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime
   return LimitResult{};
 }
 
+StoreError Limiter::refund_attempt(const std::string& verify_id) {
+  if (!valid_id(verify_id)) return StoreError::Unavailable;
+  return store_.take_back("attempts:" + verify_id).error;
+}
+
 StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {
   // An id that could not have been counted cannot be finished either; say so rather than
   // pretend it was recorded.

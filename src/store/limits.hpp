@@ -42,6 +42,11 @@ class Limiter {
   LimitResult before_check(const std::string& verify_id, std::chrono::seconds lifetime,
                            int& attempts_left);
 
+  // Gives back the attempt before_check counted, for a check whose answer never came (timeout,
+  // 5xx, garbage, our account refused): the person did not get to try their code, so it must not
+  // cost one of their tries. Never creates the counter and never takes it below zero.
+  StoreError refund_attempt(const std::string& verify_id);
+
   // Marks a verification finished (verified, expired or cancelled): later checks are Limited.
   StoreError finish(const std::string& verify_id, std::chrono::seconds lifetime);
 
