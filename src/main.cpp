@@ -95,6 +95,7 @@ vv::store::LimitSettings limit_settings(const vv::config::Config& config) {
   s.ip_calls_per_hour = config.limit_ip_hour;
   s.global_calls_per_hour = config.limit_global_hour;
   s.max_attempts = config.max_attempts;
+  s.key_secret = vv::store::store_key_secret(config.signing_key);
   return s;
 }
 

@@ -98,6 +98,7 @@ class RacingStore final : public vs::Store {
 
 void check_undo_after_expiry(vs::Store& inner, const std::function<void()>& pass_time) {
   vs::LimitSettings settings;
+  settings.key_secret = "store-undo-tests-key-secret";
   settings.resend_interval = 1s;
   settings.number_calls_per_10min = 100;
   settings.number_calls_per_day = 100;
@@ -146,6 +147,7 @@ BOOST_AUTO_TEST_CASE(limiter_refund_attempt_gives_one_back_and_creates_nothing) 
   auto store = vs::make_memory_store();
   vs::LimitSettings settings;
   settings.max_attempts = 2;
+  settings.key_secret = "store-undo-tests-key-secret";
   vs::Limiter limiter(*store, settings);
   int left = 0;
   BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::Allowed));

@@ -11,14 +11,22 @@
 //   too: two simultaneous requests for one number place one call, not two.
 // - Any store error refuses with StoreDown (fail closed): without counters nothing would stop
 //   an attacker from running up the bill.
+// - Phone numbers never appear in keys, only number_tag(): a dump of the store would otherwise be
+//   a list of every number that asked for a call. The tag is keyed (HMAC, not a bare hash): the
+//   space of phone numbers is small enough to hash exhaustively, so an unkeyed digest would hide
+//   nothing. Client IPs stay readable: the web server's access log holds them anyway, and an
+//   operator looking at a flood needs to see which address is behind it.
 // - Keys are built only from strings of known shape; anything else is refused as "bad-key" so a
 //   caller's validation bug cannot smuggle separators or control characters into the store.
 #include "store/limits.hpp"
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
+
+#include "http/signed_cookie.hpp"
 
 namespace voiceverify::store {
 namespace {
@@ -72,19 +80,33 @@ struct Window {
 
 }  // namespace
 
-Limiter::Limiter(Store& store, LimitSettings settings) : store_(store), settings_(settings) {}
+std::string store_key_secret(std::string_view signing_key) {
+  return http::hmac_sha256_hex(signing_key, "voiceverify store keys v1");
+}
+
+std::string number_tag(std::string_view secret, std::string_view number) {
+  if (number.starts_with('+')) number.remove_prefix(1);
+  // 128 bits: no two numbers share a window in practice, and keys stay short.
+  return http::hmac_sha256_hex(secret, number).substr(0, 32);
+}
+
+Limiter::Limiter(Store& store, LimitSettings settings)
+    : store_(store), settings_(std::move(settings)) {
+  if (settings_.key_secret.empty()) throw std::invalid_argument("Limiter: key_secret is empty");
+}
 
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip) {
   if (!valid_number(number) || !valid_ip(client_ip)) return limited("bad-key");
 
+  const std::string tag = number_tag(settings_.key_secret, number);
   std::vector<Window> windows;
   if (settings_.resend_interval > seconds{0}) {
-    windows.push_back({"last-call:" + number, settings_.resend_interval, 1, "resend"});
+    windows.push_back({"last-call:" + tag, settings_.resend_interval, 1, "resend"});
   }
-  windows.push_back({"n10:" + number, std::chrono::minutes{10}, settings_.number_calls_per_10min,
-                     "number-10min"});
   windows.push_back(
-      {"nday:" + number, std::chrono::hours{24}, settings_.number_calls_per_day, "number-day"});
+      {"n10:" + tag, std::chrono::minutes{10}, settings_.number_calls_per_10min, "number-10min"});
+  windows.push_back(
+      {"nday:" + tag, std::chrono::hours{24}, settings_.number_calls_per_day, "number-day"});
   windows.push_back(
       {"ip:" + client_ip, std::chrono::hours{1}, settings_.ip_calls_per_hour, "ip-hour"});
   windows.push_back(

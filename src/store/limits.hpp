@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "store/store.hpp"
 
@@ -17,7 +18,17 @@ struct LimitSettings {
   long ip_calls_per_hour = 10;               // LIMIT_IP_HOUR
   long global_calls_per_hour = 1000;         // LIMIT_GLOBAL_HOUR
   int max_attempts = 3;                      // MAX_ATTEMPTS: code checks per verification
+  std::string key_secret;  // store_key_secret(SIGNING_KEY): keys phone numbers in the store;
+                           // required (the Limiter throws std::invalid_argument when empty)
 };
+
+// The secret that turns phone numbers into store keys, derived from SIGNING_KEY (a labelled
+// HMAC, so the signing key itself only ever signs cookies). Another SIGNING_KEY gives other keys.
+std::string store_key_secret(std::string_view signing_key);
+
+// What stands for `number` in store keys: 32 hex characters of HMAC-SHA256(secret, digits),
+// the same with or without a leading '+'.
+std::string number_tag(std::string_view secret, std::string_view number);
 
 enum class LimitVerdict { Allowed, Limited, StoreDown };
 
@@ -30,6 +41,7 @@ struct LimitResult {
 
 class Limiter {
  public:
+  // Throws std::invalid_argument when settings.key_secret is empty (a wiring bug).
   Limiter(Store& store, LimitSettings settings);
 
   // Before POST /verify: checks every call limit and, when all allow, counts this call in each
