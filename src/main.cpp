@@ -128,7 +128,9 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<vv::store::Store> store;
   if (config.redis_url.empty()) {
-    store = vv::store::make_memory_store();
+    // Sized from the limits: a fixed cap would let a busy day (or an attacker) fill it and
+    // switch the site off, since a full store refuses new keys (fail closed).
+    store = vv::store::make_memory_store(vv::store::memory_store_capacity(limit_settings(config)));
   } else {
     store = vv::store::make_redis_store(config.redis_url, config.redis_prefix,
                                         std::chrono::milliseconds(500), error);

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,22 @@ std::string number_tag(std::string_view secret, std::string_view number) {
   if (number.starts_with('+')) number.remove_prefix(1);
   // 128 bits: no two numbers share a window in practice, and keys stay short.
   return http::hmac_sha256_hex(secret, number).substr(0, 32);
+}
+
+// Every key this file writes, per call placed: three for the number (last-call, n10, nday), one
+// for the client IP, and two for the verification it starts (attempts, done). A call refused
+// writes none (peek first) except after a lost race, whose keys sit at zero until they expire:
+// the margin covers those. The longest window is a day, and the site-wide limit caps the calls
+// in a day at 24 x LIMIT_GLOBAL_HOUR, so this many keys are never all needed at once; shorter
+// windows expire (and are swept) long before. Saturates rather than overflows.
+std::size_t memory_store_capacity(const LimitSettings& settings) {
+  constexpr std::size_t kKeysPerCall = 6;
+  constexpr std::size_t kHoursPerDay = 24;
+  constexpr std::size_t kMargin = 1024;  // the "global" key, raced calls, a small site's slack
+  const auto per_hour = static_cast<std::size_t>(std::max(0L, settings.global_calls_per_hour));
+  const std::size_t max = std::numeric_limits<std::size_t>::max();
+  if (per_hour > (max - kMargin) / (kKeysPerCall * kHoursPerDay)) return max;
+  return kKeysPerCall * kHoursPerDay * per_hour + kMargin;
 }
 
 Limiter::Limiter(Store& store, LimitSettings settings)

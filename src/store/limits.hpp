@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,11 @@ struct LimitResult {
   std::string which;                    // when Limited: "resend", "number-10min", "number-day",
                                         // "ip-hour", "global-hour", "attempts", "bad-key"
 };
+
+// How many keys the in-process store must hold so that a full day of calls at the site-wide limit
+// fits (see limits.cpp for the count); sizing make_memory_store with it means filling the store
+// is not a way to switch the site off.
+std::size_t memory_store_capacity(const LimitSettings& settings);
 
 class Limiter {
  public:
