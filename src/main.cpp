@@ -139,6 +139,7 @@ vv::store::LimitSettings limit_settings(const vv::config::Config& config) {
   s.ip_calls_per_hour = config.limit_ip_hour;
   s.global_calls_per_hour = config.limit_global_hour;
   s.max_attempts = config.max_attempts;
+  s.key_secret = vv::store::store_key_secret(config.signing_key);
   return s;
 }
 
@@ -173,7 +174,9 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<vv::store::Store> store;
   if (config.redis_url.empty()) {
-    store = vv::store::make_memory_store();
+    // Sized from the limits: a fixed cap would let a busy day (or an attacker) fill it and
+    // switch the site off, since a full store refuses new keys (fail closed).
+    store = vv::store::make_memory_store(vv::store::memory_store_capacity(limit_settings(config)));
   } else {
     store = vv::store::make_redis_store(config.redis_url, config.redis_prefix,
                                         std::chrono::milliseconds(500), error);

@@ -51,8 +51,8 @@ struct Fixture {
     return *t;
   }();
   std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::Limiter limiter{*store,
-                         store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 1000, 3}};
+  store::Limiter limiter{*store, store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 1000,
+                                                      3, "app-tests-key-secret"}};
   handlers::ErrorPages error_pages{templates};
   handlers::AppDeps deps{config,
                          signer,

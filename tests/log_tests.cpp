@@ -78,6 +78,21 @@ BOOST_AUTO_TEST_CASE(quote_output_is_printable_ascii_for_every_byte) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(mask_digit_runs_hides_numbers_in_free_text) {
+  BOOST_TEST(vvlog::mask_digit_runs("+31612345678 is not a valid recipient") ==
+             "+*********78 is not a valid recipient");
+  BOOST_TEST(vvlog::mask_digit_runs("recipient 31612345678") == "recipient *********78");
+  BOOST_TEST(vvlog::mask_digit_runs("call 0612345678, or 0698765432.") ==
+             "call ********78, or ********32.");
+  BOOST_TEST(vvlog::mask_digit_runs("123456") == "****56");
+  // Runs under six digits stay: status codes, error codes, timeouts.
+  BOOST_TEST(vvlog::mask_digit_runs("status 503 code 25 after 10001 ms") ==
+             "status 503 code 25 after 10001 ms");
+  BOOST_TEST(vvlog::mask_digit_runs("+31 6 1234 5678") == "+31 6 1234 5678");
+  BOOST_TEST(vvlog::mask_digit_runs("") == "");
+  BOOST_TEST(vvlog::mask_digit_runs("no digits") == "no digits");
+}
+
 BOOST_AUTO_TEST_CASE(quote_cuts_long_values) {
   const std::string exactly(200, 'a');
   BOOST_TEST(vvlog::quote(exactly) == "\"" + exactly + "\"");

@@ -17,6 +17,7 @@
 
 #include "forms/phone.hpp"
 #include "log/log.hpp"
+#include "store/redis_url.hpp"
 
 extern "C" char** environ;
 
@@ -460,26 +461,19 @@ Reason apply_limit(const std::string& v, long& out) {
   return {};
 }
 
+// The store parses the same URL with the same function, so nothing passes here that the store
+// then refuses at start-up.
 Reason apply_redis_url(const std::string& v, Config& c) {
-  Reason shape =
-      "must be empty (in-memory store) or redis://host:port[/db]; no user info, TLS or query";
   if (v.empty()) {
     c.redis_url.clear();
     return {};
   }
-  std::string_view s = v;
-  if (!s.starts_with("redis://")) return shape;
-  s.remove_prefix(8);
-  const auto slash = s.find('/');
-  if (slash != std::string_view::npos) {
-    int db = 0;
-    if (!parse_int(s.substr(slash + 1), 0, 1'000'000, db)) return shape;
-    s = s.substr(0, slash);
+  std::string error;
+  if (!store::parse_redis_url(v, error)) {
+    return "must be empty (in-memory store) or redis://host:port[/db] (IPv6 as [addr]); no user "
+           "info, TLS or query: " +
+           error;
   }
-  std::string_view host;
-  std::string_view port;
-  if (!split_host_port(s, false, host, port)) return shape;
-  if (!valid_hostname(host) && !valid_bracketed_ipv6(host)) return shape;
   c.redis_url = v;
   return {};
 }

@@ -26,6 +26,13 @@ http::Response start_over(Context& ctx, const char* text) {
   return redirect_with_banner(ctx, "/", "error", text);
 }
 
+// The check never got an answer about the code: give the attempt back (see the default branch).
+void refund_attempt(Context& ctx) {
+  if (ctx.deps.limiter.refund_attempt(ctx.verify_id) != store::StoreError::None) {
+    log::warning("attempt_refund_failed", {{"request_id", ctx.request.request_id}});
+  }
+}
+
 }  // namespace
 
 http::Response show_code_form(Context& ctx) {
@@ -91,10 +98,16 @@ http::Response check_code(Context& ctx) {
       return start_over(ctx, messages::kUnknownVerification);
     case messagebird::VerifyError::Unauthorized:
     case messagebird::VerifyError::NoBalance:
+      refund_attempt(ctx);
       log::error("upstream_account_problem",
                  {{"request_id", rid}, {"error", error_name}, {"detail", check.detail}});
       return redirect_with_banner(ctx, code_page(ctx), "error", messages::kServiceUnavailable);
     default:
+      // Timeout, 5xx, garbage: we do not know whether the code was right, and the person could
+      // not have done better, so the try is not theirs to lose. MessageBird keeps its own count
+      // of attempts for a check that did reach it, so refunding ours cannot give more tries
+      // than the API allows.
+      refund_attempt(ctx);
       log::warning("check_failed", {{"request_id", rid},
                                     {"error", error_name},
                                     {"http_status", std::to_string(check.http_status)},

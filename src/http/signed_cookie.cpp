@@ -180,6 +180,11 @@ std::string CookieSigner::mac_hex(std::string_view label, std::string_view data)
   return hex_encode(mac.data(), mac.size());
 }
 
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  const auto mac = hmac_sha256(key, data);
+  return hex_encode(mac.data(), mac.size());
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
   // The length is not secret (tokens have a fixed length); only the contents are.
   if (a.size() != b.size()) return false;

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 
@@ -95,6 +96,25 @@ std::string mask_number(std::string_view e164_or_digits) {
   out += digits.substr(0, 2);
   out.append(digits.size() - 4, '*');
   out += digits.substr(digits.size() - 2);
+  return out;
+}
+
+std::string mask_digit_runs(std::string_view text) {
+  // Six: the shortest national subscriber numbers that are worth hiding; the same threshold as
+  // mask_number, under which it shows nothing either.
+  constexpr std::size_t kMinRun = 6;
+  std::string out(text);
+  std::size_t i = 0;
+  while (i < out.size()) {
+    if (out[i] < '0' || out[i] > '9') {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < out.size() && out[end] >= '0' && out[end] <= '9') ++end;
+    if (end - i >= kMinRun) std::fill(out.begin() + i, out.begin() + (end - 2), '*');
+    i = end;
+  }
   return out;
 }
 

@@ -35,6 +35,12 @@ inline void error(std::string_view event, std::initializer_list<Field> fields = 
 // (where two and two would show nearly all of it), is masked whole as "***".
 std::string mask_number(std::string_view e164_or_digits);
 
+// For free text from outside (MessageBird's error descriptions): every run of six or more ASCII
+// digits keeps its last two and has the rest replaced by '*', wherever it stands in the text
+// ("+31612345678 is not valid" -> "+*********78 is not valid"). Shorter runs (status codes,
+// error numbers, timeouts in ms) are left as they are.
+std::string mask_digit_runs(std::string_view text);
+
 // Quotes a value for a log line, surrounding double quotes included: printable ASCII kept, '"'
 // and '\\' escaped, control and non-ASCII bytes as \xNN; cut at 200 input bytes with "..."
 // appended inside the quotes.

@@ -17,6 +17,7 @@
 // Contract: ids are 32 of lowercase hex plus the odd 'v'. http::is_verify_id checks
 // ^[0-9a-z]{32}$: one definition for the router, the session cookie and this client.
 #include "http/router.hpp"
+#include "log/log.hpp"
 
 namespace voiceverify::messagebird {
 namespace {
@@ -47,8 +48,11 @@ bool is_header_safe(std::string_view value) {
   return true;
 }
 
+// Every upstream text on its way to the log passes here, so this is where phone numbers in it
+// (MessageBird's descriptions repeat the recipient) are masked, before the cut so a number
+// split by it is masked too.
 std::string clean_detail(std::string_view text) {
-  std::string out(text.substr(0, kMaxDetail));
+  std::string out = log::mask_digit_runs(text).substr(0, kMaxDetail);
   for (char& c : out) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) c = '?';

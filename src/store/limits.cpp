@@ -11,14 +11,23 @@
 //   too: two simultaneous requests for one number place one call, not two.
 // - Any store error refuses with StoreDown (fail closed): without counters nothing would stop
 //   an attacker from running up the bill.
+// - Phone numbers never appear in keys, only number_tag(): a dump of the store would otherwise be
+//   a list of every number that asked for a call. The tag is keyed (HMAC, not a bare hash): the
+//   space of phone numbers is small enough to hash exhaustively, so an unkeyed digest would hide
+//   nothing. Client IPs stay readable: the web server's access log holds them anyway, and an
+//   operator looking at a flood needs to see which address is behind it.
 // - Keys are built only from strings of known shape; anything else is refused as "bad-key" so a
 //   caller's validation bug cannot smuggle separators or control characters into the store.
 #include "store/limits.hpp"
 
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
+
+#include "http/signed_cookie.hpp"
 
 namespace voiceverify::store {
 namespace {
@@ -72,19 +81,49 @@ struct Window {
 
 }  // namespace
 
-Limiter::Limiter(Store& store, LimitSettings settings) : store_(store), settings_(settings) {}
+std::string store_key_secret(std::string_view signing_key) {
+  return http::hmac_sha256_hex(signing_key, "voiceverify store keys v1");
+}
+
+std::string number_tag(std::string_view secret, std::string_view number) {
+  if (number.starts_with('+')) number.remove_prefix(1);
+  // 128 bits: no two numbers share a window in practice, and keys stay short.
+  return http::hmac_sha256_hex(secret, number).substr(0, 32);
+}
+
+// Every key this file writes, per call placed: three for the number (last-call, n10, nday), one
+// for the client IP, and two for the verification it starts (attempts, done). A call refused
+// writes none (peek first) except after a lost race, whose keys sit at zero until they expire:
+// the margin covers those. The longest window is a day, and the site-wide limit caps the calls
+// in a day at 24 x LIMIT_GLOBAL_HOUR, so this many keys are never all needed at once; shorter
+// windows expire (and are swept) long before. Saturates rather than overflows.
+std::size_t memory_store_capacity(const LimitSettings& settings) {
+  constexpr std::size_t kKeysPerCall = 6;
+  constexpr std::size_t kHoursPerDay = 24;
+  constexpr std::size_t kMargin = 1024;  // the "global" key, raced calls, a small site's slack
+  const auto per_hour = static_cast<std::size_t>(std::max(0L, settings.global_calls_per_hour));
+  const std::size_t max = std::numeric_limits<std::size_t>::max();
+  if (per_hour > (max - kMargin) / (kKeysPerCall * kHoursPerDay)) return max;
+  return kKeysPerCall * kHoursPerDay * per_hour + kMargin;
+}
+
+Limiter::Limiter(Store& store, LimitSettings settings)
+    : store_(store), settings_(std::move(settings)) {
+  if (settings_.key_secret.empty()) throw std::invalid_argument("Limiter: key_secret is empty");
+}
 
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip) {
   if (!valid_number(number) || !valid_ip(client_ip)) return limited("bad-key");
 
+  const std::string tag = number_tag(settings_.key_secret, number);
   std::vector<Window> windows;
   if (settings_.resend_interval > seconds{0}) {
-    windows.push_back({"last-call:" + number, settings_.resend_interval, 1, "resend"});
+    windows.push_back({"last-call:" + tag, settings_.resend_interval, 1, "resend"});
   }
-  windows.push_back({"n10:" + number, std::chrono::minutes{10}, settings_.number_calls_per_10min,
-                     "number-10min"});
   windows.push_back(
-      {"nday:" + number, std::chrono::hours{24}, settings_.number_calls_per_day, "number-day"});
+      {"n10:" + tag, std::chrono::minutes{10}, settings_.number_calls_per_10min, "number-10min"});
+  windows.push_back(
+      {"nday:" + tag, std::chrono::hours{24}, settings_.number_calls_per_day, "number-day"});
   windows.push_back(
       {"ip:" + client_ip, std::chrono::hours{1}, settings_.ip_calls_per_hour, "ip-hour"});
   windows.push_back(
@@ -106,7 +145,8 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
   std::vector<const Window*> counted;
   auto undo = [&] {
     // Best effort: when the store is failing this fails too, and the windows expire anyway.
-    for (const Window* window : counted) store_.increment(window->key, window->length, -1);
+    // take_back, not increment(-1): a window that expired since we counted must stay gone.
+    for (const Window* window : counted) store_.take_back(window->key);
   };
   for (const auto& window : windows) {
     const Counter counter = store_.increment(window.key, window.length);
@@ -138,6 +178,11 @@ LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime
   if (attempts.value > settings_.max_attempts) return limited("attempts");
   attempts_left = static_cast<int>(settings_.max_attempts - attempts.value);
   return LimitResult{};
+}
+
+StoreError Limiter::refund_attempt(const std::string& verify_id) {
+  if (!valid_id(verify_id)) return StoreError::Unavailable;
+  return store_.take_back("attempts:" + verify_id).error;
 }
 
 StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {

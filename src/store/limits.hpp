@@ -4,7 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "store/store.hpp"
 
@@ -17,7 +19,17 @@ struct LimitSettings {
   long ip_calls_per_hour = 10;               // LIMIT_IP_HOUR
   long global_calls_per_hour = 1000;         // LIMIT_GLOBAL_HOUR
   int max_attempts = 3;                      // MAX_ATTEMPTS: code checks per verification
+  std::string key_secret;  // store_key_secret(SIGNING_KEY): keys phone numbers in the store;
+                           // required (the Limiter throws std::invalid_argument when empty)
 };
+
+// The secret that turns phone numbers into store keys, derived from SIGNING_KEY (a labelled
+// HMAC, so the signing key itself only ever signs cookies). Another SIGNING_KEY gives other keys.
+std::string store_key_secret(std::string_view signing_key);
+
+// What stands for `number` in store keys: 32 hex characters of HMAC-SHA256(secret, digits),
+// the same with or without a leading '+'.
+std::string number_tag(std::string_view secret, std::string_view number);
 
 enum class LimitVerdict { Allowed, Limited, StoreDown };
 
@@ -28,8 +40,14 @@ struct LimitResult {
                                         // "ip-hour", "global-hour", "attempts", "bad-key"
 };
 
+// How many keys the in-process store must hold so that a full day of calls at the site-wide limit
+// fits (see limits.cpp for the count); sizing make_memory_store with it means filling the store
+// is not a way to switch the site off.
+std::size_t memory_store_capacity(const LimitSettings& settings);
+
 class Limiter {
  public:
+  // Throws std::invalid_argument when settings.key_secret is empty (a wiring bug).
   Limiter(Store& store, LimitSettings settings);
 
   // Before POST /verify: checks every call limit and, when all allow, counts this call in each
@@ -41,6 +59,11 @@ class Limiter {
   // what remains after this attempt.
   LimitResult before_check(const std::string& verify_id, std::chrono::seconds lifetime,
                            int& attempts_left);
+
+  // Gives back the attempt before_check counted, for a check whose answer never came (timeout,
+  // 5xx, garbage, our account refused): the person did not get to try their code, so it must not
+  // cost one of their tries. Never creates the counter and never takes it below zero.
+  StoreError refund_attempt(const std::string& verify_id);
 
   // Marks a verification finished (verified, expired or cancelled): later checks are Limited.
   StoreError finish(const std::string& verify_id, std::chrono::seconds lifetime);

@@ -6,8 +6,10 @@
 // - Expired keys are swept lazily (on access, and in full when the map is full or a minute has
 //   passed) so no background thread is needed and a quiet pool does no work.
 // - The map is capped: an attacker who makes us create keys (one per number, one per IP) must not
-//   grow the pool's memory without bound. When the cap is reached and a sweep frees nothing,
-//   creating a key fails closed as Unavailable; existing keys keep working.
+//   grow the pool's memory without bound. The pool sizes the cap from its limits so that a full
+//   day at the site-wide limit fits (memory_store_capacity in limits.hpp). When the cap is
+//   reached, expired keys are swept first (at most once a second); only when that frees nothing
+//   does creating a key fail closed as Unavailable (existing keys keep working).
 // - Values are strings, as in Redis, so a counter and a fact behave the same in both backends
 //   (incrementing a non-number is an error there, so it is one here too).
 #include <charconv>
@@ -22,10 +24,13 @@ namespace voiceverify::store {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using ClockFunction = std::function<Clock::time_point()>;
+using ClockFunction = MemoryClock;
 
-constexpr std::size_t kMaxEntries = 100'000;
 constexpr std::chrono::seconds kSweepInterval{60};
+// A full store sweeps before refusing, but not more often than this: a sweep walks the whole
+// map under the one mutex, and a store full of live keys would otherwise do that for every
+// refused key, stalling every worker thread.
+constexpr std::chrono::seconds kFullSweepInterval{1};
 
 // A TTL below one second would make a key that expires before it can be read (Redis refuses
 // EX 0 outright); both backends clamp the same way so they agree.
@@ -62,6 +67,17 @@ class MemoryStore final : public Store {
     }
     entry->value = std::to_string(next);
     return Counter{StoreError::None, next, ttl_left(*entry, now)};
+  }
+
+  Counter take_back(const std::string& key) override {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    Entry* entry = find_live(key, now);
+    if (entry == nullptr) return Counter{};
+    const auto value = parse_long(entry->value);
+    if (!value) return Counter{StoreError::Unavailable, 0, {}};
+    if (*value > 0) entry->value = std::to_string(*value - 1);
+    return Counter{StoreError::None, *value > 0 ? *value - 1 : *value, ttl_left(*entry, now)};
   }
 
   Counter peek(const std::string& key) override {
@@ -120,7 +136,10 @@ class MemoryStore final : public Store {
   // A new entry, or nullptr when the cap is reached even after sweeping (fail closed).
   Entry* create(const std::string& key, const std::string& value, Clock::time_point expires,
                 Clock::time_point now) {
-    if (entries_.size() >= max_entries_ || now - last_sweep_ >= kSweepInterval) sweep(now);
+    const bool full = entries_.size() >= max_entries_;
+    if ((full && now - last_sweep_ >= kFullSweepInterval) || now - last_sweep_ >= kSweepInterval) {
+      sweep(now);
+    }
     if (entries_.size() >= max_entries_) return nullptr;
     return &entries_.emplace(key, Entry{value, expires}).first->second;
   }
@@ -144,8 +163,9 @@ class MemoryStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> make_memory_store() {
-  return std::make_unique<MemoryStore>([] { return Clock::now(); }, kMaxEntries);
+std::unique_ptr<Store> make_memory_store(std::size_t max_entries, MemoryClock clock) {
+  if (!clock) clock = [] { return Clock::now(); };
+  return std::make_unique<MemoryStore>(std::move(clock), max_entries);
 }
 
 }  // namespace voiceverify::store

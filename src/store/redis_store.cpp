@@ -25,75 +25,11 @@
 #include <string_view>
 #include <vector>
 
+#include "store/redis_url.hpp"
 #include "store/store.hpp"
 
 namespace voiceverify::store {
 namespace {
-
-struct RedisAddress {
-  std::string host;
-  int port = 0;
-  int db = 0;
-};
-
-bool parse_number(std::string_view text, int max, int& out) {
-  // Leading zeros and signs are refused to keep one spelling per address.
-  if (text.empty() || text.size() > 5 || (text.size() > 1 && text[0] == '0')) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  int value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || value > max) return false;
-  out = value;
-  return true;
-}
-
-bool is_host_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '-';
-}
-
-// redis://host:port[/db], strictly: no user or password, no query, no IPv6, no TLS (rediss://
-// is refused because hiredis 0.14 cannot speak it, and silently downgrading would be worse).
-std::optional<RedisAddress> parse_url(const std::string& url, std::string& error) {
-  constexpr std::string_view scheme = "redis://";
-  std::string_view rest = url;
-  if (!rest.starts_with(scheme)) {
-    error = "REDIS_URL must start with redis:// (TLS is not supported)";
-    return std::nullopt;
-  }
-  rest.remove_prefix(scheme.size());
-  const auto colon = rest.find(':');
-  if (colon == std::string_view::npos) {
-    error = "REDIS_URL needs host:port";
-    return std::nullopt;
-  }
-  RedisAddress address;
-  const auto host = rest.substr(0, colon);
-  if (host.empty() || host.size() > 253 || host.find_first_not_of(".-") == std::string_view::npos) {
-    error = "REDIS_URL has an empty or invalid host";
-    return std::nullopt;
-  }
-  for (char c : host) {
-    if (!is_host_char(c)) {
-      error = "REDIS_URL host may hold only letters, digits, '.' and '-'";
-      return std::nullopt;
-    }
-  }
-  address.host = std::string(host);
-  rest.remove_prefix(colon + 1);
-  const auto slash = rest.find('/');
-  if (!parse_number(rest.substr(0, slash), 65535, address.port) || address.port == 0) {
-    error = "REDIS_URL port must be 1..65535";
-    return std::nullopt;
-  }
-  if (slash != std::string_view::npos && !parse_number(rest.substr(slash + 1), 99999, address.db)) {
-    error = "REDIS_URL database must be a number after '/'";
-    return std::nullopt;
-  }
-  return address;
-}
 
 struct ReplyDeleter {
   void operator()(redisReply* reply) const { freeReplyObject(reply); }
@@ -143,6 +79,17 @@ constexpr const char* kIncrementScript =
     "if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) t = tonumber(ARGV[2]) end "
     "return {v, t}";
 
+// Take-back: DECR only an existing key above zero, in one atomic step, so an undo that arrives
+// after the window expired creates nothing (DECR on a missing key would make a fresh window at
+// -1). DECR keeps the key's expiry. A value that is not an integer is an error, as for INCRBY.
+constexpr const char* kTakeBackScript =
+    "local v = redis.call('GET', KEYS[1]) "
+    "if not v then return {0, 0} end "
+    "local n = tonumber(v) "
+    "if n == nil then return redis.error_reply('ERR value is not an integer') end "
+    "if n > 0 then n = redis.call('DECR', KEYS[1]) end "
+    "return {n, redis.call('PTTL', KEYS[1])}";
+
 // GET and PTTL read together, so the value and its time left belong to the same key version.
 constexpr const char* kPeekScript =
     "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}";
@@ -166,7 +113,7 @@ std::optional<long> parse_long(const char* text, std::size_t length) {
 
 class RedisStore final : public Store {
  public:
-  RedisStore(RedisAddress address, std::string key_prefix, std::chrono::milliseconds timeout)
+  RedisStore(RedisUrl address, std::string key_prefix, std::chrono::milliseconds timeout)
       : address_(std::move(address)), prefix_(std::move(key_prefix)) {
     timeout_.tv_sec = static_cast<time_t>(timeout.count() / 1000);
     timeout_.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
@@ -177,6 +124,17 @@ class RedisStore final : public Store {
     const auto by_text = std::to_string(by);
     const auto window_ms = std::to_string(at_least_one_second(window).count() * 1000);
     auto reply = run({"EVAL", kIncrementScript, "1", full, by_text, window_ms});
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+        reply->element[0]->type != REDIS_REPLY_INTEGER ||
+        reply->element[1]->type != REDIS_REPLY_INTEGER) {
+      return Counter{StoreError::Unavailable, 0, {}};
+    }
+    return Counter{StoreError::None, static_cast<long>(reply->element[0]->integer),
+                   seconds_from_pttl(reply->element[1]->integer)};
+  }
+
+  Counter take_back(const std::string& key) override {
+    auto reply = run({"EVAL", kTakeBackScript, "1", prefix_ + key});
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
         reply->element[0]->type != REDIS_REPLY_INTEGER ||
         reply->element[1]->type != REDIS_REPLY_INTEGER) {
@@ -277,7 +235,7 @@ class RedisStore final : public Store {
     return context;
   }
 
-  RedisAddress address_;
+  RedisUrl address_;
   std::string prefix_;
   timeval timeout_{};
   std::mutex mutex_;
@@ -288,7 +246,7 @@ class RedisStore final : public Store {
 
 std::unique_ptr<Store> make_redis_store(const std::string& url, const std::string& key_prefix,
                                         std::chrono::milliseconds timeout, std::string& error) {
-  const auto address = parse_url(url, error);
+  const auto address = parse_redis_url(url, error);
   if (!address) return nullptr;
   if (timeout <= std::chrono::milliseconds{0}) {
     // hiredis treats a zero timeout as "wait forever": a hung Redis would hang every worker.

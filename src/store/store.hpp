@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +33,11 @@ class Store {
   // Adds `by` to the counter at `key`; a new key starts at 0 and expires after `window`
   // (fixed window: later increments keep the first expiry).
   virtual Counter increment(const std::string& key, std::chrono::seconds window, long by = 1) = 0;
+  // Takes back one earlier increment: decrements the counter at `key` by one, atomically, but
+  // only while the key exists and holds more than zero. A key that expired in the meantime stays
+  // missing: decrementing it would create a fresh window at -1 that lets one call too many
+  // through. The result holds the value after the operation (0 for a missing key).
+  virtual Counter take_back(const std::string& key) = 0;
   // The counter's value without changing it (0 when missing).
   virtual Counter peek(const std::string& key) = 0;
   // Sets `key` to `value`, expiring after `ttl`, replacing any old value.
@@ -40,11 +47,15 @@ class Store {
   virtual StoreError remove(const std::string& key) = 0;
 };
 
-// The embedded backend: in the pool's memory, one mutex, expired keys swept lazily.
-std::unique_ptr<Store> make_memory_store();
+// The embedded backend: in the pool's memory, one mutex, expired keys swept lazily. At most
+// `max_entries` keys live at once; creating one more fails closed (Unavailable) once a sweep of
+// the expired ones frees no room. `clock` replaces steady_clock::now for tests.
+using MemoryClock = std::function<std::chrono::steady_clock::time_point()>;
+std::unique_ptr<Store> make_memory_store(std::size_t max_entries = 100'000, MemoryClock clock = {});
 
-// The Redis backend (hiredis 0.14), one connection per thread. `url` is
-// redis://host:port[/db]; every key gets `key_prefix` in front. nullptr + error on a bad URL.
+// The Redis backend (hiredis 0.14), one connection per thread. `url` is as parse_redis_url
+// (redis_url.hpp) accepts: redis://host:port[/db], IPv6 as [addr]; every key gets `key_prefix` in
+// front. nullptr + error on a bad URL.
 std::unique_ptr<Store> make_redis_store(const std::string& url, const std::string& key_prefix,
                                         std::chrono::milliseconds timeout, std::string& error);
 

@@ -1,0 +1,42 @@
+// A redis-server child process for the store suites: started on a free loopback port (IPv4, or
+// IPv6 ::1 when asked), answering PING before the constructor returns, killed with the object or
+// with the test binary. A missing redis-server fails the test that asked for it: the Redis backend
+// is what a multi-host deployment relies on, so it must not go untested silently.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace voiceverify::testing {
+
+class RedisServer {
+ public:
+  // `bind` is "127.0.0.1" or "::1".
+  explicit RedisServer(std::string bind = "127.0.0.1");
+  ~RedisServer();
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  // Starts on `port`; pid() stays 0 if the server exited or never answered PING.
+  void start(int port);
+  void stop();
+
+  pid_t pid() const { return pid_; }
+  int port() const { return port_; }
+  // redis://127.0.0.1:PORT/DB, or redis://[::1]:PORT/DB for an IPv6 server.
+  std::string url(int db = 0) const;
+
+ private:
+  std::string bind_;
+  pid_t pid_ = 0;
+  int port_ = 0;
+};
+
+// One IPv4 server for the whole test binary; started on first use.
+RedisServer& shared_redis();
+
+// A key prefix no other test (or earlier run against the same server) uses.
+std::string unique_redis_prefix();
+
+}  // namespace voiceverify::testing

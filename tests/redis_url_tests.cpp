@@ -1,0 +1,132 @@
+// parse_redis_url, the one REDIS_URL parser: a table of URLs, the config check agreeing with it on
+// every one, and the Redis store reaching a server by an IPv6 literal.
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "redis_server.hpp"
+#include "store/redis_url.hpp"
+#include "store/store.hpp"
+
+namespace vs = voiceverify::store;
+namespace config = voiceverify::config;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Good {
+  std::string url;
+  std::string host;
+  int port;
+  int db;
+};
+
+const std::vector<Good> kGood = {
+    {"redis://127.0.0.1:6379", "127.0.0.1", 6379, 0},
+    {"redis://redis.internal:16379/15", "redis.internal", 16379, 15},
+    {"redis://cache-1.example.org:1/0", "cache-1.example.org", 1, 0},
+    {"redis://[::1]:6379", "::1", 6379, 0},
+    {"redis://[2001:db8::7]:6380/3", "2001:db8::7", 6380, 3},
+    {"redis://[::ffff:10.0.0.1]:65535/99999", "::ffff:10.0.0.1", 65535, 99999},
+};
+
+const std::vector<std::string> kBad = {
+    "",
+    "rediss://127.0.0.1:6379",
+    "http://127.0.0.1:6379",
+    "127.0.0.1:6379",
+    "redis://127.0.0.1",
+    "redis://127.0.0.1:",
+    "redis://127.0.0.1:0",
+    "redis://127.0.0.1:65536",
+    "redis://127.0.0.1:063",
+    "redis://127.0.0.1:+63",
+    "redis://127.0.0.1:6379x",
+    "redis://127.0.0.1:6379/",
+    "redis://127.0.0.1:6379/a",
+    "redis://127.0.0.1:6379/-1",
+    "redis://127.0.0.1:6379/100000",
+    "redis://127.0.0.1:6379/0/1",
+    "redis://127.0.0.1:6379?db=1",
+    "redis://127.0.0.1:6379#x",
+    "redis://user:secret@127.0.0.1:6379",
+    "redis://:secret@127.0.0.1:6379",
+    "redis://:secret@[::1]:6379",
+    "redis://::1:6379",
+    "redis://[::1]",
+    "redis://[::1]6379",
+    "redis://[::1:6379",
+    "redis://[]:6379",
+    "redis://[not-an-address]:6379",
+    "redis://[fe80::1%eth0]:6379",
+    "redis://[127.0.0.1]:6379",
+    "redis:// 127.0.0.1:6379",
+    "redis://127.0.0.1:6379\n",
+    "redis://..:6379",
+    "redis://:6379",
+};
+
+bool config_accepts(const std::string& url) {
+  const auto result =
+      config::load("", {{"MESSAGEBIRD_ACCESS_KEY", "test_gshuPaZoeEG6ovbc8M79w0QyM"},
+                        {"SIGNING_KEY", "0123456789abcdef0123456789abcdef-signing"},
+                        {"REDIS_URL", url}});
+  return result.config.has_value();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(redis_url_tests)
+
+BOOST_AUTO_TEST_CASE(good_urls_parse_into_host_port_and_database) {
+  for (const auto& good : kGood) {
+    std::string error;
+    const auto parsed = vs::parse_redis_url(good.url, error);
+    BOOST_TEST_REQUIRE(parsed.has_value(), good.url << ": " << error);
+    BOOST_TEST(parsed->host == good.host, good.url);
+    BOOST_TEST(parsed->port == good.port, good.url);
+    BOOST_TEST(parsed->db == good.db, good.url);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bad_urls_are_refused_with_a_reason_that_does_not_repeat_them) {
+  for (const auto& url : kBad) {
+    std::string error;
+    BOOST_TEST(!vs::parse_redis_url(url, error).has_value(), url);
+    BOOST_TEST(!error.empty(), url);
+    BOOST_TEST(error.find("secret") == std::string::npos, url);
+  }
+}
+
+// A URL the config check passes must be one the store then accepts, and the other way round.
+BOOST_AUTO_TEST_CASE(config_and_store_agree_on_every_url) {
+  for (const auto& good : kGood) {
+    BOOST_TEST(config_accepts(good.url), good.url);
+    std::string error;
+    BOOST_TEST(static_cast<bool>(vs::make_redis_store(good.url, "p:", 1000ms, error)), good.url);
+  }
+  for (const auto& url : kBad) {
+    if (url.empty()) continue;  // empty REDIS_URL means the in-memory store
+    BOOST_TEST(!config_accepts(url), url);
+    std::string error;
+    BOOST_TEST(!vs::make_redis_store(url, "p:", 1000ms, error), url);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_store_reaches_redis_over_ipv6_loopback) {
+  voiceverify::testing::RedisServer server("::1");
+  const std::string url = server.url(2);
+  BOOST_TEST(url.starts_with("redis://[::1]:"));
+  BOOST_TEST(config_accepts(url));
+  std::string error;
+  auto store =
+      vs::make_redis_store(url, voiceverify::testing::unique_redis_prefix(), 2000ms, error);
+  BOOST_TEST_REQUIRE(static_cast<bool>(store), error);
+  BOOST_TEST((store->increment("k", 60s).error == vs::StoreError::None));
+  BOOST_TEST(store->increment("k", 60s).value == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
