@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "simulator/sim_params.hpp"
+
 namespace voiceverify::simulator {
 namespace {
 
@@ -116,6 +118,12 @@ bool set_fault(Faults& faults, const std::string& name, const std::string& value
     return true;
   }
   return false;
+}
+
+std::string mask_recipient(std::string_view recipient) {
+  std::string masked(recipient);
+  for (std::size_t i = 2; i + 2 < masked.size(); ++i) masked[i] = '*';
+  return (all_digits(recipient) ? "+" : "") + masked;
 }
 
 std::string announcement(const PlacedCall& call) {

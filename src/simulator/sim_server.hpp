@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "simulator/sim_state.hpp"
@@ -87,6 +88,8 @@ class SimServer {
   std::atomic<bool> garbage_{false};
 };
 
+// "+31*******78": the first two and last two characters kept, the rest masked.
+std::string mask_recipient(std::string_view recipient);
 // The line printed for a placed call, e.g.
 // [messagebird-sim] calling +31*******78: "Your security code is 1 2 3 4 5 6." code 123456
 std::string announcement(const PlacedCall& call);
