@@ -1,11 +1,8 @@
-// The MessageBird Verify simulator's HTTP side: a loopback httplib::Server answering
-//   POST /verify, GET /verify/{id}[?token=], DELETE /verify/{id}   (the API, through SimState)
-//   anything else outside /_sim/                                   (404 code 98)
-//   GET /_sim/last-code?recipient=DIGITS, GET /_sim/stats, GET|POST /_sim/faults,
-//   POST /_sim/expire, POST /_sim/reset
-// with fault switches (latency, a share of 5xx, hang, garbage bodies) that apply to API answers
-// only, never to /_sim/. start() throws std::runtime_error if the address cannot be bound;
-// stop() returns promptly even while requests hang. The destructor stops.
+// The MessageBird Verify simulator's HTTP side: a loopback httplib::Server answering the API
+// routes (sim_api_routes.hpp) and the control routes under /_sim/ (sim_control_routes.hpp), with
+// fault switches (latency, a share of 5xx, hang, garbage bodies) that apply to API answers only,
+// never to /_sim/. start() throws std::runtime_error if the address cannot be bound; stop()
+// returns promptly even while requests hang. The destructor stops.
 #pragma once
 
 #include <atomic>
@@ -20,7 +17,6 @@
 
 namespace httplib {
 class Server;
-struct Request;
 struct Response;
 }  // namespace httplib
 
