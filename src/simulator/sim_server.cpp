@@ -12,7 +12,6 @@
 #include <stdexcept>
 #include <utility>
 
-#include "simulator/sim_api_routes.hpp"
 #include "simulator/sim_control_routes.hpp"
 #include "simulator/sim_params.hpp"
 

@@ -13,12 +13,9 @@
 #include <string_view>
 #include <thread>
 
+// Also declares httplib::Server and httplib::Response, and ApiCall.
+#include "simulator/sim_api_routes.hpp"
 #include "simulator/sim_state.hpp"
-
-namespace httplib {
-class Server;
-struct Response;
-}  // namespace httplib
 
 namespace voiceverify::simulator {
 
@@ -65,7 +62,6 @@ class SimServer {
   SimState& state() { return state_; }
 
  private:
-  using ApiCall = std::function<ApiResult()>;
   void serve_api(httplib::Response& res, int garbage_status, const ApiCall& call);
   void routes();
   // Sleeps in small steps so that stop() is never held up; false once stopping.
