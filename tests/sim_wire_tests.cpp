@@ -21,8 +21,8 @@ BOOST_FIXTURE_TEST_CASE(create_answers_201_in_the_contract_shape, StateFixture) 
                             {"template", "Your security code is %token."}},
                            false});
   BOOST_TEST(result.status == 201);
-  // The example in docs/messagebird-verify.md, POST /verify, starts with "id"; keep its order for
-  // a reader comparing by eye.
+  // The example in docs/messagebird-verify.md, Create a verification, starts with "id"; keep its
+  // order for a reader comparing by eye.
   BOOST_TEST(result.body.rfind(R"({"id":")", 0) == 0u);
   const Json::Value body = parse_json(result.body);
   const std::string id = body["id"].asString();

@@ -1,4 +1,4 @@
-// The simulator's MessageBird Verify API routes (docs/messagebird-verify.md, Transport):
+// The simulator's MessageBird Verify API routes (docs/messagebird-verify.md, Endpoints):
 //   POST /verify, GET /verify/{id}[?token=], DELETE /verify/{id}   (through SimState)
 //   any other method and path                                       (404 code 98)
 #pragma once

@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kDefaultTemplate = "Your code is: %token";
 
-// TTS languages from MessageBird's Java client (docs/messagebird-verify.md, POST /verify).
+// TTS languages from MessageBird's Java client (docs/messagebird-verify.md, TTS languages).
 constexpr std::array<std::string_view, 19> kLanguages = {
     "nl-nl", "de-de", "en-gb", "en-us", "en-au", "es-es", "es-mx", "es-us", "fr-fr", "fr-ca",
     "it-it", "pl-pl", "pt-br", "ro-ro", "ru-ru", "is-is", "ja-jp", "ko-kr", "zh-cn"};
@@ -63,7 +63,8 @@ CheckedCreate check_create(const Params& p) {
       bad("recipient");
     }
   } else if (!all_digits(out.recipient) || out.recipient.size() < 7 || out.recipient.size() > 15) {
-    bad("recipient");  // international format, digits only (docs/messagebird-verify.md)
+    // International format, digits only (docs/messagebird-verify.md, Create a verification).
+    bad("recipient");
   }
 
   out.template_text = get(p, "template").value_or(std::string(kDefaultTemplate));
@@ -97,7 +98,8 @@ CheckedCreate check_create(const Params& p) {
       language && std::find(kLanguages.begin(), kLanguages.end(), *language) == kLanguages.end()) {
     bad("language");
   }
-  // originator: a number, or up to 11 alphanumerics (docs/messagebird-verify.md, POST /verify).
+  // originator: a number, or up to 11 alphanumerics (docs/messagebird-verify.md, Create a
+  // verification).
   if (const auto originator = get(p, "originator");
       originator && !(all_digits(*originator) && originator->size() <= 17) &&
       !(all_alnum(*originator) && originator->size() <= 11)) {

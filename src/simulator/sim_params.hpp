@@ -1,5 +1,5 @@
 // The checks POST /verify makes of its parameters before anything is stored or sent, with the
-// defaults the API fills in (docs/messagebird-verify.md, POST /verify). Pure functions.
+// defaults the API fills in (docs/messagebird-verify.md, Create a verification). Pure functions.
 #pragma once
 
 #include <optional>
@@ -29,7 +29,7 @@ struct CheckedCreate {
 
 // Checks recipient, type, template, tokenLength, timeout, maxAttempts, voice, datacoding,
 // language, originator and reference. Every invalid parameter is reported at once: the API allows
-// several errors per body (docs/messagebird-verify.md, Errors).
+// several errors per body (docs/messagebird-verify.md, Errors; The simulator).
 CheckedCreate check_create(const Params& params);
 
 // Whole string of decimal digits, not empty: how a phone recipient is written.

@@ -1,8 +1,9 @@
 // The MessageBird Verify simulator's HTTP side: a loopback httplib::Server answering the API
 // routes (sim_api_routes.hpp) and the control routes under /_sim/ (sim_control_routes.hpp), with
-// fault switches (latency, a share of 5xx, hang, garbage bodies) that apply to API answers only,
-// never to /_sim/. start() throws std::runtime_error if the address cannot be bound; stop()
-// returns promptly even while requests hang. The destructor stops.
+// fault switches (latency, a share of 5xx, hang, garbage bodies; docs/messagebird-verify.md, Fault
+// switches) that apply to API answers only, never to /_sim/. start() throws std::runtime_error if
+// the address cannot be bound; stop() returns promptly even while requests hang. The destructor
+// stops.
 #pragma once
 
 #include <atomic>

@@ -30,7 +30,7 @@ ApiResult not_found() {
 }
 
 // GET /verify/{id} token rows: all 422 code 10 with parameter "token"
-// (docs/messagebird-verify.md, GET /verify/{id}).
+// (docs/messagebird-verify.md, Check a code).
 ApiResult token_error(std::string_view description) {
   return error_result(422, 10, description, "token");
 }
@@ -42,7 +42,8 @@ void random_bytes(unsigned char* out, std::size_t size) {
 }
 
 // 32 lowercase hex characters with the occasional 'v', like the documented example id
-// 4e213b01155d1e35a9d9571v00162985 (the 'v' at the same place, in about one id of four).
+// 4e213b01155d1e35a9d9571v00162985 (docs/messagebird-verify.md, Verify ids): the 'v' at the same
+// place, in about one id of four.
 std::string make_id() {
   std::array<unsigned char, 17> bytes{};
   random_bytes(bytes.data(), bytes.size());
@@ -170,7 +171,7 @@ ApiResult SimState::check(std::string_view authorization, const std::string& id,
   VerifyObject& object = it->second;
   const auto now = clock_();
 
-  // The rows of the documented GET table (docs/messagebird-verify.md, GET /verify/{id}), in this
+  // The rows of the documented GET table (docs/messagebird-verify.md, Check a code), in this
   // order.
   if (token.empty()) return {200, render(object, now), std::nullopt};
   if (now > object.valid_until) return token_error("The token has expired.");

@@ -63,9 +63,9 @@ class SimState {
 
   // `access_key`: the only key accepted in "Authorization: AccessKey <key>". With
   // `test_keys_send_nothing`, a key starting with "test_" behaves like MessageBird's test keys
-  // (docs/messagebird-verify.md, Transport): creates answer 201 but nothing is stored or sent. Off
-  // by default, because the project's own tests run the simulator with a "test_..." key and need
-  // real codes.
+  // (docs/messagebird-verify.md, Authentication): creates answer 201 but nothing is stored or sent.
+  // Off by default, because the project's own tests run the simulator with a "test_..." key and
+  // need real codes.
   explicit SimState(std::string access_key, Clock clock = &std::chrono::system_clock::now,
                     bool test_keys_send_nothing = false);
 

@@ -82,10 +82,11 @@ std::string messages_href(std::string_view type, std::string_view message_id) {
   return std::string(kBase) + path + std::string(message_id);
 }
 
-// Keys in the order of the documented example, which starts with "id".
+// Keys in the order of the documented example, which starts with "id" (docs/messagebird-verify.md,
+// Create a verification).
 std::string verify_body(const VerifyFields& object, std::string_view status) {
   // recipient is a JSON number for phone verifies, a string for email
-  // (docs/messagebird-verify.md, POST /verify).
+  // (docs/messagebird-verify.md, Verify object and statuses).
   const std::string recipient =
       object.type == "email" ? quoted(object.recipient) : object.recipient;
   return R"({"id":)" + quoted(object.id) + R"(,"href":)" +

@@ -1,6 +1,7 @@
 // The MessageBird Verify wire format the simulator imitates (docs/messagebird-verify.md): request
 // parameters as JSON, form or query, and the JSON of verify objects and error bodies, keys in the
-// documented order. Pure functions: no state, no sockets.
+// documented order (Create a verification, Verify object and statuses, Errors). Pure functions: no
+// state, no sockets.
 #pragma once
 
 #include <chrono>
@@ -16,9 +17,9 @@ namespace voiceverify::simulator {
 using Params = std::map<std::string, std::string>;
 
 // Parameters from the query string and a form body (`decoded`, as the HTTP library decoded
-// both), then from a JSON body, which wins. docs/messagebird-verify.md, Transport: JSON from most
-// clients, form from Ruby, query parameters from PHP. Returns false when `content_type` says JSON
-// and `body` does not parse as an object.
+// both), then from a JSON body, which wins. docs/messagebird-verify.md, Create a verification: JSON
+// from most clients, form from Ruby, query parameters from PHP. Returns false when `content_type`
+// says JSON and `body` does not parse as an object.
 bool decode_params(const std::multimap<std::string, std::string>& decoded,
                    std::string_view content_type, std::string_view body, Params& params);
 
@@ -33,7 +34,7 @@ std::string errors_body(const std::vector<ApiError>& errors);
 // The same with exactly one error.
 std::string error_body(int code, std::string_view description, std::string_view parameter);
 
-// 2016-05-03T14:26:57+00:00 (the documented datetime form, always UTC).
+// 2016-05-03T14:26:57+00:00, always UTC (docs/messagebird-verify.md, Verify object and statuses).
 std::string format_datetime(std::chrono::system_clock::time_point when);
 
 // What a verify object shows on the wire, bar its status.
