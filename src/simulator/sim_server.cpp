@@ -1,22 +1,24 @@
 #include "simulator/sim_server.hpp"
 
 #include <httplib.h>
-#include <json/reader.h>
-#include <json/writer.h>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <utility>
 
+#include "simulator/sim_control_routes.hpp"
+#include "simulator/sim_params.hpp"
+
 namespace voiceverify::simulator {
 namespace {
 
-// Faulted 5xx bodies: "may be HTML or empty: not JSON" (contract, Errors).
+// Faulted 5xx bodies: "may be HTML or empty: not JSON" (docs/messagebird-verify.md, Errors).
 constexpr const char* kBadGatewayHtml = "<html>502 Bad Gateway</html>";
 // The garbage switch's body: labelled JSON but not JSON, so a client must not trust the header.
 constexpr const char* kGarbageBody = "<html>garbage: this is not JSON {\"id\":";
@@ -29,39 +31,6 @@ std::optional<long long> parse_whole_int(const std::string& text) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
-}
-
-// A JSON scalar as the string a form body would have carried: numbers in plain decimal (a
-// recipient sent as 31612345678 must not come out as 3.16e10), booleans as true/false.
-std::string json_scalar_text(const Json::Value& value) {
-  if (value.isString()) return value.asString();
-  if (value.isBool()) return value.asBool() ? "true" : "false";
-  if (value.isUInt64()) return std::to_string(value.asUInt64());
-  if (value.isInt64()) return std::to_string(value.asInt64());
-  Json::StreamWriterBuilder writer;
-  writer["indentation"] = "";
-  return Json::writeString(writer, value);  // doubles, arrays, objects: fail validation later
-}
-
-// Parameters from the query string and a form body (httplib decodes both into req.params), then
-// from a JSON body, which wins. The contract: JSON from most clients, form from Ruby, query
-// parameters from PHP. Returns false when a JSON body does not parse as an object.
-bool collect_params(const httplib::Request& req, Params& params) {
-  for (const auto& [name, value] : req.params) params.emplace(name, value);
-  if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) return true;
-  Json::CharReaderBuilder builder;
-  Json::CharReaderBuilder::strictMode(&builder.settings_);
-  const std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  Json::Value root;
-  std::string errors;
-  if (!reader->parse(req.body.data(), req.body.data() + req.body.size(), &root, &errors) ||
-      !root.isObject()) {
-    return false;
-  }
-  for (const auto& name : root.getMemberNames()) {
-    if (!root[name].isNull()) params[name] = json_scalar_text(root[name]);
-  }
-  return true;
 }
 
 void answer_json(httplib::Response& res, int status, const std::string& body) {
@@ -116,6 +85,12 @@ bool set_fault(Faults& faults, const std::string& name, const std::string& value
     return true;
   }
   return false;
+}
+
+std::string mask_recipient(std::string_view recipient) {
+  std::string masked(recipient);
+  for (std::size_t i = 2; i + 2 < masked.size(); ++i) masked[i] = '*';
+  return (all_digits(recipient) ? "+" : "") + masked;
 }
 
 std::string announcement(const PlacedCall& call) {
@@ -202,93 +177,12 @@ void SimServer::routes() {
   server.set_keep_alive_timeout(1);
   server.set_payload_max_length(kBodyCap);
 
-  // The API (contract, Transport).
-  server.Post("/verify", [this](const httplib::Request& req, httplib::Response& res) {
-    serve_api(res, 201, [&] {
-      CreateInput input;
-      input.body_unparsable = !collect_params(req, input.params);
-      return state_.create(req.get_header_value("Authorization"), input);
-    });
-  });
-  server.Get(R"(/verify/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-    serve_api(res, 200, [&] {
-      return state_.check(req.get_header_value("Authorization"), req.matches[1],
-                          req.get_param_value("token"));
-    });
-  });
-  server.Delete(R"(/verify/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-    serve_api(res, 200,
-              [&] { return state_.remove(req.get_header_value("Authorization"), req.matches[1]); });
-  });
-
-  // Control endpoints for tests: never part of the real API, never subject to faults.
-  server.Get("/_sim/last-code", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string recipient = req.get_param_value("recipient");
-    // "+316..." arrives as " 316..." when the '+' was not percent-encoded.
-    recipient.erase(0, recipient.find_first_not_of(" +"));
-    const auto code = state_.last_code(recipient);
-    res.status = code ? 200 : 404;
-    res.set_content(code ? *code : "no verify for this recipient\n", "text/plain");
-  });
-  server.Get("/_sim/stats", [this](const httplib::Request&, httplib::Response& res) {
-    const SimStats stats = state_.stats();
-    res.set_content(R"({"creates":)" + std::to_string(stats.creates) + R"(,"checks":)" +
-                        std::to_string(stats.checks) + R"(,"deletes":)" +
-                        std::to_string(stats.deletes) + R"(,"active":)" +
-                        std::to_string(stats.active) + "}",
-                    "application/json");
-  });
-  server.Get("/_sim/faults", [this](const httplib::Request&, httplib::Response& res) {
-    const Faults now = faults();
-    res.set_content(R"({"latency_ms":)" + std::to_string(now.latency_ms) + R"(,"fail_percent":)" +
-                        std::to_string(now.fail_percent) + R"(,"hang":)" + (now.hang ? "1" : "0") +
-                        R"(,"garbage":)" + (now.garbage ? "1" : "0") + R"(,"refuse_recipient":)" +
-                        (now.behaviour.refuse_recipient ? "1" : "0") + R"(,"no_balance":)" +
-                        (now.behaviour.no_balance ? "1" : "0") + R"(,"ignore_max_attempts":)" +
-                        (now.behaviour.ignore_max_attempts ? "1" : "0") + "}",
-                    "application/json");
-  });
-  // Only the fields given change; one bad field rejects the whole request.
-  server.Post("/_sim/faults", [this](const httplib::Request& req, httplib::Response& res) {
-    Params fields;
-    Faults next = faults();
-    if (!collect_params(req, fields)) {
-      res.status = 400;
-      res.set_content("body is not a JSON object\n", "text/plain");
-      return;
-    }
-    for (const auto& [name, value] : fields) {
-      if (!set_fault(next, name, value)) {
-        res.status = 400;
-        res.set_content("bad fault field: " + name + "\n", "text/plain");
-        return;
-      }
-    }
-    set_faults(next);
-    res.status = 204;
-  });
-  server.Post("/_sim/expire", [this](const httplib::Request&, httplib::Response& res) {
-    state_.expire_all();
-    res.status = 204;
-  });
-  server.Post("/_sim/reset", [this](const httplib::Request&, httplib::Response& res) {
-    state_.reset();
-    set_faults(Faults{});
-    res.status = 204;
-  });
-
-  // Everything else: 404 code 98, "API not found" (contract, Errors), behind the same faults.
-  const auto unknown = [this](const httplib::Request&, httplib::Response& res) {
-    serve_api(res, 200, [] {
-      return ApiResult{404, error_body(98, "API not found", ""), std::nullopt};
-    });
-  };
-  server.Get(".*", unknown);
-  server.Post(".*", unknown);
-  server.Put(".*", unknown);
-  server.Patch(".*", unknown);
-  server.Delete(".*", unknown);
-  server.Options(".*", unknown);
+  // The control routes first: the API's last route catches every path.
+  add_control_routes(server, *this);
+  add_api_routes(server, state_,
+                 [this](httplib::Response& res, int garbage_status, const ApiCall& call) {
+                   serve_api(res, garbage_status, call);
+                 });
 }
 
 int SimServer::start() {

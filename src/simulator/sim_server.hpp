@@ -1,11 +1,9 @@
-// The MessageBird Verify simulator's HTTP side: a loopback httplib::Server answering
-//   POST /verify, GET /verify/{id}[?token=], DELETE /verify/{id}   (the API, through SimState)
-//   anything else outside /_sim/                                   (404 code 98)
-//   GET /_sim/last-code?recipient=DIGITS, GET /_sim/stats, GET|POST /_sim/faults,
-//   POST /_sim/expire, POST /_sim/reset
-// with fault switches (latency, a share of 5xx, hang, garbage bodies) that apply to API answers
-// only, never to /_sim/. start() throws std::runtime_error if the address cannot be bound;
-// stop() returns promptly even while requests hang. The destructor stops.
+// The MessageBird Verify simulator's HTTP side: a loopback httplib::Server answering the API
+// routes (sim_api_routes.hpp) and the control routes under /_sim/ (sim_control_routes.hpp), with
+// fault switches (latency, a share of 5xx, hang, garbage bodies; docs/messagebird-verify.md, Fault
+// switches) that apply to API answers only, never to /_sim/. start() throws std::runtime_error if
+// the address cannot be bound; stop() returns promptly even while requests hang. The destructor
+// stops.
 #pragma once
 
 #include <atomic>
@@ -13,15 +11,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
+// Also declares httplib::Server and httplib::Response, and ApiCall.
+#include "simulator/sim_api_routes.hpp"
 #include "simulator/sim_state.hpp"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace voiceverify::simulator {
 
@@ -68,7 +63,6 @@ class SimServer {
   SimState& state() { return state_; }
 
  private:
-  using ApiCall = std::function<ApiResult()>;
   void serve_api(httplib::Response& res, int garbage_status, const ApiCall& call);
   void routes();
   // Sleeps in small steps so that stop() is never held up; false once stopping.
@@ -87,6 +81,8 @@ class SimServer {
   std::atomic<bool> garbage_{false};
 };
 
+// "+31*******78": the first two and last two characters kept, the rest masked.
+std::string mask_recipient(std::string_view recipient);
 // The line printed for a placed call, e.g.
 // [messagebird-sim] calling +31*******78: "Your security code is 1 2 3 4 5 6." code 123456
 std::string announcement(const PlacedCall& call);

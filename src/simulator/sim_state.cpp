@@ -1,89 +1,38 @@
 #include "simulator/sim_state.hpp"
 
-#include <json/writer.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <ctime>
 #include <stdexcept>
 #include <utility>
-#include <vector>
+
+#include "simulator/sim_params.hpp"
 
 namespace voiceverify::simulator {
 namespace {
 
 using std::chrono::system_clock;
 
-constexpr std::string_view kBase = "https://rest.messagebird.com";
-constexpr std::string_view kDefaultTemplate = "Your code is: %token";  // contract default [V]
-
-// TTS languages from MessageBird's Java client (contract, POST /verify).
-constexpr std::array<std::string_view, 19> kLanguages = {
-    "nl-nl", "de-de", "en-gb", "en-us", "en-au", "es-es", "es-mx", "es-us", "fr-fr", "fr-ca",
-    "it-it", "pl-pl", "pt-br", "ro-ro", "ru-ru", "is-is", "ja-jp", "ko-kr", "zh-cn"};
-
-struct ApiError {
-  int code;
-  std::string description;
-  std::string parameter;  // "" renders as null
-};
-
-std::string quoted(std::string_view text) {
-  return Json::valueToQuotedString(std::string(text).c_str());
-}
-
-// Built by hand rather than through Json::Value so the keys keep the contract's order (jsoncpp
-// sorts object keys); every string still goes through jsoncpp's escaping.
-std::string errors_body(const std::vector<ApiError>& errors) {
-  std::string body = R"({"errors":[)";
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    if (i > 0) body += ',';
-    body += R"({"code":)" + std::to_string(errors[i].code) + R"(,"description":)" +
-            quoted(errors[i].description) + R"(,"parameter":)" +
-            (errors[i].parameter.empty() ? std::string("null") : quoted(errors[i].parameter)) + "}";
-  }
-  return body + "]}";
-}
-
 ApiResult error_result(int status, int code, std::string_view description,
                        std::string_view parameter) {
   return {status, error_body(code, description, parameter), std::nullopt};
 }
 
-// Contract, Errors: 401 code 2, word for word.
+// docs/messagebird-verify.md, Errors: 401 code 2, word for word.
 ApiResult unauthorized() {
   return error_result(401, 2, "Request not allowed (incorrect access_key)", "access_key");
 }
 
-// The contract names no parameter for code 20; MessageBird's not-found errors carry null.
+// The documentation names no parameter for code 20; MessageBird's not-found errors carry null.
 ApiResult not_found() {
   return error_result(404, 20, "Verify object could not be found", "");
 }
 
-// GET /verify/{id} token rows: all 422 code 10 with parameter "token" (the contract's [I]).
+// GET /verify/{id} token rows: all 422 code 10 with parameter "token"
+// (docs/messagebird-verify.md, Check a code).
 ApiResult token_error(std::string_view description) {
   return error_result(422, 10, description, "token");
-}
-
-bool all_digits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool all_alnum(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  });
-}
-
-// Whole-string decimal integer, no sign, no spaces: "6" yes, "+6", " 6", "6x" no.
-std::optional<long long> parse_int(std::string_view text) {
-  if (!all_digits(text) || text.size() > 12) return std::nullopt;
-  long long value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
 }
 
 void random_bytes(unsigned char* out, std::size_t size) {
@@ -92,8 +41,9 @@ void random_bytes(unsigned char* out, std::size_t size) {
   }
 }
 
-// 32 lowercase hex characters with the occasional 'v', like the contract's example id
-// 4e213b01155d1e35a9d9571v00162985 (the 'v' at the same place, in about one id of four).
+// 32 lowercase hex characters with the occasional 'v', like the documented example id
+// 4e213b01155d1e35a9d9571v00162985 (docs/messagebird-verify.md, Verify ids): the 'v' at the same
+// place, in about one id of four.
 std::string make_id() {
   std::array<unsigned char, 17> bytes{};
   random_bytes(bytes.data(), bytes.size());
@@ -139,39 +89,7 @@ std::string spaced(std::string_view token) {
   return out;
 }
 
-std::string messages_href(std::string_view type, std::string_view message_id) {
-  std::string path = type == "tts"     ? "/voicemessages/"
-                     : type == "email" ? "/verify/messages/email/"
-                                       : "/messages/";
-  return std::string(kBase) + path + std::string(message_id);
-}
-
-std::optional<std::string> get(const Params& params, const std::string& name) {
-  auto it = params.find(name);
-  if (it == params.end()) return std::nullopt;
-  return it->second;
-}
-
 }  // namespace
-
-std::string error_body(int code, std::string_view description, std::string_view parameter) {
-  return errors_body({{code, std::string(description), std::string(parameter)}});
-}
-
-std::string format_datetime(system_clock::time_point when) {
-  const std::time_t seconds = system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+00:00", &utc);
-  return text;
-}
-
-std::string mask_recipient(std::string_view recipient) {
-  std::string masked(recipient);
-  for (std::size_t i = 2; i + 2 < masked.size(); ++i) masked[i] = '*';
-  return (all_digits(recipient) ? "+" : "") + masked;
-}
 
 SimState::SimState(std::string access_key, Clock clock, bool test_keys_send_nothing)
     : access_key_(std::move(access_key)),
@@ -198,15 +116,7 @@ std::string SimState::render(const VerifyObject& object, system_clock::time_poin
       status = now > object.valid_until ? "expired" : "sent";
       break;
   }
-  // recipient is a JSON number for phone verifies, a string for email (contract, POST /verify).
-  const std::string recipient =
-      object.type == "email" ? quoted(object.recipient) : object.recipient;
-  return R"({"id":)" + quoted(object.id) + R"(,"href":)" +
-         quoted(std::string(kBase) + "/verify/" + object.id) + R"(,"recipient":)" + recipient +
-         R"(,"reference":)" + (object.reference ? quoted(*object.reference) : "null") +
-         R"(,"messages":{"href":)" + quoted(object.messages_href) + R"(},"status":)" +
-         quoted(status) + R"(,"createdDatetime":)" + quoted(format_datetime(object.created)) +
-         R"(,"validUntilDatetime":)" + quoted(format_datetime(object.valid_until)) + "}";
+  return verify_body(object, status);
 }
 
 ApiResult SimState::create(std::string_view authorization, const CreateInput& input) {
@@ -215,67 +125,8 @@ ApiResult SimState::create(std::string_view authorization, const CreateInput& in
   if (!authorized(authorization)) return unauthorized();
   if (input.body_unparsable) return error_result(400, 21, "Request body is not valid JSON", "");
 
-  // Every invalid parameter is reported at once: the contract allows several errors per body.
-  const Params& p = input.params;
-  std::vector<ApiError> errors;
-  const auto bad = [&](const std::string& name) {
-    errors.push_back({10, name + " is invalid", name});
-  };
-
-  const std::string type = get(p, "type").value_or("sms");
-  const bool type_ok = type == "sms" || type == "flash" || type == "tts" || type == "email";
-  if (!type_ok) bad("type");
-
-  const std::string recipient = get(p, "recipient").value_or("");
-  if (recipient.empty()) {
-    errors.push_back({9, "recipient is required", "recipient"});
-  } else if (type == "email") {
-    if (recipient.find('@') == std::string::npos || recipient.size() > 254) bad("recipient");
-  } else if (!all_digits(recipient) || recipient.size() < 7 || recipient.size() > 15) {
-    bad("recipient");  // international format, digits only (contract)
-  }
-
-  const std::string template_text = get(p, "template").value_or(std::string(kDefaultTemplate));
-  if (template_text.find("%token") == std::string::npos) {
-    errors.push_back({10, "template must contain %token", "template"});
-  }
-
-  const auto int_param = [&](const std::string& name, long long fallback, long long low,
-                             long long high) {
-    const auto raw = get(p, name);
-    if (!raw) return fallback;
-    const auto value = parse_int(*raw);
-    if (!value || *value < low || *value > high) {
-      bad(name);
-      return fallback;
-    }
-    return *value;
-  };
-  const int token_length = static_cast<int>(int_param("tokenLength", 6, 6, 10));
-  const long long timeout = int_param("timeout", 30, 1, 100'000'000);
-  const int max_attempts = static_cast<int>(int_param("maxAttempts", 1, 1, 1'000));
-
-  const auto one_of = [&](const std::string& name,
-                          std::initializer_list<std::string_view> allowed) {
-    const auto raw = get(p, name);
-    if (raw && std::find(allowed.begin(), allowed.end(), *raw) == allowed.end()) bad(name);
-  };
-  one_of("voice", {"male", "female"});
-  one_of("datacoding", {"plain", "unicode", "auto"});
-  if (const auto language = get(p, "language");
-      language && std::find(kLanguages.begin(), kLanguages.end(), *language) == kLanguages.end()) {
-    bad("language");
-  }
-  // originator: a number, or up to 11 alphanumerics (contract).
-  if (const auto originator = get(p, "originator");
-      originator && !(all_digits(*originator) && originator->size() <= 17) &&
-      !(all_alnum(*originator) && originator->size() <= 11)) {
-    bad("originator");
-  }
-  const auto reference = get(p, "reference");
-  if (reference && !all_alnum(*reference)) bad("reference");
-
-  if (!errors.empty()) return {422, errors_body(errors), std::nullopt};
+  const CheckedCreate checked = check_create(input.params);
+  if (!checked.errors.empty()) return {422, errors_body(checked.errors), std::nullopt};
   if (behaviour_.no_balance) return error_result(422, 25, "Not enough balance", "");
   if (behaviour_.refuse_recipient)
     return error_result(422, 10,
@@ -283,28 +134,29 @@ ApiResult SimState::create(std::string_view authorization, const CreateInput& in
                                                              : behaviour_.error_description,
                         "recipient");
 
+  const CreateParams& p = checked.params;
   VerifyObject object;
   do {
     object.id = make_id();
   } while (objects_.count(object.id) != 0);
-  object.type = type;
-  object.recipient = recipient;
-  object.reference = reference;
-  object.messages_href = messages_href(type, make_id());
-  object.token = make_token(token_length);
+  object.type = p.type;
+  object.recipient = p.recipient;
+  object.reference = p.reference;
+  object.messages_href = messages_href(p.type, make_id());
+  object.token = make_token(p.token_length);
   const auto now = clock_();
   object.created = std::chrono::floor<std::chrono::seconds>(now);
-  object.valid_until = object.created + std::chrono::seconds(timeout);
-  object.max_attempts = behaviour_.ignore_max_attempts ? 1 : max_attempts;
+  object.valid_until = object.created + std::chrono::seconds(p.timeout);
+  object.max_attempts = behaviour_.ignore_max_attempts ? 1 : p.max_attempts;
 
   ApiResult result{201, render(object, now), std::nullopt};
   // Test keys "check the connection only; nothing is sent" and later GET/DELETE answer 404.
   if (test_key_) return result;
 
-  const std::string token_text = type == "tts" ? spaced(object.token) : object.token;
-  result.call =
-      PlacedCall{type, recipient, replace_all(template_text, "%token", token_text), object.token};
-  newest_by_recipient_[recipient] = object.id;
+  const std::string token_text = p.type == "tts" ? spaced(object.token) : object.token;
+  result.call = PlacedCall{p.type, p.recipient, replace_all(p.template_text, "%token", token_text),
+                           object.token};
+  newest_by_recipient_[p.recipient] = object.id;
   objects_.emplace(object.id, std::move(object));
   return result;
 }
@@ -319,7 +171,8 @@ ApiResult SimState::check(std::string_view authorization, const std::string& id,
   VerifyObject& object = it->second;
   const auto now = clock_();
 
-  // The rows of the contract's GET table, in this order.
+  // The rows of the documented GET table (docs/messagebird-verify.md, Check a code), in this
+  // order.
   if (token.empty()) return {200, render(object, now), std::nullopt};
   if (now > object.valid_until) return token_error("The token has expired.");
   if (object.status != Status::Sent || object.attempts >= object.max_attempts) {
@@ -330,7 +183,8 @@ ApiResult SimState::check(std::string_view authorization, const std::string& id,
   }
   ++object.attempts;
   if (token != object.token) {
-    // Historically one attempt per object: the wrong code ends the verification (contract).
+    // Historically one attempt per object: the wrong code ends the verification
+    // (docs/messagebird-verify.md, Attempts).
     if (object.attempts >= object.max_attempts) object.status = Status::Failed;
     return token_error("The token is invalid.");
   }

@@ -1,6 +1,7 @@
-// The MessageBird Verify simulator's state machine: verify objects, their codes and attempts,
-// answered exactly as shared/messagebird-verify-api.md says the live API answers. Pure logic: no
+// The MessageBird Verify simulator's state machine: verify objects, their codes, attempts and
+// expiry, answered exactly as docs/messagebird-verify.md says the live API answers. Pure logic: no
 // sockets, an injectable clock, every answer a plain ApiResult (HTTP status + JSON body).
+// The JSON comes from sim_wire, the parameter checks from sim_params.
 // Thread-safe: every public member takes one internal mutex, so the server's worker threads may
 // share one SimState. Throws only if the system random source fails (a broken machine, not input).
 #pragma once
@@ -14,10 +15,9 @@
 #include <string>
 #include <string_view>
 
-namespace voiceverify::simulator {
+#include "simulator/sim_wire.hpp"
 
-// Request parameters by name, already decoded from JSON, a form body or the query string.
-using Params = std::map<std::string, std::string>;
+namespace voiceverify::simulator {
 
 // What the simulator "sends" for a create: the server prints it so a person can read the code.
 struct PlacedCall {
@@ -48,9 +48,11 @@ struct SimStats {
 // Upstream answers a test can ask for that are not transport faults: the API itself refusing.
 struct Behaviour {
   bool refuse_recipient = false;     // creates answer 422 code 10 parameter recipient
-  bool no_balance = false;           // creates answer 422 code 25 (contract, Errors)
+  bool no_balance = false;           // creates answer 422 code 25
+                                     // (docs/messagebird-verify.md, Errors)
   bool ignore_max_attempts = false;  // new objects get one attempt whatever maxAttempts says,
-                                     // the API's historical behaviour (contract, Attempts)
+                                     // the API's historical behaviour
+                                     // (docs/messagebird-verify.md, Attempts)
   std::string error_description;     // when set: the description of refuse_recipient's error
                                      // (tests check upstream text never reaches a page)
 };
@@ -61,8 +63,9 @@ class SimState {
 
   // `access_key`: the only key accepted in "Authorization: AccessKey <key>". With
   // `test_keys_send_nothing`, a key starting with "test_" behaves like MessageBird's test keys
-  // (contract, Transport): creates answer 201 but nothing is stored or sent. Off by default,
-  // because the project's own tests run the simulator with a "test_..." key and need real codes.
+  // (docs/messagebird-verify.md, Authentication): creates answer 201 but nothing is stored or sent.
+  // Off by default, because the project's own tests run the simulator with a "test_..." key and
+  // need real codes.
   explicit SimState(std::string access_key, Clock clock = &std::chrono::system_clock::now,
                     bool test_keys_send_nothing = false);
 
@@ -87,15 +90,8 @@ class SimState {
 
  private:
   enum class Status { Sent, Verified, Failed };
-  struct VerifyObject {
-    std::string id;
-    std::string type;
-    std::string recipient;
-    std::optional<std::string> reference;
-    std::string messages_href;
+  struct VerifyObject : VerifyFields {
     std::string token;
-    std::chrono::system_clock::time_point created;
-    std::chrono::system_clock::time_point valid_until;
     int max_attempts = 1;
     int attempts = 0;
     Status status = Status::Sent;
@@ -113,14 +109,5 @@ class SimState {
   SimStats counters_;
   Behaviour behaviour_;
 };
-
-// Helpers shared with the server and the tests.
-
-// "+31*******78": the first two and last two characters kept, the rest masked.
-std::string mask_recipient(std::string_view recipient);
-// The contract's error body: {"errors":[{"code":C,"description":D,"parameter":P|null}]}.
-std::string error_body(int code, std::string_view description, std::string_view parameter);
-// 2016-05-03T14:26:57+00:00 (the contract's datetime form, always UTC).
-std::string format_datetime(std::chrono::system_clock::time_point when);
 
 }  // namespace voiceverify::simulator
