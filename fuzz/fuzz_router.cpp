@@ -1,8 +1,8 @@
-// Fuzzes the route table (http/router.hpp): method and path come from the client, and a verify id
+// Fuzzes the route table (web/routes.hpp): method and path come from the client, and a verify id
 // taken from the path later goes into an upstream URL. Input: "METHOD path" split at the first
-// space; without a space, the whole input is a GET path. Checks that the table stays closed:
-// only the exact paths reach handlers, an id is always of MessageBird's shape, and 405 always
-// carries an Allow list.
+// space; without a space, the whole input is a GET path. Checks, against the table itself, that
+// it stays closed: a route is found only for a row's exact path and method, an id is always of
+// MessageBird's shape, and 405 always carries the Allow list of the path's rows.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,53 +10,64 @@
 
 #include "check.hpp"
 #include "http/router.hpp"
+#include "web/routes.hpp"
 
 namespace {
 
-using voiceverify::http::Route;
-using voiceverify::http::RouteId;
+using voiceverify::web::kRoutes;
+using voiceverify::web::Method;
+using voiceverify::web::Route;
+using voiceverify::web::RouteMatch;
 
 bool is_get_or_head(std::string_view method) {
   return method == "GET" || method == "HEAD";
 }
 
-void check_route(std::string_view method, std::string_view path) {
-  const Route route = voiceverify::http::route(method, path);
-  switch (route.id) {
-    case RouteId::PhoneForm:
-      VV_FUZZ_CHECK(path == "/" && is_get_or_head(method));
-      break;
-    case RouteId::StartCall:
-      VV_FUZZ_CHECK(path == "/" && method == "POST");
-      break;
-    case RouteId::Success:
-      VV_FUZZ_CHECK(path == "/success" && is_get_or_head(method));
-      break;
-    case RouteId::CodeForm:
-    case RouteId::CheckCode:
-      VV_FUZZ_CHECK(voiceverify::http::is_verify_id(route.verify_id));
-      VV_FUZZ_CHECK(path == "/EnterCode/" + route.verify_id);
-      VV_FUZZ_CHECK(route.id == RouteId::CodeForm ? is_get_or_head(method) : method == "POST");
-      break;
-    case RouteId::MethodNotAllowed:
-      VV_FUZZ_CHECK(!is_get_or_head(method));
-      VV_FUZZ_CHECK(method != "POST" || path == "/success");
-      VV_FUZZ_CHECK(route.allow == (path == "/success" ? "GET, HEAD" : "GET, HEAD, POST"));
-      break;
-    case RouteId::NotFound:
-      VV_FUZZ_CHECK(path != "/" && path != "/success");
-      break;
+// Whether some row has this path (whatever its method).
+bool known_path(std::string_view path) {
+  for (const auto& row : kRoutes) {
+    if (!row.takes_id && path == row.path) return true;
+    if (row.takes_id && path.starts_with(row.path) &&
+        voiceverify::http::is_verify_id(path.substr(row.path.size())))
+      return true;
   }
-  if (route.id != RouteId::CodeForm && route.id != RouteId::CheckCode) {
-    VV_FUZZ_CHECK(route.verify_id.empty());
-  }
-  if (route.id != RouteId::MethodNotAllowed) VV_FUZZ_CHECK(route.allow.empty());
+  return false;
+}
 
+void check_route(std::string_view method, std::string_view path) {
+  const Route route = voiceverify::web::route(method, path);
+  switch (route.match) {
+    case RouteMatch::Found:
+      VV_FUZZ_CHECK(route.row != nullptr);
+      VV_FUZZ_CHECK(route.row->method == Method::Get ? is_get_or_head(method) : method == "POST");
+      if (route.row->takes_id) {
+        VV_FUZZ_CHECK(voiceverify::http::is_verify_id(route.verify_id));
+        VV_FUZZ_CHECK(path == std::string(route.row->path) + route.verify_id);
+      } else {
+        VV_FUZZ_CHECK(path == route.row->path);
+        VV_FUZZ_CHECK(route.verify_id.empty());
+      }
+      VV_FUZZ_CHECK(route.allow.empty());
+      break;
+    case RouteMatch::MethodNotAllowed:
+      VV_FUZZ_CHECK(known_path(path));
+      VV_FUZZ_CHECK(route.allow == "GET, HEAD" || route.allow == "POST" ||
+                    route.allow == "GET, HEAD, POST");
+      VV_FUZZ_CHECK(route.verify_id.empty());
+      break;
+    case RouteMatch::NotFound:
+      VV_FUZZ_CHECK(!known_path(path));
+      VV_FUZZ_CHECK(route.allow.empty() && route.verify_id.empty());
+      break;
+  }
   // Whether a path exists does not depend on the method: 404 for one is 404 for all.
-  const bool found = route.id != RouteId::NotFound;
-  VV_FUZZ_CHECK(found == (voiceverify::http::route("GET", path).id != RouteId::NotFound));
+  const bool found = route.match != RouteMatch::NotFound;
+  VV_FUZZ_CHECK(found == (voiceverify::web::route("GET", path).match != RouteMatch::NotFound));
   // HEAD goes wherever GET goes.
-  if (method == "GET") VV_FUZZ_CHECK(voiceverify::http::route("HEAD", path).id == route.id);
+  if (method == "GET") {
+    const Route head = voiceverify::web::route("HEAD", path);
+    VV_FUZZ_CHECK(head.match == route.match && head.row == route.row);
+  }
 }
 
 }  // namespace

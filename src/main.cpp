@@ -18,7 +18,6 @@
 
 #include "config/config.hpp"
 #include "forms/phone.hpp"
-#include "handlers/app.hpp"
 #include "http/fcgi_server.hpp"
 #include "http/signed_cookie.hpp"
 #include "log/log.hpp"
@@ -27,6 +26,8 @@
 #include "store/limits.hpp"
 #include "store/store.hpp"
 #include "view/templates.hpp"
+#include "web/pipeline.hpp"
+#include "web/reply.hpp"
 
 namespace vv = voiceverify;
 
@@ -35,14 +36,15 @@ namespace {
 // The per-thread part: one curl handle (keep-alive to MessageBird) and the client over it.
 class PoolWorker final : public vv::http::Worker {
  public:
-  PoolWorker(const vv::handlers::AppDeps& deps, vv::messagebird::CurlOptions options)
-      : deps_(deps), transport_(options), client_(deps.verify_settings, transport_) {}
+  PoolWorker(const vv::web::AppDeps& deps, const vv::messagebird::VerifySettings& settings,
+             vv::messagebird::CurlOptions options)
+      : deps_(deps), transport_(options), client_(settings, transport_) {}
   vv::http::Response handle(const vv::http::Request& request) override {
-    return vv::handlers::handle_request(request, deps_, client_);
+    return vv::web::handle_request(request, deps_, client_);
   }
 
  private:
-  const vv::handlers::AppDeps& deps_;
+  const vv::web::AppDeps& deps_;
   vv::messagebird::CurlTransport transport_;
   vv::messagebird::VerifyClient client_;
 };
@@ -191,9 +193,14 @@ int main(int argc, char** argv) {
   const vv::messagebird::CurlGlobal curl_global;
   const vv::http::CookieSigner signer(config.signing_key);
   vv::store::Limiter limiter(*store, limit_settings(config));
-  const vv::handlers::ErrorPages error_pages(*templates);
-  const vv::handlers::AppDeps deps{config, signer,  *templates,           error_pages,
-                                   *store, limiter, phone_policy(config), verify_settings(config)};
+  const vv::forms::PhonePolicy policy = phone_policy(config);
+  const vv::messagebird::VerifySettings verify = verify_settings(config);
+  const vv::web::ErrorPages error_pages(*templates);
+  // Session cookies outlive the code by two minutes, so a slow typist still owns the page.
+  const vv::web::AppDeps deps{
+      signer, *templates, error_pages,
+      vv::verify::FlowDeps{policy, limiter, config.code_timeout, config.token_length},
+      config.code_timeout + std::chrono::seconds(120)};
   const vv::messagebird::CurlOptions curl_options{config.connect_timeout, config.total_timeout,
                                                   std::size_t{64} * 1024};
 
@@ -210,8 +217,8 @@ int main(int argc, char** argv) {
                             {"endpoint", config.messagebird_endpoint}});
   const vv::http::PoolOptions pool_options{config.threads, config.max_body_bytes,
                                            config.fastcgi_allowed_peers};
-  const int status = vv::http::run_pool(listen_fd, pool_options, [&deps, &curl_options] {
-    return std::make_unique<PoolWorker>(deps, curl_options);
+  const int status = vv::http::run_pool(listen_fd, pool_options, [&deps, &verify, &curl_options] {
+    return std::make_unique<PoolWorker>(deps, verify, curl_options);
   });
   // The pool may have ended by itself (a broken listener): release the signal watcher.
   pool_ended.store(true);

@@ -1,8 +1,8 @@
-{{%AUTOESCAPE context="HTML"}}<p>We are calling <strong>{{MASKED_NUMBER}}</strong>. Answer the call and type the {{TOKEN_LENGTH}}-digit code you hear.</p>
+{{%AUTOESCAPE context="HTML"}}<p>{{PAGE_CODE_CALLING}} <strong>{{MASKED_NUMBER}}</strong>. {{PAGE_CODE_INSTRUCTIONS}}</p>
 <form action="/EnterCode/{{VERIFY_ID}}" method="post">
 <input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}">
-<label for="token">Enter your verification code:</label>
+<label for="token">{{PAGE_CODE_LABEL}}</label>
 <input id="token" name="token" type="text" autocomplete="one-time-code" inputmode="numeric" maxlength="16" required>
-<button type="submit">Check code</button>
+<button type="submit">{{PAGE_CODE_BUTTON}}</button>
 </form>
-<p class="aside">No call? <a href="/">Start again with your number</a>.</p>
+<p class="aside">{{PAGE_CODE_NO_CALL}} <a href="/">{{PAGE_CODE_START_AGAIN}}</a>.</p>

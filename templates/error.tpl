@@ -1,2 +1,2 @@
 {{%AUTOESCAPE context="HTML"}}<p>{{MESSAGE}}</p>
-<p class="aside">Error {{STATUS}} · <a href="/">Back to the start</a></p>
+<p class="aside">{{PAGE_ERROR_LABEL}} {{STATUS}} · <a href="/">{{PAGE_ERROR_BACK}}</a></p>

@@ -1,2 +1,2 @@
-{{%AUTOESCAPE context="HTML"}}<p>You have successfully verified your phone number.</p>
-<p class="aside">Verified number: <strong>{{MASKED_NUMBER}}</strong></p>
+{{%AUTOESCAPE context="HTML"}}<p>{{PAGE_SUCCESS_TEXT}}</p>
+<p class="aside">{{PAGE_SUCCESS_NUMBER}} <strong>{{MASKED_NUMBER}}</strong></p>

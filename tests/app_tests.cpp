@@ -6,8 +6,10 @@
 #include <deque>
 
 #include "capture_stderr.hpp"
-#include "handlers/app.hpp"
+#include "config/config.hpp"
 #include "http/cookies.hpp"
+#include "web/pipeline.hpp"
+#include "web/reply.hpp"
 
 using namespace voiceverify;
 using voiceverify::testing::capture_stderr;
@@ -53,17 +55,14 @@ struct Fixture {
   std::unique_ptr<store::Store> store = store::make_memory_store();
   store::Limiter limiter{*store, store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 1000,
                                                       3, "app-tests-key-secret"}};
-  handlers::ErrorPages error_pages{templates};
-  handlers::AppDeps deps{config,
-                         signer,
-                         templates,
-                         error_pages,
-                         *store,
-                         limiter,
-                         forms::PhonePolicy{},
-                         messagebird::VerifySettings{}};
+  web::ErrorPages error_pages{templates};
+  forms::PhonePolicy policy{};
+  web::AppDeps deps{signer, templates, error_pages,
+                    verify::FlowDeps{policy, limiter, config.code_timeout, config.token_length},
+                    config.code_timeout + std::chrono::seconds(120)};
+  messagebird::VerifySettings verify_settings{};
   ScriptedTransport transport;
-  messagebird::VerifyClient client{deps.verify_settings, transport};
+  messagebird::VerifyClient client{verify_settings, transport};
   std::map<std::string, std::string> jar;
 
   http::Response send(const std::string& method, const std::string& path,
@@ -76,7 +75,7 @@ struct Fixture {
     request.content_type = method == "POST" ? type : "";
     request.remote_addr = "127.0.0.1";
     for (const auto& [name, value] : jar) request.cookie_header += name + "=" + value + "; ";
-    http::Response response = handlers::handle_request(request, deps, client);
+    http::Response response = web::handle_request(request, deps, client);
     for (const auto& [name, value] : response.headers) {
       if (name != "Set-Cookie") continue;
       const auto eq = value.find('='), semi = value.find(';');
@@ -203,11 +202,11 @@ BOOST_AUTO_TEST_CASE(cookies_are_secure_only_over_https) {
   request.method = "GET";
   request.path = "/";
   request.https = true;
-  const auto over_https = handlers::handle_request(request, deps, client);
+  const auto over_https = web::handle_request(request, deps, client);
   BOOST_TEST(header(over_https, "Set-Cookie").find("; Secure") != std::string::npos);
   BOOST_TEST(header(over_https, "Set-Cookie").find("HttpOnly; SameSite=Lax") != std::string::npos);
   request.https = false;
-  const auto plain = handlers::handle_request(request, deps, client);
+  const auto plain = web::handle_request(request, deps, client);
   BOOST_TEST(header(plain, "Set-Cookie").find("Secure") == std::string::npos);
 }
 
@@ -219,7 +218,7 @@ BOOST_AUTO_TEST_CASE(head_is_routed_like_get) {
 // libphonenumber writes these countries' numbers with '-' ("+1 650-253-0000"): the person who
 // typed one must still reach the code page after the call, not be sent back to the form.
 BOOST_AUTO_TEST_CASE(numbers_formatted_with_dashes_reach_the_code_page) {
-  deps.phone_policy.allowed_countries = {"US", "RU", "JP"};
+  policy.allowed_countries = {"US", "RU", "JP"};
   const std::pair<const char*, const char*> cases[] = {{"%2B1+650+253+0000", "+1 *** *** **00"},
                                                        {"%2B7+912+345+6789", "+7 *** *** ** 89"},
                                                        {"%2B81+90+1234+5678", "+81 ** **** **78"}};

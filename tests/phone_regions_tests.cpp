@@ -11,11 +11,11 @@
 #include <string>
 
 #include "forms/phone.hpp"
-#include "handlers/session.hpp"
 #include "http/signed_cookie.hpp"
+#include "web/session.hpp"
 
 namespace forms = voiceverify::forms;
-namespace handlers = voiceverify::handlers;
+namespace web = voiceverify::web;
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
@@ -71,13 +71,13 @@ BOOST_AUTO_TEST_CASE(every_regions_example_numbers_survive_the_check_and_the_ses
         BOOST_TEST(static_cast<int>(check.error) == static_cast<int>(forms::PhoneError::None));
         BOOST_TEST(masked_shape(check.masked), check.masked);
 
-        const handlers::Session session{std::string(32, 'a'), "4e213b01155d1e35a9d9571v00162985",
-                                        check.masked, false};
+        const web::Session session{std::string(32, 'a'), "4e213b01155d1e35a9d9571v00162985",
+                                   check.masked, false};
         const std::string cookie =
-            signer.sign("session", handlers::encode_session(session), std::chrono::seconds(600));
+            signer.sign("session", web::encode_session(session), std::chrono::seconds(600));
         const auto payload = signer.verify("session", cookie);
         BOOST_TEST_REQUIRE(payload.has_value());
-        const auto decoded = handlers::decode_session(*payload);
+        const auto decoded = web::decode_session(*payload);
         BOOST_TEST_REQUIRE(decoded.has_value(), check.masked);
         BOOST_TEST(decoded->masked_number == check.masked);
         BOOST_TEST(decoded->verify_id == session.verify_id);

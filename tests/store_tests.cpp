@@ -152,8 +152,12 @@ bool allowed(const vs::LimitResult& result) {
 
 void check_refused(const vs::LimitResult& result, const std::string& which, seconds low,
                    seconds high) {
-  BOOST_TEST((result.verdict == vs::LimitVerdict::Limited));
-  BOOST_TEST(result.which == which);
+  if (which == "bad-key") {
+    BOOST_TEST((result.verdict == vs::LimitVerdict::BadKey));
+  } else {
+    BOOST_TEST((result.verdict == vs::LimitVerdict::Limited));
+    BOOST_TEST(vs::limit_window_name(result.window) == which);
+  }
   BOOST_TEST(result.retry_after.count() >= low.count());
   BOOST_TEST(result.retry_after.count() <= high.count());
 }

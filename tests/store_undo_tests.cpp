@@ -109,7 +109,7 @@ void check_undo_after_expiry(vs::Store& inner, const std::function<void()>& pass
 
   const auto raced = limiter.before_call("31611111111", "10.0.0.1");
   BOOST_TEST((raced.verdict == vs::LimitVerdict::Limited));
-  BOOST_TEST(raced.which == "global-hour");
+  BOOST_TEST((raced.window == vs::LimitWindow::GlobalHour));
 
   // The other worker's calls leave the site-wide window; the number's own limits must still
   // hold: one call now, and the next one refused until the resend interval is over.
@@ -117,7 +117,7 @@ void check_undo_after_expiry(vs::Store& inner, const std::function<void()>& pass
   BOOST_TEST((limiter.before_call("31611111111", "10.0.0.1").verdict == vs::LimitVerdict::Allowed));
   const auto again = limiter.before_call("31611111111", "10.0.0.1");
   BOOST_TEST((again.verdict == vs::LimitVerdict::Limited));
-  BOOST_TEST(again.which == "resend");
+  BOOST_TEST((again.window == vs::LimitWindow::Resend));
 }
 
 }  // namespace

@@ -35,20 +35,47 @@ fs::path copy_templates() {
   return dir;
 }
 
+// The project's templates with a catalogue whose every text is markup: what a careless
+// translation could bring in. It must come out as text.
+Templates load_hostile_catalogue(fs::path& dir) {
+  dir = copy_templates();
+  std::ifstream in(dir / "messages.en.txt");
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    const auto eq = line.find(" = ");
+    if (!line.empty() && line[0] != '#' && eq != std::string::npos)
+      line = line.substr(0, eq + 3) + kXss + (line.find("{n}") != std::string::npos ? " {n}" : "");
+    out += line + "\n";
+  }
+  std::ofstream(dir / "messages.en.txt", std::ios::trunc) << out;
+  std::string error;
+  auto templates = Templates::load(dir.string(), error);
+  BOOST_REQUIRE_MESSAGE(templates, error);
+  return *templates;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(templates_tests)
 
 BOOST_AUTO_TEST_CASE(phone_form_escapes_banner_and_token) {
-  const Templates t = load_project_templates();
-  const std::string html = t.phone_form({Banner{"error", kXss}, kXss});
+  fs::path dir;
+  const Templates hostile = load_hostile_catalogue(dir);
+  const std::string html =
+      hostile.phone_form({Banner{BannerKind::Error, MessageId::NumberMissing}, "x"});
   expect_escaped(html);
   BOOST_TEST(html.find("role=\"alert\"") != std::string::npos);
+  expect_escaped(load_project_templates().phone_form({std::nullopt, kXss}));
+  expect_escaped(hostile.error_page({404}));
+  fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(code_form_escapes_every_value) {
   const Templates t = load_project_templates();
-  expect_escaped(t.code_form({Banner{"error", kXss}, "tok", "id", "+31 * ******78", 6}));
+  fs::path dir;
+  expect_escaped(load_hostile_catalogue(dir).code_form(
+      {Banner{BannerKind::Error, MessageId::WrongCode, 2}, "tok", "id", "+31 * ******78", 6}));
+  fs::remove_all(dir);
   expect_escaped(t.code_form({std::nullopt, "tok", "id", kXss, 6}));
   const std::string html = t.code_form({std::nullopt, kXss, kXss, "x", 6});
   BOOST_TEST(html.find("<script>") == std::string::npos);
@@ -56,11 +83,13 @@ BOOST_AUTO_TEST_CASE(code_form_escapes_every_value) {
 
 BOOST_AUTO_TEST_CASE(success_and_error_pages_escape) {
   const Templates t = load_project_templates();
-  const std::string success = t.success({Banner{"info", kXss}, kXss});
+  const std::string success = t.success({Banner{BannerKind::Info, MessageId::TitleSuccess}, kXss});
   expect_escaped(success);
   BOOST_TEST(success.find("You have successfully verified your phone number.") !=
              std::string::npos);
-  expect_escaped(t.error_page({404, kXss, kXss}));
+  const std::string not_found = t.error_page({404});
+  BOOST_TEST(not_found.find("Page not found") != std::string::npos);
+  BOOST_TEST(not_found.find("Error 404") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(no_banner_no_alert_element) {
@@ -84,6 +113,19 @@ BOOST_AUTO_TEST_CASE(template_without_autoescape_pragma_is_refused) {
   BOOST_TEST(!Templates::load(dir.string(), error));
   BOOST_TEST(error.find("success.tpl") != std::string::npos);
   BOOST_TEST(error.find("AUTOESCAPE") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_catalogue_without_a_needed_text_is_named) {
+  const fs::path dir = copy_templates();
+  std::ifstream in(dir / "messages.en.txt");
+  std::string out;
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("code.expired", 0) != 0) out += line + "\n";
+  std::ofstream(dir / "messages.en.txt", std::ios::trunc) << out;
+  std::string error;
+  BOOST_TEST(!Templates::load(dir.string(), error));
+  BOOST_TEST(error.find("code.expired") != std::string::npos, error);
   fs::remove_all(dir);
 }
 

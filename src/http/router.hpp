@@ -1,33 +1,13 @@
-// The closed route table: method + path to a route, or 404 / 405 with the Allow list.
-// Paths follow the seed guide: "/", "/EnterCode/<id>", "/success".
+// The shape of a MessageBird verify id, which the route table (web/routes.hpp) lets into a path,
+// the session cookie may hold, and the client puts into an upstream URL.
 #pragma once
 
-#include <string>
 #include <string_view>
 
 namespace voiceverify::http {
 
-enum class RouteId {
-  PhoneForm,
-  StartCall,
-  CodeForm,
-  CheckCode,
-  Success,
-  NotFound,
-  MethodNotAllowed
-};
-
-struct Route {
-  RouteId id = RouteId::NotFound;
-  std::string verify_id;  // for CodeForm/CheckCode only: already checked against ^[0-9a-z]{32}$
-  std::string allow;      // for MethodNotAllowed: the Allow header value, e.g. "GET, HEAD, POST"
-};
-
-// HEAD routes wherever GET does (the caller drops the body). A verify id of the wrong format is
-// NotFound, so it never reaches an upstream URL.
-Route route(std::string_view method, std::string_view path);
-
-// True for MessageBird verify ids as the contract describes them: exactly 32 of [0-9a-z].
+// True for MessageBird verify ids as docs/messagebird-verify.md ("Verify ids") describes them:
+// exactly 32 of [0-9a-z].
 bool is_verify_id(std::string_view id);
 
 }  // namespace voiceverify::http

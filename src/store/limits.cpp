@@ -16,7 +16,7 @@
 //   space of phone numbers is small enough to hash exhaustively, so an unkeyed digest would hide
 //   nothing. Client IPs stay readable: the web server's access log holds them anyway, and an
 //   operator looking at a flood needs to see which address is behind it.
-// - Keys are built only from strings of known shape; anything else is refused as "bad-key" so a
+// - Keys are built only from strings of known shape; anything else is refused as BadKey so a
 //   caller's validation bug cannot smuggle separators or control characters into the store.
 #include "store/limits.hpp"
 
@@ -64,9 +64,23 @@ bool valid_id(std::string_view id) {
   });
 }
 
-LimitResult limited(std::string which, seconds retry_after = seconds{0}) {
-  return LimitResult{LimitVerdict::Limited, retry_after, std::move(which)};
+LimitResult limited(LimitWindow window, seconds retry_after = seconds{0}) {
+  return LimitResult{LimitVerdict::Limited, retry_after, window};
 }
+
+LimitResult bad_key() {
+  return LimitResult{LimitVerdict::BadKey, seconds{0}, LimitWindow::Resend};
+}
+
+struct WindowName {
+  LimitWindow window;
+  const char* name;
+};
+constexpr WindowName kWindowNames[] = {
+    {LimitWindow::Resend, "resend"},          {LimitWindow::Number10Min, "number-10min"},
+    {LimitWindow::NumberDay, "number-day"},   {LimitWindow::ClientHour, "ip-hour"},
+    {LimitWindow::GlobalHour, "global-hour"}, {LimitWindow::Attempts, "attempts"},
+};
 
 LimitResult store_down() {
   return LimitResult{LimitVerdict::StoreDown, seconds{0}, {}};
@@ -76,10 +90,16 @@ struct Window {
   std::string key;
   seconds length;
   long limit;
-  const char* which;
+  LimitWindow which;
 };
 
 }  // namespace
+
+const char* limit_window_name(LimitWindow window) {
+  for (const auto& entry : kWindowNames)
+    if (entry.window == window) return entry.name;
+  return "unknown";
+}
 
 std::string store_key_secret(std::string_view signing_key) {
   return http::hmac_sha256_hex(signing_key, "voiceverify store keys v1");
@@ -113,21 +133,21 @@ Limiter::Limiter(Store& store, LimitSettings settings)
 }
 
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip) {
-  if (!valid_number(number) || !valid_ip(client_ip)) return limited("bad-key");
+  if (!valid_number(number) || !valid_ip(client_ip)) return bad_key();
 
   const std::string tag = number_tag(settings_.key_secret, number);
   std::vector<Window> windows;
   if (settings_.resend_interval > seconds{0}) {
-    windows.push_back({"last-call:" + tag, settings_.resend_interval, 1, "resend"});
+    windows.push_back({"last-call:" + tag, settings_.resend_interval, 1, LimitWindow::Resend});
   }
+  windows.push_back({"n10:" + tag, std::chrono::minutes{10}, settings_.number_calls_per_10min,
+                     LimitWindow::Number10Min});
+  windows.push_back({"nday:" + tag, std::chrono::hours{24}, settings_.number_calls_per_day,
+                     LimitWindow::NumberDay});
+  windows.push_back({"ip:" + client_ip, std::chrono::hours{1}, settings_.ip_calls_per_hour,
+                     LimitWindow::ClientHour});
   windows.push_back(
-      {"n10:" + tag, std::chrono::minutes{10}, settings_.number_calls_per_10min, "number-10min"});
-  windows.push_back(
-      {"nday:" + tag, std::chrono::hours{24}, settings_.number_calls_per_day, "number-day"});
-  windows.push_back(
-      {"ip:" + client_ip, std::chrono::hours{1}, settings_.ip_calls_per_hour, "ip-hour"});
-  windows.push_back(
-      {"global", std::chrono::hours{1}, settings_.global_calls_per_hour, "global-hour"});
+      {"global", std::chrono::hours{1}, settings_.global_calls_per_hour, LimitWindow::GlobalHour});
 
   // Refuse when any window is full, naming the one that frees last: retrying after that is the
   // earliest moment every window that refuses now has room.
@@ -166,16 +186,16 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
 LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime,
                                   int& attempts_left) {
   attempts_left = 0;
-  if (!valid_id(verify_id)) return limited("bad-key");
+  if (!valid_id(verify_id)) return bad_key();
 
   // Waiting does not help a spent or finished verification, so retry_after stays 0.
   const Fetched done = store_.get("done:" + verify_id);
   if (done.error != StoreError::None) return store_down();
-  if (done.value) return limited("attempts");
+  if (done.value) return limited(LimitWindow::Attempts);
 
   const Counter attempts = store_.increment("attempts:" + verify_id, lifetime);
   if (attempts.error != StoreError::None) return store_down();
-  if (attempts.value > settings_.max_attempts) return limited("attempts");
+  if (attempts.value > settings_.max_attempts) return limited(LimitWindow::Attempts);
   attempts_left = static_cast<int>(settings_.max_attempts - attempts.value);
   return LimitResult{};
 }

@@ -31,13 +31,19 @@ std::string store_key_secret(std::string_view signing_key);
 // the same with or without a leading '+'.
 std::string number_tag(std::string_view secret, std::string_view number);
 
-enum class LimitVerdict { Allowed, Limited, StoreDown };
+// The windows a call or a code check can be refused by.
+enum class LimitWindow { Resend, Number10Min, NumberDay, ClientHour, GlobalHour, Attempts };
+// "resend", "number-10min", "number-day", "ip-hour", "global-hour", "attempts": the names the
+// log uses.
+const char* limit_window_name(LimitWindow window);
+
+// BadKey: a number, address or id of a shape the limiter refuses to use as a key (our bug).
+enum class LimitVerdict { Allowed, Limited, StoreDown, BadKey };
 
 struct LimitResult {
   LimitVerdict verdict = LimitVerdict::Allowed;
-  std::chrono::seconds retry_after{0};  // when Limited: how long until the window frees
-  std::string which;                    // when Limited: "resend", "number-10min", "number-day",
-                                        // "ip-hour", "global-hour", "attempts", "bad-key"
+  std::chrono::seconds retry_after{0};       // when Limited: how long until the window frees
+  LimitWindow window = LimitWindow::Resend;  // when Limited: the window that refused
 };
 
 // How many keys the in-process store must hold so that a full day of calls at the site-wide limit

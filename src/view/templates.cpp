@@ -16,7 +16,11 @@ namespace voiceverify::view {
 const char* const kTemplateFiles[] = {"layout.tpl",  "phone_form.tpl", "code_form.tpl",
                                       "success.tpl", "error.tpl",      nullptr};
 
+const std::vector<int> kErrorStatuses{400, 403, 404, 405, 413, 415, 431, 500, 502};
+
 namespace {
+
+constexpr const char* kCatalogueFile = "messages.en.txt";
 
 constexpr std::string_view kPragma = "{{%AUTOESCAPE context=\"HTML\"}}";
 
@@ -24,24 +28,27 @@ std::string join_path(const std::string& dir, const char* file) {
   return dir.empty() || dir.back() == '/' ? dir + file : dir + "/" + file;
 }
 
-void fill_banner(ctemplate::TemplateDictionary& dict, const std::optional<Banner>& banner) {
+void fill_banner(ctemplate::TemplateDictionary& dict, const Catalogue& catalogue,
+                 const std::optional<Banner>& banner) {
   if (!banner) return;
   ctemplate::TemplateDictionary* section = dict.AddSectionDictionary("BANNER");
-  section->SetValue("KIND", banner->kind);
-  section->SetValue("TEXT", banner->text);
+  section->SetValue("KIND", banner_kind_name(banner->kind));
+  section->SetValue("TEXT", catalogue.text(banner->message, banner->n));
 }
 
-// The layout's dictionary and the page's, included as {{>CONTENT}}.
+// The layout's dictionary and the page's, included as {{>CONTENT}}. The page's words go on the
+// page's dictionary, `n` filled into them (the code's length on the code page).
 struct PageDictionaries {
   ctemplate::TemplateDictionary layout;
   ctemplate::TemplateDictionary* content;
 
-  PageDictionaries(const std::string& dir, const char* page, const std::string& title,
-                   const std::optional<Banner>& banner)
+  PageDictionaries(const std::string& dir, const Catalogue& catalogue, const char* page,
+                   const std::string& title, const std::optional<Banner>& banner, long n = 0)
       : layout(page), content(layout.AddIncludeDictionary("CONTENT")) {
     content->SetFilename(join_path(dir, page));
     layout.SetValue("TITLE", title);
-    fill_banner(layout, banner);
+    fill_banner(layout, catalogue, banner);
+    for (const auto& [name, text] : catalogue.page_texts(n)) content->SetValue(name, text);
   }
 
   std::string expand(const std::string& dir) {
@@ -74,17 +81,21 @@ std::optional<Templates> Templates::load(const std::string& dir, std::string& er
       return std::nullopt;
     }
   }
-  return Templates(dir);
+  auto catalogue = Catalogue::load(join_path(dir, kCatalogueFile), kErrorStatuses, error);
+  if (!catalogue) return std::nullopt;
+  return Templates(dir, std::move(*catalogue));
 }
 
 std::string Templates::phone_form(const PhoneFormView& view) const {
-  PageDictionaries page(dir_, "phone_form.tpl", "Verify your phone number", view.banner);
+  PageDictionaries page(dir_, catalogue_, "phone_form.tpl", catalogue_.text(MessageId::TitlePhone),
+                        view.banner);
   page.content->SetValue("CSRF_TOKEN", view.csrf_token);
   return page.expand(dir_);
 }
 
 std::string Templates::code_form(const CodeFormView& view) const {
-  PageDictionaries page(dir_, "code_form.tpl", "Enter your verification code", view.banner);
+  PageDictionaries page(dir_, catalogue_, "code_form.tpl", catalogue_.text(MessageId::TitleCode),
+                        view.banner, view.token_length);
   page.content->SetValue("CSRF_TOKEN", view.csrf_token);
   page.content->SetValue("VERIFY_ID", view.verify_id);
   page.content->SetValue("MASKED_NUMBER", view.masked_number);
@@ -93,15 +104,17 @@ std::string Templates::code_form(const CodeFormView& view) const {
 }
 
 std::string Templates::success(const SuccessView& view) const {
-  PageDictionaries page(dir_, "success.tpl", "Phone number verified", view.banner);
+  PageDictionaries page(dir_, catalogue_, "success.tpl", catalogue_.text(MessageId::TitleSuccess),
+                        view.banner);
   page.content->SetValue("MASKED_NUMBER", view.masked_number);
   return page.expand(dir_);
 }
 
 std::string Templates::error_page(const ErrorView& view) const {
-  PageDictionaries page(dir_, "error.tpl", view.title, std::nullopt);
+  PageDictionaries page(dir_, catalogue_, "error.tpl", catalogue_.error_title(view.status),
+                        std::nullopt);
   page.content->SetIntValue("STATUS", view.status);
-  page.content->SetValue("MESSAGE", view.message);
+  page.content->SetValue("MESSAGE", catalogue_.error_text(view.status, view.from_nginx));
   return page.expand(dir_);
 }
 

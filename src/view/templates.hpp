@@ -5,13 +5,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "view/catalogue.hpp"
 
 namespace voiceverify::view {
-
-struct Banner {
-  std::string kind;  // "error" or "info": a CSS class suffix of ours
-  std::string text;
-};
 
 struct PhoneFormView {
   std::optional<Banner> banner;
@@ -32,15 +30,19 @@ struct SuccessView {
 };
 
 struct ErrorView {
-  int status = 500;
-  std::string title;    // "Page not found"
-  std::string message;  // one sentence for the person
+  int status = 500;         // one of kErrorStatuses: its title and sentence come from the catalogue
+  bool from_nginx = false;  // the static page nginx serves itself (build time)
 };
+
+// The statuses that have an error page of their own (the pool's, and nginx's 400/413/502 that
+// the build renders to static files).
+extern const std::vector<int> kErrorStatuses;
 
 class Templates {
  public:
-  // Loads every template from `dir`. On failure returns nullopt and sets `error` to a message
-  // naming the file (missing, unreadable, no AUTOESCAPE pragma, or a syntax error).
+  // Loads every template from `dir`, and the message catalogue messages.en.txt beside them. On
+  // failure returns nullopt and sets `error` to a message naming the file (missing, unreadable,
+  // no AUTOESCAPE pragma, a syntax error, or a catalogue without a text the program needs).
   static std::optional<Templates> load(const std::string& dir, std::string& error);
 
   std::string phone_form(const PhoneFormView& view) const;
@@ -48,9 +50,13 @@ class Templates {
   std::string success(const SuccessView& view) const;
   std::string error_page(const ErrorView& view) const;
 
+  const Catalogue& catalogue() const { return catalogue_; }
+
  private:
-  explicit Templates(std::string dir) : dir_(std::move(dir)) {}
+  Templates(std::string dir, Catalogue catalogue)
+      : dir_(std::move(dir)), catalogue_(std::move(catalogue)) {}
   std::string dir_;
+  Catalogue catalogue_;
 };
 
 // The template files this program needs, relative to the templates directory.

@@ -12,9 +12,9 @@
 #include <string_view>
 
 #include "http/signed_cookie.hpp"
-#include "view/templates.hpp"
+#include "view/catalogue.hpp"
 
-namespace voiceverify::handlers {
+namespace voiceverify::web {
 
 inline constexpr const char* kSessionCookie = "vv_session";
 inline constexpr const char* kFlashCookie = "vv_flash";
@@ -25,17 +25,23 @@ struct Session {
   std::string verify_id;      // empty: no verification in progress
   std::string masked_number;  // as shown on the code page
   bool verified = false;
+
+  void forget_verification() {
+    verify_id.clear();
+    masked_number.clear();
+  }
 };
 
 // Payload form "v1|browser|verify|masked|0or1"; parse is strict and returns nullopt otherwise.
 std::string encode_session(const Session& session);
 std::optional<Session> decode_session(std::string_view payload);
 
-// Payload form "kind|text".
+// Payload form "kind|message-key|n" ("error|limit.resend|240"): the banner's message id and its
+// number, never rendered text, so the words come from the catalogue of the page that shows it.
 std::string encode_flash(const view::Banner& banner);
 std::optional<view::Banner> decode_flash(std::string_view payload);
 
 // The CSRF token for a browser: HMAC of its browser id under the signing key.
 std::string csrf_token(const http::CookieSigner& signer, const Session& session);
 
-}  // namespace voiceverify::handlers
+}  // namespace voiceverify::web

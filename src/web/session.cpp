@@ -1,13 +1,13 @@
 // Session and flash payloads. The signature (signed_cookie.cpp) makes them trustworthy; these
 // functions only make them unambiguous: every field is checked against the alphabet it may hold,
 // so a '|' can never shift one field into another.
-#include "handlers/session.hpp"
+#include "web/session.hpp"
 
 #include <vector>
 
 #include "http/router.hpp"
 
-namespace voiceverify::handlers {
+namespace voiceverify::web {
 namespace {
 
 std::vector<std::string_view> split(std::string_view text, char sep) {
@@ -30,6 +30,9 @@ bool all_of(std::string_view text, bool (*ok)(char)) {
   return true;
 }
 
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 }
@@ -60,20 +63,25 @@ std::optional<Session> decode_session(std::string_view payload) {
 }
 
 std::string encode_flash(const view::Banner& banner) {
-  return banner.kind + "|" + banner.text;
+  return std::string(view::banner_kind_name(banner.kind)) + "|" +
+         std::string(view::message_key(banner.message)) + "|" + std::to_string(banner.n);
 }
 
 std::optional<view::Banner> decode_flash(std::string_view payload) {
-  const std::size_t bar = payload.find('|');
-  if (bar == std::string_view::npos) return std::nullopt;
-  view::Banner banner{std::string(payload.substr(0, bar)), std::string(payload.substr(bar + 1))};
-  if (banner.kind != "error" && banner.kind != "info") return std::nullopt;
-  if (banner.text.empty() || banner.text.size() > 300) return std::nullopt;
-  return banner;
+  const auto parts = split(payload, '|');
+  if (parts.size() != 3) return std::nullopt;
+  const auto kind = view::banner_kind_from_name(parts[0]);
+  const auto message = view::message_from_key(parts[1]);
+  // n is seconds to wait, tries left or code length: a few decimal digits at most.
+  // One spelling per value ("7", never "007"), so a payload encodes back to the same bytes.
+  if (!kind || !message || parts[2].empty() || parts[2].size() > 6 || !all_of(parts[2], is_digit) ||
+      (parts[2].size() > 1 && parts[2][0] == '0'))
+    return std::nullopt;
+  return view::Banner{*kind, *message, std::stol(std::string(parts[2]))};
 }
 
 std::string csrf_token(const http::CookieSigner& signer, const Session& session) {
   return signer.mac_hex("csrf", session.browser_id);
 }
 
-}  // namespace voiceverify::handlers
+}  // namespace voiceverify::web

@@ -1,7 +1,9 @@
 // "/success": shown only to the browser whose session holds a verified number.
-#include "handlers/app.hpp"
+#include "view/templates.hpp"
+#include "web/pages.hpp"
+#include "web/reply.hpp"
 
-namespace voiceverify::handlers {
+namespace voiceverify::web {
 
 http::Response show_success(Context& ctx) {
   if (!ctx.session.verified) return redirect_plain(ctx, "/");
@@ -9,4 +11,4 @@ http::Response show_success(Context& ctx) {
   return render_page(ctx, 200, ctx.deps.templates.success(page));
 }
 
-}  // namespace voiceverify::handlers
+}  // namespace voiceverify::web

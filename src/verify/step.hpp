@@ -1,0 +1,52 @@
+// A verification step: either finished (an Outcome), or waiting for one MessageBird call and
+// holding what to do with its answer. The flow (flow.hpp) only ever returns steps; whoever runs
+// them decides how the upstream call is made. run() makes them one after another on this thread;
+// an event-driven runner can park the request, make the call without holding a worker thread, and
+// resume the continuation on any thread: a continuation holds copies of what it needs, never
+// references to the request.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "messagebird/verify_client.hpp"
+#include "verify/outcome.hpp"
+
+namespace voiceverify::verify {
+
+enum class UpstreamOp { Create, Check, Cancel };
+
+struct UpstreamCall {
+  UpstreamOp op = UpstreamOp::Create;
+  std::string recipient;  // Create: E.164 digits
+  std::string verify_id;  // Check, Cancel
+  std::string code;       // Check: digits only
+};
+
+class Step {
+ public:
+  using Continuation = std::function<Step(const messagebird::VerifyResult&)>;
+
+  static Step done(Outcome outcome);
+  static Step call(UpstreamCall call, Continuation then);
+
+  bool finished() const { return outcome_.has_value(); }
+  const Outcome& outcome() const { return *outcome_; }        // when finished()
+  const UpstreamCall& upstream() const { return upstream_; }  // when !finished()
+  // The next step, given the answer to upstream().
+  Step resume(const messagebird::VerifyResult& answer) const { return then_(answer); }
+
+ private:
+  std::optional<Outcome> outcome_;
+  UpstreamCall upstream_;
+  Continuation then_;
+};
+
+// Makes `call` with `client` (blocking).
+messagebird::VerifyResult perform(messagebird::VerifyClient& client, const UpstreamCall& call);
+
+// Runs `step` to its end, making each upstream call with `client` on this thread.
+Outcome run(Step step, messagebird::VerifyClient& client);
+
+}  // namespace voiceverify::verify

@@ -1,0 +1,41 @@
+// "/EnterCode/<id>": the code form, and POST which asks the flow to check the code with
+// MessageBird (the seed guide's enterCode). The verify id comes from the route and must be the
+// one this browser's signed session holds; it is never taken from a form field.
+#include "view/templates.hpp"
+#include "web/outcome_banner.hpp"
+#include "web/pages.hpp"
+#include "web/reply.hpp"
+
+namespace voiceverify::web {
+
+http::Response show_code_form(Context& ctx) {
+  if (!verify::owns(ctx.current(), ctx.verify_id)) return redirect_plain(ctx, "/");
+  view::CodeFormView page{ctx.flash, csrf_token(ctx.deps.signer, ctx.session), ctx.verify_id,
+                          ctx.session.masked_number, ctx.deps.flow.token_length};
+  return render_page(ctx, 200, ctx.deps.templates.code_form(page));
+}
+
+http::Response check_code(Context& ctx) {
+  const verify::Outcome outcome =
+      verify::run(verify::check_code(ctx.deps.flow, ctx.caller(), ctx.verify_id,
+                                     ctx.form.value_or_empty(Field::Token), ctx.current()),
+                  ctx.client);
+  switch (outcome.kind) {
+    case verify::OutcomeKind::NotOwner:
+      return redirect_plain(ctx, "/");
+    case verify::OutcomeKind::Verified:
+      ctx.session.verified = true;
+      return redirect_plain(ctx, "/success");
+    default:
+      break;
+  }
+  const view::Banner banner = *banner_for(outcome, ctx.deps.flow.token_length);
+  if (outcome.forget_current) {
+    // The verification is over: start again from the number.
+    ctx.session.forget_verification();
+    return redirect_with_banner(ctx, "/", banner);
+  }
+  return redirect_with_banner(ctx, "/EnterCode/" + ctx.verify_id, banner);
+}
+
+}  // namespace voiceverify::web

@@ -1,0 +1,48 @@
+// What every page handler gets: the site's long-lived parts (AppDeps) and one request's state
+// (Context), built by the pipeline. Handlers never see FastCGI, curl or the socket.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "http/request.hpp"
+#include "http/signed_cookie.hpp"
+#include "messagebird/verify_client.hpp"
+#include "store/limits.hpp"
+#include "verify/flow.hpp"
+#include "view/templates.hpp"
+#include "web/form_fields.hpp"
+#include "web/session.hpp"
+
+namespace voiceverify::web {
+
+class ErrorPages;
+
+// Everything shared by all threads; read-only after start-up except the limiter (thread-safe).
+struct AppDeps {
+  const http::CookieSigner& signer;
+  const view::Templates& templates;
+  const ErrorPages& error_pages;
+  verify::FlowDeps flow;
+  std::chrono::seconds session_lifetime;  // CODE_TIMEOUT plus a margin for a slow typist
+};
+
+// One request's state.
+struct Context {
+  const http::Request& request;
+  const AppDeps& deps;
+  messagebird::VerifyClient& client;  // this thread's
+  std::optional<view::Banner> flash;  // banner carried from the previous request
+  Session session;                    // always set: a new browser gets a fresh one
+  bool session_is_new = false;
+  FormValues form;          // the POST's known fields (form_fields.hpp)
+  std::string verify_id;    // from the route, already validated
+  bool flash_seen = false;  // the request carried a flash cookie (valid or not)
+  bool flash_set = false;   // this response sets a new one (redirect_with_banner)
+
+  verify::Caller caller() const { return {request.request_id, request.remote_addr}; }
+  verify::Current current() const { return {session.verify_id, session.verified}; }
+};
+
+}  // namespace voiceverify::web

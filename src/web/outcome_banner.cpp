@@ -1,0 +1,79 @@
+#include "web/outcome_banner.hpp"
+
+namespace voiceverify::web {
+namespace {
+
+using verify::OutcomeKind;
+using view::MessageId;
+
+MessageId phone_message(forms::PhoneError error) {
+  switch (error) {
+    case forms::PhoneError::Missing:
+      return MessageId::NumberMissing;
+    case forms::PhoneError::TypeNotAllowed:
+      return MessageId::NumberTypeRefused;
+    case forms::PhoneError::CountryNotAllowed:
+      return MessageId::CountryRefused;
+    default:
+      return MessageId::NumberInvalid;
+  }
+}
+
+MessageId limit_message(store::LimitWindow window) {
+  switch (window) {
+    case store::LimitWindow::Resend:
+      return MessageId::LimitResend;
+    case store::LimitWindow::Number10Min:
+    case store::LimitWindow::NumberDay:
+      return MessageId::LimitNumber;
+    case store::LimitWindow::ClientHour:
+      return MessageId::LimitClient;
+    default:
+      return MessageId::LimitSite;
+  }
+}
+
+view::Banner error(MessageId message, long n = 0) {
+  return {view::BannerKind::Error, message, n};
+}
+
+}  // namespace
+
+std::optional<view::Banner> banner_for(const verify::Outcome& outcome, int token_length) {
+  switch (outcome.kind) {
+    case OutcomeKind::CallPlaced:
+    case OutcomeKind::Verified:
+    case OutcomeKind::NotOwner:
+      return std::nullopt;
+    case OutcomeKind::NumberRefused:
+      return error(phone_message(outcome.phone_error));
+    case OutcomeKind::Limited:
+      return error(limit_message(outcome.window), static_cast<long>(outcome.retry_after.count()));
+    case OutcomeKind::StoreDown:
+    case OutcomeKind::AccountProblem:
+      return error(MessageId::ServiceUnavailable);
+    case OutcomeKind::CallFailed:
+      return error(MessageId::CallFailed);
+    case OutcomeKind::RecipientRefused:
+      return error(MessageId::NumberInvalid);
+    case OutcomeKind::CodeRefused:
+      return outcome.code_error == forms::CodeError::Missing
+                 ? error(MessageId::CodeMissing)
+                 : error(MessageId::CodeFormat, token_length);
+    case OutcomeKind::WrongCode:
+      return error(MessageId::WrongCode, outcome.tries_left);
+    case OutcomeKind::NoTriesLeft:
+      return error(MessageId::NoTriesLeft);
+    case OutcomeKind::Expired:
+      return error(MessageId::Expired);
+    case OutcomeKind::AlreadyUsed:
+      return error(MessageId::AlreadyUsed);
+    case OutcomeKind::UnknownVerification:
+      return error(MessageId::UnknownVerification);
+    case OutcomeKind::CheckFailed:
+      return error(MessageId::CheckFailed);
+  }
+  return error(MessageId::ServiceUnavailable);
+}
+
+}  // namespace voiceverify::web

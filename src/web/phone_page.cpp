@@ -1,0 +1,31 @@
+// "/": the phone form, and POST / which asks the flow to have MessageBird call the number (the
+// seed guide's submitPhone). The decisions are the flow's (verify/flow.hpp); this page only turns
+// its outcome into a redirect.
+#include "view/templates.hpp"
+#include "web/outcome_banner.hpp"
+#include "web/pages.hpp"
+#include "web/reply.hpp"
+
+namespace voiceverify::web {
+
+http::Response show_phone_form(Context& ctx) {
+  view::PhoneFormView page{ctx.flash, csrf_token(ctx.deps.signer, ctx.session)};
+  return render_page(ctx, 200, ctx.deps.templates.phone_form(page));
+}
+
+http::Response start_call(Context& ctx) {
+  const verify::Outcome outcome =
+      verify::run(verify::start_call(ctx.deps.flow, ctx.caller(),
+                                     ctx.form.value_or_empty(Field::Number), ctx.current()),
+                  ctx.client);
+  if (outcome.forget_current) ctx.session.forget_verification();
+  if (outcome.kind == verify::OutcomeKind::CallPlaced) {
+    ctx.session.verify_id = outcome.verify_id;
+    ctx.session.masked_number = outcome.masked_number;
+    ctx.session.verified = false;
+    return redirect_plain(ctx, "/EnterCode/" + outcome.verify_id);
+  }
+  return redirect_with_banner(ctx, "/", *banner_for(outcome, ctx.deps.flow.token_length));
+}
+
+}  // namespace voiceverify::web

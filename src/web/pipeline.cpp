@@ -1,0 +1,144 @@
+// The request pipeline (kcgi's sample.c shape): caps, route, cookies, body, CSRF, handler.
+// Deny by default: a closed route table, 404 and 405 with Allow, 415 for other content types,
+// 400 for a form that cannot be read, 403 for a missing or foreign CSRF token.
+#include "web/pipeline.hpp"
+
+#include <chrono>
+#include <exception>
+
+#include "http/cookies.hpp"
+#include "log/log.hpp"
+#include "web/reply.hpp"
+#include "web/routes.hpp"
+
+namespace voiceverify::web {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool is_form_content_type(std::string_view type) {
+  constexpr std::string_view kForm = "application/x-www-form-urlencoded";
+  if (type.size() < kForm.size()) return false;
+  for (std::size_t i = 0; i < kForm.size(); ++i) {
+    char c = type[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kForm[i]) return false;
+  }
+  return type.size() == kForm.size() || type[kForm.size()] == ';' || type[kForm.size()] == ' ';
+}
+
+// A request id for the log: nginx's $request_id when it looks like one, else our own.
+std::string request_id_of(const http::Request& request) {
+  const std::string& id = request.request_id;
+  bool ok = !id.empty() && id.size() <= 32;
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) ok = false;
+  return ok ? id : http::random_hex(8);
+}
+
+// Only our two cookies are read; whatever else the header carries (another application's on the
+// same domain) is skipped.
+void load_cookies(Context& ctx, const RequestCaps& caps) {
+  const auto& header = ctx.request.cookie_header;
+  if (auto raw = http::find_cookie(header, kSessionCookie, caps.max_cookie_bytes)) {
+    if (auto payload = ctx.deps.signer.verify("session", *raw)) {
+      if (auto session = decode_session(*payload)) {
+        ctx.session = *session;
+      } else {
+        // Signed by us but unreadable: a cookie of an older version, or our bug. Never the
+        // payload in the log.
+        log::error("session_undecodable", {{"request_id", ctx.request.request_id}});
+      }
+    }
+  }
+  if (ctx.session.browser_id.empty()) {
+    ctx.session.browser_id = http::random_hex(16);
+    ctx.session_is_new = true;
+  }
+  if (auto raw = http::find_cookie(header, kFlashCookie, caps.max_cookie_bytes)) {
+    ctx.flash_seen = true;
+    if (auto payload = ctx.deps.signer.verify("flash", *raw)) ctx.flash = decode_flash(*payload);
+  }
+}
+
+// Runs the pipeline after the caps; may throw only on our own bugs.
+http::Response dispatch(Context& ctx, const Route& route, const RequestCaps& caps) {
+  const http::Request& request = ctx.request;
+  if (route.match == RouteMatch::NotFound) return error_page(ctx.deps, 404);
+  if (route.match == RouteMatch::MethodNotAllowed) {
+    http::Response response = error_page(ctx.deps, 405);
+    response.add_header("Allow", route.allow);
+    return response;
+  }
+  if (request.query.size() > caps.max_query_bytes) return error_page(ctx.deps, 400);
+  ctx.verify_id = route.verify_id;
+
+  if (route.row->method == Method::Post) {
+    if (!is_form_content_type(request.content_type)) return error_page(ctx.deps, 415);
+    if (read_form(request.body, ctx.form) != FormVerdict::Ok) return error_page(ctx.deps, 400);
+  }
+  if (route.row->csrf) {
+    // The token must be the one this browser's session was given (constant-time).
+    const auto token = ctx.form.get(Field::CsrfToken);
+    if (ctx.session_is_new || !token ||
+        !http::constant_time_equal(*token, csrf_token(ctx.deps.signer, ctx.session))) {
+      log::warning("csrf_rejected", {{"request_id", request.request_id}});
+      return error_page(ctx.deps, 403);
+    }
+  }
+  return route.row->handler(ctx);
+}
+
+}  // namespace
+
+http::Response handle_request(const http::Request& raw_request, const AppDeps& deps,
+                              messagebird::VerifyClient& client) {
+  const auto started = std::chrono::steady_clock::now();
+  http::Request request = raw_request;
+  request.request_id = request_id_of(raw_request);
+  const RequestCaps caps;
+  http::Response response;
+  std::string_view route_name = "not_found";
+  try {
+    if (request.body_too_large) {
+      log::warning("body_too_large", {{"request_id", request.request_id}});
+      response = error_page(deps, 413);
+    } else if (request.path.size() > caps.max_path_bytes) {
+      response = error_page(deps, 404);
+    } else if (request.cookie_header.size() > caps.max_cookie_bytes) {
+      log::warning("cookies_too_large", {{"request_id", request.request_id},
+                                         {"bytes", std::to_string(request.cookie_header.size())}});
+      response = error_page(deps, 431);
+    } else {
+      const Route route = web::route(request.method, request.path);
+      route_name = route_log_name(route);
+      Context ctx{request, deps, client, std::nullopt, Session{}, false, {}, {}, false, false};
+      load_cookies(ctx, caps);
+      response = dispatch(ctx, route, caps);
+      // A banner is shown once: clear the flash cookie unless this response sets a new one.
+      if (ctx.flash_seen && !ctx.flash_set) {
+        response.add_header("Set-Cookie", http::format_set_cookie(http::SetCookie{
+                                              kFlashCookie, "", 0s, request.https}));
+      }
+    }
+  } catch (const std::exception& e) {
+    log::error("handler_exception", {{"request_id", request.request_id}, {"what", e.what()}});
+    response = error_page(deps, 500);
+  } catch (...) {
+    log::error("handler_exception", {{"request_id", request.request_id}});
+    response = error_page(deps, 500);
+  }
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  const bool known_method =
+      request.method == "GET" || request.method == "HEAD" || request.method == "POST";
+  log::info("request", {{"request_id", request.request_id},
+                        {"method", known_method ? request.method : std::string("other")},
+                        {"route", route_name},
+                        {"status", std::to_string(response.status)},
+                        {"us", std::to_string(micros)}});
+  return response;
+}
+
+}  // namespace voiceverify::web

@@ -1,0 +1,35 @@
+// How a page answers: render a page, redirect (with or without a banner), or an error page. Every
+// reply that knows the browser writes its session cookie; banners ride in the signed flash cookie
+// (post/redirect/get).
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "http/request.hpp"
+#include "view/templates.hpp"
+#include "web/context.hpp"
+
+namespace voiceverify::web {
+
+// The error page for each status in view::kErrorStatuses, rendered once at start-up: it depends
+// on nothing but the status, and a flood of 404s should cost no template expansion.
+class ErrorPages {
+ public:
+  explicit ErrorPages(const view::Templates& templates);
+  // The page for `status`; the 500 page for a status without one of its own.
+  http::Response page(int status) const;
+
+ private:
+  std::map<int, std::string> bodies_;
+};
+
+http::Response render_page(Context& ctx, int status, std::string body);
+http::Response redirect_plain(Context& ctx, const std::string& location);
+http::Response redirect_with_banner(Context& ctx, const std::string& location,
+                                    const view::Banner& banner);
+http::Response error_page(const AppDeps& deps, int status);
+// Writes the session cookie (signed, deps.session_lifetime) onto `response`.
+void set_session_cookie(Context& ctx, http::Response& response);
+
+}  // namespace voiceverify::web

@@ -1,0 +1,59 @@
+// See routes.hpp.
+#include "web/routes.hpp"
+
+#include "http/router.hpp"
+
+namespace voiceverify::web {
+namespace {
+
+// The id after a row's prefix, or nullopt-like "no match" (false) when the path is not the row's.
+bool path_matches(const RouteRow& row, std::string_view path, std::string_view& id) {
+  if (!row.takes_id) return path == row.path;
+  if (!path.starts_with(row.path)) return false;
+  id = path.substr(row.path.size());
+  // The id goes into an upstream URL later; only the exact MessageBird shape gets that far, so
+  // "/", "%", ".." and the like never leave this function.
+  return http::is_verify_id(id);
+}
+
+bool method_matches(Method method, std::string_view asked) {
+  return method == Method::Get ? (asked == "GET" || asked == "HEAD") : asked == "POST";
+}
+
+}  // namespace
+
+Route route(std::string_view method, std::string_view path) {
+  Route result;
+  bool get = false;
+  bool post = false;
+  for (const RouteRow& row : kRoutes) {
+    std::string_view id;
+    if (!path_matches(row, path, id)) continue;
+    if (method_matches(row.method, method)) {
+      result.match = RouteMatch::Found;
+      result.row = &row;
+      if (row.takes_id) result.verify_id = std::string(id);
+      return result;
+    }
+    (row.method == Method::Get ? get : post) = true;
+  }
+  if (get || post) {
+    result.match = RouteMatch::MethodNotAllowed;
+    result.allow = get && post ? "GET, HEAD, POST" : get ? "GET, HEAD" : "POST";
+  }
+  return result;
+}
+
+std::string_view route_log_name(const Route& route) {
+  switch (route.match) {
+    case RouteMatch::Found:
+      return route.row->name;
+    case RouteMatch::MethodNotAllowed:
+      return "method_not_allowed";
+    case RouteMatch::NotFound:
+      break;
+  }
+  return "not_found";
+}
+
+}  // namespace voiceverify::web

@@ -1,0 +1,58 @@
+// The route table: every path the pool answers, in one constexpr array. The matcher, the Allow
+// header of a 405, the route's name in the log, the dispatch (handler and CSRF check), the fuzz
+// target and the tests all read it; nothing else lists routes. Paths follow the seed guide: "/",
+// "/EnterCode/<id>", "/success".
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "http/request.hpp"
+#include "web/pages.hpp"
+
+namespace voiceverify::web {
+
+enum class RouteId { PhoneForm, StartCall, CodeForm, CheckCode, Success };
+enum class Method { Get, Post };  // HEAD is answered as GET, without the body
+
+using Handler = http::Response (*)(Context&);
+
+struct RouteRow {
+  RouteId id;
+  std::string_view name;  // in the log's route= field
+  Method method;
+  std::string_view path;  // exact; with takes_id, the prefix before the id
+  bool takes_id;          // path + one MessageBird verify id (^[0-9a-z]{32}$)
+  bool csrf;              // a form post: its csrf_token must be this browser's
+  Handler handler;
+};
+
+inline constexpr std::array<RouteRow, 5> kRoutes{{
+    {RouteId::PhoneForm, "phone_form", Method::Get, "/", false, false, show_phone_form},
+    {RouteId::StartCall, "start_call", Method::Post, "/", false, true, start_call},
+    {RouteId::CodeForm, "code_form", Method::Get, "/EnterCode/", true, false, show_code_form},
+    {RouteId::CheckCode, "check_code", Method::Post, "/EnterCode/", true, true, check_code},
+    {RouteId::Success, "success", Method::Get, "/success", false, false, show_success},
+}};
+
+enum class RouteMatch { Found, NotFound, MethodNotAllowed };
+
+struct Route {
+  RouteMatch match = RouteMatch::NotFound;
+  const RouteRow* row = nullptr;  // Found
+  std::string verify_id;          // Found, for a row that takes_id: already of the right shape
+  std::string allow;              // MethodNotAllowed: "GET, HEAD, POST"
+};
+
+// Deny by default: a path in no row is NotFound whatever the method; a known path with a method
+// no row takes is MethodNotAllowed with the Allow list (RFC 9110 section 15.5.6). Matching is
+// exact, byte for byte, on the decoded path nginx passes: no trailing-slash forgiveness, no case
+// folding, no normalising of "//" or "..", so exactly one spelling reaches each handler. Methods
+// are case-sensitive (RFC 9110 section 9.1).
+Route route(std::string_view method, std::string_view path);
+
+// The row's name, or "not_found" / "method_not_allowed".
+std::string_view route_log_name(const Route& route);
+
+}  // namespace voiceverify::web

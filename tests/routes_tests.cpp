@@ -1,0 +1,150 @@
+// The route table (web/routes.hpp): every method on every path gets exactly one answer, a route
+// that takes an id gets only MessageBird's shape, and 405 carries the Allow list from the table.
+#include "web/routes.hpp"
+
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+#include <ostream>
+#include <string>
+
+#include "http/router.hpp"
+
+namespace {
+
+using voiceverify::http::is_verify_id;
+using voiceverify::web::route;
+using voiceverify::web::route_log_name;
+using voiceverify::web::RouteMatch;
+
+const std::string kId = "0123456789abcdefghijklmnopqrstuv";     // 32 of [0-9a-z]
+const std::string kHexId = "e7a0c5b1f3d24c8a9b6e1f0a2d3c4b5e";  // MessageBird's usual shape
+
+struct RouteCase {
+  std::string method;
+  std::string path;
+  std::string expected;   // route_log_name: the row, "not_found" or "method_not_allowed"
+  std::string verify_id;  // expected for CodeForm/CheckCode
+  std::string allow;      // expected for MethodNotAllowed
+};
+std::ostream& operator<<(std::ostream& os, const RouteCase& c) {
+  return os << c.method << " '" << c.path << "'";
+}
+
+const std::string kGHP = "GET, HEAD, POST";
+const std::string kGH = "GET, HEAD";
+
+const RouteCase kRouteCases[] = {
+    // "/"
+    {"GET", "/", "phone_form", "", ""},
+    {"HEAD", "/", "phone_form", "", ""},
+    {"POST", "/", "start_call", "", ""},
+    {"PUT", "/", "method_not_allowed", "", kGHP},
+    {"DELETE", "/", "method_not_allowed", "", kGHP},
+    {"OPTIONS", "/", "method_not_allowed", "", kGHP},
+    {"get", "/", "method_not_allowed", "", kGHP},  // methods are case-sensitive
+    {"", "/", "method_not_allowed", "", kGHP},
+    // "/EnterCode/<id>"
+    {"GET", "/EnterCode/" + kId, "code_form", kId, ""},
+    {"HEAD", "/EnterCode/" + kId, "code_form", kId, ""},
+    {"POST", "/EnterCode/" + kId, "check_code", kId, ""},
+    {"GET", "/EnterCode/" + kHexId, "code_form", kHexId, ""},
+    {"POST", "/EnterCode/" + kHexId, "check_code", kHexId, ""},
+    {"PATCH", "/EnterCode/" + kId, "method_not_allowed", "", kGHP},
+    {"PATCH", "/EnterCode/short", "not_found", "", ""},  // unknown path beats method
+    {"GET", "/EnterCode/" + kId.substr(0, 31), "not_found", "", ""},
+    {"POST", "/EnterCode/" + kId.substr(0, 31), "not_found", "", ""},
+    {"GET", "/EnterCode/" + kId + "w", "not_found", "", ""},  // 33
+    {"GET", "/EnterCode/0123456789ABCDEFGHIJKLMNOPQRSTUV", "not_found", "", ""},
+    {"GET", "/EnterCode/0123456789abcdefghijklmnopqrstuV", "not_found", "", ""},
+    {"GET", "/EnterCode/", "not_found", "", ""},
+    {"GET", "/EnterCode", "not_found", "", ""},
+    {"GET", "/EnterCode/" + kId + "/", "not_found", "", ""},
+    {"GET", "/EnterCode/" + kId + "/x", "not_found", "", ""},
+    {"GET", "/EnterCode//" + kId, "not_found", "", ""},
+    {"GET", "/entercode/" + kId, "not_found", "", ""},
+    {"GET", "/EnterCode/../success", "not_found", "", ""},
+    {"GET", "/EnterCode/" + kId.substr(0, 30) + "..", "not_found", "", ""},
+    {"GET", "/EnterCode/" + kId.substr(0, 29) + "%2F", "not_found", "", ""},
+    {"GET", "/EnterCode/" + kId.substr(0, 31) + "-", "not_found", "", ""},
+    {"GET", "/EnterCode/" + kId.substr(0, 31) + "_", "not_found", "", ""},
+    {"GET", "/EnterCode/" + kId.substr(0, 31) + " ", "not_found", "", ""},
+    {"GET", "/EnterCode/" + kId + "?x=1", "not_found", "", ""},
+    {"GET", "/x/EnterCode/" + kId, "not_found", "", ""},
+    // "/success"
+    {"GET", "/success", "success", "", ""},
+    {"HEAD", "/success", "success", "", ""},
+    {"POST", "/success", "method_not_allowed", "", kGH},
+    {"PUT", "/success", "method_not_allowed", "", kGH},
+    {"GET", "/success/", "not_found", "", ""},
+    {"GET", "/Success", "not_found", "", ""},
+    {"GET", "/success/..", "not_found", "", ""},
+    {"GET", "/success%2F", "not_found", "", ""},
+    // everything else
+    {"GET", "", "not_found", "", ""},
+    {"GET", "//", "not_found", "", ""},
+    {"POST", "//", "not_found", "", ""},
+    {"GET", "/.", "not_found", "", ""},
+    {"GET", "/..", "not_found", "", ""},
+    {"GET", "/%2F", "not_found", "", ""},
+    {"GET", "/index.html", "not_found", "", ""},
+    {"PUT", "/nowhere", "not_found", "", ""},
+    {"GET", "success", "not_found", "", ""},
+    {"GET", std::string("/\0", 2), "not_found", "", ""},
+    {"GET", std::string("/success\0", 9), "not_found", "", ""},
+};
+
+BOOST_AUTO_TEST_SUITE(routes_tests)
+
+BOOST_DATA_TEST_CASE(route_table, boost::unit_test::data::make(kRouteCases), sample) {
+  const auto got = route(sample.method, sample.path);
+  BOOST_TEST(route_log_name(got) == sample.expected);
+  BOOST_TEST(got.verify_id == sample.verify_id);
+  BOOST_TEST(got.allow == sample.allow);
+}
+
+BOOST_AUTO_TEST_CASE(every_method_on_every_path_gets_a_consistent_answer) {
+  // The full method x path grid: a path is either known for all methods (a route or 405) or for
+  // none (404), and HEAD always goes where GET goes.
+  const char* const methods[] = {"GET",     "HEAD",  "POST",    "PUT", "DELETE", "PATCH",
+                                 "OPTIONS", "TRACE", "CONNECT", "get", "post",   ""};
+  const std::string paths[] = {
+      "/",     "/success", "/EnterCode/" + kId,          "/EnterCode/" + kId + "/",
+      "/nope", "//",       "/EnterCode/" + kId.substr(1)};
+  const bool known[] = {true, true, true, false, false, false, false};
+  for (std::size_t p = 0; p < std::size(paths); ++p) {
+    for (const char* method : methods) {
+      BOOST_TEST_INFO(method << " " << paths[p]);
+      const auto got = route(method, paths[p]);
+      BOOST_TEST((got.match != RouteMatch::NotFound) == known[p]);
+      if (got.match == RouteMatch::MethodNotAllowed) {
+        BOOST_TEST((got.allow == kGH || got.allow == kGHP));
+      } else {
+        BOOST_TEST(got.allow.empty());
+      }
+      const bool takes_id = got.match == RouteMatch::Found && got.row->takes_id;
+      BOOST_TEST(got.verify_id == (takes_id ? kId : std::string()));
+    }
+    BOOST_TEST(route_log_name(route("HEAD", paths[p])) == route_log_name(route("GET", paths[p])));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(verify_id_shape) {
+  BOOST_TEST(is_verify_id(kId));
+  BOOST_TEST(is_verify_id(kHexId));
+  BOOST_TEST(is_verify_id(std::string(32, '0')));
+  BOOST_TEST(is_verify_id(std::string(32, 'z')));
+  BOOST_TEST(!is_verify_id(""));
+  BOOST_TEST(!is_verify_id(std::string(31, 'a')));
+  BOOST_TEST(!is_verify_id(std::string(33, 'a')));
+  for (const char bad : {'A', 'Z', '-', '_', '.', '/', '%', ' ', '\0', '{', '`', ':', '@'}) {
+    std::string id = kId;
+    id[17] = bad;
+    BOOST_TEST_INFO("character " << static_cast<int>(bad));
+    BOOST_TEST(!is_verify_id(id));
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace

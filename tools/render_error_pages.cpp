@@ -1,0 +1,34 @@
+// Renders the error pages nginx serves itself (400, 413, 502) from the same layout, error
+// template and message catalogue as the pool's pages, so they cannot drift from them. Run by the
+// build; the files are installed to /usr/share/voiceverify/static/ and copied beside the dev
+// nginx's site by scripts/lib/make-nginx-conf.
+//
+//   vv-error-pages TEMPLATES_DIR OUT_DIR
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "view/templates.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: vv-error-pages TEMPLATES_DIR OUT_DIR\n");
+    return 2;
+  }
+  std::string error;
+  const auto templates = voiceverify::view::Templates::load(argv[1], error);
+  if (!templates) {
+    std::fprintf(stderr, "vv-error-pages: %s\n", error.c_str());
+    return 1;
+  }
+  for (const int status : {400, 413, 502}) {
+    const std::string path = std::string(argv[2]) + "/" + std::to_string(status) + ".html";
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << templates->error_page({status, true});
+    if (!out) {
+      std::fprintf(stderr, "vv-error-pages: cannot write %s\n", path.c_str());
+      return 1;
+    }
+  }
+  return 0;
+}
