@@ -248,12 +248,17 @@ std::unique_ptr<Store> make_redis_store(const std::string& url, const std::strin
                                         std::chrono::milliseconds timeout, std::string& error) {
   const auto address = parse_redis_url(url, error);
   if (!address) return nullptr;
+  return make_redis_store(*address, key_prefix, timeout, error);
+}
+
+std::unique_ptr<Store> make_redis_store(const RedisUrl& address, const std::string& key_prefix,
+                                        std::chrono::milliseconds timeout, std::string& error) {
   if (timeout <= std::chrono::milliseconds{0}) {
     // hiredis treats a zero timeout as "wait forever": a hung Redis would hang every worker.
     error = "Redis timeout must be positive";
     return nullptr;
   }
-  return std::make_unique<RedisStore>(*address, key_prefix, timeout);
+  return std::make_unique<RedisStore>(address, key_prefix, timeout);
 }
 
 }  // namespace voiceverify::store
