@@ -8,6 +8,7 @@
 #include "capture_stderr.hpp"
 #include "handlers/app.hpp"
 #include "http/cookies.hpp"
+#include "shipped_settings.hpp"
 
 using namespace voiceverify;
 using voiceverify::testing::capture_stderr;
@@ -28,6 +29,19 @@ class ScriptedTransport : public messagebird::Transport {
 };
 
 const std::string kId = "4e213b01155d1e35a9d9571v00162985";
+
+// The client settings these tests have always run with (the ScriptedTransport answers, so only
+// the shape of the request matters).
+messagebird::VerifySettings verify_settings() {
+  messagebird::VerifySettings s{};
+  s.endpoint = "https://rest.messagebird.com";
+  s.type = "tts";
+  s.template_text = "Your security code is %token.";
+  s.token_length = 6;
+  s.timeout = std::chrono::seconds(300);
+  s.max_attempts = 1;
+  return s;
+}
 
 messagebird::HttpResponse created() {
   return {messagebird::TransportError::None, 201,
@@ -60,8 +74,8 @@ struct Fixture {
                          error_pages,
                          *store,
                          limiter,
-                         forms::PhonePolicy{},
-                         messagebird::VerifySettings{}};
+                         voiceverify::testing::shipped_phone_policy(),
+                         verify_settings()};
   ScriptedTransport transport;
   messagebird::VerifyClient client{deps.verify_settings, transport};
   std::map<std::string, std::string> jar;

@@ -79,9 +79,14 @@ class FakeTransport final : public mb::Transport {
 };
 
 mb::VerifySettings test_settings() {
-  mb::VerifySettings settings;
+  mb::VerifySettings settings{};
   settings.endpoint = "https://rest.example.test";
   settings.access_key = "live_Secret0Key1ForTests";
+  settings.type = "tts";
+  settings.template_text = "Your security code is %token.";
+  settings.token_length = 6;
+  settings.timeout = std::chrono::seconds(300);
+  settings.max_attempts = 1;  // not sent: tests that send maxAttempts set it
   settings.user_agent = "voiceverify/0.1 MessageBird/ApiClient/Cpp";
   return settings;
 }
@@ -586,7 +591,7 @@ struct Seen {
 };
 
 mb::CurlOptions fast_options() {
-  mb::CurlOptions options;
+  mb::CurlOptions options{};
   options.connect_timeout = std::chrono::milliseconds(1000);
   options.total_timeout = std::chrono::milliseconds(2000);
   options.max_response_bytes = 1024;

@@ -21,7 +21,7 @@ CurlGlobal::~CurlGlobal() {
 }
 
 struct CurlTransport::Impl {
-  CurlOptions options;
+  CurlOptions options{};
   CURL* handle = nullptr;
 };
 
