@@ -31,16 +31,9 @@ class ScriptedTransport : public messagebird::Transport {
 const std::string kId = "4e213b01155d1e35a9d9571v00162985";
 
 // The client settings these tests have always run with (the ScriptedTransport answers, so only
-// the shape of the request matters).
+// the shape of the request matters): the production endpoint and no access key.
 messagebird::VerifySettings verify_settings() {
-  messagebird::VerifySettings s{};
-  s.endpoint = "https://rest.messagebird.com";
-  s.type = "tts";
-  s.template_text = "Your security code is %token.";
-  s.token_length = 6;
-  s.timeout = std::chrono::seconds(300);
-  s.max_attempts = 1;
-  return s;
+  return voiceverify::testing::test_verify_settings("https://rest.messagebird.com", "");
 }
 
 messagebird::HttpResponse created() {

@@ -13,7 +13,6 @@
 #include "config_helpers.hpp"
 
 namespace config = voiceverify::config;
-using voiceverify::forms::NumberType;
 using voiceverify::testing::base_env;
 using voiceverify::testing::env_with;
 using voiceverify::testing::kAccessKey;

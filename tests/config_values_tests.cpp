@@ -14,10 +14,6 @@
 namespace config = voiceverify::config;
 using voiceverify::forms::NumberType;
 using voiceverify::testing::base_env;
-using voiceverify::testing::env_with;
-using voiceverify::testing::kAccessKey;
-using voiceverify::testing::kSigningKey;
-using voiceverify::testing::TempDir;
 
 BOOST_AUTO_TEST_SUITE(config_values_tests)
 

@@ -30,6 +30,7 @@
 
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
+#include "shipped_settings.hpp"
 
 namespace mb = voiceverify::messagebird;
 namespace bdata = boost::unit_test::data;
@@ -79,14 +80,8 @@ class FakeTransport final : public mb::Transport {
 };
 
 mb::VerifySettings test_settings() {
-  mb::VerifySettings settings{};
-  settings.endpoint = "https://rest.example.test";
-  settings.access_key = "live_Secret0Key1ForTests";
-  settings.type = "tts";
-  settings.template_text = "Your security code is %token.";
-  settings.token_length = 6;
-  settings.timeout = std::chrono::seconds(300);
-  settings.max_attempts = 1;  // not sent: tests that send maxAttempts set it
+  mb::VerifySettings settings = voiceverify::testing::test_verify_settings(
+      "https://rest.example.test", "live_Secret0Key1ForTests");
   settings.user_agent = "voiceverify/0.1 MessageBird/ApiClient/Cpp";
   return settings;
 }

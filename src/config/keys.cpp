@@ -250,11 +250,11 @@ Reason apply_redis_prefix(const std::string& v, Config& c) {
   return {};
 }
 
-KeySpec text(const char* name, Apply apply, bool required = false) {
+constexpr KeySpec text(const char* name, Apply apply, bool required = false) {
   return KeySpec{name, required, apply, std::nullopt};
 }
 
-KeySpec number(const char* name, NumberField field, long min, long max) {
+constexpr KeySpec number(const char* name, NumberField field, long min, long max) {
   return KeySpec{name, false, nullptr, NumberRule{field, min, max}};
 }
 
@@ -262,7 +262,7 @@ constexpr long kMaxLimit = 1'000'000'000;
 
 // Every key, in README order. The table is the single list: known_keys(), the file parser and
 // the environment overrides all read it.
-const KeySpec kKeys[] = {
+constexpr KeySpec kKeys[] = {
     text("MESSAGEBIRD_ACCESS_KEY", apply_access_key, true),
     text("MESSAGEBIRD_ENDPOINT", apply_endpoint),
     text("SIGNING_KEY", apply_signing_key, true),
