@@ -1,6 +1,6 @@
-// forms::check_phone against libphonenumber 8.12 (platform notes): local and international
-// input, other regions, the default policy's refusals, the country allow list, and input that
-// must never reach the parser.
+// forms::check_phone against libphonenumber 8.12 (docs/platform.md, "libphonenumber"): local and
+// international input, other regions, the default policy's refusals, the country allow list, and
+// input that must never reach the parser.
 #include "forms/phone.hpp"
 
 #include <boost/test/data/monomorphic.hpp>

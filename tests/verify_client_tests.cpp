@@ -1,5 +1,6 @@
-// The Verify client against recorded answers (tests/fixtures), one case per row of the contract
-// (shared/messagebird-verify-api.md), and the curl transport against a real loopback server.
+// The Verify client against recorded answers (tests/fixtures), one case per documented answer
+// (docs/messagebird-verify.md, "Errors" and the sections per call), and the curl transport
+// against a real loopback server.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -86,7 +87,7 @@ mb::VerifySettings test_settings() {
   return settings;
 }
 
-// ---------------------------------------------------------------- the contract, row by row
+// ---------------------------------------------------------- the documented answers, row by row
 
 struct ContractCase {
   const char* name;

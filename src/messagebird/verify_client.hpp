@@ -1,5 +1,5 @@
-// The MessageBird Verify API client, exactly per shared/messagebird-verify-api.md. Every case of
-// the contract comes back as a typed VerifyError; nothing here throws for upstream trouble.
+// The MessageBird Verify API client, exactly per docs/messagebird-verify.md. Every answer it
+// describes comes back as a typed VerifyError; nothing here throws for upstream trouble.
 #pragma once
 
 #include <chrono>

@@ -1,10 +1,10 @@
 // The Redis Store (hiredis 0.14), so that several pools on several hosts share one set of limits.
 //
 // Why these choices:
-// - A redisContext must not be used by two threads (platform notes). Connections live in a small
-//   mutex-guarded pool and each operation checks one out for its duration. A thread_local map
-//   keyed by store address was the other option, but it outlives the store and a new store at a
-//   reused address would inherit a connection to the wrong server.
+// - A redisContext must not be used by two threads (docs/platform.md, "hiredis"). Connections
+//   live in a small mutex-guarded pool and each operation checks one out for its duration. A
+//   thread_local map keyed by store address was the other option, but it outlives the store and a
+//   new store at a reused address would inherit a connection to the wrong server.
 // - A connection that saw any I/O or protocol error (including a timeout, which may leave a late
 //   reply in its buffer) is freed, never returned to the pool: the next operation reconnects.
 // - Every failure is StoreError::Unavailable, never an exception: the limiter then fails closed.
