@@ -50,7 +50,11 @@ const std::set<NumberType> kAllTypes{
 // libphonenumber itself sees long text, and an unknown default region, where only "+"-prefixed
 // numbers can parse, with non-geographic numbers allowed too.
 PhonePolicy policy_for(unsigned selector) {
-  PhonePolicy policy;
+  PhonePolicy policy{};
+  policy.default_region = "NL";
+  policy.allowed_types = {NumberType::Mobile, NumberType::FixedLine, NumberType::FixedLineOrMobile};
+  policy.allowed_countries = {"NL"};
+  policy.any_geographic_region = false;
   switch (selector % 4) {
     case 0:
       break;

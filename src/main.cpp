@@ -16,8 +16,8 @@
 #include <string>
 #include <thread>
 
+#include "app/settings.hpp"
 #include "config/config.hpp"
-#include "forms/phone.hpp"
 #include "http/fcgi_server.hpp"
 #include "http/signed_cookie.hpp"
 #include "log/log.hpp"
@@ -105,46 +105,6 @@ int fail(int status, const std::string& event, const std::string& message) {
   return status;
 }
 
-vv::forms::PhonePolicy phone_policy(const vv::config::Config& config) {
-  vv::forms::PhonePolicy policy;
-  policy.default_region = config.default_region;
-  policy.allowed_types.clear();
-  for (const auto& name : config.allowed_number_types) {
-    vv::forms::NumberType type;
-    if (vv::forms::parse_number_type(name, type)) policy.allowed_types.insert(type);
-  }
-  policy.allowed_countries = {config.allowed_countries.begin(), config.allowed_countries.end()};
-  policy.any_geographic_region = config.any_geographic_region;
-  return policy;
-}
-
-vv::messagebird::VerifySettings verify_settings(const vv::config::Config& config) {
-  vv::messagebird::VerifySettings s;
-  s.endpoint = config.messagebird_endpoint;
-  s.access_key = config.messagebird_access_key;
-  s.type = config.verify_type;
-  s.template_text = config.verify_template;
-  s.originator = config.originator;
-  s.voice = config.voice;
-  s.language = config.language;
-  s.token_length = config.token_length;
-  s.timeout = config.code_timeout;
-  s.max_attempts = config.max_attempts;
-  return s;
-}
-
-vv::store::LimitSettings limit_settings(const vv::config::Config& config) {
-  vv::store::LimitSettings s;
-  s.resend_interval = config.resend_interval;
-  s.number_calls_per_10min = config.limit_number_10min;
-  s.number_calls_per_day = config.limit_number_day;
-  s.ip_calls_per_hour = config.limit_ip_hour;
-  s.global_calls_per_hour = config.limit_global_hour;
-  s.max_attempts = config.max_attempts;
-  s.key_secret = vv::store::store_key_secret(config.signing_key);
-  return s;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -169,19 +129,18 @@ int main(int argc, char** argv) {
   const vv::config::LoadResult loaded = vv::config::load(config_path, vv::config::environment());
   if (!loaded.config) return fail(2, "config_invalid", loaded.error);
   const vv::config::Config& config = *loaded.config;
+  const vv::app::Settings settings = vv::app::build_settings(config);
 
   std::string error;
-  const auto templates = vv::view::Templates::load(config.templates_dir, error);
+  const auto templates = vv::view::Templates::load(settings.templates_dir, error);
   if (!templates) return fail(2, "template_invalid", error);
 
   std::unique_ptr<vv::store::Store> store;
-  if (config.redis_url.empty()) {
-    // Sized from the limits: a fixed cap would let a busy day (or an attacker) fill it and
-    // switch the site off, since a full store refuses new keys (fail closed).
-    store = vv::store::make_memory_store(vv::store::memory_store_capacity(limit_settings(config)));
+  if (!settings.store.redis) {
+    store = vv::store::make_memory_store(settings.store.memory_capacity);
   } else {
-    store = vv::store::make_redis_store(config.redis_url, config.redis_prefix,
-                                        std::chrono::milliseconds(500), error);
+    store = vv::store::make_redis_store(*settings.store.redis, settings.store.redis_prefix,
+                                        settings.store.redis_timeout, error);
     if (!store) return fail(2, "config_invalid", "REDIS_URL: " + error);
   }
   if (check_only) {
@@ -189,35 +148,30 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  // curl_global_init must run before any thread starts (platform notes).
+  // curl_global_init must run before any thread starts (docs/platform.md, "libcurl").
   const vv::messagebird::CurlGlobal curl_global;
-  const vv::http::CookieSigner signer(config.signing_key);
-  vv::store::Limiter limiter(*store, limit_settings(config));
-  const vv::forms::PhonePolicy policy = phone_policy(config);
-  const vv::messagebird::VerifySettings verify = verify_settings(config);
+  const vv::http::CookieSigner signer(settings.cookie_signing_key);
+  vv::store::Limiter limiter(*store, settings.limits);
   const vv::web::ErrorPages error_pages(*templates);
-  // Session cookies outlive the code by two minutes, so a slow typist still owns the page.
-  const vv::web::AppDeps deps{
-      signer, *templates, error_pages,
-      vv::verify::FlowDeps{policy, limiter, config.code_timeout, config.token_length},
-      config.code_timeout + std::chrono::seconds(120)};
-  const vv::messagebird::CurlOptions curl_options{config.connect_timeout, config.total_timeout,
-                                                  std::size_t{64} * 1024};
+  const vv::web::AppDeps deps{signer, *templates, error_pages,
+                              vv::verify::FlowDeps{settings.phone, limiter, settings.verify.timeout,
+                                                   settings.verify.token_length},
+                              settings.session_lifetime};
+  const vv::messagebird::CurlOptions& curl_options = settings.curl;
+  const vv::messagebird::VerifySettings& verify = settings.verify;
 
-  const int listen_fd = vv::http::open_listener(config.listen, error);
+  const int listen_fd = vv::http::open_listener(settings.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);
   ::signal(SIGPIPE, SIG_IGN);  // a write to a connection nginx closed is EPIPE, nothing more
 
   std::atomic<bool> pool_ended{false};
   std::thread signal_watcher([&pool_ended] { watch_signals(pool_ended); });
 
-  vv::log::info("started", {{"listen", config.listen},
-                            {"threads", std::to_string(config.threads)},
-                            {"store", config.redis_url.empty() ? "memory" : "redis"},
-                            {"endpoint", config.messagebird_endpoint}});
-  const vv::http::PoolOptions pool_options{config.threads, config.max_body_bytes,
-                                           config.fastcgi_allowed_peers};
-  const int status = vv::http::run_pool(listen_fd, pool_options, [&deps, &verify, &curl_options] {
+  vv::log::info("started", {{"listen", settings.listen},
+                            {"threads", std::to_string(settings.pool.threads)},
+                            {"store", settings.store.redis ? "redis" : "memory"},
+                            {"endpoint", settings.verify.endpoint}});
+  const int status = vv::http::run_pool(listen_fd, settings.pool, [&deps, &verify, &curl_options] {
     return std::make_unique<PoolWorker>(deps, verify, curl_options);
   });
   // The pool may have ended by itself (a broken listener): release the signal watcher.

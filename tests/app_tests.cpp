@@ -8,6 +8,7 @@
 #include "capture_stderr.hpp"
 #include "config/config.hpp"
 #include "http/cookies.hpp"
+#include "shipped_settings.hpp"
 #include "web/pipeline.hpp"
 #include "web/reply.hpp"
 
@@ -30,6 +31,12 @@ class ScriptedTransport : public messagebird::Transport {
 };
 
 const std::string kId = "4e213b01155d1e35a9d9571v00162985";
+
+// The client settings these tests have always run with (the ScriptedTransport answers, so only
+// the shape of the request matters): the production endpoint and no access key.
+messagebird::VerifySettings verify_settings() {
+  return voiceverify::testing::test_verify_settings("https://rest.messagebird.com", "");
+}
 
 messagebird::HttpResponse created() {
   return {messagebird::TransportError::None, 201,
@@ -56,13 +63,13 @@ struct Fixture {
   store::Limiter limiter{*store, store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 1000,
                                                       3, "app-tests-key-secret"}};
   web::ErrorPages error_pages{templates};
-  forms::PhonePolicy policy{};
+  forms::PhonePolicy policy = voiceverify::testing::shipped_phone_policy();
   web::AppDeps deps{signer, templates, error_pages,
                     verify::FlowDeps{policy, limiter, config.code_timeout, config.token_length},
                     config.code_timeout + std::chrono::seconds(120)};
-  messagebird::VerifySettings verify_settings{};
+  messagebird::VerifySettings client_settings = verify_settings();
   ScriptedTransport transport;
-  messagebird::VerifyClient client{verify_settings, transport};
+  messagebird::VerifyClient client{client_settings, transport};
   std::map<std::string, std::string> jar;
 
   http::Response send(const std::string& method, const std::string& path,

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "shipped_settings.hpp"
 #include "store/limits.hpp"
 #include "store/store.hpp"
 
@@ -24,7 +25,7 @@ struct ManualClock {
 BOOST_AUTO_TEST_SUITE(store_tests)
 
 BOOST_AUTO_TEST_CASE(memory_capacity_follows_the_site_wide_limit) {
-  vs::LimitSettings settings;
+  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
   settings.global_calls_per_hour = 1000;
   BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{6} * 24 * 1000 + 1024);
   settings.global_calls_per_hour = 1;
@@ -37,7 +38,7 @@ BOOST_AUTO_TEST_CASE(memory_capacity_follows_the_site_wide_limit) {
 // its code checked: 120,000 numbers are in their daily window at the end, more than a fixed cap of
 // 100,000 keys held, which then refused every new number for the rest of the day.
 BOOST_AUTO_TEST_CASE(memory_store_sized_from_the_limits_holds_a_full_day) {
-  vs::LimitSettings settings;
+  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
   settings.resend_interval = 60s;
   settings.number_calls_per_10min = 3;
   settings.number_calls_per_day = 10;

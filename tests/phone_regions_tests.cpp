@@ -12,6 +12,7 @@
 
 #include "forms/phone.hpp"
 #include "http/signed_cookie.hpp"
+#include "shipped_settings.hpp"
 #include "web/session.hpp"
 
 namespace forms = voiceverify::forms;
@@ -65,7 +66,7 @@ BOOST_AUTO_TEST_CASE(every_regions_example_numbers_survive_the_check_and_the_ses
         // listing it in ALLOWED_COUNTRIES would.
         std::string filed_under;
         util.GetRegionCodeForNumber(example, &filed_under);
-        forms::PhonePolicy policy;
+        forms::PhonePolicy policy = voiceverify::testing::shipped_phone_policy();
         policy.allowed_countries = {filed_under};
         const forms::PhoneCheck check = forms::check_phone(typed, policy);
         BOOST_TEST(static_cast<int>(check.error) == static_cast<int>(forms::PhoneError::None));

@@ -1,6 +1,6 @@
-// forms::check_phone against libphonenumber 8.12 (platform notes): local and international
-// input, other regions, the default policy's refusals, the country allow list, and input that
-// must never reach the parser.
+// forms::check_phone against libphonenumber 8.12 (docs/platform.md, "libphonenumber"): local and
+// international input, other regions, the default policy's refusals, the country allow list, and
+// input that must never reach the parser.
 #include "forms/phone.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
@@ -10,11 +10,13 @@
 #include <ostream>
 #include <string>
 #include "printable.hpp"
+#include "shipped_settings.hpp"
 
 namespace bdata = boost::unit_test::data;
 namespace forms = voiceverify::forms;
 using forms::NumberType;
 using forms::PhoneError;
+using voiceverify::testing::shipped_phone_policy;
 
 namespace {
 
@@ -121,7 +123,7 @@ const Refused kRefused[] = {
 BOOST_AUTO_TEST_SUITE(phone_tests)
 
 BOOST_DATA_TEST_CASE(accepted_numbers, bdata::make(kAccepted), c) {
-  forms::PhonePolicy policy;
+  forms::PhonePolicy policy = shipped_phone_policy();
   policy.default_region = c.region;
   policy.any_geographic_region = true;
   const forms::PhoneCheck check = forms::check_phone(c.input, policy);
@@ -134,7 +136,7 @@ BOOST_DATA_TEST_CASE(accepted_numbers, bdata::make(kAccepted), c) {
 }
 
 BOOST_DATA_TEST_CASE(refused_numbers, bdata::make(kRefused), c) {
-  forms::PhonePolicy policy;
+  forms::PhonePolicy policy = shipped_phone_policy();
   policy.default_region = c.region;
   policy.any_geographic_region = true;
   policy.allowed_countries = {"001"};
@@ -146,7 +148,7 @@ BOOST_DATA_TEST_CASE(refused_numbers, bdata::make(kRefused), c) {
 }
 
 BOOST_AUTO_TEST_CASE(refused_type_still_reports_type_region_and_mask_for_the_log) {
-  const forms::PhoneCheck check = forms::check_phone("+31 900 1234567", forms::PhonePolicy{});
+  const forms::PhoneCheck check = forms::check_phone("+31 900 1234567", shipped_phone_policy());
   BOOST_TEST((check.error == PhoneError::TypeNotAllowed));
   BOOST_TEST((check.type == NumberType::PremiumRate));
   BOOST_TEST(check.region == "NL");
@@ -154,7 +156,7 @@ BOOST_AUTO_TEST_CASE(refused_type_still_reports_type_region_and_mask_for_the_log
 }
 
 BOOST_AUTO_TEST_CASE(a_policy_can_allow_premium_rate_and_toll_free) {
-  forms::PhonePolicy policy;
+  forms::PhonePolicy policy = shipped_phone_policy();
   policy.allowed_types = {NumberType::PremiumRate, NumberType::TollFree};
   auto check = forms::check_phone("+31 900 1234567", policy);
   BOOST_TEST((check.error == PhoneError::None));
@@ -168,7 +170,7 @@ BOOST_AUTO_TEST_CASE(a_policy_can_allow_premium_rate_and_toll_free) {
 }
 
 BOOST_AUTO_TEST_CASE(country_allow_list) {
-  forms::PhonePolicy policy;
+  forms::PhonePolicy policy = shipped_phone_policy();
   policy.allowed_countries = {"NL", "BE"};
   BOOST_TEST((forms::check_phone("06 12345678", policy).error == PhoneError::None));
   BOOST_TEST((forms::check_phone("+32 470 12 34 56", policy).error == PhoneError::None));
@@ -184,7 +186,7 @@ BOOST_AUTO_TEST_CASE(country_allow_list) {
 }
 
 BOOST_AUTO_TEST_CASE(length_cap_is_on_the_trimmed_input) {
-  forms::PhonePolicy policy;
+  forms::PhonePolicy policy = shipped_phone_policy();
   policy.max_input_bytes = 14;
   BOOST_TEST((forms::check_phone("+31 6 12345678", policy).error == PhoneError::None));  // 14
   BOOST_TEST((forms::check_phone("   +31 6 12345678   ", policy).error == PhoneError::None));
@@ -192,7 +194,7 @@ BOOST_AUTO_TEST_CASE(length_cap_is_on_the_trimmed_input) {
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_default_region_only_accepts_international_input) {
-  forms::PhonePolicy policy;
+  forms::PhonePolicy policy = shipped_phone_policy();
   policy.default_region = "XX";
   BOOST_TEST((forms::check_phone("06 12345678", policy).error == PhoneError::Invalid));
   BOOST_TEST((forms::check_phone("+31612345678", policy).error == PhoneError::None));
@@ -226,7 +228,7 @@ BOOST_AUTO_TEST_CASE(known_regions) {
 
 // Calls cost money: by default, only the country of the default region.
 BOOST_AUTO_TEST_CASE(the_default_policy_calls_the_default_region_alone) {
-  const forms::PhonePolicy policy;
+  const forms::PhonePolicy policy = shipped_phone_policy();
   BOOST_TEST((forms::check_phone("06 12345678", policy).error == PhoneError::None));
   const auto be = forms::check_phone("+32 470 12 34 56", policy);
   BOOST_TEST((be.error == PhoneError::CountryNotAllowed));
@@ -235,7 +237,7 @@ BOOST_AUTO_TEST_CASE(the_default_policy_calls_the_default_region_alone) {
 }
 
 BOOST_AUTO_TEST_CASE(every_country_when_any_geographic_region) {
-  forms::PhonePolicy policy;
+  forms::PhonePolicy policy = shipped_phone_policy();
   policy.any_geographic_region = true;
   for (const char* number : {"+1 650 253 0000", "+81 90 1234 5678", "+32 470 12 34 56"}) {
     BOOST_TEST((forms::check_phone(number, policy).error == PhoneError::None), number);
@@ -247,7 +249,7 @@ BOOST_AUTO_TEST_CASE(every_country_when_any_geographic_region) {
 // them; only naming 001 does.
 BOOST_AUTO_TEST_CASE(satellite_numbers_only_when_001_is_listed_by_name) {
   const char* satellite[] = {"+881 6 123 45678", "+870 301 234 567", "+882 34 21234"};
-  forms::PhonePolicy policy;
+  forms::PhonePolicy policy = shipped_phone_policy();
   policy.any_geographic_region = true;
   for (const char* number : satellite) {
     const auto check = forms::check_phone(number, policy);

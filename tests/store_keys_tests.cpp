@@ -8,6 +8,7 @@
 #include <string>
 
 #include "redis_server.hpp"
+#include "shipped_settings.hpp"
 #include "store/limits.hpp"
 #include "store/store.hpp"
 
@@ -47,7 +48,7 @@ class RecordingStore final : public vs::Store {
 std::set<std::string> keys_of_one_call(vs::Store& inner, const std::string& signing_key,
                                        const std::string& number) {
   RecordingStore recording(inner);
-  vs::LimitSettings settings;
+  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
   settings.resend_interval = 60s;
   settings.key_secret = vs::store_key_secret(signing_key);
   vs::Limiter limiter(recording, settings);

@@ -13,6 +13,7 @@
 
 #include "harness.hpp"
 #include "redis_server.hpp"
+#include "shipped_settings.hpp"
 #include "store/limits.hpp"
 #include "store/store.hpp"
 
@@ -135,7 +136,7 @@ std::string tag(const std::string& number) {
 }
 
 vs::LimitSettings roomy() {
-  vs::LimitSettings settings;
+  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
   settings.key_secret = kKeySecret;
   settings.resend_interval = 0s;  // off unless a test turns it on
   settings.number_calls_per_10min = 100;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "redis_server.hpp"
+#include "shipped_settings.hpp"
 #include "store/limits.hpp"
 #include "store/store.hpp"
 
@@ -97,7 +98,7 @@ class RacingStore final : public vs::Store {
 };
 
 void check_undo_after_expiry(vs::Store& inner, const std::function<void()>& pass_time) {
-  vs::LimitSettings settings;
+  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
   settings.key_secret = "store-undo-tests-key-secret";
   settings.resend_interval = 1s;
   settings.number_calls_per_10min = 100;
@@ -145,7 +146,7 @@ BOOST_AUTO_TEST_CASE(limiter_undo_after_the_window_expired_gives_no_extra_call) 
 
 BOOST_AUTO_TEST_CASE(limiter_refund_attempt_gives_one_back_and_creates_nothing) {
   auto store = vs::make_memory_store();
-  vs::LimitSettings settings;
+  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
   settings.max_attempts = 2;
   settings.key_secret = "store-undo-tests-key-secret";
   vs::Limiter limiter(*store, settings);

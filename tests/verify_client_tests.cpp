@@ -1,5 +1,6 @@
-// The Verify client against recorded answers (tests/fixtures), one case per row of the contract
-// (shared/messagebird-verify-api.md), and the curl transport against a real loopback server.
+// The Verify client against recorded answers (tests/fixtures), one case per documented answer
+// (docs/messagebird-verify.md, "Errors" and the sections per call), and the curl transport
+// against a real loopback server.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
+#include "shipped_settings.hpp"
 
 namespace mb = voiceverify::messagebird;
 namespace bdata = boost::unit_test::data;
@@ -79,14 +81,13 @@ class FakeTransport final : public mb::Transport {
 };
 
 mb::VerifySettings test_settings() {
-  mb::VerifySettings settings;
-  settings.endpoint = "https://rest.example.test";
-  settings.access_key = "live_Secret0Key1ForTests";
+  mb::VerifySettings settings = voiceverify::testing::test_verify_settings(
+      "https://rest.example.test", "live_Secret0Key1ForTests");
   settings.user_agent = "voiceverify/0.1 MessageBird/ApiClient/Cpp";
   return settings;
 }
 
-// ---------------------------------------------------------------- the contract, row by row
+// ---------------------------------------------------------- the documented answers, row by row
 
 struct ContractCase {
   const char* name;
@@ -586,7 +587,7 @@ struct Seen {
 };
 
 mb::CurlOptions fast_options() {
-  mb::CurlOptions options;
+  mb::CurlOptions options{};
   options.connect_timeout = std::chrono::milliseconds(1000);
   options.total_timeout = std::chrono::milliseconds(2000);
   options.max_response_bytes = 1024;

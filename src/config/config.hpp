@@ -8,8 +8,12 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
+
+#include "forms/phone.hpp"
+#include "store/redis_url.hpp"
 
 namespace voiceverify::config {
 
@@ -21,10 +25,10 @@ struct Config {
   std::string verify_template = "Your security code is %token.";  // must contain %token
   int token_length = 6;                                           // 6..10
   std::chrono::seconds code_timeout{300};                         // CODE_TIMEOUT
-  int max_attempts = 3;                                           // MAX_ATTEMPTS, 1..10 (issue 3)
+  int max_attempts = 3;                                           // MAX_ATTEMPTS, 1..10
   std::string voice = "female";                                   // VOICE: male | female
-  std::string language = "en-gb";                                 // LANGUAGE: contract's TTS list
-  std::string originator;                                         // ORIGINATOR: empty = API default
+  std::string language = "en-gb";     // LANGUAGE: docs/messagebird-verify.md, "TTS languages"
+  std::string originator;             // ORIGINATOR: empty = API default
   std::string default_region = "NL";  // DEFAULT_REGION: ISO 3166 alpha-2
   // LISTEN: unix:/path, ipv4:port, "stdin", "systemd". A unix socket by default: over TCP any
   // local process could speak FastCGI to the pool and claim any client address.
@@ -35,9 +39,11 @@ struct Config {
   std::chrono::milliseconds total_timeout{10000};    // TOTAL_TIMEOUT_MS
   std::string templates_dir = "templates";           // TEMPLATES_DIR
   std::size_t max_body_bytes = 4096;                 // MAX_BODY_BYTES
-  // Abuse resistance (issue 3).
-  std::vector<std::string> allowed_number_types{"mobile", "fixed-line", "fixed-line-or-mobile"};
-  // ALLOWED_NUMBER_TYPES, comma-separated
+  // Abuse resistance.
+  // ALLOWED_NUMBER_TYPES, comma-separated names (forms::parse_number_type), parsed once here.
+  std::set<forms::NumberType> allowed_number_types{forms::NumberType::Mobile,
+                                                   forms::NumberType::FixedLine,
+                                                   forms::NumberType::FixedLineOrMobile};
   // ALLOWED_COUNTRIES, e.g. "NL,BE": the regions we call. Unset means DEFAULT_REGION alone; "*"
   // sets any_geographic_region; "001" (non-geographic numbers, satellite phones among them) is
   // in the list only when named, "*" or not. An empty value is an error.
@@ -48,8 +54,10 @@ struct Config {
   long limit_number_day = 10;                // LIMIT_NUMBER_DAY
   long limit_ip_hour = 10;                   // LIMIT_IP_HOUR
   long limit_global_hour = 1000;             // LIMIT_GLOBAL_HOUR
-  std::string redis_url;                     // REDIS_URL: redis://host:port[/db]; empty=memory
-  std::string redis_prefix = "vv:";          // REDIS_PREFIX: key prefix in Redis
+  // REDIS_URL: redis://host:port[/db], parsed once here (store::parse_redis_url); unset or
+  // empty means the in-process store.
+  std::optional<store::RedisUrl> redis_url;
+  std::string redis_prefix = "vv:";  // REDIS_PREFIX: key prefix in Redis
 };
 
 struct LoadResult {

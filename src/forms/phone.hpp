@@ -32,15 +32,16 @@ const char* number_type_name(NumberType type);
 // Inmarsat), global networks (+882, +883), international freephone (+800) and the like.
 inline constexpr std::string_view kNonGeographicRegion = "001";
 
+// The configured fields have no defaults here: app::phone_policy (src/app/settings.cpp) fills
+// them from DEFAULT_REGION, ALLOWED_NUMBER_TYPES and ALLOWED_COUNTRIES.
 struct PhonePolicy {
-  std::string default_region = "NL";
-  std::set<NumberType> allowed_types{NumberType::Mobile, NumberType::FixedLine,
-                                     NumberType::FixedLineOrMobile};
+  std::string default_region;
+  std::set<NumberType> allowed_types;
   // Where we call: the regions listed ("NL"; kNonGeographicRegion included only when listed),
   // plus every geographic region when any_geographic_region. Non-geographic numbers are never
   // implied: they are expensive and the classic toll-fraud destinations.
-  std::set<std::string, std::less<>> allowed_countries{"NL"};
-  bool any_geographic_region = false;
+  std::set<std::string, std::less<>> allowed_countries;
+  bool any_geographic_region;
   std::size_t max_input_bytes = 32;
 
   // True when a number libphonenumber files under `region` ("NL", "001") may be called.

@@ -24,10 +24,12 @@ class Worker {
 
 using WorkerFactory = std::function<std::unique_ptr<Worker>()>;
 
+// No defaults here: app::pool_options (src/app/settings.cpp) fills every field from THREADS,
+// MAX_BODY_BYTES and FASTCGI_ALLOWED_PEERS.
 struct PoolOptions {
-  int threads = 16;
-  std::size_t max_body_bytes = 4096;  // a longer CONTENT_LENGTH is answered 413 unread
-  PeerList allowed_peers;             // FASTCGI_ALLOWED_PEERS: empty lets every TCP peer in
+  int threads;
+  std::size_t max_body_bytes;  // a longer CONTENT_LENGTH is answered 413 unread
+  PeerList allowed_peers;      // FASTCGI_ALLOWED_PEERS: empty lets every TCP peer in
 };
 
 // Opens the listening socket for LISTEN: "host:port" (TCP), "unix:/path" (mode 0660),

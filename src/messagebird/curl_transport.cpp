@@ -1,6 +1,7 @@
-// The libcurl transport, and the only includer of curl.h. The settings follow the contract's
-// Transport section (TLS verification always on) and the style guide's robust-client list:
-// connect and total timeouts, no signals, a response size cap, one reused handle per thread.
+// The libcurl transport, and the only includer of curl.h. The settings follow
+// docs/messagebird-verify.md, "Timeouts and transport" (TLS verification always on), and
+// docs/platform.md, "libcurl": connect and total timeouts, no signals, a response size cap, one
+// reused handle per thread.
 #include "messagebird/curl_transport.hpp"
 
 #include <curl/curl.h>
@@ -21,7 +22,7 @@ CurlGlobal::~CurlGlobal() {
 }
 
 struct CurlTransport::Impl {
-  CurlOptions options;
+  CurlOptions options{};
   CURL* handle = nullptr;
 };
 
@@ -111,8 +112,8 @@ HttpResponse CurlTransport::perform(const HttpRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = {};
   const auto max_bytes = static_cast<curl_off_t>(impl_->options.max_response_bytes);
 
-  // Signals and threads do not mix (platform notes); timeouts then rely on curl's threaded
-  // resolver, which Debian's libcurl uses.
+  // Signals and threads do not mix (docs/platform.md, "libcurl"); timeouts then rely on curl's
+  // threaded resolver, which Debian's libcurl uses.
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -121,7 +122,8 @@ HttpResponse CurlTransport::perform(const HttpRequest& request) {
                    static_cast<long>(impl_->options.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                    static_cast<long>(impl_->options.total_timeout.count()));
-  // Contract, Transport: clients keep peer and host verification on. Never turn it off.
+  // Peer and host verification stay on (docs/messagebird-verify.md, "Timeouts and transport").
+  // Never turn it off.
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);

@@ -22,9 +22,11 @@ class CurlGlobal {
   CurlGlobal& operator=(const CurlGlobal&) = delete;
 };
 
+// The timeouts have no defaults here: app::curl_options (src/app/settings.cpp) fills them from
+// CONNECT_TIMEOUT_MS and TOTAL_TIMEOUT_MS.
 struct CurlOptions {
-  std::chrono::milliseconds connect_timeout{3000};
-  std::chrono::milliseconds total_timeout{10000};
+  std::chrono::milliseconds connect_timeout;
+  std::chrono::milliseconds total_timeout;
   std::size_t max_response_bytes = std::size_t{64} * 1024;
 };
 

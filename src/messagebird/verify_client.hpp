@@ -1,5 +1,5 @@
-// The MessageBird Verify API client, exactly per shared/messagebird-verify-api.md. Every case of
-// the contract comes back as a typed VerifyError; nothing here throws for upstream trouble.
+// The MessageBird Verify API client, exactly per docs/messagebird-verify.md. Every answer it
+// describes comes back as a typed VerifyError; nothing here throws for upstream trouble.
 #pragma once
 
 #include <chrono>
@@ -24,17 +24,20 @@ enum class VerifyError {
 
 const char* verify_error_name(VerifyError error);
 
+// The configured fields have no defaults here: app::verify_settings (src/app/settings.cpp) fills
+// them from the MESSAGEBIRD_*, VERIFY_*, TOKEN_LENGTH, CODE_TIMEOUT, MAX_ATTEMPTS, VOICE,
+// LANGUAGE and ORIGINATOR keys.
 struct VerifySettings {
-  std::string endpoint = "https://rest.messagebird.com";  // no trailing slash
+  std::string endpoint;  // no trailing slash
   std::string access_key;
-  std::string type = "tts";
-  std::string template_text = "Your security code is %token.";
+  std::string type;
+  std::string template_text;
   std::string originator;  // empty: not sent
   std::string voice;       // empty: not sent
   std::string language;    // empty: not sent
-  int token_length = 6;
-  std::chrono::seconds timeout{300};
-  int max_attempts = 1;  // sent as maxAttempts only when above 1
+  int token_length;
+  std::chrono::seconds timeout;
+  int max_attempts;  // sent as maxAttempts only when above 1
   std::string user_agent = "voiceverify/0.1 MessageBird/ApiClient/Cpp";
 };
 

@@ -1,6 +1,6 @@
-// Abuse limits, checked before every paid upstream call (shared/… issue 3): per number, per
-// client IP, site-wide, and the "call me again" interval; plus the server-side count of code
-// attempts per verification. Fixed windows in the Store; a Store that is down fails closed.
+// Abuse limits, checked before every paid upstream call: per number, per client IP, site-wide,
+// and the "call me again" interval; plus the server-side count of code attempts per
+// verification. Fixed windows in the Store; a Store that is down fails closed.
 #pragma once
 
 #include <chrono>
@@ -12,13 +12,14 @@
 
 namespace voiceverify::store {
 
+// No defaults here: app::limit_settings (src/app/settings.cpp) fills every field from the config.
 struct LimitSettings {
-  std::chrono::seconds resend_interval{60};  // RESEND_INTERVAL: same number again no sooner
-  long number_calls_per_10min = 3;           // LIMIT_NUMBER_10MIN
-  long number_calls_per_day = 10;            // LIMIT_NUMBER_DAY
-  long ip_calls_per_hour = 10;               // LIMIT_IP_HOUR
-  long global_calls_per_hour = 1000;         // LIMIT_GLOBAL_HOUR
-  int max_attempts = 3;                      // MAX_ATTEMPTS: code checks per verification
+  std::chrono::seconds resend_interval;  // RESEND_INTERVAL: same number again no sooner
+  long number_calls_per_10min;           // LIMIT_NUMBER_10MIN
+  long number_calls_per_day;             // LIMIT_NUMBER_DAY
+  long ip_calls_per_hour;                // LIMIT_IP_HOUR
+  long global_calls_per_hour;            // LIMIT_GLOBAL_HOUR
+  int max_attempts;                      // MAX_ATTEMPTS: code checks per verification
   std::string key_secret;  // store_key_secret(SIGNING_KEY): keys phone numbers in the store;
                            // required (the Limiter throws std::invalid_argument when empty)
 };

@@ -1,10 +1,10 @@
 // The Redis Store (hiredis 0.14), so that several pools on several hosts share one set of limits.
 //
 // Why these choices:
-// - A redisContext must not be used by two threads (platform notes). Connections live in a small
-//   mutex-guarded pool and each operation checks one out for its duration. A thread_local map
-//   keyed by store address was the other option, but it outlives the store and a new store at a
-//   reused address would inherit a connection to the wrong server.
+// - A redisContext must not be used by two threads (docs/platform.md, "hiredis"). Connections
+//   live in a small mutex-guarded pool and each operation checks one out for its duration. A
+//   thread_local map keyed by store address was the other option, but it outlives the store and a
+//   new store at a reused address would inherit a connection to the wrong server.
 // - A connection that saw any I/O or protocol error (including a timeout, which may leave a late
 //   reply in its buffer) is freed, never returned to the pool: the next operation reconnects.
 // - Every failure is StoreError::Unavailable, never an exception: the limiter then fails closed.
@@ -248,12 +248,17 @@ std::unique_ptr<Store> make_redis_store(const std::string& url, const std::strin
                                         std::chrono::milliseconds timeout, std::string& error) {
   const auto address = parse_redis_url(url, error);
   if (!address) return nullptr;
+  return make_redis_store(*address, key_prefix, timeout, error);
+}
+
+std::unique_ptr<Store> make_redis_store(const RedisUrl& address, const std::string& key_prefix,
+                                        std::chrono::milliseconds timeout, std::string& error) {
   if (timeout <= std::chrono::milliseconds{0}) {
     // hiredis treats a zero timeout as "wait forever": a hung Redis would hang every worker.
     error = "Redis timeout must be positive";
     return nullptr;
   }
-  return std::make_unique<RedisStore>(*address, key_prefix, timeout);
+  return std::make_unique<RedisStore>(address, key_prefix, timeout);
 }
 
 }  // namespace voiceverify::store

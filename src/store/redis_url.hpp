@@ -17,6 +17,8 @@ struct RedisUrl {
   std::string host;  // as hiredis wants it: an IPv6 address without its brackets
   int port = 0;
   int db = 0;
+
+  bool operator==(const RedisUrl&) const = default;
 };
 
 // The parts of `url`, or nullopt with `error` set to a sentence for the operator (naming

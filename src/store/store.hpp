@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 
+#include "store/redis_url.hpp"
+
 namespace voiceverify::store {
 
 enum class StoreError { None, Unavailable };
@@ -57,6 +59,10 @@ std::unique_ptr<Store> make_memory_store(std::size_t max_entries = 100'000, Memo
 // (redis_url.hpp) accepts: redis://host:port[/db], IPv6 as [addr]; every key gets `key_prefix` in
 // front. nullptr + error on a bad URL.
 std::unique_ptr<Store> make_redis_store(const std::string& url, const std::string& key_prefix,
+                                        std::chrono::milliseconds timeout, std::string& error);
+
+// The same, for an address already parsed (the config parses REDIS_URL once, at load).
+std::unique_ptr<Store> make_redis_store(const RedisUrl& address, const std::string& key_prefix,
                                         std::chrono::milliseconds timeout, std::string& error);
 
 }  // namespace voiceverify::store

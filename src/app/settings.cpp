@@ -1,0 +1,77 @@
+// See settings.hpp. MAX_ATTEMPTS, for one, reaches both the verify client (maxAttempts) and the
+// limiter (attempts we count): one field read in two places here, not two defaults elsewhere.
+#include "app/settings.hpp"
+
+namespace voiceverify::app {
+namespace {
+
+// How long a Redis command may take before the store reports it down (fail closed).
+constexpr std::chrono::milliseconds kRedisTimeout{500};
+
+}  // namespace
+
+forms::PhonePolicy phone_policy(const config::Config& config) {
+  forms::PhonePolicy policy{};
+  policy.default_region = config.default_region;
+  policy.allowed_types = config.allowed_number_types;
+  policy.allowed_countries = {config.allowed_countries.begin(), config.allowed_countries.end()};
+  policy.any_geographic_region = config.any_geographic_region;
+  return policy;
+}
+
+messagebird::VerifySettings verify_settings(const config::Config& config) {
+  messagebird::VerifySettings s{};
+  s.endpoint = config.messagebird_endpoint;
+  s.access_key = config.messagebird_access_key;
+  s.type = config.verify_type;
+  s.template_text = config.verify_template;
+  s.originator = config.originator;
+  s.voice = config.voice;
+  s.language = config.language;
+  s.token_length = config.token_length;
+  s.timeout = config.code_timeout;
+  s.max_attempts = config.max_attempts;
+  return s;
+}
+
+store::LimitSettings limit_settings(const config::Config& config) {
+  store::LimitSettings s{};
+  s.resend_interval = config.resend_interval;
+  s.number_calls_per_10min = config.limit_number_10min;
+  s.number_calls_per_day = config.limit_number_day;
+  s.ip_calls_per_hour = config.limit_ip_hour;
+  s.global_calls_per_hour = config.limit_global_hour;
+  s.max_attempts = config.max_attempts;
+  s.key_secret = store::store_key_secret(config.signing_key);
+  return s;
+}
+
+messagebird::CurlOptions curl_options(const config::Config& config) {
+  messagebird::CurlOptions options{};
+  options.connect_timeout = config.connect_timeout;
+  options.total_timeout = config.total_timeout;
+  return options;
+}
+
+http::PoolOptions pool_options(const config::Config& config) {
+  http::PoolOptions options{};
+  options.threads = config.threads;
+  options.max_body_bytes = config.max_body_bytes;
+  options.allowed_peers = config.fastcgi_allowed_peers;
+  return options;
+}
+
+StoreSettings store_settings(const config::Config& config) {
+  return StoreSettings{config.redis_url, config.redis_prefix, kRedisTimeout,
+                       store::memory_store_capacity(limit_settings(config))};
+}
+
+Settings build_settings(const config::Config& config) {
+  return Settings{config.templates_dir,    config.listen,
+                  config.signing_key,      phone_policy(config),
+                  verify_settings(config), limit_settings(config),
+                  curl_options(config),    pool_options(config),
+                  store_settings(config),  config.code_timeout + std::chrono::seconds(120)};
+}
+
+}  // namespace voiceverify::app

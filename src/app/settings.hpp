@@ -1,0 +1,57 @@
+// Every module's options, made from the loaded Config in one place. This is the only code that
+// reads config::Config field by field (main.cpp hands it over; the config module fills it): each
+// module's settings struct carries no defaults of its own for configured values, so a value the
+// operator set cannot be shadowed by a module's built-in guess.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "forms/phone.hpp"
+#include "http/fcgi_server.hpp"
+#include "messagebird/curl_transport.hpp"
+#include "messagebird/verify_client.hpp"
+#include "store/limits.hpp"
+#include "store/redis_url.hpp"
+
+namespace voiceverify::app {
+
+// Which store the pool uses and how.
+struct StoreSettings {
+  std::optional<store::RedisUrl> redis;  // REDIS_URL, parsed; nullopt: the in-process store
+  std::string redis_prefix;              // REDIS_PREFIX
+  std::chrono::milliseconds redis_timeout;
+  // The in-process store's key cap, sized from the limits: a fixed cap would let a busy day (or
+  // an attacker) fill it and switch the site off, since a full store refuses new keys.
+  std::size_t memory_capacity;
+};
+
+forms::PhonePolicy phone_policy(const config::Config& config);
+messagebird::VerifySettings verify_settings(const config::Config& config);
+store::LimitSettings limit_settings(const config::Config& config);
+messagebird::CurlOptions curl_options(const config::Config& config);
+http::PoolOptions pool_options(const config::Config& config);
+StoreSettings store_settings(const config::Config& config);
+
+// All of the above, plus what main() itself needs.
+struct Settings {
+  std::string templates_dir;       // TEMPLATES_DIR
+  std::string listen;              // LISTEN
+  std::string cookie_signing_key;  // SIGNING_KEY: the session and flash cookies' HMAC key
+  forms::PhonePolicy phone;
+  messagebird::VerifySettings verify;
+  store::LimitSettings limits;
+  messagebird::CurlOptions curl;
+  http::PoolOptions pool;
+  StoreSettings store;
+  // How long the session cookie lives: the code's life plus two minutes, so a slow typist still
+  // owns the code page.
+  std::chrono::seconds session_lifetime;
+};
+
+Settings build_settings(const config::Config& config);
+
+}  // namespace voiceverify::app

@@ -1,0 +1,373 @@
+// The key table (src/config/keys.cpp): the defaults, the required keys, the list of keys, and one
+// table of good and one of bad values per key, whose errors must name the key and never repeat
+// the value.
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config_helpers.hpp"
+
+namespace bdata = boost::unit_test::data;
+namespace config = voiceverify::config;
+using voiceverify::forms::NumberType;
+using voiceverify::testing::base_env;
+using voiceverify::testing::env_with;
+using voiceverify::testing::kAccessKey;
+using voiceverify::testing::kSigningKey;
+using voiceverify::testing::TempDir;
+
+namespace {
+
+struct KeyValue {
+  const char* key;
+  const char* value;
+};
+
+std::ostream& operator<<(std::ostream& os, const KeyValue& kv) {
+  // The secrets in the tables are fake, but keep the habit: print the key only.
+  return os << kv.key;
+}
+
+// One accepted value per key: every known key must be settable.
+const KeyValue kGoodValues[] = {
+    {"MESSAGEBIRD_ACCESS_KEY", "live_abcdefABCDEF0123456789"},
+    {"MESSAGEBIRD_ENDPOINT", "https://rest.messagebird.com"},
+    {"MESSAGEBIRD_ENDPOINT", "https://api.example.net:8443/"},
+    {"MESSAGEBIRD_ENDPOINT", "http://127.0.0.1:8081"},
+    {"MESSAGEBIRD_ENDPOINT", "http://localhost:8081"},
+    {"MESSAGEBIRD_ENDPOINT", "http://[::1]:8081"},
+    {"SIGNING_KEY", "abcdefghijklmnopqrstuvwxyz012345"},
+    {"VERIFY_TYPE", "tts"},
+    {"VERIFY_TEMPLATE", "Uw beveiligingscode is %token."},
+    {"VERIFY_TEMPLATE", "Votre code de sécurité est %token."},
+    {"TOKEN_LENGTH", "6"},
+    {"TOKEN_LENGTH", "10"},
+    {"CODE_TIMEOUT", "30"},
+    {"CODE_TIMEOUT", "3600"},
+    {"MAX_ATTEMPTS", "1"},
+    {"MAX_ATTEMPTS", "10"},
+    {"VOICE", "male"},
+    {"VOICE", "female"},
+    {"LANGUAGE", "nl-nl"},
+    {"LANGUAGE", "zh-cn"},
+    {"ORIGINATOR", ""},
+    {"ORIGINATOR", "VoiceVerify"},
+    {"ORIGINATOR", "3197010260000001"},
+    {"DEFAULT_REGION", "GB"},
+    {"LISTEN", "127.0.0.1:9000"},
+    {"FASTCGI_ALLOWED_PEERS", ""},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0.5"},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0.5, 10.0.0.6"},
+    {"LISTEN", "localhost:9000"},
+    {"LISTEN", "unix:/run/voiceverify/fcgi.sock"},
+    {"LISTEN", "stdin"},
+    {"LISTEN", "systemd"},
+    {"THREADS", "1"},
+    {"THREADS", "256"},
+    {"CONNECT_TIMEOUT_MS", "50"},
+    {"TOTAL_TIMEOUT_MS", "120000"},
+    {"TEMPLATES_DIR", "/usr/share/voiceverify/templates"},
+    {"MAX_BODY_BYTES", "256"},
+    {"MAX_BODY_BYTES", "65536"},
+    {"ALLOWED_NUMBER_TYPES", "mobile"},
+    {"ALLOWED_NUMBER_TYPES", "mobile,fixed-line,voip"},
+    {"ALLOWED_COUNTRIES", "NL,BE"},
+    {"ALLOWED_COUNTRIES", "*"},
+    {"ALLOWED_COUNTRIES", "001"},
+    {"ALLOWED_COUNTRIES", "*,001"},
+    {"RESEND_INTERVAL", "0"},
+    {"RESEND_INTERVAL", "3600"},
+    {"LIMIT_NUMBER_10MIN", "1"},
+    {"LIMIT_NUMBER_DAY", "100"},
+    {"LIMIT_IP_HOUR", "50"},
+    {"LIMIT_GLOBAL_HOUR", "100000"},
+    {"REDIS_URL", ""},
+    {"REDIS_URL", "redis://127.0.0.1:6379"},
+    {"REDIS_URL", "redis://cache.internal:6380/2"},
+    {"REDIS_PREFIX", ""},
+    {"REDIS_PREFIX", "voiceverify:prod_1-"},
+};
+
+// Each must be refused with an error that names the key and does not contain the value.
+const KeyValue kBadValues[] = {
+    {"MESSAGEBIRD_ACCESS_KEY", ""},
+    {"MESSAGEBIRD_ACCESS_KEY", "live_SECRETabc def"},
+    {"MESSAGEBIRD_ACCESS_KEY", "live_SECRETabc\r\nX-Injected: 1"},
+    {"MESSAGEBIRD_ACCESS_KEY", "live_SECRETéàü"},
+    {"MESSAGEBIRD_ACCESS_KEY",
+     "live_SECRET0123456789012345678901234567890123456789012345678901234567890123456789012345678"
+     "90123456789012345678901234567890123456789"},
+    {"MESSAGEBIRD_ENDPOINT", "http://rest.messagebird.com"},
+    {"MESSAGEBIRD_ENDPOINT", "http://10.1.2.3:8081"},
+    {"MESSAGEBIRD_ENDPOINT", "ftp://rest.messagebird.com"},
+    {"MESSAGEBIRD_ENDPOINT", "rest.messagebird.com"},
+    {"MESSAGEBIRD_ENDPOINT", "https://rest.messagebird.com/verify"},
+    {"MESSAGEBIRD_ENDPOINT", "https://rest.messagebird.com?x=1"},
+    {"MESSAGEBIRD_ENDPOINT", "https://user:pw@rest.messagebird.com"},
+    {"MESSAGEBIRD_ENDPOINT", "https:///"},
+    {"MESSAGEBIRD_ENDPOINT", "https://host:0"},
+    {"MESSAGEBIRD_ENDPOINT", "https://host:65536"},
+    {"MESSAGEBIRD_ENDPOINT", "https://host:80x"},
+    {"MESSAGEBIRD_ENDPOINT", "https://ho st"},
+    {"SIGNING_KEY", "SECRETtooshort"},
+    {"SIGNING_KEY", "SECRET0123456789012345678901234"},  // 31 characters
+    {"VERIFY_TYPE", "sms"},
+    {"VERIFY_TYPE", "TTS"},
+    {"VERIFY_TEMPLATE", "Your code is %tok."},
+    {"VERIFY_TEMPLATE", "Your code is %token.\x1b[2J"},
+    {"VERIFY_TEMPLATE", "Your code \xff is %token."},
+    {"VERIFY_TEMPLATE",
+     "%token "
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},  // 161
+    {"TOKEN_LENGTH", "5"},
+    {"TOKEN_LENGTH", "11"},
+    {"TOKEN_LENGTH", "six"},
+    {"TOKEN_LENGTH", "+6"},
+    {"TOKEN_LENGTH", "6.0"},
+    {"TOKEN_LENGTH", "6 "},
+    {"TOKEN_LENGTH", ""},
+    {"CODE_TIMEOUT", "29"},
+    {"CODE_TIMEOUT", "3601"},
+    {"CODE_TIMEOUT", "5m"},
+    {"CODE_TIMEOUT", "99999999999999999999999"},
+    {"MAX_ATTEMPTS", "0"},
+    {"MAX_ATTEMPTS", "11"},
+    {"MAX_ATTEMPTS", "-1"},
+    {"VOICE", "robot"},
+    {"VOICE", "Female"},
+    {"LANGUAGE", "en"},
+    {"LANGUAGE", "xx-yy"},
+    {"ORIGINATOR", "TwelveLetter"},
+    {"ORIGINATOR", "12345678901234567"},
+    {"ORIGINATOR", "+31612345678"},
+    {"ORIGINATOR", "Voice Verify"},
+    {"DEFAULT_REGION", "XX"},
+    {"DEFAULT_REGION", "NLD"},
+    {"DEFAULT_REGION", ""},
+    {"LISTEN", "9000"},
+    {"LISTEN", ":9000"},
+    {"LISTEN", "example.com:9000"},
+    {"LISTEN", "[::1]:9000"},
+    {"LISTEN", "10.0.0.7"},
+    {"LISTEN", "127.0.0.1:99999"},
+    {"LISTEN", "unix:relative.sock"},
+    {"LISTEN", "unix:"},
+    {"LISTEN", "stdout"},
+    {"LISTEN", "0.0.0.0:9000"},  // beyond loopback without FASTCGI_ALLOWED_PEERS
+    {"LISTEN", "10.0.0.7:9000"},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0"},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0.0/24"},
+    {"FASTCGI_ALLOWED_PEERS", "::1"},
+    {"FASTCGI_ALLOWED_PEERS", "nginx.example.com"},
+    {"FASTCGI_ALLOWED_PEERS", "10.0.0.5,"},
+    {"THREADS", "0"},
+    {"THREADS", "257"},
+    {"CONNECT_TIMEOUT_MS", "49"},
+    {"CONNECT_TIMEOUT_MS", "60001"},
+    {"TOTAL_TIMEOUT_MS", "99"},
+    {"TOTAL_TIMEOUT_MS", "120001"},
+    {"TOTAL_TIMEOUT_MS", "1000"},  // below the default CONNECT_TIMEOUT_MS of 3000
+    {"TEMPLATES_DIR", ""},
+    {"MAX_BODY_BYTES", "255"},
+    {"MAX_BODY_BYTES", "65537"},
+    {"ALLOWED_NUMBER_TYPES", ""},
+    {"ALLOWED_NUMBER_TYPES", "mobile,,fixed-line"},
+    {"ALLOWED_NUMBER_TYPES", "cellphone"},
+    {"ALLOWED_NUMBER_TYPES", "unknown,"},
+    {"ALLOWED_COUNTRIES", ""},
+    {"ALLOWED_COUNTRIES", "  "},
+    {"ALLOWED_COUNTRIES", "NL,XX"},
+    {"ALLOWED_COUNTRIES", "002"},
+    {"ALLOWED_COUNTRIES", "NL,**"},
+    {"ALLOWED_COUNTRIES", "NL;BE"},
+    {"ALLOWED_COUNTRIES", ","},
+    {"RESEND_INTERVAL", "-1"},
+    {"RESEND_INTERVAL", "3601"},
+    {"LIMIT_NUMBER_10MIN", "0"},
+    {"LIMIT_NUMBER_DAY", "-5"},
+    {"LIMIT_IP_HOUR", "ten"},
+    {"LIMIT_GLOBAL_HOUR", "0"},
+    {"REDIS_URL", "redis://127.0.0.1"},
+    {"REDIS_URL", "rediss://127.0.0.1:6379"},
+    {"REDIS_URL", "redis://:SECRETpw@127.0.0.1:6379"},
+    {"REDIS_URL", "redis://127.0.0.1:6379/x"},
+    {"REDIS_URL", "127.0.0.1:6379"},
+    {"REDIS_PREFIX", "vv prefix"},
+    {"REDIS_PREFIX", "vv/"},
+    {"REDIS_PREFIX", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},  // 65
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config_keys_tests)
+
+BOOST_AUTO_TEST_CASE(defaults_when_only_secrets_are_given) {
+  const auto result = config::load("", base_env());
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  const config::Config& c = *result.config;
+  BOOST_TEST(c.messagebird_access_key == kAccessKey);
+  BOOST_TEST(c.signing_key == kSigningKey);
+  BOOST_TEST(c.messagebird_endpoint == "https://rest.messagebird.com");
+  BOOST_TEST(c.verify_type == "tts");
+  BOOST_TEST(c.verify_template == "Your security code is %token.");
+  BOOST_TEST(c.token_length == 6);
+  BOOST_TEST(c.code_timeout.count() == 300);
+  BOOST_TEST(c.max_attempts == 3);
+  BOOST_TEST(c.voice == "female");
+  BOOST_TEST(c.language == "en-gb");
+  BOOST_TEST(c.originator.empty());
+  BOOST_TEST(c.default_region == "NL");
+  BOOST_TEST(c.listen == "unix:/run/voiceverify/voiceverify.sock");
+  BOOST_TEST(c.fastcgi_allowed_peers.empty());
+  BOOST_TEST(c.threads == 16);
+  BOOST_TEST(c.connect_timeout.count() == 3000);
+  BOOST_TEST(c.total_timeout.count() == 10000);
+  BOOST_TEST(c.templates_dir == "templates");
+  BOOST_TEST(c.max_body_bytes == 4096u);
+  BOOST_TEST(
+      (c.allowed_number_types == std::set<NumberType>{NumberType::Mobile, NumberType::FixedLine,
+                                                      NumberType::FixedLineOrMobile}));
+  BOOST_TEST((c.allowed_countries == std::vector<std::string>{"NL"}));
+  BOOST_TEST(!c.any_geographic_region);
+  BOOST_TEST(c.resend_interval.count() == 60);
+  BOOST_TEST(c.limit_number_10min == 3);
+  BOOST_TEST(c.limit_number_day == 10);
+  BOOST_TEST(c.limit_ip_hour == 10);
+  BOOST_TEST(c.limit_global_hour == 1000);
+  BOOST_TEST(!c.redis_url.has_value());
+  BOOST_TEST(c.redis_prefix == "vv:");
+}
+
+BOOST_AUTO_TEST_CASE(secrets_are_required) {
+  auto env = base_env();
+  env.erase("MESSAGEBIRD_ACCESS_KEY");
+  auto result = config::load("", env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.find("MESSAGEBIRD_ACCESS_KEY") != std::string::npos);
+
+  env = base_env();
+  env.erase("SIGNING_KEY");
+  result = config::load("", env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.find("SIGNING_KEY") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
+  const auto& keys = config::known_keys();
+  BOOST_TEST(keys.size() == 28u);
+  BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
+  BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
+  BOOST_TEST(keys.back() == "REDIS_PREFIX");
+  // Every known key has at least one accepted value in the table below.
+  std::set<std::string> covered;
+  for (const auto& kv : kGoodValues) covered.insert(kv.key);
+  for (const auto& key : keys) BOOST_TEST(covered.count(key) == 1u, key);
+}
+
+BOOST_DATA_TEST_CASE(good_value_is_accepted, bdata::make(kGoodValues), kv) {
+  const auto result = config::load("", env_with(kv.key, kv.value));
+  BOOST_TEST(result.config.has_value(), kv.key << ": " << result.error);
+  BOOST_TEST(result.error.empty());
+}
+
+BOOST_DATA_TEST_CASE(bad_value_names_its_key_and_hides_the_value, bdata::make(kBadValues), kv) {
+  const std::string value = kv.value;
+  // From the environment...
+  auto result = config::load("", env_with(kv.key, value));
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.find(kv.key) != std::string::npos, result.error);
+  BOOST_TEST(result.error.find('\n') == std::string::npos);
+  // Short values ("0", "sms") could appear by chance in the reason text; long ones must not.
+  if (value.size() >= 6) BOOST_TEST(result.error.find(value) == std::string::npos, result.error);
+  BOOST_TEST(result.error.find("SECRET") == std::string::npos, result.error);
+
+  // ...and from the file, where the error also says which line. Values with a line break cannot
+  // be written on one line, and the file trims surrounding spaces: those are environment-only.
+  if (value.find_first_of("\r\n") != std::string::npos) return;
+  if (!value.empty() && (value.front() == ' ' || value.back() == ' ')) return;
+  const TempDir dir;
+  const std::string file =
+      dir.write("vv.conf", "# test\n\n" + std::string(kv.key) + "=" + value + "\n");
+  auto env = base_env();
+  env.erase(kv.key);
+  result = config::load(file, env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.find(kv.key) != std::string::npos, result.error);
+  BOOST_TEST(result.error.find("SECRET") == std::string::npos, result.error);
+  if (std::string(kv.key) != "TOTAL_TIMEOUT_MS" || value != "1000") {
+    BOOST_TEST(result.error.find("line 3") != std::string::npos, result.error);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(allowed_countries_star_means_every_country_but_001_only_by_name) {
+  auto env = base_env();
+  env["ALLOWED_COUNTRIES"] = "*";
+  auto result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(result.config->any_geographic_region);
+  BOOST_TEST(result.config->allowed_countries.empty());
+
+  env["ALLOWED_COUNTRIES"] = "nl, 001";
+  result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(!result.config->any_geographic_region);
+  BOOST_TEST((result.config->allowed_countries == std::vector<std::string>{"NL", "001"}));
+
+  env["ALLOWED_COUNTRIES"] = "*,001";
+  result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(result.config->any_geographic_region);
+  BOOST_TEST((result.config->allowed_countries == std::vector<std::string>{"001"}));
+}
+
+BOOST_AUTO_TEST_CASE(allowed_countries_empty_or_unknown_is_an_error_naming_the_key) {
+  auto env = base_env();
+  env["ALLOWED_COUNTRIES"] = "";
+  auto result = config::load("", env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.starts_with("ALLOWED_COUNTRIES"), result.error);
+  BOOST_TEST(result.error.find("must not be empty") != std::string::npos, result.error);
+  env["ALLOWED_COUNTRIES"] = "NL,QQ";
+  result = config::load("", env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.starts_with("ALLOWED_COUNTRIES"), result.error);
+  BOOST_TEST(result.error.find("001") != std::string::npos, result.error);
+}
+
+// Integer and duration keys are rows of one table: the reason gives the row's range, and the unit
+// for durations.
+BOOST_AUTO_TEST_CASE(number_rows_give_their_range_and_unit) {
+  auto result = config::load("", env_with("CODE_TIMEOUT", "29"));
+  BOOST_TEST(result.error ==
+             "CODE_TIMEOUT (environment): must be a whole number from 30 to 3600 (seconds)");
+  result = config::load("", env_with("CONNECT_TIMEOUT_MS", "49"));
+  BOOST_TEST(result.error ==
+             "CONNECT_TIMEOUT_MS (environment): must be a whole number from 50 to "
+             "60000 (milliseconds)");
+  result = config::load("", env_with("LIMIT_IP_HOUR", "0"));
+  BOOST_TEST(result.error ==
+             "LIMIT_IP_HOUR (environment): must be a whole number from 1 to 1000000000");
+  result = config::load("", env_with("MAX_BODY_BYTES", "65536"));
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(result.config->max_body_bytes == 65536u);
+  result = config::load("", env_with("CODE_TIMEOUT", "45"));
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(result.config->code_timeout.count() == 45);
+}
+
+BOOST_AUTO_TEST_CASE(redis_url_is_kept_parsed) {
+  const auto result = config::load("", env_with("REDIS_URL", "redis://[::1]:6380/2"));
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST_REQUIRE(result.config->redis_url.has_value());
+  BOOST_TEST(result.config->redis_url->host == "::1");
+  BOOST_TEST(result.config->redis_url->port == 6380);
+  BOOST_TEST(result.config->redis_url->db == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

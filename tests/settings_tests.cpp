@@ -1,0 +1,138 @@
+// app::build_settings and the per-module functions: every configured value reaches the module
+// that uses it, read from the one loaded Config.
+#include "app/settings.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <map>
+#include <set>
+#include <string>
+
+#include "config/config.hpp"
+#include "config_helpers.hpp"
+
+namespace app = voiceverify::app;
+namespace config = voiceverify::config;
+using voiceverify::forms::NumberType;
+using voiceverify::testing::base_env;
+
+namespace {
+
+config::Config load_with(std::map<std::string, std::string> overrides) {
+  auto env = base_env();
+  for (auto& [key, value] : overrides) env[key] = value;
+  auto result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  return *result.config;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(settings_tests)
+
+BOOST_AUTO_TEST_CASE(max_attempts_reaches_the_verify_client_and_the_limiter_alike) {
+  for (const char* attempts : {"1", "3", "7"}) {
+    const auto c = load_with({{"MAX_ATTEMPTS", attempts}});
+    const app::Settings s = app::build_settings(c);
+    BOOST_TEST(s.verify.max_attempts == std::stoi(attempts));
+    BOOST_TEST(s.limits.max_attempts == std::stoi(attempts));
+    BOOST_TEST(app::verify_settings(c).max_attempts == app::limit_settings(c).max_attempts);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(allowed_number_types_and_countries_reach_the_phone_policy) {
+  const auto c = load_with({{"ALLOWED_NUMBER_TYPES", "mobile, voip"},
+                            {"DEFAULT_REGION", "be"},
+                            {"ALLOWED_COUNTRIES", "BE,nl,001"}});
+  const auto policy = app::phone_policy(c);
+  BOOST_TEST((policy.allowed_types == std::set<NumberType>{NumberType::Mobile, NumberType::Voip}));
+  BOOST_TEST(policy.default_region == "BE");
+  BOOST_TEST((policy.allowed_countries == std::set<std::string, std::less<>>{"BE", "NL", "001"}));
+  BOOST_TEST(!policy.any_geographic_region);
+  BOOST_TEST(app::phone_policy(load_with({{"ALLOWED_COUNTRIES", "*"}})).any_geographic_region);
+}
+
+BOOST_AUTO_TEST_CASE(the_defaults_reach_every_module) {
+  const app::Settings s = app::build_settings(load_with({}));
+  BOOST_TEST(s.phone.default_region == "NL");
+  BOOST_TEST(
+      (s.phone.allowed_types == std::set<NumberType>{NumberType::Mobile, NumberType::FixedLine,
+                                                     NumberType::FixedLineOrMobile}));
+  BOOST_TEST((s.phone.allowed_countries == std::set<std::string, std::less<>>{"NL"}));
+  BOOST_TEST(s.verify.endpoint == "https://rest.messagebird.com");
+  BOOST_TEST(s.verify.access_key == voiceverify::testing::kAccessKey);
+  BOOST_TEST(s.verify.type == "tts");
+  BOOST_TEST(s.verify.template_text == "Your security code is %token.");
+  BOOST_TEST(s.verify.voice == "female");
+  BOOST_TEST(s.verify.language == "en-gb");
+  BOOST_TEST(s.verify.originator.empty());
+  BOOST_TEST(s.verify.token_length == 6);
+  BOOST_TEST(s.verify.timeout.count() == 300);
+  BOOST_TEST(s.verify.max_attempts == 3);
+  BOOST_TEST(s.limits.resend_interval.count() == 60);
+  BOOST_TEST(s.limits.number_calls_per_10min == 3);
+  BOOST_TEST(s.limits.number_calls_per_day == 10);
+  BOOST_TEST(s.limits.ip_calls_per_hour == 10);
+  BOOST_TEST(s.limits.global_calls_per_hour == 1000);
+  BOOST_TEST(s.curl.connect_timeout.count() == 3000);
+  BOOST_TEST(s.curl.total_timeout.count() == 10000);
+  BOOST_TEST(s.curl.max_response_bytes == std::size_t{64} * 1024);
+  BOOST_TEST(s.pool.threads == 16);
+  BOOST_TEST(s.pool.max_body_bytes == 4096u);
+  BOOST_TEST(s.pool.allowed_peers.empty());
+  BOOST_TEST(!s.store.redis.has_value());
+  BOOST_TEST(s.store.redis_prefix == "vv:");
+  BOOST_TEST(s.store.redis_timeout.count() == 500);
+  BOOST_TEST(s.templates_dir == "templates");
+  BOOST_TEST(s.listen == "unix:/run/voiceverify/voiceverify.sock");
+  BOOST_TEST(s.cookie_signing_key == voiceverify::testing::kSigningKey);
+}
+
+BOOST_AUTO_TEST_CASE(limits_and_the_store_key_secret_reach_the_limiter) {
+  const auto c = load_with({{"RESEND_INTERVAL", "0"},
+                            {"LIMIT_NUMBER_10MIN", "4"},
+                            {"LIMIT_NUMBER_DAY", "20"},
+                            {"LIMIT_IP_HOUR", "30"},
+                            {"LIMIT_GLOBAL_HOUR", "5000"}});
+  const auto limits = app::limit_settings(c);
+  BOOST_TEST(limits.resend_interval.count() == 0);
+  BOOST_TEST(limits.number_calls_per_10min == 4);
+  BOOST_TEST(limits.number_calls_per_day == 20);
+  BOOST_TEST(limits.ip_calls_per_hour == 30);
+  BOOST_TEST(limits.global_calls_per_hour == 5000);
+  // Derived from SIGNING_KEY, never the key itself.
+  BOOST_TEST(limits.key_secret == voiceverify::store::store_key_secret(c.signing_key));
+  BOOST_TEST(limits.key_secret != c.signing_key);
+  // The in-process store is sized from these same limits.
+  BOOST_TEST(app::store_settings(c).memory_capacity ==
+             voiceverify::store::memory_store_capacity(limits));
+}
+
+BOOST_AUTO_TEST_CASE(the_parsed_redis_url_reaches_the_store) {
+  const auto c = load_with({{"REDIS_URL", "redis://[::1]:6380/4"}, {"REDIS_PREFIX", "site1:"}});
+  const auto store = app::store_settings(c);
+  BOOST_TEST_REQUIRE(store.redis.has_value());
+  BOOST_TEST(store.redis->host == "::1");
+  BOOST_TEST(store.redis->port == 6380);
+  BOOST_TEST(store.redis->db == 4);
+  BOOST_TEST(store.redis_prefix == "site1:");
+}
+
+BOOST_AUTO_TEST_CASE(timeouts_threads_body_cap_and_peers_reach_curl_and_the_pool) {
+  const auto c = load_with({{"CONNECT_TIMEOUT_MS", "700"},
+                            {"TOTAL_TIMEOUT_MS", "900"},
+                            {"THREADS", "3"},
+                            {"MAX_BODY_BYTES", "1024"},
+                            {"LISTEN", "0.0.0.0:9000"},
+                            {"FASTCGI_ALLOWED_PEERS", "10.0.0.5,10.0.0.6"}});
+  const auto curl = app::curl_options(c);
+  BOOST_TEST(curl.connect_timeout.count() == 700);
+  BOOST_TEST(curl.total_timeout.count() == 900);
+  const auto pool = app::pool_options(c);
+  BOOST_TEST(pool.threads == 3);
+  BOOST_TEST(pool.max_body_bytes == 1024u);
+  BOOST_TEST(pool.allowed_peers == c.fastcgi_allowed_peers, boost::test_tools::per_element());
+  BOOST_TEST(pool.allowed_peers.size() == 2u);
+  BOOST_TEST(app::build_settings(c).listen == "0.0.0.0:9000");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

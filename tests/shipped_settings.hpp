@@ -1,0 +1,40 @@
+// The modules' settings as the shipped defaults make them: config::Config's defaults passed
+// through app/settings, the same path main() takes. For tests that want "the default policy"
+// and then change a field or two; the module structs have no defaults of their own. And the
+// verify client settings the unit tests share.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "app/settings.hpp"
+#include "config/config.hpp"
+
+namespace voiceverify::testing {
+
+inline forms::PhonePolicy shipped_phone_policy() {
+  return app::phone_policy(config::Config{});
+}
+
+// key_secret is derived from an empty SIGNING_KEY: tests that count in a store set their own.
+inline store::LimitSettings shipped_limit_settings() {
+  return app::limit_settings(config::Config{});
+}
+
+// The client settings the unit tests run with: a voice call with the default sentence, 6 digits,
+// 300 s, maxAttempts not sent. Endpoint and access key are each test's own.
+inline messagebird::VerifySettings test_verify_settings(std::string endpoint,
+                                                        std::string access_key) {
+  messagebird::VerifySettings s{};
+  s.endpoint = std::move(endpoint);
+  s.access_key = std::move(access_key);
+  s.type = "tts";
+  s.template_text = "Your security code is %token.";
+  s.token_length = 6;
+  s.timeout = std::chrono::seconds(300);
+  s.max_attempts = 1;
+  return s;
+}
+
+}  // namespace voiceverify::testing
