@@ -10,6 +10,7 @@
 
 #include "check.hpp"
 #include "http/router.hpp"
+#include "messagebird/verify_id.hpp"
 
 namespace {
 
@@ -34,7 +35,7 @@ void check_route(std::string_view method, std::string_view path) {
       break;
     case RouteId::CodeForm:
     case RouteId::CheckCode:
-      VV_FUZZ_CHECK(voiceverify::http::is_verify_id(route.verify_id));
+      VV_FUZZ_CHECK(voiceverify::messagebird::is_verify_id(route.verify_id));
       VV_FUZZ_CHECK(path == "/EnterCode/" + route.verify_id);
       VV_FUZZ_CHECK(route.id == RouteId::CodeForm ? is_get_or_head(method) : method == "POST");
       break;
@@ -70,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_route(input.substr(0, space), input.substr(space + 1));
   }
   // The id check on its own, over raw bytes.
-  if (voiceverify::http::is_verify_id(input)) {
+  if (voiceverify::messagebird::is_verify_id(input)) {
     VV_FUZZ_CHECK(size == 32);
     VV_FUZZ_CHECK(input.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz") ==
                   std::string_view::npos);

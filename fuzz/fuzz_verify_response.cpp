@@ -11,8 +11,8 @@
 
 #include "check.hpp"
 #include "handlers/session.hpp"
-#include "http/router.hpp"
 #include "messagebird/verify_client.hpp"
+#include "messagebird/verify_id.hpp"
 
 namespace {
 
@@ -42,12 +42,12 @@ void check_interpret(Call call, const HttpResponse& response) {
   switch (call) {
     case Call::Create:
       VV_FUZZ_CHECK(response.status <= 202);
-      VV_FUZZ_CHECK(voiceverify::http::is_verify_id(result.id));
+      VV_FUZZ_CHECK(voiceverify::messagebird::is_verify_id(result.id));
       VV_FUZZ_CHECK(result.status == "sent");
       break;
     case Call::Check:
       VV_FUZZ_CHECK(response.status == 200);
-      VV_FUZZ_CHECK(result.id.empty() || voiceverify::http::is_verify_id(result.id));
+      VV_FUZZ_CHECK(result.id.empty() || voiceverify::messagebird::is_verify_id(result.id));
       VV_FUZZ_CHECK(result.status == "verified");
       break;
     case Call::Cancel:
@@ -61,7 +61,7 @@ void check_session_payloads(std::string_view payload) {
     VV_FUZZ_CHECK(voiceverify::handlers::encode_session(*session) == payload);
     VV_FUZZ_CHECK(session->browser_id.size() == 32);
     VV_FUZZ_CHECK(session->verify_id.empty() ||
-                  voiceverify::http::is_verify_id(session->verify_id));
+                  voiceverify::messagebird::is_verify_id(session->verify_id));
     VV_FUZZ_CHECK(session->masked_number.find('|') == std::string::npos);
   }
   if (const auto banner = voiceverify::handlers::decode_flash(payload)) {

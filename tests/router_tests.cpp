@@ -3,6 +3,7 @@
 #include "http/router.hpp"
 
 #include "http/request.hpp"
+#include "messagebird/verify_id.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -38,11 +39,11 @@ static std::ostream& operator<<(std::ostream& os, RouteId id) {
 
 namespace {
 
-using voiceverify::http::is_verify_id;
 using voiceverify::http::reason_phrase;
 using voiceverify::http::redirect_to;
 using voiceverify::http::route;
 using voiceverify::http::RouteId;
+using voiceverify::messagebird::is_verify_id;
 
 const std::string kId = "0123456789abcdefghijklmnopqrstuv";     // 32 of [0-9a-z]
 const std::string kHexId = "e7a0c5b1f3d24c8a9b6e1f0a2d3c4b5e";  // MessageBird's usual shape

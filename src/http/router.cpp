@@ -5,6 +5,8 @@
 // or "..", so exactly one spelling reaches each handler.
 #include "http/router.hpp"
 
+#include "messagebird/verify_id.hpp"
+
 namespace voiceverify::http {
 namespace {
 
@@ -32,14 +34,6 @@ Route to(RouteId id) {
 
 }  // namespace
 
-bool is_verify_id(std::string_view id) {
-  if (id.size() != 32) return false;
-  for (const char c : id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
-  }
-  return true;
-}
-
 Route route(std::string_view method, std::string_view path) {
   if (path == "/") {
     if (is_get_or_head(method)) return to(RouteId::PhoneForm);
@@ -54,7 +48,7 @@ Route route(std::string_view method, std::string_view path) {
     // The id goes into an upstream URL later; only the exact MessageBird shape gets that far, so
     // "/", "%", ".." and the like never leave this function.
     const std::string_view id = path.substr(kCodePrefix.size());
-    if (!is_verify_id(id)) return to(RouteId::NotFound);
+    if (!messagebird::is_verify_id(id)) return to(RouteId::NotFound);
     Route route;
     if (is_get_or_head(method)) {
       route.id = RouteId::CodeForm;

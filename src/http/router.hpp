@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "messagebird/verify_id.hpp"
+
 namespace voiceverify::http {
 
 enum class RouteId {
@@ -27,7 +29,10 @@ struct Route {
 // NotFound, so it never reaches an upstream URL.
 Route route(std::string_view method, std::string_view path);
 
-// True for MessageBird verify ids as the contract describes them: exactly 32 of [0-9a-z].
-bool is_verify_id(std::string_view id);
+// messagebird::is_verify_id under its old name, kept only for callers outside src/http that
+// have not moved to messagebird/verify_id.hpp yet.
+inline bool is_verify_id(std::string_view id) {
+  return messagebird::is_verify_id(id);
+}
 
 }  // namespace voiceverify::http

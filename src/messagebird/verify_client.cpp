@@ -14,10 +14,8 @@
 #include <utility>
 #include <vector>
 
-// Contract: ids are 32 of lowercase hex plus the odd 'v'. http::is_verify_id checks
-// ^[0-9a-z]{32}$: one definition for the router, the session cookie and this client.
-#include "http/router.hpp"
 #include "log/log.hpp"
+#include "messagebird/verify_id.hpp"
 
 namespace voiceverify::messagebird {
 namespace {
@@ -180,7 +178,7 @@ VerifyResult interpret_created(const Json::Value& root, long http_status) {
     return failure(VerifyError::Unavailable, http_status, "unexpected success status");
   }
   const Json::Value* id = member(root, "id");
-  if (id == nullptr || !id->isString() || !http::is_verify_id(id->asString())) {
+  if (id == nullptr || !id->isString() || !is_verify_id(id->asString())) {
     return failure(VerifyError::Unavailable, http_status, "create answer without a valid id");
   }
   const Json::Value* status = member(root, "status");
@@ -210,7 +208,7 @@ VerifyResult interpret_checked(const Json::Value& root, long http_status) {
   VerifyResult result;
   result.http_status = http_status;
   if (const Json::Value* id = member(root, "id"); id != nullptr) {
-    if (!id->isString() || !http::is_verify_id(id->asString())) {
+    if (!id->isString() || !is_verify_id(id->asString())) {
       return failure(VerifyError::Unavailable, http_status, "check answer without a valid id");
     }
     result.id = id->asString();
@@ -394,7 +392,7 @@ VerifyResult VerifyClient::create_call(const std::string& recipient_digits) {
 
 VerifyResult VerifyClient::check_code(const std::string& id, const std::string& code) {
   // Only validated parts go into the URL: an id of the contract's shape, a code of digits.
-  if (!http::is_verify_id(id)) return failure(VerifyError::Rejected, 0, "refused locally: bad id");
+  if (!is_verify_id(id)) return failure(VerifyError::Rejected, 0, "refused locally: bad id");
   if (!all_digits(code) || code.size() > kMaxCodeDigits) {
     return failure(VerifyError::Rejected, 0, "refused locally: code is not 1 to 10 digits");
   }
@@ -415,7 +413,7 @@ VerifyResult VerifyClient::check_code(const std::string& id, const std::string& 
 }
 
 VerifyResult VerifyClient::cancel(const std::string& id) {
-  if (!http::is_verify_id(id)) return failure(VerifyError::Rejected, 0, "refused locally: bad id");
+  if (!is_verify_id(id)) return failure(VerifyError::Rejected, 0, "refused locally: bad id");
   auto headers = request_headers(settings_, false);
   if (!headers) {
     return failure(VerifyError::Unavailable, 0, "refused locally: control byte in settings");
