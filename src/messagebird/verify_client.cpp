@@ -6,6 +6,7 @@
 
 #include <json/json.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <exception>
 #include <memory>
@@ -16,6 +17,7 @@
 
 #include "log/log.hpp"
 #include "messagebird/verify_id.hpp"
+#include "util/ascii.hpp"
 
 namespace voiceverify::messagebird {
 namespace {
@@ -29,32 +31,12 @@ constexpr std::size_t kMaxCodeDigits = 10;
 // Real answers nest three levels deep; a low limit keeps a hostile body from recursing far.
 constexpr int kJsonStackLimit = 32;
 
-bool all_digits(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-// A CR or LF in a header value would let a setting inject headers: refuse any control byte.
-bool is_header_safe(std::string_view value) {
-  for (char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) return false;
-  }
-  return true;
-}
-
 // Every upstream text on its way to the log passes here, so this is where phone numbers in it
 // (MessageBird's descriptions repeat the recipient) are masked, before the cut so a number
 // split by it is masked too.
 std::string clean_detail(std::string_view text) {
   std::string out = log::mask_digit_runs(text).substr(0, kMaxDetail);
-  for (char& c : out) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) c = '?';
-  }
+  std::replace_if(out.begin(), out.end(), util::is_control, '?');
   return out;
 }
 
@@ -346,7 +328,8 @@ namespace {
 // nullopt when a setting would corrupt the header block (a config bug, refused locally).
 std::optional<std::vector<std::string>> request_headers(const VerifySettings& settings,
                                                         bool with_body) {
-  if (!is_header_safe(settings.access_key) || !is_header_safe(settings.user_agent)) {
+  // A CR or LF in a header value would let a setting inject headers: refuse any control byte.
+  if (util::has_control(settings.access_key) || util::has_control(settings.user_agent)) {
     return std::nullopt;
   }
   std::vector<std::string> headers{
@@ -362,7 +345,7 @@ std::optional<std::vector<std::string>> request_headers(const VerifySettings& se
 
 VerifyResult VerifyClient::create_call(const std::string& recipient_digits) {
   // Contract, POST /verify: recipient in international format, digits only.
-  if (!all_digits(recipient_digits) || recipient_digits.size() > kMaxRecipientDigits) {
+  if (!util::is_digits(recipient_digits) || recipient_digits.size() > kMaxRecipientDigits) {
     return failure(VerifyError::InvalidRecipient, 0, "refused locally: recipient is not digits");
   }
   auto headers = request_headers(settings_, true);
@@ -393,7 +376,7 @@ VerifyResult VerifyClient::create_call(const std::string& recipient_digits) {
 VerifyResult VerifyClient::check_code(const std::string& id, const std::string& code) {
   // Only validated parts go into the URL: an id of the contract's shape, a code of digits.
   if (!is_verify_id(id)) return failure(VerifyError::Rejected, 0, "refused locally: bad id");
-  if (!all_digits(code) || code.size() > kMaxCodeDigits) {
+  if (!util::is_digits(code) || code.size() > kMaxCodeDigits) {
     return failure(VerifyError::Rejected, 0, "refused locally: code is not 1 to 10 digits");
   }
   auto headers = request_headers(settings_, false);

@@ -29,6 +29,7 @@
 
 #include "http/signed_cookie.hpp"
 #include "messagebird/verify_id.hpp"
+#include "util/ascii.hpp"
 
 namespace voiceverify::store {
 namespace {
@@ -40,22 +41,16 @@ bool only_chars(std::string_view text, std::size_t max_length, auto allowed) {
          std::all_of(text.begin(), text.end(), allowed);
 }
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_hex_digit(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 // E.164: at most 15 digits, optionally after a '+'.
 bool valid_number(std::string_view number) {
   if (number.starts_with('+')) number.remove_prefix(1);
-  return only_chars(number, 15, is_digit);
+  return only_chars(number, 15, util::is_digit);
 }
 
 // REMOTE_ADDR: an IPv4 or IPv6 address in text (INET6_ADDRSTRLEN is 46 with the NUL).
 bool valid_ip(std::string_view ip) {
-  return only_chars(ip, 45, [](char c) { return is_hex_digit(c) || c == '.' || c == ':'; });
+  return only_chars(ip, 45,
+                    [](char c) { return util::is_hex_any_case(c) || c == '.' || c == ':'; });
 }
 
 LimitResult limited(std::string which, seconds retry_after = seconds{0}) {
