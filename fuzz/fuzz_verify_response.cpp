@@ -11,8 +11,8 @@
 
 #include "check.hpp"
 #include "handlers/session.hpp"
-#include "messagebird/verify_client.hpp"
 #include "messagebird/verify_id.hpp"
+#include "messagebird/verify_response.hpp"
 #include "util/ascii.hpp"
 
 namespace {
