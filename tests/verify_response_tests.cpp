@@ -27,7 +27,7 @@ using voiceverify::testing::verify::kId;
 
 namespace {
 
-// ---------------------------------------------------------------- the contract, row by row
+// ------------------------------------------------- docs/messagebird-verify.md, row by row
 
 struct ContractCase {
   const char* name;

@@ -1,5 +1,6 @@
-// The code the user heard: MessageBird speaks digits only (tokenLength 6..10, the Verify
-// contract), so anything else is refused here rather than spent as an upstream attempt.
+// The code the user heard: MessageBird speaks digits only (tokenLength 6..10,
+// docs/messagebird-verify.md, "Create a verification"), so anything else is refused here rather
+// than spent as an upstream attempt.
 #include "forms/code.hpp"
 
 #include "util/ascii.hpp"

@@ -1,7 +1,8 @@
-// Phone number validation over libphonenumber (PhoneNumberUtil is thread-safe after first use,
-// platform notes). The input is screened before libphonenumber sees it: a length cap and a small
-// character set, so the parser only ever gets short ASCII text. Every libphonenumber call sits
-// inside one try: a throw there means "not a number we will call", never a 500.
+// Phone number validation over libphonenumber (PhoneNumberUtil is thread-safe after first use:
+// docs/platform.md, "libphonenumber"). The input is screened before libphonenumber sees it: a
+// length cap and a small character set, so the parser only ever gets short ASCII text. Every
+// libphonenumber call sits inside one try: a throw there means "not a number we will call",
+// never a 500.
 #include "forms/phone.hpp"
 
 #include <phonenumbers/phonenumber.pb.h>

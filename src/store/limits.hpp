@@ -1,6 +1,6 @@
-// Abuse limits, checked before every paid upstream call (shared/… issue 3): per number, per
-// client IP, site-wide, and the "call me again" interval; plus the server-side count of code
-// attempts per verification. Fixed windows in the Store; a Store that is down fails closed.
+// Abuse limits, checked before every paid upstream call: per number, per client IP, site-wide, and
+// the "call me again" interval; plus the server-side count of code attempts per verification. Fixed
+// windows in the Store; a Store that is down fails closed.
 #pragma once
 
 #include <chrono>
