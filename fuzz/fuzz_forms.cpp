@@ -12,32 +12,20 @@
 #include "check.hpp"
 #include "forms/code.hpp"
 #include "forms/phone.hpp"
+#include "util/ascii.hpp"
 
 namespace {
 
+namespace util = voiceverify::util;
 using voiceverify::forms::CodeError;
 using voiceverify::forms::NumberType;
 using voiceverify::forms::PhoneError;
 using voiceverify::forms::PhonePolicy;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-bool all_digits(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), is_digit);
-}
-
 std::string only_digits(std::string_view s) {
   std::string out;
-  std::copy_if(s.begin(), s.end(), std::back_inserter(out), is_digit);
+  std::copy_if(s.begin(), s.end(), std::back_inserter(out), util::is_digit);
   return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 const std::set<NumberType> kAllTypes{
@@ -82,7 +70,7 @@ PhonePolicy policy_for(unsigned selector) {
 
 void check_phone_contract(std::string_view input, const PhonePolicy& policy) {
   const auto check = voiceverify::forms::check_phone(input, policy);
-  const std::string_view trimmed = trim(input);
+  const std::string_view trimmed = util::trim(input);
   if (trimmed.empty()) {
     VV_FUZZ_CHECK(check.error == PhoneError::Missing);
   } else if (trimmed.size() > policy.max_input_bytes) {
@@ -106,7 +94,7 @@ void check_phone_contract(std::string_view input, const PhonePolicy& policy) {
 
   // E.164: 1 to 15 digits, nothing else (MessageBird's recipient).
   VV_FUZZ_CHECK(!check.digits.empty() && check.digits.size() <= 15);
-  VV_FUZZ_CHECK(all_digits(check.digits));
+  VV_FUZZ_CHECK(util::is_digits(check.digits));
   VV_FUZZ_CHECK(!check.international.empty() && check.international.front() == '+');
   // The shown form is libphonenumber's display of the number we call; numbering plans may
   // display digits E.164 does not carry, so require what the person can check: the country
@@ -142,14 +130,14 @@ void check_code_contract(std::string_view input, int token_length) {
   const auto check = voiceverify::forms::check_code(input, token_length);
   std::string stripped;
   for (const char c : input) {
-    if (c != ' ' && c != '\t') stripped += c;
+    if (!util::is_blank(c)) stripped += c;
   }
   CodeError expected = CodeError::None;
   if (input.size() > 64) {
     expected = CodeError::WrongLength;
   } else if (stripped.empty()) {
     expected = CodeError::Missing;
-  } else if (!all_digits(stripped)) {
+  } else if (!util::is_digits(stripped)) {
     expected = CodeError::NotDigits;
   } else if (token_length < 0 || stripped.size() != static_cast<std::size_t>(token_length)) {
     expected = CodeError::WrongLength;

@@ -9,7 +9,8 @@
 #include <string_view>
 
 #include "check.hpp"
-#include "http/router.hpp"
+#include "messagebird/verify_id.hpp"
+#include "messagebird/verify_id.hpp"
 #include "web/routes.hpp"
 
 namespace {
@@ -28,7 +29,7 @@ bool known_path(std::string_view path) {
   for (const auto& row : kRoutes) {
     if (!row.takes_id && path == row.path) return true;
     if (row.takes_id && path.starts_with(row.path) &&
-        voiceverify::http::is_verify_id(path.substr(row.path.size())))
+        voiceverify::messagebird::is_verify_id(path.substr(row.path.size())))
       return true;
   }
   return false;
@@ -41,7 +42,7 @@ void check_route(std::string_view method, std::string_view path) {
       VV_FUZZ_CHECK(route.row != nullptr);
       VV_FUZZ_CHECK(route.row->method == Method::Get ? is_get_or_head(method) : method == "POST");
       if (route.row->takes_id) {
-        VV_FUZZ_CHECK(voiceverify::http::is_verify_id(route.verify_id));
+        VV_FUZZ_CHECK(voiceverify::messagebird::is_verify_id(route.verify_id));
         VV_FUZZ_CHECK(path == std::string(route.row->path) + route.verify_id);
       } else {
         VV_FUZZ_CHECK(path == route.row->path);
@@ -81,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_route(input.substr(0, space), input.substr(space + 1));
   }
   // The id check on its own, over raw bytes.
-  if (voiceverify::http::is_verify_id(input)) {
+  if (voiceverify::messagebird::is_verify_id(input)) {
     VV_FUZZ_CHECK(size == 32);
     VV_FUZZ_CHECK(input.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz") ==
                   std::string_view::npos);

@@ -10,6 +10,7 @@
 
 #include "check.hpp"
 #include "http/urlencoded.hpp"
+#include "util/ascii.hpp"
 
 namespace {
 
@@ -17,15 +18,13 @@ using voiceverify::http::FormError;
 using voiceverify::http::FormLimits;
 using voiceverify::http::FormParse;
 
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 // A second, deliberately plain statement of when percent_decode must fail.
 bool has_bad_escape(std::string_view in) {
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] != '%') continue;
-    if (i + 2 >= in.size() || !is_hex(in[i + 1]) || !is_hex(in[i + 2])) return true;
+    if (i + 2 >= in.size() || !voiceverify::util::is_hex_any_case(in[i + 1]) ||
+        !voiceverify::util::is_hex_any_case(in[i + 2]))
+      return true;
     i += 2;
   }
   return false;
@@ -38,8 +37,7 @@ std::string encode(std::string_view in, bool space_as_plus) {
   std::string out;
   for (const char c : in) {
     const auto u = static_cast<unsigned char>(c);
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*' ||
-        c == '-' || c == '.' || c == '_') {
+    if (voiceverify::util::is_alnum(c) || c == '*' || c == '-' || c == '.' || c == '_') {
       out.push_back(c);
     } else if (c == ' ' && space_as_plus) {
       out.push_back('+');

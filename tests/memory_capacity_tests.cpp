@@ -57,7 +57,8 @@ BOOST_AUTO_TEST_CASE(memory_store_sized_from_the_limits_holds_a_full_day) {
       const std::string ip = "10." + std::to_string(call / 65536) + "." +
                              std::to_string(call / 256 % 256) + "." + std::to_string(call % 256);
       if (limiter.before_call(number, ip).verdict != vs::LimitVerdict::Allowed) ++refused;
-      const std::string id = "v" + std::to_string(call);
+      const std::string serial = std::to_string(call);
+      const std::string id = "v" + std::string(31 - serial.size(), '0') + serial;  // 32 of [0-9a-z]
       int left = 0;
       if (limiter.before_check(id, 300s, left).verdict != vs::LimitVerdict::Allowed) ++refused;
       if (limiter.finish(id, 300s) != vs::StoreError::None) ++refused;

@@ -8,11 +8,11 @@
 #include <ostream>
 #include <string>
 
-#include "http/router.hpp"
+#include "messagebird/verify_id.hpp"
 
 namespace {
 
-using voiceverify::http::is_verify_id;
+using voiceverify::messagebird::is_verify_id;
 using voiceverify::web::route;
 using voiceverify::web::route_log_name;
 using voiceverify::web::RouteMatch;

@@ -130,6 +130,11 @@ void check_concurrent_increments(vs::Store& store, int threads, int per_thread) 
 
 constexpr const char* kKeySecret = "store-tests-key-secret";
 
+// A verify id of MessageBird's shape (the limiter refuses any other) named by its first characters.
+std::string id_of(const std::string& stem) {
+  return stem + std::string(32 - stem.size(), '0');
+}
+
 // How the limiter names a number in its keys.
 std::string tag(const std::string& number) {
   return vs::number_tag(kKeySecret, number);
@@ -269,20 +274,20 @@ void check_attempts_and_finish(vs::Store& store) {
   vs::Limiter limiter(store, roomy());
   int left = -1;
   for (int expected_left = 2; expected_left >= 0; --expected_left) {
-    BOOST_TEST(allowed(limiter.before_check("abc123", 900s, left)));
+    BOOST_TEST(allowed(limiter.before_check(id_of("abc123"), 900s, left)));
     BOOST_TEST(left == expected_left);
   }
   left = -1;
-  check_refused(limiter.before_check("abc123", 900s, left), "attempts", 0s, 0s);
+  check_refused(limiter.before_check(id_of("abc123"), 900s, left), "attempts", 0s, 0s);
   BOOST_TEST(left == 0);
 
   // A finished verification is refused from its first check on; others are untouched.
-  BOOST_TEST(allowed(limiter.before_check("def456", 900s, left)));
-  BOOST_TEST((limiter.finish("def456", 900s) == vs::StoreError::None));
-  check_refused(limiter.before_check("def456", 900s, left), "attempts", 0s, 0s);
-  BOOST_TEST((limiter.finish("never-checked", 900s) == vs::StoreError::None));
-  check_refused(limiter.before_check("never-checked", 900s, left), "attempts", 0s, 0s);
-  BOOST_TEST(allowed(limiter.before_check("ghi789", 900s, left)));
+  BOOST_TEST(allowed(limiter.before_check(id_of("def456"), 900s, left)));
+  BOOST_TEST((limiter.finish(id_of("def456"), 900s) == vs::StoreError::None));
+  check_refused(limiter.before_check(id_of("def456"), 900s, left), "attempts", 0s, 0s);
+  BOOST_TEST((limiter.finish(id_of("neverchecked"), 900s) == vs::StoreError::None));
+  check_refused(limiter.before_check(id_of("neverchecked"), 900s, left), "attempts", 0s, 0s);
+  BOOST_TEST(allowed(limiter.before_check(id_of("ghi789"), 900s, left)));
   BOOST_TEST(left == 2);
 }
 
@@ -307,7 +312,15 @@ void check_bad_keys(vs::Store& store) {
   BOOST_TEST(allowed(limiter.before_call("+31612345678", "::ffff:10.0.0.1")));
 
   int left = -1;
-  const std::vector<std::string> bad_ids = {"", "a b", "a\nb", "a:b", "a/b", std::string(65, 'a')};
+  const std::vector<std::string> bad_ids = {"",
+                                            "a b",
+                                            "a\nb",
+                                            "a:b",
+                                            "a/b",
+                                            std::string(65, 'a'),
+                                            std::string(31, 'a'),
+                                            std::string(32, 'A'),
+                                            id_of("abc").replace(3, 1, "-")};
   for (const auto& id : bad_ids) {
     check_refused(limiter.before_check(id, 900s, left), "bad-key", 0s, 0s);
     BOOST_TEST(left == 0);
@@ -359,9 +372,10 @@ void check_store_down(vs::Store& store) {
   const auto call = limiter.before_call("311", "10.0.0.1");
   BOOST_TEST((call.verdict == vs::LimitVerdict::StoreDown));
   int left = -1;
-  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::StoreDown));
+  BOOST_TEST(
+      (limiter.before_check(id_of("abc"), 900s, left).verdict == vs::LimitVerdict::StoreDown));
   BOOST_TEST(left == 0);
-  BOOST_TEST((limiter.finish("abc", 900s) == vs::StoreError::Unavailable));
+  BOOST_TEST((limiter.finish(id_of("abc"), 900s) == vs::StoreError::Unavailable));
 }
 
 }  // namespace

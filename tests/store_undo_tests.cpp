@@ -21,6 +21,10 @@ using voiceverify::testing::unique_redis_prefix;
 
 namespace {
 
+// Verify ids of MessageBird's shape: the limiter refuses any other.
+const std::string kId = "4e213b01155d1e35a9d9571v00162985";
+const std::string kNeverId = "00000000000000000000000000000000";
+
 // A steady clock the test moves by hand.
 struct ManualClock {
   std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now();
@@ -151,18 +155,18 @@ BOOST_AUTO_TEST_CASE(limiter_refund_attempt_gives_one_back_and_creates_nothing) 
   settings.key_secret = "store-undo-tests-key-secret";
   vs::Limiter limiter(*store, settings);
   int left = 0;
-  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vs::LimitVerdict::Allowed));
   BOOST_TEST(left == 1);
-  BOOST_TEST((limiter.refund_attempt("abc") == vs::StoreError::None));
-  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST((limiter.refund_attempt(kId) == vs::StoreError::None));
+  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vs::LimitVerdict::Allowed));
   BOOST_TEST(left == 1);  // the refunded attempt did not count
-  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vs::LimitVerdict::Allowed));
   BOOST_TEST(left == 0);
-  BOOST_TEST((limiter.before_check("abc", 900s, left).verdict == vs::LimitVerdict::Limited));
+  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vs::LimitVerdict::Limited));
 
   // Refunding what was never counted (or has expired) creates nothing and goes below nothing.
-  BOOST_TEST((limiter.refund_attempt("never") == vs::StoreError::None));
-  BOOST_TEST(!store->get("attempts:never").value.has_value());
+  BOOST_TEST((limiter.refund_attempt(kNeverId) == vs::StoreError::None));
+  BOOST_TEST(!store->get("attempts:" + kNeverId).value.has_value());
   BOOST_TEST((limiter.refund_attempt("../bad") == vs::StoreError::Unavailable));
 }
 

@@ -1,6 +1,9 @@
-// The code the user heard: MessageBird speaks digits only (tokenLength 6..10, the Verify
-// contract), so anything else is refused here rather than spent as an upstream attempt.
+// The code the user heard: MessageBird speaks digits only (tokenLength 6..10,
+// docs/messagebird-verify.md, "Create a verification"), so anything else is refused here rather
+// than spent as an upstream attempt.
 #include "forms/code.hpp"
+
+#include "util/ascii.hpp"
 
 namespace voiceverify::forms {
 
@@ -15,8 +18,8 @@ CodeCheck check_code(std::string_view input, int token_length) {
   // People copy "123 456" the way it was spoken, in groups; spaces and tabs carry no meaning.
   bool only_digits = true;
   for (const char c : input) {
-    if (c == ' ' || c == '\t') continue;
-    if (c < '0' || c > '9') only_digits = false;
+    if (util::is_blank(c)) continue;
+    if (!util::is_digit(c)) only_digits = false;
     check.code += c;
   }
   if (check.code.empty()) {

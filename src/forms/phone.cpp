@@ -1,7 +1,8 @@
-// Phone number validation over libphonenumber (PhoneNumberUtil is thread-safe after first use,
-// platform notes). The input is screened before libphonenumber sees it: a length cap and a small
-// character set, so the parser only ever gets short ASCII text. Every libphonenumber call sits
-// inside one try: a throw there means "not a number we will call", never a 500.
+// Phone number validation over libphonenumber (PhoneNumberUtil is thread-safe after first use:
+// docs/platform.md, "libphonenumber"). The input is screened before libphonenumber sees it: a
+// length cap and a small character set, so the parser only ever gets short ASCII text. Every
+// libphonenumber call sits inside one try: a throw there means "not a number we will call",
+// never a 500.
 #include "forms/phone.hpp"
 
 #include <phonenumbers/phonenumber.pb.h>
@@ -10,6 +11,8 @@
 #include <algorithm>
 #include <array>
 #include <utility>
+
+#include "util/ascii.hpp"
 
 namespace voiceverify::forms {
 namespace {
@@ -67,17 +70,11 @@ NumberType from_libphonenumber(PhoneNumberUtil::PhoneNumberType type) {
   return NumberType::Unknown;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // What people type in a phone field: digits and the usual separators. Letters (vanity numbers,
 // "ext."), "tel:" URIs, control and non-ASCII bytes are refused before parsing; libphonenumber
 // would accept some of them and we would then call a number the user did not write.
 bool allowed_char(char c) {
-  return (c >= '0' && c <= '9') || c == ' ' || c == '+' || c == '-' || c == '.' || c == '(' ||
+  return util::is_digit(c) || c == ' ' || c == '+' || c == '-' || c == '.' || c == '(' ||
          c == ')' || c == '/';
 }
 
@@ -90,8 +87,7 @@ bool allowed_char(char c) {
 std::string mask_international(const std::string& international) {
   std::string out;
   for (char c : international) {
-    const bool digit = c >= '0' && c <= '9';
-    if (digit || (c == '+' && out.empty())) {
+    if (util::is_digit(c) || (c == '+' && out.empty())) {
       out += c;
     } else if (!out.empty() && out.back() != ' ') {
       out += ' ';
@@ -100,11 +96,11 @@ std::string mask_international(const std::string& international) {
   while (!out.empty() && out.back() == ' ') out.pop_back();
 
   std::size_t prefix = out.starts_with('+') ? 1 : 0;
-  while (prefix < out.size() && out[prefix] >= '0' && out[prefix] <= '9') ++prefix;
-  auto digits_left = std::count_if(out.begin() + static_cast<std::ptrdiff_t>(prefix), out.end(),
-                                   [](char c) { return c >= '0' && c <= '9'; });
+  while (prefix < out.size() && util::is_digit(out[prefix])) ++prefix;
+  auto digits_left =
+      std::count_if(out.begin() + static_cast<std::ptrdiff_t>(prefix), out.end(), util::is_digit);
   for (std::size_t i = prefix; i < out.size(); ++i) {
-    if (out[i] < '0' || out[i] > '9') continue;
+    if (!util::is_digit(out[i])) continue;
     if (digits_left-- > 2) out[i] = '*';
   }
   return out;
@@ -154,7 +150,7 @@ bool PhonePolicy::allows_region(std::string_view region) const {
 
 PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
   PhoneCheck check;
-  input = trim(input);
+  input = util::trim(input);
   if (input.empty()) {
     check.error = PhoneError::Missing;
     return check;

@@ -11,18 +11,10 @@
 
 #include <stdexcept>
 
+#include "util/ascii.hpp"
+
 namespace voiceverify::http {
 namespace {
-
-bool is_ows(char c) {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // RFC 6265 section 4.1.1 cookie-name = token (RFC 2616 section 2.2): visible ASCII minus
 // separators.
@@ -96,9 +88,9 @@ std::optional<std::string> find_cookie(std::string_view cookie_header, std::stri
     // RFC 6265 section 5.2 step 2: a pair without '=' is ignored.
     const std::size_t eq = piece.find('=');
     if (eq == std::string_view::npos) continue;
-    const std::string_view piece_name = trim_ows(piece.substr(0, eq));
+    const std::string_view piece_name = util::trim(piece.substr(0, eq));
     if (!is_token(piece_name) || piece_name != name) continue;
-    const std::optional<std::string_view> value = cookie_value(trim_ows(piece.substr(eq + 1)));
+    const std::optional<std::string_view> value = cookie_value(util::trim(piece.substr(eq + 1)));
     if (!value) continue;  // malformed: skipped, as the contract says
     // The first match wins: RFC 6265 section 5.4 step 2 puts longer paths and older cookies first,
     // and every cookie we set has Path=/, so the first is the one we set earliest.

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "http/request.hpp"
+#include "util/ascii.hpp"
 
 namespace voiceverify::http {
 namespace {
@@ -13,11 +14,7 @@ namespace {
 bool is_local_path(const std::string& location) {
   if (location.empty() || location.front() != '/') return false;
   if (location.size() > 1 && (location[1] == '/' || location[1] == '\\')) return false;
-  for (const char c : location) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return false;
-  }
-  return true;
+  return !util::has_control(location);
 }
 
 }  // namespace

@@ -28,6 +28,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "util/ascii.hpp"
+
 namespace voiceverify::http {
 namespace {
 
@@ -98,9 +100,7 @@ std::string cookie_mac_input(std::string_view purpose, std::int64_t expiry,
 std::optional<std::int64_t> parse_expiry(std::string_view text) {
   if (text.empty() || text.size() > 19) return std::nullopt;
   if (text.size() > 1 && text.front() == '0') return std::nullopt;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
+  if (!util::is_digits(text)) return std::nullopt;
   std::int64_t value = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;

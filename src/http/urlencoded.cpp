@@ -10,15 +10,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "util/ascii.hpp"
+
 namespace voiceverify::http {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // WHATWG 5.1 step 3.4: replace '+' by space *before* percent-decoding, so "%2B" stays a '+'.
 std::optional<std::string> decode_form_component(std::string_view in) {
@@ -56,8 +51,8 @@ std::optional<std::string> percent_decode(std::string_view in) {
       continue;
     }
     if (in.size() - i < 3) return std::nullopt;  // "%" or "%4" at the end
-    const int high = hex_value(in[i + 1]);
-    const int low = hex_value(in[i + 2]);
+    const int high = util::hex_value(in[i + 1]);
+    const int low = util::hex_value(in[i + 2]);
     if (high < 0 || low < 0) return std::nullopt;
     out.push_back(static_cast<char>(high * 16 + low));
     i += 2;

@@ -1,28 +1,15 @@
-// The MessageBird Verify API client, exactly per docs/messagebird-verify.md. Every answer it
-// describes comes back as a typed VerifyError; nothing here throws for upstream trouble.
+// The MessageBird Verify API client (docs/messagebird-verify.md): the three requests. Every
+// answer comes back as a typed VerifyError (verify_response.hpp); nothing here throws for
+// upstream trouble.
 #pragma once
 
 #include <chrono>
 #include <string>
 
 #include "messagebird/transport.hpp"
+#include "messagebird/verify_response.hpp"
 
 namespace voiceverify::messagebird {
-
-enum class VerifyError {
-  None,
-  InvalidRecipient,  // 422 with parameter "recipient" (codes 9/10)
-  Unauthorized,      // 401 code 2: bad access key
-  NoBalance,         // code 25
-  WrongCode,         // 422 code 10 "The token is invalid."
-  Expired,           // 422 code 10 "The token has expired."
-  AlreadyProcessed,  // 422 code 10 "The token has already been processed."
-  NotFound,          // 404 code 20
-  Rejected,          // another 4xx / error code we do not map (generic banner)
-  Unavailable,       // 5xx, timeout, refused, non-JSON, wrong shape, 2xx without id, not "sent"
-};
-
-const char* verify_error_name(VerifyError error);
 
 // The configured fields have no defaults here: app::verify_settings (src/app/settings.cpp) fills
 // them from the MESSAGEBIRD_*, VERIFY_*, TOKEN_LENGTH, CODE_TIMEOUT, MAX_ATTEMPTS, VOICE,
@@ -39,14 +26,6 @@ struct VerifySettings {
   std::chrono::seconds timeout;
   int max_attempts;  // sent as maxAttempts only when above 1
   std::string user_agent = "voiceverify/0.1 MessageBird/ApiClient/Cpp";
-};
-
-struct VerifyResult {
-  VerifyError error = VerifyError::None;
-  std::string id;      // create: the verify id (checked against ^[0-9a-z]{32}$)
-  std::string status;  // "sent", "verified", ...
-  long http_status = 0;
-  std::string detail;  // upstream description or transport detail: for the log only
 };
 
 class VerifyClient {
@@ -74,10 +53,5 @@ class VerifyClient {
   const VerifySettings& settings_;
   Transport& transport_;
 };
-
-// Parses one upstream answer into a result; exposed for unit tests and the fuzzer. Never throws,
-// whatever the body holds.
-enum class Call { Create, Check, Cancel };
-VerifyResult interpret(Call call, const HttpResponse& response);
 
 }  // namespace voiceverify::messagebird

@@ -16,9 +16,11 @@
 #include <string_view>
 
 #include "simulator/sim_server.hpp"
+#include "util/ascii.hpp"
 
 namespace {
 
+namespace util = voiceverify::util;
 using voiceverify::simulator::ServerConfig;
 
 constexpr const char* kUsage =
@@ -50,8 +52,7 @@ bool parse_listen(const std::string& text, std::string& host, int& port) {
     host = host.substr(1, host.size() - 2);
   }
   const std::string port_text = text.substr(colon + 1);
-  if (port_text.empty() || port_text.size() > 5 ||
-      port_text.find_first_not_of("0123456789") != std::string::npos) {
+  if (!util::is_digits(port_text) || port_text.size() > 5) {
     return false;
   }
   port = std::stoi(port_text);

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <initializer_list>
 
+#include "util/ascii.hpp"
+
 namespace voiceverify::simulator {
 namespace {
 
@@ -16,14 +18,12 @@ constexpr std::array<std::string_view, 19> kLanguages = {
     "it-it", "pl-pl", "pt-br", "ro-ro", "ru-ru", "is-is", "ja-jp", "ko-kr", "zh-cn"};
 
 bool all_alnum(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  });
+  return !text.empty() && std::all_of(text.begin(), text.end(), util::is_alnum);
 }
 
 // Whole-string decimal integer, no sign, no spaces: "6" yes, "+6", " 6", "6x" no.
 std::optional<long long> parse_int(std::string_view text) {
-  if (!all_digits(text) || text.size() > 12) return std::nullopt;
+  if (!util::is_digits(text) || text.size() > 12) return std::nullopt;
   long long value = 0;
   std::from_chars(text.data(), text.data() + text.size(), value);
   return value;
@@ -36,11 +36,6 @@ std::optional<std::string> get(const Params& params, const std::string& name) {
 }
 
 }  // namespace
-
-bool all_digits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 CheckedCreate check_create(const Params& p) {
   CheckedCreate checked;
@@ -62,7 +57,8 @@ CheckedCreate check_create(const Params& p) {
     if (out.recipient.find('@') == std::string::npos || out.recipient.size() > 254) {
       bad("recipient");
     }
-  } else if (!all_digits(out.recipient) || out.recipient.size() < 7 || out.recipient.size() > 15) {
+  } else if (!util::is_digits(out.recipient) || out.recipient.size() < 7 ||
+             out.recipient.size() > 15) {
     // International format, digits only (docs/messagebird-verify.md, Create a verification).
     bad("recipient");
   }
@@ -101,7 +97,7 @@ CheckedCreate check_create(const Params& p) {
   // originator: a number, or up to 11 alphanumerics (docs/messagebird-verify.md, Create a
   // verification).
   if (const auto originator = get(p, "originator");
-      originator && !(all_digits(*originator) && originator->size() <= 17) &&
+      originator && !(util::is_digits(*originator) && originator->size() <= 17) &&
       !(all_alnum(*originator) && originator->size() <= 11)) {
     bad("originator");
   }

@@ -32,7 +32,4 @@ struct CheckedCreate {
 // several errors per body (docs/messagebird-verify.md, Errors; The simulator).
 CheckedCreate check_create(const Params& params);
 
-// Whole string of decimal digits, not empty: how a phone recipient is written.
-bool all_digits(std::string_view text);
-
 }  // namespace voiceverify::simulator

@@ -14,6 +14,7 @@
 
 #include "simulator/sim_control_routes.hpp"
 #include "simulator/sim_params.hpp"
+#include "util/ascii.hpp"
 
 namespace voiceverify::simulator {
 namespace {
@@ -90,7 +91,7 @@ bool set_fault(Faults& faults, const std::string& name, const std::string& value
 std::string mask_recipient(std::string_view recipient) {
   std::string masked(recipient);
   for (std::size_t i = 2; i + 2 < masked.size(); ++i) masked[i] = '*';
-  return (all_digits(recipient) ? "+" : "") + masked;
+  return (util::is_digits(recipient) ? "+" : "") + masked;
 }
 
 std::string announcement(const PlacedCall& call) {

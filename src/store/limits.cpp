@@ -28,6 +28,8 @@
 #include <vector>
 
 #include "http/signed_cookie.hpp"
+#include "messagebird/verify_id.hpp"
+#include "util/ascii.hpp"
 
 namespace voiceverify::store {
 namespace {
@@ -39,29 +41,16 @@ bool only_chars(std::string_view text, std::size_t max_length, auto allowed) {
          std::all_of(text.begin(), text.end(), allowed);
 }
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_hex_digit(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 // E.164: at most 15 digits, optionally after a '+'.
 bool valid_number(std::string_view number) {
   if (number.starts_with('+')) number.remove_prefix(1);
-  return only_chars(number, 15, is_digit);
+  return only_chars(number, 15, util::is_digit);
 }
 
 // REMOTE_ADDR: an IPv4 or IPv6 address in text (INET6_ADDRSTRLEN is 46 with the NUL).
 bool valid_ip(std::string_view ip) {
-  return only_chars(ip, 45, [](char c) { return is_hex_digit(c) || c == '.' || c == ':'; });
-}
-
-// A verification id as MessageBird issues it (hex today); letters, digits, '-' and '_' allowed.
-bool valid_id(std::string_view id) {
-  return only_chars(id, 64, [](char c) {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
-  });
+  return only_chars(ip, 45,
+                    [](char c) { return util::is_hex_any_case(c) || c == '.' || c == ':'; });
 }
 
 LimitResult limited(LimitWindow window, seconds retry_after = seconds{0}) {
@@ -186,7 +175,7 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
 LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime,
                                   int& attempts_left) {
   attempts_left = 0;
-  if (!valid_id(verify_id)) return bad_key();
+  if (!messagebird::is_verify_id(verify_id)) return bad_key();
 
   // Waiting does not help a spent or finished verification, so retry_after stays 0.
   const Fetched done = store_.get("done:" + verify_id);
@@ -201,14 +190,14 @@ LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime
 }
 
 StoreError Limiter::refund_attempt(const std::string& verify_id) {
-  if (!valid_id(verify_id)) return StoreError::Unavailable;
+  if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
   return store_.take_back("attempts:" + verify_id).error;
 }
 
 StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {
   // An id that could not have been counted cannot be finished either; say so rather than
   // pretend it was recorded.
-  if (!valid_id(verify_id)) return StoreError::Unavailable;
+  if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
   return store_.put("done:" + verify_id, "1", lifetime);
 }
 

@@ -63,7 +63,8 @@ class Limiter {
 
   // Before GET /verify/{id}?token=: counts one attempt for `verify_id`. Limited when the
   // attempts are already spent (the caller must not call upstream). `attempts_left` is set to
-  // what remains after this attempt.
+  // what remains after this attempt. Here and below, an id not of messagebird::is_verify_id's
+  // shape is refused ("bad-key", or Unavailable) and never becomes part of a key.
   LimitResult before_check(const std::string& verify_id, std::chrono::seconds lifetime,
                            int& attempts_left);
 

@@ -7,15 +7,15 @@
 
 #include <charconv>
 
+#include "util/ascii.hpp"
+
 namespace voiceverify::store {
 namespace {
 
 bool parse_number(std::string_view text, int max, int& out) {
   // Leading zeros and signs are refused to keep one spelling per address.
   if (text.empty() || text.size() > 5 || (text.size() > 1 && text[0] == '0')) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
+  if (!util::is_digits(text)) return false;
   int value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || ptr != text.data() + text.size() || value > max) return false;
@@ -24,8 +24,7 @@ bool parse_number(std::string_view text, int max, int& out) {
 }
 
 bool is_host_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '-';
+  return util::is_alnum(c) || c == '.' || c == '-';
 }
 
 bool valid_hostname(std::string_view host) {

@@ -1,7 +1,7 @@
 // See routes.hpp.
 #include "web/routes.hpp"
 
-#include "http/router.hpp"
+#include "messagebird/verify_id.hpp"
 
 namespace voiceverify::web {
 namespace {
@@ -13,7 +13,7 @@ bool path_matches(const RouteRow& row, std::string_view path, std::string_view& 
   id = path.substr(row.path.size());
   // The id goes into an upstream URL later; only the exact MessageBird shape gets that far, so
   // "/", "%", ".." and the like never leave this function.
-  return http::is_verify_id(id);
+  return messagebird::is_verify_id(id);
 }
 
 bool method_matches(Method method, std::string_view asked) {

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "http/router.hpp"
+#include "messagebird/verify_id.hpp"
 
 namespace voiceverify::web {
 namespace {
@@ -52,7 +52,7 @@ std::optional<Session> decode_session(std::string_view payload) {
   if (parts.size() != 5 || parts[0] != "v1") return std::nullopt;
   Session s;
   if (parts[1].size() != 32 || !all_of(parts[1], is_hex)) return std::nullopt;
-  if (!parts[2].empty() && !http::is_verify_id(parts[2])) return std::nullopt;
+  if (!parts[2].empty() && !messagebird::is_verify_id(parts[2])) return std::nullopt;
   if (parts[3].size() > 40 || !all_of(parts[3], is_masked_char)) return std::nullopt;
   if (parts[4] != "0" && parts[4] != "1") return std::nullopt;
   s.browser_id = parts[1];
