@@ -10,7 +10,6 @@
 
 #include "check.hpp"
 #include "messagebird/verify_id.hpp"
-#include "messagebird/verify_id.hpp"
 #include "web/routes.hpp"
 
 namespace {

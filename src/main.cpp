@@ -174,9 +174,10 @@ int main(int argc, char** argv) {
   const int status = vv::http::run_pool(listen_fd, settings.pool, [&deps, &verify, &curl_options] {
     return std::make_unique<PoolWorker>(deps, verify, curl_options);
   });
-  // The pool may have ended by itself (a broken listener): release the signal watcher.
+  // The pool may have ended by itself (a broken listener): release the signal watcher, which
+  // returns on any owned signal once pool_ended is set.
   pool_ended.store(true);
-  ::pthread_kill(signal_watcher.native_handle(), SIGTERM);
+  ::pthread_kill(signal_watcher.native_handle(), SIGUSR2);
   signal_watcher.join();
   vv::log::info("stopped", {{"status", std::to_string(status)}});
   return status;

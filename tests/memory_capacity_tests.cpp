@@ -22,7 +22,7 @@ struct ManualClock {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(store_tests)
+BOOST_AUTO_TEST_SUITE(memory_capacity_tests)
 
 BOOST_AUTO_TEST_CASE(memory_capacity_follows_the_site_wide_limit) {
   vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();

@@ -88,7 +88,7 @@ void check_no_number_in_keys(const std::function<std::unique_ptr<vs::Store>()>& 
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(store_tests)
+BOOST_AUTO_TEST_SUITE(store_keys_tests)
 
 BOOST_AUTO_TEST_CASE(store_keys_hold_no_phone_number) {
   check_no_number_in_keys([] { return vs::make_memory_store(); });

@@ -127,7 +127,7 @@ void check_undo_after_expiry(vs::Store& inner, const std::function<void()>& pass
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(store_tests)
+BOOST_AUTO_TEST_SUITE(store_undo_tests)
 
 BOOST_AUTO_TEST_CASE(memory_take_back_never_creates_or_goes_below_zero) {
   ManualClock clock;

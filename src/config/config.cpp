@@ -42,7 +42,10 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
       continue;
     }
     if (auto reason = apply_key(name, it->second.value, config); !reason.empty()) {
-      return failure(name + " (" + it->second.origin + "): " + reason);
+      std::string message = name;
+      message += " (" + it->second.origin + "): ";
+      message += reason;
+      return failure(std::move(message));
     }
   }
 

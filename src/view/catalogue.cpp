@@ -145,6 +145,7 @@ std::optional<Catalogue> Catalogue::load(const std::string& path,
   }
 
   std::vector<std::string> required;
+  required.reserve(kMessageNames.size() + kDurationUnits.size() + 2 * error_statuses.size());
   for (const auto& entry : kMessageNames) required.emplace_back(entry.key);
   for (const auto unit : kDurationUnits) required.emplace_back(unit);
   for (const int status : error_statuses) {
@@ -156,7 +157,8 @@ std::optional<Catalogue> Catalogue::load(const std::string& path,
     const bool plural =
         catalogue.entries_.count(key + ".one") > 0 && catalogue.entries_.count(key + ".other") > 0;
     if (!plain && !plural) {
-      error = "message catalogue " + path + " has no text for " + key;
+      error = "message catalogue " + path + " has no text for ";
+      error += key;
       return std::nullopt;
     }
   }

@@ -51,7 +51,8 @@ Process::Process(const std::vector<std::string>& argv,
   std::vector<std::string> args = argv;
   std::vector<std::string> envs;
   for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
-  for (const char* inherited : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
+  for (const char* inherited :
+       {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
     if (env.count(inherited)) continue;
     if (const char* value = std::getenv(inherited))
       envs.push_back(std::string(inherited) + "=" + value);
@@ -273,8 +274,8 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
 
   const std::string make_conf = std::string(VV_SOURCE_DIR) + "/scripts/lib/make-nginx-conf " +
                                 run_dir_ + " " + std::to_string(nginx_port_) +
-                                " 127.0.0.1:" + std::to_string(pool_port_) + " " + env["THREADS"] + " " +
-                                VV_BINARY_DIR;
+                                " 127.0.0.1:" + std::to_string(pool_port_) + " " + env["THREADS"] +
+                                " " + VV_BINARY_DIR;
   if (std::system(make_conf.c_str()) != 0) throw std::runtime_error("make-nginx-conf failed");
   nginx_ = Process({"/usr/sbin/nginx", "-p", run_dir_, "-c", run_dir_ + "/nginx.conf"}, {},
                    run_dir_ + "/nginx.out");

@@ -1,0 +1,132 @@
+// Every limit through real nginx, the pool and the simulator: each window exhausted, the resend
+// interval, one active verification per browser, the attempts per call, and what an upstream
+// failure costs (nothing). Each case checks the banner and that no call went upstream.
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <future>
+#include <regex>
+#include <thread>
+
+#include "harness.hpp"
+#include "site_steps.hpp"
+
+using namespace voiceverify::testing;
+
+BOOST_AUTO_TEST_SUITE(limits_integration_tests)
+
+BOOST_AUTO_TEST_CASE(call_me_again_waits_for_the_resend_interval) {
+  Site site({.env = {{"RESEND_INTERVAL", "60"}}});
+  Browser browser(site);
+  const Page first = start(browser, nl_number(1));
+  BOOST_REQUIRE(first.location.rfind("/EnterCode/", 0) == 0);
+  // Asking again too soon is refused, and the verification in progress stays usable.
+  expect_limited(site, browser, nl_number(1), "We have just called this number.");
+  BOOST_TEST(site.sim_stats()["deletes"] == 0);
+  BOOST_TEST(browser.get(first.location).status == 200);
+  Browser other(site);
+  expect_limited(site, other, nl_number(1), "We have just called this number.");
+  // Another number is not held back.
+  BOOST_TEST(start(other, nl_number(2)).location.rfind("/EnterCode/", 0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(per_number_ten_minute_window) {
+  Site site({.env = {{"LIMIT_NUMBER_10MIN", "2"}}});
+  for (int i = 0; i < 2; ++i) {
+    Browser b(site);
+    BOOST_TEST(start(b, nl_number(5)).location.rfind("/EnterCode/", 0) == 0);
+  }
+  Browser b(site);
+  expect_limited(site, b, nl_number(5), "too many calls to this number");
+}
+
+BOOST_AUTO_TEST_CASE(per_number_daily_window) {
+  Site site({.env = {{"LIMIT_NUMBER_DAY", "2"}}});
+  for (int i = 0; i < 2; ++i) {
+    Browser b(site);
+    BOOST_TEST(start(b, nl_number(6)).status == 303);
+  }
+  Browser b(site);
+  expect_limited(site, b, nl_number(6), "too many calls to this number");
+}
+
+BOOST_AUTO_TEST_CASE(per_client_ip_hourly_window) {
+  Site site({.env = {{"LIMIT_IP_HOUR", "3"}}});
+  for (int i = 0; i < 3; ++i) {
+    Browser b(site);
+    BOOST_TEST(start(b, nl_number(10 + i)).location.rfind("/EnterCode/", 0) == 0);
+  }
+  Browser b(site);
+  expect_limited(site, b, nl_number(20), "too many calls from your connection");
+}
+
+BOOST_AUTO_TEST_CASE(site_wide_hourly_ceiling) {
+  Site site({.env = {{"LIMIT_GLOBAL_HOUR", "2"}}});
+  for (int i = 0; i < 2; ++i) {
+    Browser b(site);
+    BOOST_TEST(start(b, nl_number(30 + i)).status == 303);
+  }
+  Browser b(site);
+  expect_limited(site, b, nl_number(40), "too many calls right now");
+}
+
+BOOST_AUTO_TEST_CASE(a_new_call_cancels_the_browsers_previous_verification) {
+  Site site;
+  Browser browser(site);
+  const Page first = start(browser, nl_number(50));
+  BOOST_REQUIRE(first.location.rfind("/EnterCode/", 0) == 0);
+  const Page second = start(browser, nl_number(51));
+  BOOST_REQUIRE(second.location.rfind("/EnterCode/", 0) == 0);
+  BOOST_TEST(second.location != first.location);
+  BOOST_TEST(site.sim_stats()["deletes"] == 1);
+  BOOST_TEST(browser.get(first.location).location == "/");
+  BOOST_TEST(browser.get(second.location).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(default_three_attempts_then_the_verification_is_deleted) {
+  Site site({.env = {{"MAX_ATTEMPTS", "3"}}});
+  Browser browser(site);
+  const Page started = start(browser, "06 12345678");
+  const std::string code = site.last_code(kDigits);
+  for (int i = 0; i < 2; ++i) {
+    BOOST_TEST(browser.post(started.location, {{"token", wrong_code_for(code)}}).location ==
+               started.location);
+  }
+  const Page last = browser.post(started.location, {{"token", wrong_code_for(code)}});
+  BOOST_TEST(last.location == "/");
+  BOOST_TEST(contains(banner_after(browser, last), "no tries left"));
+  BOOST_TEST(site.sim_stats()["deletes"] == 1);
+  BOOST_TEST(site.sim_stats()["checks"] == 3);
+}
+
+BOOST_AUTO_TEST_CASE(checks_that_fail_upstream_cost_no_attempt) {
+  Site site({.env = {{"MAX_ATTEMPTS", "3"}}});
+  Browser browser(site);
+  const Page started = start(browser, "06 12345678");
+  BOOST_REQUIRE(started.location.rfind("/EnterCode/", 0) == 0);
+  const std::string code = site.last_code(kDigits);
+  const std::string wrong = wrong_code_for(code);
+
+  // Two checks that get no answer about the code (502/503 before the API looked at it).
+  site.sim_faults({{"fail_percent", "100"}});
+  Page answer;
+  for (int i = 0; i < 2; ++i) {
+    answer = browser.post(started.location, {{"token", wrong}});
+    BOOST_TEST(answer.location == started.location);
+    BOOST_TEST(contains(banner_after(browser, answer), "could not check your code"));
+  }
+  site.sim_faults({{"fail_percent", "0"}});
+
+  // All three tries are still there.
+  answer = browser.post(started.location, {{"token", wrong}});
+  BOOST_TEST(answer.location == started.location);
+  BOOST_TEST(contains(banner_after(browser, answer), "You have 2 tries left."));
+  answer = browser.post(started.location, {{"token", wrong}});
+  BOOST_TEST(answer.location == started.location);
+  BOOST_TEST(contains(banner_after(browser, answer), "You have 1 try left."));
+  answer = browser.post(started.location, {{"token", wrong}});
+  BOOST_TEST(answer.location == "/");
+  BOOST_TEST(contains(banner_after(browser, answer), "no tries left"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
