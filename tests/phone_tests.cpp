@@ -267,4 +267,16 @@ BOOST_AUTO_TEST_CASE(satellite_numbers_only_when_001_is_listed_by_name) {
       (forms::check_phone("+32 470 12 34 56", policy).error == PhoneError::CountryNotAllowed));
 }
 
+// Logs name a number one way only (log::mask_number's), whether it was called or refused; the
+// page's spaced form is for people.
+BOOST_AUTO_TEST_CASE(refused_and_accepted_numbers_log_in_one_masked_form) {
+  const auto policy = voiceverify::testing::shipped_phone_policy();
+  const auto premium = forms::check_phone("0900 1234567", policy);
+  BOOST_TEST((premium.error == PhoneError::TypeNotAllowed));
+  BOOST_TEST(premium.log_number == "+31********67");
+  const auto mobile = forms::check_phone("06 12345678", policy);
+  BOOST_TEST(mobile.log_number == "+31*******78");
+  BOOST_TEST(mobile.masked == "+31 * ******78");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,7 +19,7 @@ BOOST_AUTO_TEST_SUITE(sim_server_tests)
 
 BOOST_AUTO_TEST_CASE(the_call_line_masks_the_number_and_shows_the_code) {
   BOOST_TEST(sim::mask_recipient("31612345678") == "+31*******78");
-  BOOST_TEST(sim::mask_recipient("123") == "+123");
+  BOOST_TEST(sim::mask_recipient("123") == "***");  // too short to show any of it
   const sim::PlacedCall call{"tts", "31612345678", "Your code is 1 2 3 4 5 6.\nBye", "123456"};
   BOOST_TEST(
       sim::announcement(call) ==

@@ -12,6 +12,8 @@
 #include <array>
 #include <utility>
 
+#include "log/log.hpp"
+
 #include "util/ascii.hpp"
 
 namespace voiceverify::forms {
@@ -198,6 +200,7 @@ PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
     util.GetRegionCodeForNumber(number, &check.region);
     check.type = from_libphonenumber(util.GetNumberType(number));
     check.masked = mask_international(check.international);
+    check.log_number = log::mask_number(e164);
 
     if (!policy.allows_region(check.region)) {
       check.error = PhoneError::CountryNotAllowed;
@@ -211,7 +214,9 @@ PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
     check.international.clear();
     return check;
   } catch (...) {
-    return PhoneCheck{PhoneError::Invalid, {}, {}, {}, {}, NumberType::Unknown};
+    PhoneCheck invalid;
+    invalid.error = PhoneError::Invalid;
+    return invalid;
   }
 }
 

@@ -56,6 +56,7 @@ struct PhoneCheck {
   std::string international;  // "+31 6 12345678"
   std::string masked;         // "+31 * ******78": country code and last two digits kept;
                               // only digits, '*', a leading '+' and single spaces
+  std::string log_number;     // "+31*******78": log::mask_number's form, the one logs use
   std::string region;         // "NL"
   NumberType type = NumberType::Unknown;
 };
@@ -63,8 +64,8 @@ struct PhoneCheck {
 // Trims surrounding spaces and tabs; empty is Missing, longer than max_input_bytes is TooLong.
 // Only digits, spaces and + - . ( ) / are accepted (anything else, control characters included,
 // and numbers with an extension are Invalid). `digits` and `international` are set only when
-// error is None; on TypeNotAllowed or CountryNotAllowed, `masked`, `region` and `type` are still
-// set for the log. Never throws.
+// error is None; on TypeNotAllowed or CountryNotAllowed, `masked`, `log_number`, `region` and
+// `type` are still set for the log. Never throws.
 PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy);
 
 // True when `region` is a geographic region code libphonenumber knows ("NL", "GB"); false for

@@ -1,5 +1,7 @@
 #include "simulator/sim_server.hpp"
 
+#include "log/log.hpp"
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -89,9 +91,12 @@ bool set_fault(Faults& faults, const std::string& name, const std::string& value
 }
 
 std::string mask_recipient(std::string_view recipient) {
+  // A phone number reads as in the pool's own log; anything else (an e-mail address) keeps its
+  // first two and last two characters.
+  if (util::is_digits(recipient)) return log::mask_number("+" + std::string(recipient));
   std::string masked(recipient);
   for (std::size_t i = 2; i + 2 < masked.size(); ++i) masked[i] = '*';
-  return (util::is_digits(recipient) ? "+" : "") + masked;
+  return masked;
 }
 
 std::string announcement(const PlacedCall& call) {

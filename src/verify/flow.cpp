@@ -165,7 +165,7 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
          {"reason", phone.error == forms::PhoneError::CountryNotAllowed ? "country" : "type"},
          {"region", phone.region},
          {"type", forms::number_type_name(phone.type)},
-         {"number", phone.masked}});
+         {"number", phone.log_number}});
   } else if (phone.error != forms::PhoneError::None) {
     log::info("number_refused", {{"request_id", rid}, {"reason", "invalid"}});
   }

@@ -70,8 +70,8 @@ std::optional<Templates> Templates::load(const std::string& dir, std::string& er
     }
     std::string head(kPragma.size(), '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    // An included template without its own pragma is expanded unescaped (platform notes), so
-    // every file must carry it, first thing.
+    // An included template without its own pragma is expanded unescaped (docs/platform.md,
+    // "ctemplate"), so every file must carry it, first thing.
     if (head != kPragma) {
       error = "template " + path + " does not start with " + std::string(kPragma);
       return std::nullopt;
