@@ -50,18 +50,6 @@ struct TestListener {
   TestListener& operator=(const TestListener&) = delete;
 };
 
-// True when the kernel takes a connection on 127.0.0.1:port (queued or accepted).
-bool kernel_accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(pool_lifecycle_tests)
@@ -92,7 +80,7 @@ BOOST_DATA_TEST_CASE(a_restart_on_an_inherited_socket_loses_nothing,
   site.sim_faults({{"latency_ms", "0"}});
 
   // No pool runs: the socket still takes connections, and a visitor's request waits in it.
-  BOOST_TEST(kernel_accepts(listener.port));
+  BOOST_TEST(voiceverify::testing::wait_for_port(listener.port, 100));  // queued, not refused
   Browser waiting(site);
   auto queued = std::async(std::launch::async, [&waiting] { return waiting.get("/"); });
   BOOST_TEST((queued.wait_for(300ms) == std::future_status::timeout));
