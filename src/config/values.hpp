@@ -3,6 +3,8 @@
 // yes or no; the key table (keys.cpp) turns a "no" into the sentence that names the key.
 #pragma once
 
+#include "util/ascii.hpp"
+
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -12,16 +14,11 @@
 
 namespace voiceverify::config {
 
-// Spaces and tabs off both ends.
-std::string_view trim(std::string_view s);
-
-// True when `s` holds a C0 control character or DEL.
-bool has_control(std::string_view s);
-
-// True when `s` is one or more ASCII digits and nothing else.
-bool is_digits(std::string_view s);
-
-bool is_alnum(char c);
+// The ASCII helpers every parser here uses (util/ascii.hpp).
+using util::has_control;
+using util::is_alnum;
+using util::is_digits;
+using util::trim;
 
 // ASCII letters upper-cased, everything else as is.
 std::string upper(std::string_view s);

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/ascii.hpp"
+
 namespace voiceverify::view {
 namespace {
 
@@ -41,13 +43,6 @@ constexpr std::array<MessageName, 21> kMessageNames{{
 constexpr std::string_view kPagePrefix = "page.";
 constexpr std::array<std::string_view, 3> kDurationUnits{"duration.second", "duration.minute",
                                                          "duration.hour"};
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 bool valid_key(std::string_view key) {
   if (key.empty() || key.size() > 64) return false;
@@ -124,7 +119,8 @@ std::optional<Catalogue> Catalogue::load(const std::string& path,
   Catalogue catalogue;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
-    const std::string_view text = trim(line);
+    std::string_view text = util::trim(line);
+    if (!text.empty() && text.back() == '\r') text = util::trim(text.substr(0, text.size() - 1));
     if (text.empty() || text.front() == '#') continue;
     const std::string where = "message catalogue " + path + " line " + std::to_string(number);
     const std::size_t eq = text.find('=');
@@ -132,8 +128,8 @@ std::optional<Catalogue> Catalogue::load(const std::string& path,
       error = where + ": expected key = text";
       return std::nullopt;
     }
-    const std::string_view key = trim(text.substr(0, eq));
-    const std::string_view value = trim(text.substr(eq + 1));
+    const std::string_view key = util::trim(text.substr(0, eq));
+    const std::string_view value = util::trim(text.substr(eq + 1));
     if (!valid_key(key) || value.empty() || !valid_placeholders(value)) {
       error = where + ": bad key, empty text, or a placeholder other than {n} and {wait}";
       return std::nullopt;

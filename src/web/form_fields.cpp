@@ -3,23 +3,14 @@
 #include "web/form_fields.hpp"
 
 #include "http/urlencoded.hpp"
+#include "util/ascii.hpp"
 
 namespace voiceverify::web {
-namespace {
-
-bool has_control(std::string_view text) {
-  for (unsigned char c : text)
-    if (c < 0x20 || c == 0x7f) return true;
-  return false;
-}
-
-}  // namespace
-
 FormVerdict read_form(std::string_view body, FormValues& out) {
   http::FormParse parsed = http::parse_urlencoded(body);
   if (parsed.error != http::FormError::None) return FormVerdict::Malformed;
   for (const auto& [name, value] : parsed.fields.pairs) {
-    if (has_control(name) || has_control(value)) return FormVerdict::Malformed;
+    if (util::has_control(name) || util::has_control(value)) return FormVerdict::Malformed;
     if (parsed.fields.count(name) > 1) return FormVerdict::Malformed;
   }
   for (const FieldSpec& spec : kFields) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "messagebird/verify_id.hpp"
+#include "util/ascii.hpp"
 
 namespace voiceverify::web {
 namespace {
@@ -30,12 +31,6 @@ bool all_of(std::string_view text, bool (*ok)(char)) {
   return true;
 }
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
 bool is_masked_char(char c) {
   return (c >= '0' && c <= '9') || c == '*' || c == '+' || c == ' ';
 }
@@ -51,7 +46,7 @@ std::optional<Session> decode_session(std::string_view payload) {
   const auto parts = split(payload, '|');
   if (parts.size() != 5 || parts[0] != "v1") return std::nullopt;
   Session s;
-  if (parts[1].size() != 32 || !all_of(parts[1], is_hex)) return std::nullopt;
+  if (parts[1].size() != 32 || !all_of(parts[1], util::is_hex)) return std::nullopt;
   if (!parts[2].empty() && !messagebird::is_verify_id(parts[2])) return std::nullopt;
   if (parts[3].size() > 40 || !all_of(parts[3], is_masked_char)) return std::nullopt;
   if (parts[4] != "0" && parts[4] != "1") return std::nullopt;
@@ -74,7 +69,7 @@ std::optional<view::Banner> decode_flash(std::string_view payload) {
   const auto message = view::message_from_key(parts[1]);
   // n is seconds to wait, tries left or code length: a few decimal digits at most.
   // One spelling per value ("7", never "007"), so a payload encodes back to the same bytes.
-  if (!kind || !message || parts[2].empty() || parts[2].size() > 6 || !all_of(parts[2], is_digit) ||
+  if (!kind || !message || parts[2].empty() || parts[2].size() > 6 || !util::is_digits(parts[2]) ||
       (parts[2].size() > 1 && parts[2][0] == '0'))
     return std::nullopt;
   return view::Banner{*kind, *message, std::stol(std::string(parts[2]))};
