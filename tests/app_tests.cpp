@@ -60,8 +60,8 @@ struct Fixture {
     return *t;
   }();
   std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::Limiter limiter{*store, store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 1000,
-                                                      3, "app-tests-key-secret"}};
+  store::Limiter limiter{*store, store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 64,
+                                                      1000, 3, "app-tests-key-secret"}};
   web::ErrorPages error_pages{templates};
   forms::PhonePolicy policy = voiceverify::testing::shipped_phone_policy();
   web::AppDeps deps{signer, templates, error_pages,

@@ -176,6 +176,7 @@ BOOST_AUTO_TEST_CASE(example_file_lists_every_key_and_loads_to_the_defaults) {
   BOOST_TEST(a.limit_number_10min == b.limit_number_10min);
   BOOST_TEST(a.limit_number_day == b.limit_number_day);
   BOOST_TEST(a.limit_ip_hour == b.limit_ip_hour);
+  BOOST_TEST(a.limit_ipv6_prefix == b.limit_ipv6_prefix);
   BOOST_TEST(a.limit_global_hour == b.limit_global_hour);
   BOOST_TEST((a.redis_url == b.redis_url));
   BOOST_TEST(a.redis_prefix == b.redis_prefix);

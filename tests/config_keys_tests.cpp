@@ -85,6 +85,8 @@ const KeyValue kGoodValues[] = {
     {"LIMIT_NUMBER_10MIN", "1"},
     {"LIMIT_NUMBER_DAY", "100"},
     {"LIMIT_IP_HOUR", "50"},
+    {"LIMIT_IPV6_PREFIX", "32"},
+    {"LIMIT_IPV6_PREFIX", "128"},
     {"LIMIT_GLOBAL_HOUR", "100000"},
     {"REDIS_URL", ""},
     {"REDIS_URL", "redis://127.0.0.1:6379"},
@@ -192,6 +194,9 @@ const KeyValue kBadValues[] = {
     {"LIMIT_NUMBER_10MIN", "0"},
     {"LIMIT_NUMBER_DAY", "-5"},
     {"LIMIT_IP_HOUR", "ten"},
+    {"LIMIT_IPV6_PREFIX", "31"},
+    {"LIMIT_IPV6_PREFIX", "129"},
+    {"LIMIT_IPV6_PREFIX", "/64"},
     {"LIMIT_GLOBAL_HOUR", "0"},
     {"REDIS_URL", "redis://127.0.0.1"},
     {"REDIS_URL", "rediss://127.0.0.1:6379"},
@@ -239,6 +244,7 @@ BOOST_AUTO_TEST_CASE(defaults_when_only_secrets_are_given) {
   BOOST_TEST(c.limit_number_10min == 3);
   BOOST_TEST(c.limit_number_day == 10);
   BOOST_TEST(c.limit_ip_hour == 10);
+  BOOST_TEST(c.limit_ipv6_prefix == 64);
   BOOST_TEST(c.limit_global_hour == 1000);
   BOOST_TEST(!c.redis_url.has_value());
   BOOST_TEST(c.redis_prefix == "vv:");
@@ -260,7 +266,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 28u);
+  BOOST_TEST(keys.size() == 29u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "REDIS_PREFIX");

@@ -72,6 +72,7 @@ BOOST_AUTO_TEST_CASE(the_defaults_reach_every_module) {
   BOOST_TEST(s.limits.number_calls_per_10min == 3);
   BOOST_TEST(s.limits.number_calls_per_day == 10);
   BOOST_TEST(s.limits.ip_calls_per_hour == 10);
+  BOOST_TEST(s.limits.ipv6_prefix_length == 64);
   BOOST_TEST(s.limits.global_calls_per_hour == 1000);
   BOOST_TEST(s.curl.connect_timeout.count() == 3000);
   BOOST_TEST(s.curl.total_timeout.count() == 10000);
@@ -92,12 +93,14 @@ BOOST_AUTO_TEST_CASE(limits_and_the_store_key_secret_reach_the_limiter) {
                             {"LIMIT_NUMBER_10MIN", "4"},
                             {"LIMIT_NUMBER_DAY", "20"},
                             {"LIMIT_IP_HOUR", "30"},
+                            {"LIMIT_IPV6_PREFIX", "56"},
                             {"LIMIT_GLOBAL_HOUR", "5000"}});
   const auto limits = app::limit_settings(c);
   BOOST_TEST(limits.resend_interval.count() == 0);
   BOOST_TEST(limits.number_calls_per_10min == 4);
   BOOST_TEST(limits.number_calls_per_day == 20);
   BOOST_TEST(limits.ip_calls_per_hour == 30);
+  BOOST_TEST(limits.ipv6_prefix_length == 56);
   BOOST_TEST(limits.global_calls_per_hour == 5000);
   // Derived from SIGNING_KEY, never the key itself.
   BOOST_TEST(limits.key_secret == voiceverify::store::store_key_secret(c.signing_key));

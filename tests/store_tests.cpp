@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 #include <functional>
 #include <latch>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -212,7 +213,40 @@ void check_ip_hour(vs::Store& store) {
   BOOST_TEST(allowed(limiter.before_call("312", "2001:db8::1")));
   check_refused(limiter.before_call("313", "2001:db8::1"), "ip-hour", 3599s, 3600s);
   BOOST_TEST(store.peek("n10:" + tag("313")).value == 0);
-  BOOST_TEST(allowed(limiter.before_call("313", "2001:db8::2")));  // another client
+  BOOST_TEST(allowed(limiter.before_call("313", "2001:db8:0:1::1")));  // another /64
+}
+
+// IPv6 clients share a window per prefix (LIMIT_IPV6_PREFIX); IPv4 ones are counted per address,
+// whether they come as 1.2.3.4 or IPv4-mapped (::ffff:1.2.3.4).
+void check_ip_prefix(vs::Store& store) {
+  auto settings = roomy();
+  settings.ip_calls_per_hour = 2;
+  vs::Limiter limiter(store, settings);
+  // Two addresses of one /64 share a window...
+  BOOST_TEST(allowed(limiter.before_call("311", "2001:db8:1:2::1")));
+  BOOST_TEST(allowed(limiter.before_call("312", "2001:DB8:1:2:ffff:ffff:ffff:fffe")));
+  check_refused(limiter.before_call("313", "2001:db8:1:2:abcd::9"), "ip-hour", 3599s, 3600s);
+  BOOST_TEST(store.peek("ip:2001:db8:1:2::/64").value == 2);
+  // ...and another /64 of the same /48 has one of its own.
+  BOOST_TEST(allowed(limiter.before_call("313", "2001:db8:1:3::1")));
+  BOOST_TEST(store.peek("ip:2001:db8:1:3::/64").value == 1);
+
+  // An IPv4-mapped address is the IPv4 address.
+  BOOST_TEST(allowed(limiter.before_call("314", "192.0.2.7")));
+  BOOST_TEST(allowed(limiter.before_call("315", "::ffff:192.0.2.7")));
+  check_refused(limiter.before_call("316", "::FFFF:192.0.2.7"), "ip-hour", 3599s, 3600s);
+  BOOST_TEST(store.peek("ip:192.0.2.7").value == 2);
+  BOOST_TEST(allowed(limiter.before_call("316", "192.0.2.8")));  // IPv4 stays per address
+
+  // 128 bits: every IPv6 address is a client of its own.
+  settings.ipv6_prefix_length = 128;
+  vs::Limiter per_address(store, settings);
+  for (int i = 0; i < 2; ++i)
+    BOOST_TEST(allowed(per_address.before_call("317", "2001:db8:9::" + std::to_string(i + 1))));
+  BOOST_TEST(allowed(per_address.before_call("318", "2001:db8:9::3")));
+  BOOST_TEST(allowed(per_address.before_call("319", "2001:db8:9::1")));
+  check_refused(per_address.before_call("320", "2001:db8:9::1"), "ip-hour", 3599s, 3600s);
+  BOOST_TEST(store.peek("ip:2001:db8:9::1").value == 2);
 }
 
 void check_global_hour(vs::Store& store) {
@@ -304,6 +338,10 @@ void check_bad_keys(vs::Store& store) {
       {"316", "10.0.0.1\r\n"},
       {"316", "a:b:*"},
       {"316", std::string(46, '1')},
+      {"316", "unknown"},
+      {"316", "10.0.0.1:80"},
+      {"316", "fe80::1%lo"},
+      {"316", std::string("10.0.0.1\0x", 10)},
       {std::string("31\0", 3), "10.0.0.1"}};
   for (const auto& [number, ip] : bad_calls) {
     check_refused(limiter.before_call(number, ip), "bad-key", 0s, 0s);
@@ -545,6 +583,35 @@ BOOST_AUTO_TEST_CASE(limiter_number_day) {
 BOOST_AUTO_TEST_CASE(limiter_ip_hour) {
   check_ip_hour(*vs::make_memory_store());
   check_ip_hour(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(limiter_counts_ipv6_per_prefix_and_mapped_ipv4_as_ipv4) {
+  check_ip_prefix(*vs::make_memory_store());
+  check_ip_prefix(*make_redis());
+}
+BOOST_AUTO_TEST_CASE(client_address_key_forms) {
+  BOOST_TEST(vs::client_address_key("10.0.0.1", 64) == "10.0.0.1");
+  BOOST_TEST(vs::client_address_key("::ffff:10.0.0.1", 64) == "10.0.0.1");
+  BOOST_TEST(vs::client_address_key("2001:0db8:0001:0002:0003:0004:0005:0006", 64) ==
+             "2001:db8:1:2::/64");
+  BOOST_TEST(vs::client_address_key("2001:db8:1:2:3:4:5:6", 48) == "2001:db8:1::/48");
+  BOOST_TEST(vs::client_address_key("2001:db8:1:2:3:4:5:6", 56) == "2001:db8:1::/56");
+  BOOST_TEST(vs::client_address_key("2001:db8:1:2ff:3:4:5:6", 56) == "2001:db8:1:200::/56");
+  BOOST_TEST(vs::client_address_key("2001:DB8::1", 128) == "2001:db8::1");
+  BOOST_TEST(vs::client_address_key("::1", 64) == "::/64");
+  // Not addresses, or no prefix length to use: no key.
+  for (const char* bad : {"", "localhost", "10.0.0", "10.0.0.1/8", "fe80::1%eth0", "1.2.3.4 ",
+                          "2001:db8::1:2:3:4:5:6:7"})
+    BOOST_TEST(vs::client_address_key(bad, 64).empty(), bad);
+  BOOST_TEST(vs::client_address_key("2001:db8::1", 0).empty());
+  BOOST_TEST(vs::client_address_key("2001:db8::1", 129).empty());
+}
+BOOST_AUTO_TEST_CASE(limiter_refuses_a_prefix_length_outside_1_to_128) {
+  auto store = vs::make_memory_store();
+  auto settings = roomy();
+  settings.ipv6_prefix_length = 0;
+  BOOST_CHECK_THROW(vs::Limiter(*store, settings), std::invalid_argument);
+  settings.ipv6_prefix_length = 129;
+  BOOST_CHECK_THROW(vs::Limiter(*store, settings), std::invalid_argument);
 }
 BOOST_AUTO_TEST_CASE(limiter_global_hour) {
   check_global_hour(*vs::make_memory_store());

@@ -40,6 +40,7 @@ store::LimitSettings limit_settings(const config::Config& config) {
   s.number_calls_per_10min = config.limit_number_10min;
   s.number_calls_per_day = config.limit_number_day;
   s.ip_calls_per_hour = config.limit_ip_hour;
+  s.ipv6_prefix_length = config.limit_ipv6_prefix;
   s.global_calls_per_hour = config.limit_global_hour;
   s.max_attempts = config.max_attempts;
   s.key_secret = store::store_key_secret(config.signing_key);

@@ -16,12 +16,19 @@
 //   space of phone numbers is small enough to hash exhaustively, so an unkeyed digest would hide
 //   nothing. Client IPs stay readable: the web server's access log holds them anyway, and an
 //   operator looking at a flood needs to see which address is behind it.
+// - An IPv6 client is counted per prefix (LIMIT_IPV6_PREFIX, /64 by default), not per address:
+//   a subscriber is routinely handed a whole /64 and can pick any of its 2^64 addresses, which
+//   would make a per-address window no window at all. An IPv4-mapped address is its IPv4 one.
 // - Keys are built only from strings of known shape; anything else is refused as BadKey so a
 //   caller's validation bug cannot smuggle separators or control characters into the store.
 #include "store/limits.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
@@ -47,10 +54,16 @@ bool valid_number(std::string_view number) {
   return only_chars(number, 15, util::is_digit);
 }
 
-// REMOTE_ADDR: an IPv4 or IPv6 address in text (INET6_ADDRSTRLEN is 46 with the NUL).
-bool valid_ip(std::string_view ip) {
-  return only_chars(ip, 45,
-                    [](char c) { return util::is_hex_any_case(c) || c == '.' || c == ':'; });
+// What client_address_key makes: an address in text (INET6_ADDRSTRLEN is 46 with the NUL),
+// then "/" and up to three digits of prefix length.
+bool valid_client_key(std::string_view key) {
+  return only_chars(key, 45 + 4, [](char c) {
+    return util::is_hex_any_case(c) || c == '.' || c == ':' || c == '/';
+  });
+}
+
+bool valid_prefix_length(int bits) {
+  return bits >= 1 && bits <= 128;
 }
 
 LimitResult limited(LimitWindow window, seconds retry_after = seconds{0}) {
@@ -94,6 +107,32 @@ std::string store_key_secret(std::string_view signing_key) {
   return http::hmac_sha256_hex(signing_key, "voiceverify store keys v1");
 }
 
+std::string client_address_key(std::string_view client_ip, int ipv6_prefix_length) {
+  if (!valid_prefix_length(ipv6_prefix_length) || client_ip.size() >= INET6_ADDRSTRLEN ||
+      client_ip.find('\0') != std::string_view::npos)
+    return "";
+  const std::string ip(client_ip);  // inet_pton wants a NUL-terminated string
+  char text[INET6_ADDRSTRLEN] = {};
+  in_addr v4{};
+  if (::inet_pton(AF_INET, ip.c_str(), &v4) == 1) {
+    return ::inet_ntop(AF_INET, &v4, text, sizeof text) ? std::string(text) : "";
+  }
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, ip.c_str(), &v6) != 1) return "";
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+    std::memcpy(&v4, &v6.s6_addr[12], sizeof v4);
+    return ::inet_ntop(AF_INET, &v4, text, sizeof text) ? std::string(text) : "";
+  }
+  if (ipv6_prefix_length == 128) {
+    return ::inet_ntop(AF_INET6, &v6, text, sizeof text) ? std::string(text) : "";
+  }
+  for (int bit = ipv6_prefix_length; bit < 128; ++bit) {
+    v6.s6_addr[bit / 8] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
+  }
+  if (!::inet_ntop(AF_INET6, &v6, text, sizeof text)) return "";
+  return std::string(text) + "/" + std::to_string(ipv6_prefix_length);
+}
+
 std::string number_tag(std::string_view secret, std::string_view number) {
   if (number.starts_with('+')) number.remove_prefix(1);
   // 128 bits: no two numbers share a window in practice, and keys stay short.
@@ -119,10 +158,13 @@ std::size_t memory_store_capacity(const LimitSettings& settings) {
 Limiter::Limiter(Store& store, LimitSettings settings)
     : store_(store), settings_(std::move(settings)) {
   if (settings_.key_secret.empty()) throw std::invalid_argument("Limiter: key_secret is empty");
+  if (!valid_prefix_length(settings_.ipv6_prefix_length))
+    throw std::invalid_argument("Limiter: ipv6_prefix_length outside 1..128");
 }
 
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip) {
-  if (!valid_number(number) || !valid_ip(client_ip)) return bad_key();
+  const std::string client = client_address_key(client_ip, settings_.ipv6_prefix_length);
+  if (!valid_number(number) || !valid_client_key(client)) return bad_key();
 
   const std::string tag = number_tag(settings_.key_secret, number);
   std::vector<Window> windows;
@@ -133,7 +175,7 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
                      LimitWindow::Number10Min});
   windows.push_back({"nday:" + tag, std::chrono::hours{24}, settings_.number_calls_per_day,
                      LimitWindow::NumberDay});
-  windows.push_back({"ip:" + client_ip, std::chrono::hours{1}, settings_.ip_calls_per_hour,
+  windows.push_back({"ip:" + client, std::chrono::hours{1}, settings_.ip_calls_per_hour,
                      LimitWindow::ClientHour});
   windows.push_back(
       {"global", std::chrono::hours{1}, settings_.global_calls_per_hour, LimitWindow::GlobalHour});

@@ -18,6 +18,8 @@ struct LimitSettings {
   long number_calls_per_10min;           // LIMIT_NUMBER_10MIN
   long number_calls_per_day;             // LIMIT_NUMBER_DAY
   long ip_calls_per_hour;                // LIMIT_IP_HOUR
+  int ipv6_prefix_length;                // LIMIT_IPV6_PREFIX: IPv6 clients share a window per
+                                         // prefix of this many bits (1 to 128; 128: per address)
   long global_calls_per_hour;            // LIMIT_GLOBAL_HOUR
   int max_attempts;                      // MAX_ATTEMPTS: code checks per verification
   std::string key_secret;  // store_key_secret(SIGNING_KEY): keys phone numbers in the store;
@@ -31,6 +33,14 @@ std::string store_key_secret(std::string_view signing_key);
 // What stands for `number` in store keys: 32 hex characters of HMAC-SHA256(secret, digits),
 // the same with or without a leading '+'.
 std::string number_tag(std::string_view secret, std::string_view number);
+
+// The client part of the per-IP window's key: an IPv4 address (or an IPv4-mapped IPv6 one,
+// ::ffff:1.2.3.4) as the IPv4 address, "1.2.3.4"; an IPv6 address as its prefix of
+// `ipv6_prefix_length` bits, host bits cleared, in inet_ntop's canonical form with the length,
+// "2001:db8:1:2::/64" (at 128, the address alone). One subscriber usually holds a whole IPv6 /64,
+// so counting per address would let them take as many windows as they have addresses. "" when
+// `client_ip` is not an address inet_pton reads, or the length is outside 1..128.
+std::string client_address_key(std::string_view client_ip, int ipv6_prefix_length);
 
 // The windows a call or a code check can be refused by.
 enum class LimitWindow { Resend, Number10Min, NumberDay, ClientHour, GlobalHour, Attempts };
@@ -54,11 +64,13 @@ std::size_t memory_store_capacity(const LimitSettings& settings);
 
 class Limiter {
  public:
-  // Throws std::invalid_argument when settings.key_secret is empty (a wiring bug).
+  // Throws std::invalid_argument when settings.key_secret is empty or ipv6_prefix_length is
+  // outside 1..128 (wiring bugs).
   Limiter(Store& store, LimitSettings settings);
 
   // Before POST /verify: checks every call limit and, when all allow, counts this call in each
-  // (a refused call counts in none). `number` is the E.164 digits, `client_ip` REMOTE_ADDR.
+  // (a refused call counts in none). `number` is the E.164 digits, `client_ip` REMOTE_ADDR
+  // (counted per client_address_key).
   LimitResult before_call(const std::string& number, const std::string& client_ip);
 
   // Before GET /verify/{id}?token=: counts one attempt for `verify_id`. Limited when the

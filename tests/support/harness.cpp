@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -272,10 +273,15 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
   pool_env_ = env;
   start_pool();
 
-  const std::string make_conf = std::string(VV_SOURCE_DIR) + "/scripts/lib/make-nginx-conf " +
-                                run_dir_ + " " + std::to_string(nginx_port_) +
-                                " 127.0.0.1:" + std::to_string(pool_port_) + " " + env["THREADS"] +
-                                " " + VV_BINARY_DIR;
+  // Always set: a TRUSTED_PROXIES in the test runner's own environment must not leak in.
+  for (const char c : options_.trusted_proxies)
+    if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '/' ||
+          c == ','))
+      throw std::invalid_argument("SiteOptions::trusted_proxies: not addresses");
+  const std::string make_conf =
+      "TRUSTED_PROXIES='" + options_.trusted_proxies + "' " + std::string(VV_SOURCE_DIR) +
+      "/scripts/lib/make-nginx-conf " + run_dir_ + " " + std::to_string(nginx_port_) +
+      " 127.0.0.1:" + std::to_string(pool_port_) + " " + env["THREADS"] + " " + VV_BINARY_DIR;
   if (std::system(make_conf.c_str()) != 0) throw std::runtime_error("make-nginx-conf failed");
   nginx_ = Process({"/usr/sbin/nginx", "-p", run_dir_, "-c", run_dir_ + "/nginx.conf"}, {},
                    run_dir_ + "/nginx.out");
@@ -411,8 +417,8 @@ Browser::Browser(const Site& site) : http_(site.host(), site.port()) {
   http_.set_keep_alive(true);
 }
 
-httplib::Headers Browser::cookie_headers() const {
-  httplib::Headers headers;
+httplib::Headers Browser::request_headers() const {
+  httplib::Headers headers(this->headers.begin(), this->headers.end());
   std::string cookie;
   for (const auto& [name, value] : cookies_) {
     if (!cookie.empty()) cookie += "; ";
@@ -448,11 +454,11 @@ Page Browser::finish(const httplib::Result& result) {
 }
 
 Page Browser::get(const std::string& path) {
-  return finish(http_.Get(path.c_str(), cookie_headers()));
+  return finish(http_.Get(path.c_str(), request_headers()));
 }
 
 Page Browser::head(const std::string& path) {
-  return finish(http_.Head(path.c_str(), cookie_headers()));
+  return finish(http_.Head(path.c_str(), request_headers()));
 }
 
 Page Browser::post(const std::string& path, std::vector<std::pair<std::string, std::string>> fields,
@@ -466,7 +472,7 @@ Page Browser::post(const std::string& path, std::vector<std::pair<std::string, s
 
 Page Browser::post_raw(const std::string& path, const std::string& body,
                        const std::string& content_type) {
-  return finish(http_.Post(path.c_str(), cookie_headers(), body, content_type.c_str()));
+  return finish(http_.Post(path.c_str(), request_headers(), body, content_type.c_str()));
 }
 
 Page Browser::follow(const Page& redirect) {

@@ -52,6 +52,9 @@ struct SiteOptions {
   int listener_fd = -1;
   int listener_target_fd = 3;
   int listener_port = 0;  // the port listener_fd is bound to
+  // nginx's TRUSTED_PROXIES (scripts/lib/make-nginx-conf): addresses or CIDRs, comma-separated,
+  // whose X-Forwarded-For and X-Forwarded-Proto it believes. Empty: nobody's.
+  std::string trusted_proxies{};
 };
 
 class Site {
@@ -125,11 +128,13 @@ class Browser {
   Page follow(const Page& redirect);
 
   std::map<std::string, std::string>& cookies() { return cookies_; }
+  // Extra request headers sent with every request (e.g. X-Forwarded-For, as a proxy would).
+  std::map<std::string, std::string> headers;
   const std::string& last_csrf() const { return csrf_; }
 
  private:
   Page finish(const httplib::Result& result);
-  httplib::Headers cookie_headers() const;
+  httplib::Headers request_headers() const;
 
   httplib::Client http_;
   std::map<std::string, std::string> cookies_;
