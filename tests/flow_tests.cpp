@@ -1,0 +1,132 @@
+// The verification flow on its own, driven step by step: what it asks MessageBird and in which
+// order, what it decides from each answer, and what it refuses before paying for anything. The
+// answers are fed by hand, as an event-driven runner would feed them.
+#include "verify/flow.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "shipped_settings.hpp"
+#include "store/store.hpp"
+
+using namespace voiceverify;
+using messagebird::VerifyError;
+using messagebird::VerifyResult;
+using verify::OutcomeKind;
+using verify::UpstreamOp;
+
+namespace {
+
+const std::string kId = "4e213b01155d1e35a9d9571v00162985";
+const std::string kOldId = "0123456789abcdefghijklmnopqrstuv";
+
+struct Fixture {
+  std::unique_ptr<store::Store> store = store::make_memory_store();
+  store::LimitSettings limits = [] {
+    store::LimitSettings s = voiceverify::testing::shipped_limit_settings();
+    s.resend_interval = std::chrono::seconds(0);
+    s.max_attempts = 3;
+    s.key_secret = "flow-tests-key-secret";
+    return s;
+  }();
+  store::Limiter limiter{*store, limits};
+  forms::PhonePolicy policy = voiceverify::testing::shipped_phone_policy();
+  verify::FlowDeps deps{policy, limiter, std::chrono::seconds(300), 6};
+  verify::Caller caller{"0123456789abcdef", "192.0.2.7"};
+};
+
+VerifyResult answered(VerifyError error, std::string id = {}) {
+  VerifyResult result;
+  result.error = error;
+  result.id = std::move(id);
+  return result;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(flow_tests, Fixture)
+
+BOOST_AUTO_TEST_CASE(a_number_we_do_not_call_ends_the_flow_before_any_upstream_call) {
+  for (const char* number : {"", "12345", "0900 1234567", "+44 7911 123456"}) {
+    const verify::Step step = verify::start_call(deps, caller, number, {});
+    BOOST_TEST_REQUIRE(step.finished(), number);
+    BOOST_TEST((step.outcome().kind == OutcomeKind::NumberRefused), number);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_new_call_cancels_the_current_verification_first_then_creates) {
+  verify::Step step = verify::start_call(deps, caller, "06 12345678", {kOldId, false});
+  BOOST_TEST_REQUIRE(!step.finished());
+  BOOST_TEST((step.upstream().op == UpstreamOp::Cancel));
+  BOOST_TEST(step.upstream().verify_id == kOldId);
+  step = step.resume(answered(VerifyError::None));
+  BOOST_TEST_REQUIRE(!step.finished());
+  BOOST_TEST((step.upstream().op == UpstreamOp::Create));
+  BOOST_TEST(step.upstream().recipient == "31612345678");
+  step = step.resume(answered(VerifyError::None, kId));
+  BOOST_TEST_REQUIRE(step.finished());
+  BOOST_TEST((step.outcome().kind == OutcomeKind::CallPlaced));
+  BOOST_TEST(step.outcome().verify_id == kId);
+  BOOST_TEST(step.outcome().masked_number == "+31 * ******78");
+  BOOST_TEST(step.outcome().forget_current);
+}
+
+BOOST_AUTO_TEST_CASE(a_call_messagebird_does_not_place_is_a_failure_not_a_verification) {
+  verify::Step step = verify::start_call(deps, caller, "06 12345678", {});
+  BOOST_TEST((step.upstream().op == UpstreamOp::Create));  // nothing to cancel
+  step = step.resume(answered(VerifyError::Unavailable));
+  BOOST_TEST((step.outcome().kind == OutcomeKind::CallFailed));
+  BOOST_TEST(!step.outcome().forget_current);
+}
+
+BOOST_AUTO_TEST_CASE(only_the_browser_holding_the_verification_may_check_it) {
+  const verify::Step step = verify::check_code(deps, caller, kId, "123456", {kOldId, false});
+  BOOST_TEST_REQUIRE(step.finished());
+  BOOST_TEST((step.outcome().kind == OutcomeKind::NotOwner));
+}
+
+BOOST_AUTO_TEST_CASE(wrong_codes_count_down_and_the_last_one_cancels_upstream) {
+  const verify::Current current{kId, false};
+  for (int left : {2, 1}) {
+    verify::Step step = verify::check_code(deps, caller, kId, "123 456", current);
+    BOOST_TEST((step.upstream().op == UpstreamOp::Check));
+    BOOST_TEST(step.upstream().code == "123456");
+    step = step.resume(answered(VerifyError::WrongCode));
+    BOOST_TEST((step.outcome().kind == OutcomeKind::WrongCode));
+    BOOST_TEST(step.outcome().tries_left == left);
+  }
+  verify::Step last = verify::check_code(deps, caller, kId, "123456", current);
+  last = last.resume(answered(VerifyError::WrongCode));
+  BOOST_TEST_REQUIRE(!last.finished());
+  BOOST_TEST((last.upstream().op == UpstreamOp::Cancel));
+  last = last.resume(answered(VerifyError::None));
+  BOOST_TEST((last.outcome().kind == OutcomeKind::NoTriesLeft));
+  BOOST_TEST(last.outcome().forget_current);
+  // Spent: a fourth try never reaches MessageBird.
+  const verify::Step again = verify::check_code(deps, caller, kId, "123456", current);
+  BOOST_TEST_REQUIRE(again.finished());
+  BOOST_TEST((again.outcome().kind == OutcomeKind::NoTriesLeft));
+}
+
+BOOST_AUTO_TEST_CASE(a_check_whose_answer_never_came_costs_no_try) {
+  const verify::Current current{kId, false};
+  verify::Step failed = verify::check_code(deps, caller, kId, "123456", current);
+  failed = failed.resume(answered(VerifyError::Unavailable));
+  BOOST_TEST((failed.outcome().kind == OutcomeKind::CheckFailed));
+  verify::Step wrong = verify::check_code(deps, caller, kId, "123456", current);
+  wrong = wrong.resume(answered(VerifyError::WrongCode));
+  BOOST_TEST(wrong.outcome().tries_left == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_code_never_reaches_messagebird_nor_costs_a_try) {
+  const verify::Current current{kId, false};
+  for (const char* code : {"", "12345", "12345a", "1234567"}) {
+    const verify::Step step = verify::check_code(deps, caller, kId, code, current);
+    BOOST_TEST_REQUIRE(step.finished(), code);
+    BOOST_TEST((step.outcome().kind == OutcomeKind::CodeRefused), code);
+  }
+  verify::Step wrong = verify::check_code(deps, caller, kId, "123456", current);
+  wrong = wrong.resume(answered(VerifyError::WrongCode));
+  BOOST_TEST(wrong.outcome().tries_left == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
