@@ -104,6 +104,17 @@ std::chrono::seconds seconds_from_pttl(long long pttl_ms) {
   return std::chrono::ceil<std::chrono::seconds>(std::chrono::milliseconds{pttl_ms});
 }
 
+// The {count, PTTL} pair the increment and take-back scripts answer; Unavailable for anything else.
+Counter counter_from(const redisReply* reply) {
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+      reply->element[0]->type != REDIS_REPLY_INTEGER ||
+      reply->element[1]->type != REDIS_REPLY_INTEGER) {
+    return Counter{StoreError::Unavailable, 0, {}};
+  }
+  return Counter{StoreError::None, static_cast<long>(reply->element[0]->integer),
+                 seconds_from_pttl(reply->element[1]->integer)};
+}
+
 std::optional<long> parse_long(const char* text, std::size_t length) {
   long value = 0;
   auto [ptr, ec] = std::from_chars(text, text + length, value);
@@ -123,25 +134,11 @@ class RedisStore final : public Store {
     const auto full = prefix_ + key;
     const auto by_text = std::to_string(by);
     const auto window_ms = std::to_string(at_least_one_second(window).count() * 1000);
-    auto reply = run({"EVAL", kIncrementScript, "1", full, by_text, window_ms});
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
-        reply->element[0]->type != REDIS_REPLY_INTEGER ||
-        reply->element[1]->type != REDIS_REPLY_INTEGER) {
-      return Counter{StoreError::Unavailable, 0, {}};
-    }
-    return Counter{StoreError::None, static_cast<long>(reply->element[0]->integer),
-                   seconds_from_pttl(reply->element[1]->integer)};
+    return counter_from(run({"EVAL", kIncrementScript, "1", full, by_text, window_ms}).get());
   }
 
   Counter take_back(const std::string& key) override {
-    auto reply = run({"EVAL", kTakeBackScript, "1", prefix_ + key});
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
-        reply->element[0]->type != REDIS_REPLY_INTEGER ||
-        reply->element[1]->type != REDIS_REPLY_INTEGER) {
-      return Counter{StoreError::Unavailable, 0, {}};
-    }
-    return Counter{StoreError::None, static_cast<long>(reply->element[0]->integer),
-                   seconds_from_pttl(reply->element[1]->integer)};
+    return counter_from(run({"EVAL", kTakeBackScript, "1", prefix_ + key}).get());
   }
 
   Counter peek(const std::string& key) override {

@@ -158,6 +158,11 @@ std::optional<Catalogue> Catalogue::load(const std::string& path,
       return std::nullopt;
     }
   }
+  for (auto it = catalogue.entries_.lower_bound(kPagePrefix);
+       it != catalogue.entries_.end() && it->first.starts_with(kPagePrefix); ++it) {
+    catalogue.page_entries_.push_back(
+        {template_name(it->first), it->second, it->second.find("{n}") != std::string::npos});
+  }
   return catalogue;
 }
 
@@ -196,14 +201,16 @@ std::string Catalogue::error_text(int status, bool from_nginx) const {
   return lookup("error." + std::to_string(status) + ".text", 0);
 }
 
+std::string Catalogue::fill_number(std::string text, long n) {
+  replace_all(text, "{n}", std::to_string(n));
+  return text;
+}
+
 std::vector<std::pair<std::string, std::string>> Catalogue::page_texts(long n) const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (auto it = entries_.lower_bound(kPagePrefix);
-       it != entries_.end() && it->first.starts_with(kPagePrefix); ++it) {
-    std::string text = it->second;
-    replace_all(text, "{n}", std::to_string(n));
-    out.emplace_back(template_name(it->first), std::move(text));
-  }
+  out.reserve(page_entries_.size());
+  for (const PageText& entry : page_entries_)
+    out.emplace_back(entry.name, entry.takes_n ? fill_number(entry.text, n) : entry.text);
   return out;
 }
 

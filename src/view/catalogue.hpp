@@ -77,9 +77,20 @@ class Catalogue {
   // The "page." entries as template variables ({"PAGE_CODE_LABEL", text}), {n} filled in.
   std::vector<std::pair<std::string, std::string>> page_texts(long n) const;
 
+  // The same entries as read at start-up, for filling a page without copying them: a text with
+  // `takes_n` still holds "{n}" (fill_number() puts the number in).
+  struct PageText {
+    std::string name;  // "PAGE_CODE_LABEL"
+    std::string text;
+    bool takes_n = false;
+  };
+  const std::vector<PageText>& page_entries() const { return page_entries_; }
+  static std::string fill_number(std::string text, long n);
+
  private:
   std::string lookup(std::string_view key, long n) const;
   std::map<std::string, std::string, std::less<>> entries_;
+  std::vector<PageText> page_entries_;  // the "page." entries, made once by load()
 };
 
 }  // namespace voiceverify::view

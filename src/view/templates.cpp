@@ -48,7 +48,14 @@ struct PageDictionaries {
     content->SetFilename(join_path(dir, page));
     layout.SetValue("TITLE", title);
     fill_banner(layout, catalogue, banner);
-    for (const auto& [name, text] : catalogue.page_texts(n)) content->SetValue(name, text);
+    // The words were read at start-up; only a text with {n} is filled per page.
+    for (const auto& entry : catalogue.page_entries()) {
+      if (entry.takes_n) {
+        content->SetValue(entry.name, Catalogue::fill_number(entry.text, n));
+      } else {
+        content->SetValue(entry.name, entry.text);
+      }
+    }
   }
 
   std::string expand(const std::string& dir) {

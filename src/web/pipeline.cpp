@@ -3,11 +3,13 @@
 // 400 for a form that cannot be read, 403 for a missing or foreign CSRF token.
 #include "web/pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
 #include "http/cookies.hpp"
 #include "log/log.hpp"
+#include "util/ascii.hpp"
 #include "web/reply.hpp"
 #include "web/routes.hpp"
 
@@ -30,9 +32,7 @@ bool is_form_content_type(std::string_view type) {
 // A request id for the log: nginx's $request_id when it looks like one, else our own.
 std::string request_id_of(const http::Request& request) {
   const std::string& id = request.request_id;
-  bool ok = !id.empty() && id.size() <= 32;
-  for (char c : id)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) ok = false;
+  const bool ok = !id.empty() && id.size() <= 32 && std::all_of(id.begin(), id.end(), util::is_hex);
   return ok ? id : http::random_hex(8);
 }
 
