@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -21,10 +22,13 @@
 #include "http/fcgi_server.hpp"
 #include "http/signed_cookie.hpp"
 #include "log/log.hpp"
+#include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
 #include "store/limits.hpp"
 #include "store/store.hpp"
+#include "util/task_queue.hpp"
+#include "verify/runner.hpp"
 #include "view/templates.hpp"
 #include "web/pipeline.hpp"
 #include "web/reply.hpp"
@@ -33,21 +37,32 @@ namespace vv = voiceverify;
 
 namespace {
 
-// The per-thread part: one curl handle (keep-alive to MessageBird) and the client over it.
+// A pool thread's part: nothing of its own; upstream calls go through the shared runner.
 class PoolWorker final : public vv::http::Worker {
  public:
-  PoolWorker(const vv::web::AppDeps& deps, const vv::messagebird::VerifySettings& settings,
-             vv::messagebird::CurlOptions options)
-      : deps_(deps), transport_(options), client_(settings, transport_) {}
-  vv::http::Response handle(const vv::http::Request& request) override {
-    return vv::web::handle_request(request, deps_, client_);
+  explicit PoolWorker(const vv::web::AppDeps& deps) : deps_(deps) {}
+  vv::http::Handled handle(const vv::http::Request& request) override {
+    return vv::web::handle_request(request, deps_);
   }
 
  private:
   const vv::web::AppDeps& deps_;
-  vv::messagebird::CurlTransport transport_;
-  vv::messagebird::VerifyClient client_;
 };
+
+// Each request waiting for MessageBird holds its FastCGI connection and an upstream one. Raise
+// the soft limit on open files as far as the hard one allows (systemd's soft default is 1024;
+// the unit sets LimitNOFILE=), and say so when it is still short.
+void make_room_for_connections(std::size_t max_in_flight, int threads) {
+  const rlim_t needed = static_cast<rlim_t>(2 * max_in_flight + 4 * threads + 64);
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= needed) return;
+  files.rlim_cur = std::min(needed, files.rlim_max);
+  ::setrlimit(RLIMIT_NOFILE, &files);
+  if (files.rlim_cur < needed) {
+    vv::log::warning("open_files_short", {{"limit", std::to_string(files.rlim_cur)},
+                                          {"needed", std::to_string(needed)}});
+  }
+}
 
 // Secrets live in this process's memory: no core dumps, no ptrace by other users.
 void forbid_core_dumps() {
@@ -148,17 +163,26 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  make_room_for_connections(settings.runner.max_in_flight, settings.pool.threads);
   // curl_global_init must run before any thread starts (docs/platform.md, "libcurl").
   const vv::messagebird::CurlGlobal curl_global;
+  // The threads that finish requests once MessageBird has answered (docs/architecture.md,
+  // "Upstream calls"): store calls and pages, never on the transport's event thread.
+  vv::util::TaskQueue answer_threads(std::max(2, settings.pool.threads / 4));
+  vv::messagebird::CurlTransport transport(settings.curl);
+  vv::messagebird::VerifyClient client(settings.verify, transport);
+  vv::messagebird::Breaker breaker(settings.breaker);
+  vv::verify::Runner runner(settings.runner, client, breaker, answer_threads);
   const vv::http::CookieSigner signer(settings.cookie_signing_key);
   vv::store::Limiter limiter(*store, settings.limits);
   const vv::web::ErrorPages error_pages(*templates);
-  const vv::web::AppDeps deps{signer, *templates, error_pages,
+  const vv::web::AppDeps deps{signer,
+                              *templates,
+                              error_pages,
                               vv::verify::FlowDeps{settings.phone, limiter, settings.verify.timeout,
                                                    settings.verify.token_length},
+                              runner,
                               settings.session_lifetime};
-  const vv::messagebird::CurlOptions& curl_options = settings.curl;
-  const vv::messagebird::VerifySettings& verify = settings.verify;
 
   const int listen_fd = vv::http::open_listener(settings.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);
@@ -171,9 +195,11 @@ int main(int argc, char** argv) {
                             {"threads", std::to_string(settings.pool.threads)},
                             {"store", settings.store.redis ? "redis" : "memory"},
                             {"endpoint", settings.verify.endpoint}});
-  const int status = vv::http::run_pool(listen_fd, settings.pool, [&deps, &verify, &curl_options] {
-    return std::make_unique<PoolWorker>(deps, verify, curl_options);
+  const int status = vv::http::run_pool(listen_fd, settings.pool, [&deps] {
+    return std::make_unique<PoolWorker>(deps);
   });
+  // Every parked request has had its answer: nothing is left for these threads.
+  answer_threads.stop();
   // The pool may have ended by itself (a broken listener): release the signal watcher, which
   // returns on any owned signal once pool_ended is set.
   pool_ended.store(true);

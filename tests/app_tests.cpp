@@ -4,6 +4,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <deque>
+#include <future>
+#include <memory>
+#include <variant>
 
 #include "capture_stderr.hpp"
 #include "config/config.hpp"
@@ -31,6 +34,20 @@ class ScriptedTransport : public messagebird::Transport {
 };
 
 const std::string kId = "4e213b01155d1e35a9d9571v00162985";
+
+// Waits for a parked request's answer, as the pool would write it.
+struct PromisedAnswer final : http::AnswerSink {
+  std::promise<http::Response> promise;
+  void answer(const http::Response& response) override { promise.set_value(response); }
+};
+
+http::Response resolve(http::Handled handled) {
+  if (auto* response = std::get_if<http::Response>(&handled)) return *response;
+  auto sink = std::make_shared<PromisedAnswer>();
+  auto answer = sink->promise.get_future();
+  std::get<http::Deferred>(handled).start(http::Answer(sink));
+  return answer.get();
+}
 
 // The client settings these tests have always run with (the ScriptedTransport answers, so only
 // the shape of the request matters): the production endpoint and no access key.
@@ -64,12 +81,18 @@ struct Fixture {
                                                       1000, 3, "app-tests-key-secret"}};
   web::ErrorPages error_pages{templates};
   forms::PhonePolicy policy = voiceverify::testing::shipped_phone_policy();
-  web::AppDeps deps{signer, templates, error_pages,
-                    verify::FlowDeps{policy, limiter, config.code_timeout, config.token_length},
-                    config.code_timeout + std::chrono::seconds(120)};
   messagebird::VerifySettings client_settings = verify_settings();
   ScriptedTransport transport;
   messagebird::VerifyClient client{client_settings, transport};
+  messagebird::Breaker breaker{{5, std::chrono::seconds(30)}};
+  util::TaskQueue tasks{1};
+  verify::Runner runner{{16, std::chrono::seconds(10)}, client, breaker, tasks};
+  web::AppDeps deps{signer,
+                    templates,
+                    error_pages,
+                    verify::FlowDeps{policy, limiter, config.code_timeout, config.token_length},
+                    runner,
+                    config.code_timeout + std::chrono::seconds(120)};
   std::map<std::string, std::string> jar;
 
   http::Response send(const std::string& method, const std::string& path,
@@ -82,7 +105,7 @@ struct Fixture {
     request.content_type = method == "POST" ? type : "";
     request.remote_addr = "127.0.0.1";
     for (const auto& [name, value] : jar) request.cookie_header += name + "=" + value + "; ";
-    http::Response response = web::handle_request(request, deps, client);
+    http::Response response = resolve(web::handle_request(request, deps));
     for (const auto& [name, value] : response.headers) {
       if (name != "Set-Cookie") continue;
       const auto eq = value.find('='), semi = value.find(';');
@@ -209,11 +232,11 @@ BOOST_AUTO_TEST_CASE(cookies_are_secure_only_over_https) {
   request.method = "GET";
   request.path = "/";
   request.https = true;
-  const auto over_https = web::handle_request(request, deps, client);
+  const auto over_https = resolve(web::handle_request(request, deps));
   BOOST_TEST(header(over_https, "Set-Cookie").find("; Secure") != std::string::npos);
   BOOST_TEST(header(over_https, "Set-Cookie").find("HttpOnly; SameSite=Lax") != std::string::npos);
   request.https = false;
-  const auto plain = web::handle_request(request, deps, client);
+  const auto plain = resolve(web::handle_request(request, deps));
   BOOST_TEST(header(plain, "Set-Cookie").find("Secure") == std::string::npos);
 }
 

@@ -67,12 +67,23 @@ StoreSettings store_settings(const config::Config& config) {
                        store::memory_store_capacity(limit_settings(config))};
 }
 
+messagebird::BreakerSettings breaker_settings(const config::Config& config) {
+  return messagebird::BreakerSettings{config.breaker_failures, config.breaker_cooldown};
+}
+
+verify::RunnerSettings runner_settings(const config::Config& config) {
+  // TOTAL_TIMEOUT_MS bounds one request's upstream calls together, not each of them: a start
+  // that cancels the previous verification first still answers within it.
+  return verify::RunnerSettings{config.upstream_max_inflight, config.total_timeout};
+}
+
 Settings build_settings(const config::Config& config) {
   return Settings{config.templates_dir,    config.listen,
                   config.signing_key,      phone_policy(config),
                   verify_settings(config), limit_settings(config),
                   curl_options(config),    pool_options(config),
-                  store_settings(config),  config.code_timeout + std::chrono::seconds(120)};
+                  store_settings(config),  breaker_settings(config),
+                  runner_settings(config), config.code_timeout + std::chrono::seconds(120)};
 }
 
 }  // namespace voiceverify::app

@@ -12,10 +12,12 @@
 #include "config/config.hpp"
 #include "forms/phone.hpp"
 #include "http/fcgi_server.hpp"
+#include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
 #include "store/limits.hpp"
 #include "store/redis_url.hpp"
+#include "verify/runner.hpp"
 
 namespace voiceverify::app {
 
@@ -35,6 +37,8 @@ store::LimitSettings limit_settings(const config::Config& config);
 messagebird::CurlOptions curl_options(const config::Config& config);
 http::PoolOptions pool_options(const config::Config& config);
 StoreSettings store_settings(const config::Config& config);
+messagebird::BreakerSettings breaker_settings(const config::Config& config);
+verify::RunnerSettings runner_settings(const config::Config& config);
 
 // All of the above, plus what main() itself needs.
 struct Settings {
@@ -47,6 +51,8 @@ struct Settings {
   messagebird::CurlOptions curl;
   http::PoolOptions pool;
   StoreSettings store;
+  messagebird::BreakerSettings breaker;
+  verify::RunnerSettings runner;
   // How long the session cookie lives: the code's life plus two minutes, so a slow typist still
   // owns the code page.
   std::chrono::seconds session_lifetime;

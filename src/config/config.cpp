@@ -59,6 +59,12 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
   if (config.total_timeout < config.connect_timeout) {
     return failure("TOTAL_TIMEOUT_MS: must not be less than CONNECT_TIMEOUT_MS");
   }
+  if (config.total_timeout > kMaxRequestWait) {
+    return failure("TOTAL_TIMEOUT_MS: at most " + std::to_string(kMaxRequestWait.count()) +
+                   ": nginx's fastcgi_read_timeout and the unit's TimeoutStopSec (" +
+                   std::to_string(kShippedWaitLimit.count()) +
+                   " s as shipped) would cut a longer wait short; raise those first");
+  }
   if (listens_beyond_loopback(config.listen) && config.fastcgi_allowed_peers.empty()) {
     return failure("LISTEN (" + raw.find("LISTEN")->second.origin +
                    "): a TCP address other than loopback needs FASTCGI_ALLOWED_PEERS (the nginx "

@@ -17,6 +17,14 @@
 
 namespace voiceverify::config {
 
+// How long nginx waits for an answer (fastcgi_read_timeout in
+// nginx/snippets/voiceverify-locations.conf) and systemd for a stop (TimeoutStopSec in
+// systemd/voiceverify.service), as shipped; a test reads both files. A request waits for
+// MessageBird at most TOTAL_TIMEOUT_MS, and so does a stop with requests parked: it must fit,
+// with a margin for the page and the store.
+inline constexpr std::chrono::seconds kShippedWaitLimit{30};
+inline constexpr std::chrono::milliseconds kMaxRequestWait{25000};
+
 struct Config {
   std::string messagebird_access_key;  // MESSAGEBIRD_ACCESS_KEY, required
   std::string messagebird_endpoint = "https://rest.messagebird.com";  // http:// only to loopback
@@ -36,7 +44,10 @@ struct Config {
   std::vector<std::uint32_t> fastcgi_allowed_peers;  // FASTCGI_ALLOWED_PEERS (network order)
   int threads = 16;                                  // THREADS, 1..256
   std::chrono::milliseconds connect_timeout{3000};   // CONNECT_TIMEOUT_MS
-  std::chrono::milliseconds total_timeout{10000};    // TOTAL_TIMEOUT_MS
+  std::chrono::milliseconds total_timeout{10000};    // TOTAL_TIMEOUT_MS: a request's upstream calls
+  std::size_t upstream_max_inflight = 1024;          // UPSTREAM_MAX_INFLIGHT
+  int breaker_failures = 5;                          // BREAKER_FAILURES: in a row, to open
+  std::chrono::seconds breaker_cooldown{30};         // BREAKER_COOLDOWN
   std::string templates_dir = "templates";           // TEMPLATES_DIR
   std::size_t max_body_bytes = 4096;                 // MAX_BODY_BYTES
   // Abuse resistance.

@@ -1,14 +1,20 @@
 // FastCGI adapter (FastCGI spec 1.0, libfcgi 2.4's multi-threaded interface).
 //
-// Why it looks the way it does:
-// - FCGX_Accept_r with one FCGX_Request per thread, never fcgi_stdio.h (it redefines stdio).
+// Why it looks the way it does (docs/architecture.md, "The pool"; docs/platform.md, "libfcgi"):
+// - FCGX_Accept_r with an FCGX_Request per connection, never fcgi_stdio.h (it redefines stdio).
+//   The request object lives on the heap and never moves: libfcgi's streams point back at it.
 // - libfcgi never accepts: a thread blocked in its accept() cannot be woken without shutting
 //   the listener down, which on a socket inherited from systemd breaks it for every later pool.
-//   Threads wait in poll/epoll beside one wake-up eventfd, accept themselves (acceptor.hpp) and
-//   hand the connection to FCGX_Accept_r, which then only reads the request from it. Each
-//   thread owns its request object and connection; stop_pool() only asks.
+//   The pool accepts itself (acceptor.hpp) and hands each connection to FCGX_Accept_r, which
+//   then only reads requests from it.
+// - One epoll set for the listener, every idle connection (EPOLLONESHOT: one thread at a time
+//   owns a connection) and a wake-up eventfd. Any thread serves any connection, so a request
+//   parked for MessageBird holds no thread, and its answer hands the connection back to the set
+//   for nginx's next request on it (closing it instead would race nginx's keep-alive cache).
+// - Every request's stdin is read to its end before the answer, so an idle connection is never
+//   readable but for a new request.
 // - Deny by default: a missing or unparsable CONTENT_LENGTH reads nothing; one over the cap is
-//   answered 413 without reading the body (fcgi2's echo example: always cap what is read).
+//   answered 413 without reading the body, and the connection closed.
 #include "http/fcgi_server.hpp"
 
 #include <fcgiapp.h>
@@ -24,13 +30,16 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "http/acceptor.hpp"
@@ -42,23 +51,46 @@ namespace {
 // How long a connection may stall in the middle of a request before it is dropped.
 constexpr std::chrono::seconds kReadStallLimit{10};
 
-std::atomic<bool> g_stopping{false};
-std::atomic<int> g_exit_status{0};
+// One accepted connection and libfcgi's request object for it. Owned by the registry; at any
+// moment exactly one thread (or one parked request) works on it. The hand-over between threads
+// goes through epoll, which ThreadSanitizer cannot see: `handoffs` (release before re-arming,
+// acquire after the wake-up) makes it visible.
+struct Connection {
+  FCGX_Request request{};
+  std::atomic<unsigned> handoffs{0};
+};
 
-// The one wake-up for every thread that must stop: an eventfd that stop_pool() makes readable.
-// Threads wait on it beside the listener or their connection, so nothing another thread owns
-// (a listener shared with systemd, a connection) is ever touched to stop them.
-int wake_fd() {
-  static const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  return fd;
+// The pool's shared state (one pool per process).
+struct Pool {
+  std::atomic<bool> stopping{false};
+  std::atomic<int> exit_status{0};
+  // Made readable by stop_pool(), never read: level-triggered for everyone.
+  const int wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);  // listener, wake_fd, idle connections
+  int listen_fd = -1;
+  const PoolOptions* options = nullptr;
+
+  std::mutex mutex;  // guards the two below
+  std::unordered_set<Connection*> connections;
+  std::size_t parked = 0;
+  std::condition_variable all_answered;
+};
+
+Pool& pool() {
+  static Pool instance;
+  return instance;
 }
+
+// epoll tags for the two descriptors that are not connections.
+char g_listener_tag;
+char g_wake_tag;
 
 std::string param(FCGX_Request& request, const char* name) {
   const char* value = FCGX_GetParam(name, request.envp);
   return value ? std::string(value) : std::string();
 }
 
-// CONTENT_LENGTH as a number; nullopt-like -1 when missing or not a plain decimal.
+// CONTENT_LENGTH as a number; -1 when missing or not a plain decimal.
 long long content_length(const std::string& text) {
   if (text.empty() || text.size() > 18) return -1;
   long long value = 0;
@@ -68,29 +100,7 @@ long long content_length(const std::string& text) {
 }
 
 void write_response(FCGX_Request& request, const Response& response, bool head) {
-  std::string out;
-  out.reserve(256 + response.body.size());
-  out += "Status: ";
-  out += std::to_string(response.status);
-  out += ' ';
-  out += reason_phrase(response.status);
-  out += "\r\n";
-  if (!response.content_type.empty()) {
-    out += "Content-Type: ";
-    out += response.content_type;
-    out += "\r\n";
-  }
-  out += "Content-Length: ";
-  out += std::to_string(response.body.size());
-  out += "\r\n";
-  for (const auto& [name, value] : response.headers) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  }
-  out += "\r\n";
-  if (!head) out += response.body;
+  const std::string out = cgi_response(response, head);
   FCGX_PutStr(out.data(), static_cast<int>(out.size()), request.out);
 }
 
@@ -102,7 +112,88 @@ Response bare_status(int status) {
   return response;
 }
 
-void serve_one(FCGX_Request& request, Worker& worker, const PoolOptions& options) {
+// ----------------------------------------------------------------- connections and their owners
+
+Connection* adopt(int fd) {
+  auto* connection = new Connection;
+  FCGX_InitRequest(&connection->request, -1, 0);  // no listener: libfcgi must never accept
+  // Handed to libfcgi as a kept-alive connection: FCGX_Accept_r then reads the request from it
+  // instead of accepting one itself (and keeps it unless nginx asks otherwise).
+  connection->request.ipcFd = fd;
+  connection->request.keepConnection = 1;
+  const std::lock_guard lock(pool().mutex);
+  pool().connections.insert(connection);
+  return connection;
+}
+
+// Forgets a connection libfcgi has closed, or closes it. A plain close: nothing is left unread
+// on it, so libfcgi's lingering close (which may wait for the peer) is not needed.
+void drop(Connection* connection) {
+  {
+    const std::lock_guard lock(pool().mutex);
+    pool().connections.erase(connection);
+  }
+  FCGX_Request& request = connection->request;
+  if (request.ipcFd >= 0) {
+    ::close(request.ipcFd);
+    request.ipcFd = -1;
+  }
+  FCGX_Free(&request, 0);
+  delete connection;
+}
+
+// Waits for nginx's next request on it, on whichever thread is free then.
+bool watch(Connection* connection, int op) {
+  connection->handoffs.fetch_add(1, std::memory_order_release);
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLONESHOT;
+  event.data.ptr = connection;
+  return ::epoll_ctl(pool().epoll_fd, op, connection->request.ipcFd, &event) == 0;
+}
+
+// After the answer: keep the connection for nginx's next request, unless libfcgi closed it
+// (nginx asked, or it broke) or the pool is stopping.
+void finish(Connection* connection) {
+  FCGX_Request& request = connection->request;
+  if (pool().stopping.load()) request.keepConnection = 0;
+  FCGX_Finish_r(&request);
+  if (request.ipcFd < 0 || !watch(connection, EPOLL_CTL_MOD)) drop(connection);
+}
+
+// A request that waits for its answer without a thread.
+struct ParkedRequest final : AnswerSink {
+  Connection* connection;
+  bool head;
+  std::string request_id;
+  std::atomic<bool> answered{false};
+
+  ParkedRequest(Connection* c, bool h, std::string id)
+      : connection(c), head(h), request_id(std::move(id)) {
+    const std::lock_guard lock(pool().mutex);
+    ++pool().parked;
+  }
+  ~ParkedRequest() override {
+    if (!answered.load()) {
+      log::error("parked_request_unanswered", {{"request_id", request_id}});
+      answer(bare_status(500));
+    }
+  }
+  ParkedRequest(const ParkedRequest&) = delete;
+  ParkedRequest& operator=(const ParkedRequest&) = delete;
+
+  void answer(const Response& response) override {
+    if (answered.exchange(true)) return;
+    write_response(connection->request, response, head);
+    finish(connection);
+    const std::lock_guard lock(pool().mutex);
+    if (--pool().parked == 0) pool().all_answered.notify_all();
+  }
+};
+
+
+// Reads the request's parameters and body into a plain Request; then the rest of stdin, so the
+// connection is quiet until nginx's next request.
+Request read_request(FCGX_Request& request) {
   Request in;
   in.method = param(request, "REQUEST_METHOD");
   in.path = param(request, "DOCUMENT_URI");
@@ -116,83 +207,70 @@ void serve_one(FCGX_Request& request, Worker& worker, const PoolOptions& options
   in.remote_addr = param(request, "REMOTE_ADDR");
   in.https = param(request, "HTTPS") == "on";
   in.request_id = param(request, "REQUEST_ID");
-  const bool head = in.method == "HEAD";
 
   const long long length = content_length(param(request, "CONTENT_LENGTH"));
-  if (length > static_cast<long long>(options.max_body_bytes)) {
+  if (length > static_cast<long long>(pool().options->max_body_bytes)) {
     // Not read: the pipeline answers 413 with the project's error page, and the connection
     // is closed afterwards so the unread stdin records cannot be taken for the next request.
     in.body_too_large = true;
     request.keepConnection = 0;
-  } else if (length > 0) {
+    return in;
+  }
+  if (length > 0) {
     in.body.resize(static_cast<std::size_t>(length));
     int got = FCGX_GetStr(in.body.data(), static_cast<int>(length), request.in);
     in.body.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
   }
-
-  Response out;
-  try {
-    out = worker.handle(in);
-  } catch (const std::exception& e) {
-    log::error("unhandled_exception", {{"request_id", in.request_id}, {"what", e.what()}});
-    out = bare_status(500);
-  } catch (...) {
-    log::error("unhandled_exception", {{"request_id", in.request_id}});
-    out = bare_status(500);
-  }
-  write_response(request, out, head);
+  // nginx ends stdin with an empty record right after the body: read up to it. More than it
+  // announced means the connection cannot be trusted for another request.
+  char rest[256];
+  if (FCGX_GetStr(rest, sizeof rest, request.in) > 0) request.keepConnection = 0;
+  return in;
 }
 
-// Waits until the listener has a connection (true) or the pool stops (false). Each thread has
-// its own epoll set with the listener added EPOLLEXCLUSIVE, so one new connection wakes one idle
-// thread, not all of them.
-class ListenWait {
- public:
-  explicit ListenWait(int listen_fd) : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)) {
-    epoll_event wake{};
-    wake.events = EPOLLIN;
-    wake.data.fd = wake_fd();
-    epoll_event listener{};
-    listener.events = EPOLLIN | EPOLLEXCLUSIVE;
-    listener.data.fd = listen_fd;
-    if (epoll_fd_ < 0 || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd(), &wake) != 0 ||
-        ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd, &listener) != 0) {
-      throw std::runtime_error("cannot watch the listening socket");
-    }
+Handled run_worker(Worker& worker, const Request& in) {
+  try {
+    return worker.handle(in);
+  } catch (const std::exception& e) {
+    log::error("unhandled_exception", {{"request_id", in.request_id}, {"what", e.what()}});
+  } catch (...) {
+    log::error("unhandled_exception", {{"request_id", in.request_id}});
   }
-  ~ListenWait() { ::close(epoll_fd_); }
-  ListenWait(const ListenWait&) = delete;
-  ListenWait& operator=(const ListenWait&) = delete;
+  return bare_status(500);
+}
 
-  bool wait() const {
-    while (!g_stopping.load()) {
-      epoll_event events[2];
-      const int n = ::epoll_wait(epoll_fd_, events, 2, -1);
-      for (int i = 0; i < n; ++i)
-        if (events[i].data.fd != wake_fd()) return !g_stopping.load();
-    }
-    return false;
+// Serves the request nginx sent on `connection`; the connection then waits for the next one, is
+// parked with its request, or is gone.
+void serve(Connection* connection, Worker& worker) {
+  connection->handoffs.load(std::memory_order_acquire);
+  FCGX_Request& request = connection->request;
+  // Reads the request's parameters; on EOF or a protocol error libfcgi closes the connection
+  // (ipcFd becomes -1) and fails.
+  if (FCGX_Accept_r(&request) < 0) {
+    drop(connection);
+    return;
   }
-
- private:
-  int epoll_fd_;
-};
-
-// Waits until the connection this thread holds has a request to read (true), or the pool stops
-// while it is idle (false). A request nginx has already sent is served even when stopping.
-bool wait_for_request(int connection) {
-  while (true) {
-    pollfd fds[2] = {{connection, POLLIN, 0}, {wake_fd(), POLLIN, 0}};
-    const int n = ::poll(fds, 2, -1);
-    if (n < 0 && errno != EINTR) return false;
-    if (fds[0].revents != 0) return true;  // data, or EOF/error that FCGX_Accept_r will see
-    if (g_stopping.load()) return false;
+  const Request in = read_request(request);
+  const bool head = in.method == "HEAD";
+  Handled handled = run_worker(worker, in);
+  if (auto* response = std::get_if<Response>(&handled)) {
+    write_response(request, *response, head);
+    finish(connection);
+    return;
+  }
+  auto parked = std::make_shared<ParkedRequest>(connection, head, in.request_id);
+  Deferred deferred = std::move(std::get<Deferred>(handled));
+  try {
+    deferred.start(Answer(std::move(parked)));
+  } catch (...) {
+    // Unanswered, the parked request answers 500 itself once the last Answer is gone.
+    log::error("unhandled_exception", {{"request_id", in.request_id}});
   }
 }
 
 // Sleeps up to `duration` unless the pool stops first.
 void pause_unless_stopping(std::chrono::milliseconds duration) {
-  pollfd wake{wake_fd(), POLLIN, 0};
+  pollfd wake{pool().wake_fd, POLLIN, 0};
   ::poll(&wake, 1, static_cast<int>(duration.count()));
 }
 
@@ -200,7 +278,7 @@ void pause_unless_stopping(std::chrono::milliseconds duration) {
 // service manager restarts it instead of leaving a process that never answers.
 void fail_pool(int error) {
   log::error("accept_failed", {{"error", std::strerror(error)}});
-  g_exit_status.store(1);
+  pool().exit_status.store(1);
   stop_pool();
 }
 
@@ -215,57 +293,69 @@ void report_exhausted(int error) {
     log::warning("accept_exhausted", {{"error", std::strerror(error)}});
 }
 
-// Takes one connection for this thread; false when there is none to take this time.
-bool take_connection(int listen_fd, const PoolOptions& options, FCGX_Request& request) {
-  const Accepted accepted = accept_connection(listen_fd, options.allowed_peers);
+// Takes one connection off the listener into the epoll set.
+void take_connection() {
+  const Accepted accepted = accept_connection(pool().listen_fd, pool().options->allowed_peers);
   switch (accepted.outcome) {
     case AcceptOutcome::Connection: {
-      // A peer that stalls half-way through a record cannot hold the thread for ever.
+      // A peer that stalls half-way through a record cannot hold a thread for ever.
       const timeval limit{kReadStallLimit.count(), 0};
       ::setsockopt(accepted.fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-      // Handed to libfcgi as a kept-alive connection: FCGX_Accept_r then reads the request
-      // from it instead of accepting one itself (and keeps it unless nginx asks otherwise).
-      request.ipcFd = accepted.fd;
-      request.keepConnection = 1;
-      return true;
+      Connection* connection = adopt(accepted.fd);
+      if (!watch(connection, EPOLL_CTL_ADD)) drop(connection);
+      return;
     }
     case AcceptOutcome::Refused:
       log::warning("fastcgi_peer_refused", {{"peer", accepted.peer}});
-      return false;
+      return;
     case AcceptOutcome::Exhausted:
       report_exhausted(accepted.error);
       pause_unless_stopping(std::chrono::milliseconds(100));
-      return false;
+      return;
     case AcceptOutcome::Fatal:
       fail_pool(accepted.error);
-      return false;
+      return;
     case AcceptOutcome::Again:
-      break;
+      return;
   }
-  return false;
 }
 
-void worker_loop(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker) {
+// One event at a time while running, so a busy thread never sits on ready connections another
+// could serve. Once stopping, nothing more is accepted; the requests nginx already sent are
+// served (and their connections closed), then the thread ends.
+void worker_loop(const WorkerFactory& make_worker) {
   std::unique_ptr<Worker> worker = make_worker();
-  const ListenWait listen_wait(listen_fd);
-  FCGX_Request request;
-  // No listening socket for libfcgi (-1): it must never accept, or block in accept, itself.
-  FCGX_InitRequest(&request, -1, 0);
+  constexpr int kDrainBatch = 16;
+  epoll_event events[kDrainBatch];
   while (true) {
-    if (request.ipcFd < 0) {
-      if (!listen_wait.wait()) break;
-      if (!take_connection(listen_fd, options, request)) continue;
+    const bool stopping = pool().stopping.load();
+    const int n = ::epoll_wait(pool().epoll_fd, events, stopping ? kDrainBatch : 1,
+                               stopping ? 0 : -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      fail_pool(errno);
+      return;
     }
-    if (!wait_for_request(request.ipcFd)) break;
-    // Reads the request's parameters; on EOF or a protocol error libfcgi closes the connection
-    // (ipcFd becomes -1) and fails: back to the listener.
-    if (FCGX_Accept_r(&request) < 0) continue;
-    // Once stopping, answer and close, so nginx sends nothing more on this connection.
-    if (g_stopping.load()) request.keepConnection = 0;
-    serve_one(request, *worker, options);
-    FCGX_Finish_r(&request);
+    bool served = false;
+    for (int i = 0; i < n; ++i) {
+      void* tag = events[i].data.ptr;
+      if (tag == &g_wake_tag) continue;
+      if (tag == &g_listener_tag) {
+        if (!stopping) take_connection();
+        continue;
+      }
+      serve(static_cast<Connection*>(tag), *worker);
+      served = true;
+    }
+    if (stopping && !served) return;
   }
-  FCGX_Free(&request, request.ipcFd >= 0 ? 1 : 0);
+}
+
+bool add_tagged(int fd, char* tag) {
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.ptr = tag;
+  return ::epoll_ctl(pool().epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0;
 }
 
 }  // namespace
@@ -313,21 +403,37 @@ int open_listener(const std::string& listen, std::string& error) {
 }
 
 int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker) {
-  wake_fd();  // made before any thread can need it
+  Pool& p = pool();
+  p.listen_fd = listen_fd;
+  p.options = &options;
+  if (p.wake_fd < 0 || p.epoll_fd < 0 || !add_tagged(p.wake_fd, &g_wake_tag) ||
+      !add_tagged(listen_fd, &g_listener_tag)) {
+    log::error("pool_failed", {{"error", std::strerror(errno)}});
+    return 1;
+  }
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(options.threads));
-  for (int i = 0; i < options.threads; ++i) {
-    threads.emplace_back(worker_loop, listen_fd, std::cref(options), std::cref(make_worker));
-  }
+  for (int i = 0; i < options.threads; ++i)
+    threads.emplace_back(worker_loop, std::cref(make_worker));
   for (auto& thread : threads) thread.join();
-  return g_exit_status.load();
+
+  std::unique_lock lock(p.mutex);
+  p.all_answered.wait(lock, [&p] { return p.parked == 0; });
+  // What is left are idle kept-alive connections: closing them tells nginx to open new ones
+  // (to the next pool).
+  const std::vector<Connection*> idle(p.connections.begin(), p.connections.end());
+  lock.unlock();
+  for (Connection* connection : idle) drop(connection);
+  return p.exit_status.load();
 }
 
 void stop_pool() {
-  g_stopping.store(true);
+  Pool& p = pool();
+  p.stopping.store(true);
+  if (p.wake_fd < 0) return;
   // Level-triggered and never read: every waiting thread, now or later, sees it readable.
   const std::uint64_t one = 1;
-  [[maybe_unused]] const auto written = ::write(wake_fd(), &one, sizeof one);
+  [[maybe_unused]] const auto written = ::write(p.wake_fd, &one, sizeof one);
 }
 
 }  // namespace voiceverify::http

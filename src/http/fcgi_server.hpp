@@ -1,25 +1,56 @@
-// The FastCGI worker pool: the only code that includes fcgiapp.h. One process, N threads, each in
-// its own FCGX_Accept_r loop with its own FCGX_Request. Each accepted request is copied into a
-// plain Request at once (FCGX_Finish_r frees libfcgi's strings), handed to the thread's Worker,
-// and the Response is written back as a CGI-style header block and body.
+// The FastCGI worker pool: the only code that includes fcgiapp.h. One process, N threads serving
+// every connection nginx opens (docs/architecture.md, "The pool"). Each request is copied into a
+// plain Request at once (FCGX_Finish_r frees libfcgi's strings) and handed to the thread's
+// Worker, which answers at once or parks the request: a parked request holds no thread while it
+// waits (for MessageBird), and its Answer writes the Response later from whichever thread has it.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <utility>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "http/acceptor.hpp"
 #include "http/request.hpp"
 
 namespace voiceverify::http {
 
-// What a thread runs for each request. A Worker belongs to one thread, so it may hold per-thread
-// resources (the curl handle). handle() must not throw; if it does, the pool answers a bare 500.
+// Where a parked request's response goes: in the pool, its connection; in a test, a promise.
+class AnswerSink {
+ public:
+  virtual ~AnswerSink() = default;
+  virtual void answer(const Response& response) = 0;
+};
+
+// Answers one parked request: writes the response and hands the connection back to the pool
+// (or closes it once the pool is stopping). Copyable; the first call counts, later ones do
+// nothing. It writes on the calling thread, which must not be the upstream event thread (a
+// close may wait for nginx). A request whose every Answer is dropped unanswered gets a bare 500.
+class Answer {
+ public:
+  explicit Answer(std::shared_ptr<AnswerSink> sink) : sink_(std::move(sink)) {}
+  void operator()(const Response& response) const { sink_->answer(response); }
+
+ private:
+  std::shared_ptr<AnswerSink> sink_;
+};
+
+// A request the worker will answer later: the pool parks it, then calls start() with its Answer
+// (start may call the Answer itself, at once).
+struct Deferred {
+  std::function<void(Answer)> start;
+};
+
+using Handled = std::variant<Response, Deferred>;
+
+// What a thread runs for each request. A Worker belongs to one thread. handle() must not throw;
+// if it does, the pool answers a bare 500.
 class Worker {
  public:
   virtual ~Worker() = default;
-  virtual Response handle(const Request& request) = 0;
+  virtual Handled handle(const Request& request) = 0;
 };
 
 using WorkerFactory = std::function<std::unique_ptr<Worker>()>;
@@ -41,9 +72,9 @@ struct PoolOptions {
 int open_listener(const std::string& listen, std::string& error);
 
 // Runs the pool on `listen_fd` until stop_pool() is called, then lets the requests in flight
-// (and those nginx already sent on a kept-alive connection) finish, and returns once every
-// thread has ended: 0, or 1 when the listener broke (accept failed for good; logged). One pool
-// per process.
+// (and those nginx already sent on a kept-alive connection) finish, waits until every parked
+// request is answered, and returns: 0, or 1 when the listener broke (accept failed for good;
+// logged). One pool per process.
 int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker);
 
 // Asks every thread to stop: safe to call from any thread (not from a signal handler), any

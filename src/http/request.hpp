@@ -38,6 +38,10 @@ struct Response {
 // control characters) is a caller bug: std::invalid_argument.
 Response redirect_to(std::string location);
 
+// The response as a FastCGI responder sends it: a CGI header block (Status, Content-Type,
+// Content-Length, the extra headers), a blank line, and the body unless `head`.
+std::string cgi_response(const Response& response, bool head);
+
 // The reason phrase for the status codes this application sends ("Not Found"); "Unknown" otherwise.
 const char* reason_phrase(int status);
 

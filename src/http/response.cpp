@@ -1,5 +1,6 @@
 // Response helpers shared by the handlers and the FastCGI adapter.
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "http/request.hpp"
@@ -64,6 +65,33 @@ const char* reason_phrase(int status) {
     default:
       return "Unknown";
   }
+}
+
+std::string cgi_response(const Response& response, bool head) {
+  std::string out;
+  out.reserve(256 + response.body.size());
+  out += "Status: ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += reason_phrase(response.status);
+  out += "\r\n";
+  if (!response.content_type.empty()) {
+    out += "Content-Type: ";
+    out += response.content_type;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  out += std::to_string(response.body.size());
+  out += "\r\n";
+  for (const auto& [name, value] : response.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "\r\n";
+  if (!head) out += response.body;
+  return out;
 }
 
 }  // namespace voiceverify::http

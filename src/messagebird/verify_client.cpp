@@ -47,77 +47,131 @@ std::optional<std::vector<std::string>> request_headers(const VerifySettings& se
   return headers;
 }
 
-}  // namespace
+// A request ready to send, or the local refusal that stands for its answer.
+struct Prepared {
+  std::optional<HttpRequest> request;
+  VerifyResult refusal;
+};
 
-VerifyClient::VerifyClient(const VerifySettings& settings, Transport& transport)
-    : settings_(settings), transport_(transport) {}
+Prepared refused(VerifyError error, std::string_view why) {
+  return {std::nullopt, failed_result(error, 0, why)};
+}
 
-VerifyResult VerifyClient::create_call(const std::string& recipient_digits) {
+Prepared prepare_create(const VerifySettings& settings, const std::string& recipient_digits) {
   // docs/messagebird-verify.md, "Create a verification": recipient in international format,
   // digits only.
   if (!util::is_digits(recipient_digits) || recipient_digits.size() > kMaxRecipientDigits) {
-    return failed_result(VerifyError::InvalidRecipient, 0,
-                         "refused locally: recipient is not digits");
+    return refused(VerifyError::InvalidRecipient, "refused locally: recipient is not digits");
   }
-  auto headers = request_headers(settings_, true);
-  if (!headers) {
-    return failed_result(VerifyError::Unavailable, 0, "refused locally: control byte in settings");
-  }
+  auto headers = request_headers(settings, true);
+  if (!headers) return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
   Json::Value body(Json::objectValue);
   // Sent as a string of digits, as the guide does: no number precision questions on any side.
   body["recipient"] = recipient_digits;
-  body["type"] = settings_.type;
-  body["template"] = settings_.template_text;
-  body["tokenLength"] = settings_.token_length;
-  body["timeout"] = static_cast<Json::Int64>(settings_.timeout.count());
-  if (!settings_.originator.empty()) body["originator"] = settings_.originator;
-  if (!settings_.voice.empty()) body["voice"] = settings_.voice;
-  if (!settings_.language.empty()) body["language"] = settings_.language;
+  body["type"] = settings.type;
+  body["template"] = settings.template_text;
+  body["tokenLength"] = settings.token_length;
+  body["timeout"] = static_cast<Json::Int64>(settings.timeout.count());
+  if (!settings.originator.empty()) body["originator"] = settings.originator;
+  if (!settings.voice.empty()) body["voice"] = settings.voice;
+  if (!settings.language.empty()) body["language"] = settings.language;
   // maxAttempts arrived in 2023 with an unknown default: only send it to ask for more than one.
-  if (settings_.max_attempts > 1) body["maxAttempts"] = settings_.max_attempts;
+  if (settings.max_attempts > 1) body["maxAttempts"] = settings.max_attempts;
 
   HttpRequest request;
   request.method = "POST";
-  request.url = settings_.endpoint + "/verify";
+  request.url = settings.endpoint + "/verify";
   request.headers = std::move(*headers);
   request.body = json_body(body);
-  return interpret(Call::Create, transport_.perform(request));
+  return {std::move(request), {}};
 }
 
-VerifyResult VerifyClient::check_code(const std::string& id, const std::string& code) {
+Prepared prepare_check(const VerifySettings& settings, const std::string& id,
+                       const std::string& code) {
   // Only validated parts go into the URL: an id of MessageBird's shape, a code of digits.
-  if (!is_verify_id(id)) return failed_result(VerifyError::Rejected, 0, "refused locally: bad id");
+  if (!is_verify_id(id)) return refused(VerifyError::Rejected, "refused locally: bad id");
   if (!util::is_digits(code) || code.size() > kMaxCodeDigits) {
-    return failed_result(VerifyError::Rejected, 0, "refused locally: code is not 1 to 10 digits");
+    return refused(VerifyError::Rejected, "refused locally: code is not 1 to 10 digits");
   }
-  auto headers = request_headers(settings_, false);
-  if (!headers) {
-    return failed_result(VerifyError::Unavailable, 0, "refused locally: control byte in settings");
-  }
+  auto headers = request_headers(settings, false);
+  if (!headers) return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
   HttpRequest request;
   request.method = "GET";
-  request.url = settings_.endpoint + "/verify/" + id + "?token=" + code;
+  request.url = settings.endpoint + "/verify/" + id + "?token=" + code;
   request.headers = std::move(*headers);
-  VerifyResult result = interpret(Call::Check, transport_.perform(request));
-  // An answer about another verify object must not verify this one.
-  if (result.error == VerifyError::None && !result.id.empty() && result.id != id) {
+  return {std::move(request), {}};
+}
+
+Prepared prepare_cancel(const VerifySettings& settings, const std::string& id) {
+  if (!is_verify_id(id)) return refused(VerifyError::Rejected, "refused locally: bad id");
+  auto headers = request_headers(settings, false);
+  if (!headers) return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
+  HttpRequest request;
+  request.method = "DELETE";
+  request.url = settings.endpoint + "/verify/" + id;
+  request.headers = std::move(*headers);
+  return {std::move(request), {}};
+}
+
+Prepared prepare(const VerifySettings& settings, Call call, const std::string& subject,
+                 const std::string& code) {
+  switch (call) {
+    case Call::Create:
+      return prepare_create(settings, subject);
+    case Call::Check:
+      return prepare_check(settings, subject, code);
+    case Call::Cancel:
+      break;
+  }
+  return prepare_cancel(settings, subject);
+}
+
+// Reads the answer; for a check, an answer about another verify object must not verify this one.
+VerifyResult read_answer(Call call, const std::string& subject, const HttpResponse& response) {
+  VerifyResult result = interpret(call, response);
+  if (call == Call::Check && result.error == VerifyError::None && !result.id.empty() &&
+      result.id != subject) {
     return failed_result(VerifyError::Unavailable, result.http_status,
                          "check answer for another id");
   }
   return result;
 }
 
+}  // namespace
+
+VerifyClient::VerifyClient(const VerifySettings& settings, Transport& transport)
+    : settings_(settings), transport_(transport) {}
+
+VerifyResult VerifyClient::send(Call call, const std::string& subject, const std::string& code) {
+  Prepared prepared = prepare(settings_, call, subject, code);
+  if (!prepared.request) return prepared.refusal;
+  return read_answer(call, subject, transport_.perform(*prepared.request));
+}
+
+VerifyResult VerifyClient::create_call(const std::string& recipient_digits) {
+  return send(Call::Create, recipient_digits, {});
+}
+
+VerifyResult VerifyClient::check_code(const std::string& id, const std::string& code) {
+  return send(Call::Check, id, code);
+}
+
 VerifyResult VerifyClient::cancel(const std::string& id) {
-  if (!is_verify_id(id)) return failed_result(VerifyError::Rejected, 0, "refused locally: bad id");
-  auto headers = request_headers(settings_, false);
-  if (!headers) {
-    return failed_result(VerifyError::Unavailable, 0, "refused locally: control byte in settings");
+  return send(Call::Cancel, id, {});
+}
+
+void VerifyClient::start(Call call, const std::string& subject, const std::string& code,
+                         std::chrono::milliseconds timeout, Done done) {
+  Prepared prepared = prepare(settings_, call, subject, code);
+  if (!prepared.request) {
+    done(std::move(prepared.refusal));
+    return;
   }
-  HttpRequest request;
-  request.method = "DELETE";
-  request.url = settings_.endpoint + "/verify/" + id;
-  request.headers = std::move(*headers);
-  return interpret(Call::Cancel, transport_.perform(request));
+  prepared.request->timeout = timeout;
+  transport_.submit(std::move(*prepared.request),
+                    [call, subject, done = std::move(done)](HttpResponse response) {
+                      done(read_answer(call, subject, response));
+                    });
 }
 
 }  // namespace voiceverify::messagebird

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "messagebird/transport.hpp"
@@ -49,7 +50,17 @@ class VerifyClient {
   // All three: an access key or user agent holding a control byte (header injection) is
   // Unavailable without any request.
 
+  // The same requests without waiting: `subject` is the recipient (Create) or the verify id,
+  // `code` the code (Check). `done` gets the result on the transport's thread (see
+  // Transport::submit), or at once for a request refused locally. `timeout` zero: the
+  // transport's total timeout.
+  using Done = std::function<void(VerifyResult)>;
+  void start(Call call, const std::string& subject, const std::string& code,
+             std::chrono::milliseconds timeout, Done done);
+
  private:
+  VerifyResult send(Call call, const std::string& subject, const std::string& code);
+
   const VerifySettings& settings_;
   Transport& transport_;
 };

@@ -16,13 +16,14 @@ struct MessageName {
   std::string_view key;
 };
 
-constexpr std::array<MessageName, 21> kMessageNames{{
+constexpr std::array<MessageName, 22> kMessageNames{{
     {MessageId::NumberMissing, "number.missing"},
     {MessageId::NumberInvalid, "number.invalid"},
     {MessageId::NumberTypeRefused, "number.type_refused"},
     {MessageId::CountryRefused, "number.country_refused"},
     {MessageId::CallFailed, "call.failed"},
     {MessageId::ServiceUnavailable, "service.unavailable"},
+    {MessageId::Busy, "service.busy"},
     {MessageId::CodeMissing, "code.missing"},
     {MessageId::CodeFormat, "code.format"},
     {MessageId::CheckFailed, "code.check_failed"},

@@ -22,6 +22,7 @@ enum class MessageId {
   CountryRefused,
   CallFailed,
   ServiceUnavailable,
+  Busy,  // too many requests waiting for MessageBird
   CodeMissing,
   CodeFormat,  // {n}: digits in the code
   CheckFailed,

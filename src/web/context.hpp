@@ -8,9 +8,9 @@
 
 #include "http/request.hpp"
 #include "http/signed_cookie.hpp"
-#include "messagebird/verify_client.hpp"
 #include "store/limits.hpp"
 #include "verify/flow.hpp"
+#include "verify/runner.hpp"
 #include "view/templates.hpp"
 #include "web/form_fields.hpp"
 #include "web/session.hpp"
@@ -19,20 +19,21 @@ namespace voiceverify::web {
 
 class ErrorPages;
 
-// Everything shared by all threads; read-only after start-up except the limiter (thread-safe).
+// Everything shared by all threads; read-only after start-up except the limiter and the runner
+// (both thread-safe).
 struct AppDeps {
   const http::CookieSigner& signer;
   const view::Templates& templates;
   const ErrorPages& error_pages;
   verify::FlowDeps flow;
+  verify::Runner& runner;  // makes the flow's upstream calls without holding a thread
   std::chrono::seconds session_lifetime;  // CODE_TIMEOUT plus a margin for a slow typist
 };
 
-// One request's state.
+// One request's state. It lives as long as the request, also while it waits for MessageBird.
 struct Context {
   const http::Request& request;
   const AppDeps& deps;
-  messagebird::VerifyClient& client;  // this thread's
   std::optional<view::Banner> flash;  // banner carried from the previous request
   Session session;                    // always set: a new browser gets a fresh one
   bool session_is_new = false;

@@ -1,15 +1,30 @@
-// The pages, one file each; the route table (routes.hpp) binds them to paths.
+// The pages, one file each; the route table (routes.hpp) binds them to paths. A page answers at
+// once, or (when the flow needs MessageBird) with a Pending: the pipeline runs its step and calls
+// `finish` with the outcome, on whichever thread the answer arrives, with the same Context.
 #pragma once
 
+#include <functional>
+#include <variant>
+
 #include "http/request.hpp"
+#include "verify/runner.hpp"
+#include "verify/step.hpp"
 #include "web/context.hpp"
 
 namespace voiceverify::web {
 
-http::Response show_phone_form(Context& ctx);  // phone_page.cpp
-http::Response start_call(Context& ctx);       // phone_page.cpp
-http::Response show_code_form(Context& ctx);   // code_page.cpp
-http::Response check_code(Context& ctx);       // code_page.cpp
-http::Response show_success(Context& ctx);     // success_page.cpp
+struct Pending {
+  verify::Step step;
+  verify::Runner::Ticket ticket;
+  std::function<http::Response(Context&, const verify::Outcome&)> finish;
+};
+
+using Reply = std::variant<http::Response, Pending>;
+
+Reply show_phone_form(Context& ctx);  // phone_page.cpp
+Reply start_call(Context& ctx);       // phone_page.cpp
+Reply show_code_form(Context& ctx);   // code_page.cpp
+Reply check_code(Context& ctx);       // code_page.cpp
+Reply show_success(Context& ctx);     // success_page.cpp
 
 }  // namespace voiceverify::web

@@ -1,6 +1,9 @@
 // "/": the phone form, and POST / which asks the flow to have MessageBird call the number (the
 // seed guide's submitPhone). The decisions are the flow's (verify/flow.hpp); this page only turns
 // its outcome into a redirect.
+#include <utility>
+#include <variant>
+
 #include "view/templates.hpp"
 #include "web/outcome_banner.hpp"
 #include "web/pages.hpp"
@@ -8,16 +11,14 @@
 
 namespace voiceverify::web {
 
-http::Response show_phone_form(Context& ctx) {
+Reply show_phone_form(Context& ctx) {
   view::PhoneFormView page{ctx.flash, csrf_token(ctx.deps.signer, ctx.session)};
   return render_page(ctx, 200, ctx.deps.templates.phone_form(page));
 }
 
-http::Response start_call(Context& ctx) {
-  const verify::Outcome outcome =
-      verify::run(verify::start_call(ctx.deps.flow, ctx.caller(),
-                                     ctx.form.value_or_empty(Field::Number), ctx.current()),
-                  ctx.client);
+namespace {
+
+http::Response call_started(Context& ctx, const verify::Outcome& outcome) {
   if (outcome.forget_current) ctx.session.forget_verification();
   if (outcome.kind == verify::OutcomeKind::CallPlaced) {
     ctx.session.verify_id = outcome.verify_id;
@@ -26,6 +27,17 @@ http::Response start_call(Context& ctx) {
     return redirect_plain(ctx, "/EnterCode/" + outcome.verify_id);
   }
   return redirect_with_banner(ctx, "/", *banner_for(outcome, ctx.deps.flow.token_length));
+}
+
+}  // namespace
+
+Reply start_call(Context& ctx) {
+  auto admitted = admit_upstream(ctx, "/");
+  if (auto* refused = std::get_if<http::Response>(&admitted)) return std::move(*refused);
+  verify::Step step = verify::start_call(ctx.deps.flow, ctx.caller(),
+                                         ctx.form.value_or_empty(Field::Number), ctx.current());
+  return continue_with(ctx, std::move(step), std::get<verify::Runner::Ticket>(admitted),
+                       call_started);
 }
 
 }  // namespace voiceverify::web

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <memory>
+#include <utility>
+#include <variant>
 
 #include "http/cookies.hpp"
 #include "log/log.hpp"
@@ -62,7 +65,7 @@ void load_cookies(Context& ctx, const RequestCaps& caps) {
 }
 
 // Runs the pipeline after the caps; may throw only on our own bugs.
-http::Response dispatch(Context& ctx, const Route& route, const RequestCaps& caps) {
+Reply dispatch(Context& ctx, const Route& route, const RequestCaps& caps) {
   const http::Request& request = ctx.request;
   if (route.match == RouteMatch::NotFound) return error_page(ctx.deps, 404);
   if (route.match == RouteMatch::MethodNotAllowed) {
@@ -89,56 +92,100 @@ http::Response dispatch(Context& ctx, const Route& route, const RequestCaps& cap
   return route.row->handler(ctx);
 }
 
-}  // namespace
-
-http::Response handle_request(const http::Request& raw_request, const AppDeps& deps,
-                              messagebird::VerifyClient& client) {
-  const auto started = std::chrono::steady_clock::now();
-  http::Request request = raw_request;
-  request.request_id = request_id_of(raw_request);
-  const RequestCaps caps;
-  http::Response response;
+// One request from its arrival to its answer; shared by the continuation while it waits.
+struct Exchange {
+  http::Request request;
+  Context ctx;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string_view route_name = "not_found";
-  try {
-    if (request.body_too_large) {
-      log::warning("body_too_large", {{"request_id", request.request_id}});
-      response = error_page(deps, 413);
-    } else if (request.path.size() > caps.max_path_bytes) {
-      response = error_page(deps, 404);
-    } else if (request.cookie_header.size() > caps.max_cookie_bytes) {
-      log::warning("cookies_too_large", {{"request_id", request.request_id},
-                                         {"bytes", std::to_string(request.cookie_header.size())}});
-      response = error_page(deps, 431);
-    } else {
-      const Route route = web::route(request.method, request.path);
-      route_name = route_log_name(route);
-      Context ctx{request, deps, client, std::nullopt, Session{}, false, {}, {}, false, false};
-      load_cookies(ctx, caps);
-      response = dispatch(ctx, route, caps);
-      // A banner is shown once: clear the flash cookie unless this response sets a new one.
-      if (ctx.flash_seen && !ctx.flash_set) {
-        response.add_header("Set-Cookie", http::format_set_cookie(http::SetCookie{
-                                              kFlashCookie, "", 0s, request.https}));
-      }
-    }
-  } catch (const std::exception& e) {
-    log::error("handler_exception", {{"request_id", request.request_id}, {"what", e.what()}});
-    response = error_page(deps, 500);
-  } catch (...) {
-    log::error("handler_exception", {{"request_id", request.request_id}});
-    response = error_page(deps, 500);
+
+  Exchange(const http::Request& raw, const AppDeps& deps)
+      : request(raw), ctx{request, deps, std::nullopt, Session{}, false, {}, {}, false, false} {
+    request.request_id = request_id_of(raw);
+  }
+};
+
+http::Response internal_error(const Exchange& exchange, const char* what) {
+  log::error("handler_exception", {{"request_id", exchange.request.request_id}, {"what", what}});
+  return error_page(exchange.ctx.deps, 500);
+}
+
+// The answer's last touches, and the request's log line.
+http::Response finalize(Exchange& exchange, http::Response response) {
+  const http::Request& request = exchange.request;
+  const Context& ctx = exchange.ctx;
+  // A banner is shown once: clear the flash cookie unless this response sets a new one.
+  if (ctx.flash_seen && !ctx.flash_set) {
+    response.add_header("Set-Cookie", http::format_set_cookie(http::SetCookie{
+                                          kFlashCookie, "", 0s, request.https}));
   }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - started)
+                          std::chrono::steady_clock::now() - exchange.started)
                           .count();
   const bool known_method =
       request.method == "GET" || request.method == "HEAD" || request.method == "POST";
   log::info("request", {{"request_id", request.request_id},
                         {"method", known_method ? request.method : std::string("other")},
-                        {"route", route_name},
+                        {"route", exchange.route_name},
                         {"status", std::to_string(response.status)},
                         {"us", std::to_string(micros)}});
   return response;
+}
+
+// The caps, then the route's page; an exception is our bug and answers 500.
+Reply first_answer(Exchange& exchange) {
+  const http::Request& request = exchange.request;
+  const AppDeps& deps = exchange.ctx.deps;
+  const RequestCaps caps;
+  try {
+    if (request.body_too_large) {
+      log::warning("body_too_large", {{"request_id", request.request_id}});
+      return error_page(deps, 413);
+    }
+    if (request.path.size() > caps.max_path_bytes) return error_page(deps, 404);
+    if (request.cookie_header.size() > caps.max_cookie_bytes) {
+      log::warning("cookies_too_large", {{"request_id", request.request_id},
+                                         {"bytes", std::to_string(request.cookie_header.size())}});
+      return error_page(deps, 431);
+    }
+    const Route route = web::route(request.method, request.path);
+    exchange.route_name = route_log_name(route);
+    load_cookies(exchange.ctx, caps);
+    return dispatch(exchange.ctx, route, caps);
+  } catch (const std::exception& e) {
+    return internal_error(exchange, e.what());
+  } catch (...) {
+    return internal_error(exchange, "unknown");
+  }
+}
+
+// The page's `finish` for the outcome of its step, on the thread the answer came on.
+http::Response resumed_answer(Exchange& exchange, const Pending& pending,
+                              const verify::Outcome& outcome) {
+  try {
+    return pending.finish(exchange.ctx, outcome);
+  } catch (const std::exception& e) {
+    return internal_error(exchange, e.what());
+  } catch (...) {
+    return internal_error(exchange, "unknown");
+  }
+}
+
+}  // namespace
+
+http::Handled handle_request(const http::Request& raw_request, const AppDeps& deps) {
+  auto exchange = std::make_shared<Exchange>(raw_request, deps);
+  Reply reply = first_answer(*exchange);
+  if (auto* response = std::get_if<http::Response>(&reply)) {
+    return finalize(*exchange, std::move(*response));
+  }
+  auto pending = std::make_shared<Pending>(std::move(std::get<Pending>(reply)));
+  return http::Deferred{[exchange, pending](const http::Answer& answer) {
+    exchange->ctx.deps.runner.run(
+        pending->step, pending->ticket, [exchange, pending, answer](const verify::Outcome& outcome) {
+          answer(finalize(*exchange, resumed_answer(*exchange, *pending, outcome)));
+        });
+  }};
 }
 
 }  // namespace voiceverify::web

@@ -6,7 +6,7 @@
 #include <cstddef>
 
 #include "http/request.hpp"
-#include "messagebird/verify_client.hpp"
+#include "http/fcgi_server.hpp"
 #include "web/context.hpp"
 
 namespace voiceverify::web {
@@ -20,8 +20,8 @@ struct RequestCaps {
   std::size_t max_query_bytes = 1024;
 };
 
-// Handles one request with this thread's client. Never throws.
-http::Response handle_request(const http::Request& request, const AppDeps& deps,
-                              messagebird::VerifyClient& client);
+// Handles one request: the response, or (when the flow needs MessageBird) a Deferred that the
+// pool parks and that answers once the flow is done. Never throws.
+http::Handled handle_request(const http::Request& request, const AppDeps& deps);
 
 }  // namespace voiceverify::web

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <map>
+#include <functional>
 #include <string>
+#include <variant>
 
 #include "http/request.hpp"
 #include "view/templates.hpp"
 #include "web/context.hpp"
+#include "web/pages.hpp"
 
 namespace voiceverify::web {
 
@@ -29,6 +32,14 @@ http::Response redirect_plain(Context& ctx, const std::string& location);
 http::Response redirect_with_banner(Context& ctx, const std::string& location,
                                     const view::Banner& banner);
 http::Response error_page(const AppDeps& deps, int status);
+// Before a page asks the flow for anything that may call MessageBird: a place among the requests
+// waiting for it, or the redirect to `back_to` with the banner that says why not (the site is
+// busy, or MessageBird is down). Nothing is spent either way.
+std::variant<verify::Runner::Ticket, http::Response> admit_upstream(Context& ctx,
+                                                                    const std::string& back_to);
+// The page's reply for `step`: `finish` at once when the step needs no upstream call.
+Reply continue_with(Context& ctx, verify::Step step, verify::Runner::Ticket ticket,
+                    std::function<http::Response(Context&, const verify::Outcome&)> finish);
 // Writes the session cookie (signed, deps.session_lifetime) onto `response`.
 void set_session_cookie(Context& ctx, http::Response& response);
 

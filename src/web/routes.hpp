@@ -16,7 +16,7 @@ namespace voiceverify::web {
 enum class RouteId { PhoneForm, StartCall, CodeForm, CheckCode, Success };
 enum class Method { Get, Post };  // HEAD is answered as GET, without the body
 
-using Handler = http::Response (*)(Context&);
+using Handler = Reply (*)(Context&);
 
 struct RouteRow {
   RouteId id;

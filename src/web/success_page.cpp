@@ -5,7 +5,7 @@
 
 namespace voiceverify::web {
 
-http::Response show_success(Context& ctx) {
+Reply show_success(Context& ctx) {
   if (!ctx.session.verified) return redirect_plain(ctx, "/");
   view::SuccessView page{ctx.flash, ctx.session.masked_number};
   return render_page(ctx, 200, ctx.deps.templates.success(page));

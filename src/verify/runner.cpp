@@ -1,0 +1,82 @@
+#include "verify/runner.hpp"
+
+#include <utility>
+
+namespace voiceverify::verify {
+namespace {
+
+messagebird::Call call_of(UpstreamOp op) {
+  switch (op) {
+    case UpstreamOp::Create:
+      return messagebird::Call::Create;
+    case UpstreamOp::Check:
+      return messagebird::Call::Check;
+    case UpstreamOp::Cancel:
+      break;
+  }
+  return messagebird::Call::Cancel;
+}
+
+}  // namespace
+
+struct Runner::Chain {
+  Step step;
+  Ticket ticket;
+  std::function<void(Outcome)> done;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+Runner::Runner(RunnerSettings settings, messagebird::VerifyClient& client,
+               messagebird::Breaker& breaker, util::TaskQueue& tasks)
+    : settings_(settings), client_(client), breaker_(breaker), tasks_(tasks) {}
+
+std::optional<Runner::Ticket> Runner::admit() {
+  std::size_t now = in_flight_.load();
+  do {
+    if (now >= settings_.max_in_flight) return std::nullopt;
+  } while (!in_flight_.compare_exchange_weak(now, now + 1));
+  // Holds nothing; its deleter gives the place back.
+  return Ticket(static_cast<void*>(this), [](void* runner) {
+    static_cast<Runner*>(runner)->in_flight_.fetch_sub(1);
+  });
+}
+
+void Runner::run(Step step, Ticket ticket, std::function<void(Outcome)> done) {
+  auto chain = std::make_shared<Chain>(Chain{std::move(step), std::move(ticket), std::move(done),
+                                             std::chrono::steady_clock::now() + settings_.budget});
+  advance(chain);
+}
+
+void Runner::advance(const std::shared_ptr<Chain>& chain) {
+  while (!chain->step.finished()) {
+    const UpstreamCall& call = chain->step.upstream();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        chain->deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      chain->step = chain->step.resume(messagebird::failed_result(
+          messagebird::VerifyError::Unavailable, 0, "request budget spent"));
+      continue;
+    }
+    if (!breaker_.allow()) {
+      chain->step = chain->step.resume(messagebird::failed_result(
+          messagebird::VerifyError::Unavailable, 0, "circuit breaker open"));
+      continue;
+    }
+    const bool check = call.op == UpstreamOp::Check;
+    const std::string& subject = call.op == UpstreamOp::Create ? call.recipient : call.verify_id;
+    client_.start(call_of(call.op), subject, check ? call.code : std::string(), left,
+                  [this, chain](messagebird::VerifyResult answer) {
+                    breaker_.record(messagebird::is_upstream_failure(answer));
+                    // Off the transport's thread: the continuation talks to the store and
+                    // renders a page.
+                    tasks_.post([this, chain, answer = std::move(answer)] {
+                      chain->step = chain->step.resume(answer);
+                      advance(chain);
+                    });
+                  });
+    return;
+  }
+  chain->done(chain->step.outcome());
+}
+
+}  // namespace voiceverify::verify

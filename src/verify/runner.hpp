@@ -1,0 +1,60 @@
+// Runs verification steps without holding a thread while MessageBird answers
+// (docs/architecture.md, "Upstream calls"): each upstream call goes out through the client's
+// transport and returns at once; the answer resumes the step on the task queue, never on the
+// transport's event thread. Bounded (a start beyond `max_in_flight` waiting requests is refused
+// before anything is spent) and guarded by the circuit breaker. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "messagebird/breaker.hpp"
+#include "messagebird/verify_client.hpp"
+#include "util/task_queue.hpp"
+#include "verify/step.hpp"
+
+namespace voiceverify::verify {
+
+// No defaults here: app::runner_settings (src/app/settings.cpp) fills them from
+// UPSTREAM_MAX_INFLIGHT and TOTAL_TIMEOUT_MS.
+struct RunnerSettings {
+  std::size_t max_in_flight;        // requests waiting for MessageBird at once
+  std::chrono::milliseconds budget;  // for all the upstream calls of one request together
+};
+
+class Runner {
+ public:
+  // A place among the requests waiting for MessageBird; given back when the last copy goes.
+  using Ticket = std::shared_ptr<void>;
+
+  // Keeps references: all three must outlive the runner and every run it started.
+  Runner(RunnerSettings settings, messagebird::VerifyClient& client, messagebird::Breaker& breaker,
+         util::TaskQueue& tasks);
+
+  // A ticket, or nothing when max_in_flight requests are already waiting (the site is busy).
+  std::optional<Ticket> admit();
+  // The breaker is open: MessageBird is known to be down, refuse before spending anything.
+  bool upstream_down() const { return breaker_.refusing(); }
+  std::size_t in_flight() const { return in_flight_.load(); }
+
+  // Runs `step` to its end. An upstream call goes out without waiting; its answer resumes the
+  // step on the task queue. `done` gets the outcome there, or on this thread at once when no
+  // call is needed (or the breaker refuses it). The calls of one run share one budget, from now.
+  void run(Step step, Ticket ticket, std::function<void(Outcome)> done);
+
+ private:
+  struct Chain;
+  void advance(const std::shared_ptr<Chain>& chain);
+
+  const RunnerSettings settings_;
+  messagebird::VerifyClient& client_;
+  messagebird::Breaker& breaker_;
+  util::TaskQueue& tasks_;
+  std::atomic<std::size_t> in_flight_{0};
+};
+
+}  // namespace voiceverify::verify
