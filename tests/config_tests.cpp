@@ -1,13 +1,15 @@
 // config::load's checks across keys (src/config/config.cpp): ALLOWED_COUNTRIES resolved after
 // DEFAULT_REGION, LISTEN beyond loopback needing FASTCGI_ALLOWED_PEERS, TOTAL_TIMEOUT_MS against
-// CONNECT_TIMEOUT_MS.
+// CONNECT_TIMEOUT_MS and under what the shipped nginx and unit wait for.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
 #include "config_helpers.hpp"
+#include "harness.hpp"
 
 namespace config = voiceverify::config;
 using voiceverify::testing::base_env;
@@ -64,6 +66,33 @@ BOOST_AUTO_TEST_CASE(total_timeout_must_not_be_less_than_connect_timeout) {
   env["TOTAL_TIMEOUT_MS"] = "5000";
   result = config::load("", env);
   BOOST_TEST(result.config.has_value(), result.error);
+}
+
+// What a sysadmin would otherwise find out in production: nginx answering 504, or systemd
+// killing a pool that was still answering requests waiting for MessageBird.
+BOOST_AUTO_TEST_CASE(the_longest_request_wait_fits_the_shipped_nginx_and_unit_timeouts) {
+  const std::string source = VV_SOURCE_DIR;
+  const auto value_after = [](const std::string& text, const std::string& key) {
+    const auto at = text.find(key);
+    BOOST_REQUIRE_MESSAGE(at != std::string::npos, key);
+    return std::stol(text.substr(at + key.size()));
+  };
+  const long read_timeout = value_after(
+      voiceverify::testing::read_file(source + "/nginx/snippets/voiceverify-locations.conf"),
+      "fastcgi_read_timeout ");
+  const long stop_timeout = value_after(
+      voiceverify::testing::read_file(source + "/systemd/voiceverify.service"), "TimeoutStopSec=");
+  BOOST_TEST(read_timeout == config::kShippedWaitLimit.count());
+  BOOST_TEST(stop_timeout == config::kShippedWaitLimit.count());
+  BOOST_TEST((config::kMaxRequestWait + std::chrono::seconds(5) <= config::kShippedWaitLimit));
+
+  auto env = base_env();
+  env["TOTAL_TIMEOUT_MS"] = std::to_string(config::kMaxRequestWait.count() + 1);
+  const auto refused = config::load("", env);
+  BOOST_TEST(!refused.config.has_value());
+  BOOST_TEST(refused.error.find("fastcgi_read_timeout") != std::string::npos, refused.error);
+  env["TOTAL_TIMEOUT_MS"] = std::to_string(config::kMaxRequestWait.count());
+  BOOST_TEST(config::load("", env).config.has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
