@@ -37,6 +37,10 @@ struct Accepted {
 // TCP_NODELAY on TCP connections. Never throws.
 Accepted accept_connection(int listen_fd, const PeerList& allowed);
 
+// The listening socket for LISTEN (see open_listener in fcgi_server.hpp), non-blocking and
+// close-on-exec; -1 with `error` when it cannot be had. A unix socket gets mode 0660.
+int open_listening_socket(const std::string& listen, std::string& error);
+
 // Makes a listening socket non-blocking and close-on-exec, after checking that it is one.
 // False with `error` when `fd` is not a listening stream socket.
 bool prepare_listener(int fd, std::string& error);

@@ -22,7 +22,6 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -32,12 +31,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
-#include <string_view>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -365,41 +362,7 @@ int open_listener(const std::string& listen, std::string& error) {
     error = "FCGX_Init failed";
     return -1;
   }
-  int fd = -1;
-  if (listen == "stdin") {
-    fd = 0;
-  } else if (listen == "systemd") {
-    // sd_listen_fds(3)'s protocol: LISTEN_PID (when set) must be us, LISTEN_FDS the count.
-    const char* fds = std::getenv("LISTEN_FDS");
-    const char* pid = std::getenv("LISTEN_PID");
-    if (!fds || std::string_view(fds) != "1") {
-      error = "LISTEN=systemd but LISTEN_FDS is not 1";
-      return -1;
-    }
-    if (pid && std::string_view(pid) != std::to_string(::getpid())) {
-      error = "LISTEN=systemd but LISTEN_PID is another process";
-      return -1;
-    }
-    fd = 3;
-  } else if (listen.rfind("unix:", 0) == 0) {
-    const std::string path = listen.substr(5);
-    ::unlink(path.c_str());
-    fd = FCGX_OpenSocket(path.c_str(), 1024);
-    if (fd < 0) {
-      error = "cannot listen on unix socket " + path;
-      return -1;
-    }
-    // FCGX_OpenSocket leaves 0755: nginx's workers could not connect.
-    ::chmod(path.c_str(), 0660);
-  } else {
-    fd = FCGX_OpenSocket(listen.c_str(), 1024);
-    if (fd < 0) {
-      error = "cannot listen on " + listen;
-      return -1;
-    }
-  }
-  if (!prepare_listener(fd, error)) return -1;
-  return fd;
+  return open_listening_socket(listen, error);
 }
 
 int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker) {

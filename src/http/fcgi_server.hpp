@@ -63,7 +63,7 @@ struct PoolOptions {
   PeerList allowed_peers;      // FASTCGI_ALLOWED_PEERS: empty lets every TCP peer in
 };
 
-// Opens the listening socket for LISTEN: "host:port" (TCP), "unix:/path" (mode 0660),
+// Opens the listening socket for LISTEN (acceptor.cpp): "host:port" (TCP), "unix:/path" (mode 0660),
 // "stdin" (the socket inherited on fd 0: spawn-fcgi, systemd StandardInput=socket) or
 // "systemd" (fd 3 with LISTEN_FDS=1: socket activation), and makes it non-blocking. Returns the
 // fd, or -1 with `error` (also when an inherited descriptor is not a listening socket). Calls
