@@ -232,7 +232,7 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
   nginx_port_ = free_port();
 
   if (options_.start_sim) {
-    // 64 threads, the most any suite holds at once: the default 1280 is for benchmarks and
+    // 64 threads, the default before 1280, which is for benchmarks and
     // would only slow every start under the sanitizers.
     sim_ = Process(
         {VV_SIM_BIN, "--listen", "127.0.0.1:" + std::to_string(sim_port_), "--threads", "64"},
