@@ -27,6 +27,7 @@ lift_limits() {
 }
 
 pids=()
+pool_pid=
 stop_site() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
@@ -75,6 +76,9 @@ start_site() {
   local socket=$rundir/pool.sock
   export LISTEN=unix:$socket
   export TEMPLATES_DIR=${TEMPLATES_DIR:-$top/templates}
+  # A socket left by the previous pool would pass the wait below, and get the group, before the
+  # new pool replaces it.
+  rm -f "$socket"
   "${POOL_BIN:-$top/build/release/voiceverify}" ${VOICEVERIFY_CONFIG:+--config "$VOICEVERIFY_CONFIG"} &
   pool_pid=$!
   pids+=("$pool_pid")

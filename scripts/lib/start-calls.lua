@@ -37,7 +37,8 @@ function request()
 end
 
 function response(status, headers, body)
-  if token == nil then
+  -- An error page (nginx's 502 while the pool is saturated) carries neither: ask for the form again.
+  if token == nil and headers["Set-Cookie"] ~= nil then
     cookie = headers["Set-Cookie"]:match("^([^;]+)")
     token = body:match('name="csrf_token" value="([^"]+)"')
   end
