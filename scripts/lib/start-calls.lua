@@ -37,6 +37,10 @@ function request()
 end
 
 function response(status, headers, body)
+  -- A 403: the session outlived its lifetime (CODE_TIMEOUT and a margin); load the form again.
+  if status == 403 then
+    token = nil
+  end
   -- An error page (nginx's 502 while the pool is saturated) carries neither: ask for the form again.
   if token == nil and headers["Set-Cookie"] ~= nil then
     cookie = headers["Set-Cookie"]:match("^([^;]+)")
