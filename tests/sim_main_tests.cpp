@@ -88,7 +88,8 @@ int wait_exit(pid_t pid) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(binary_announces_its_port_and_stops_on_sigterm) {
-  Spawned child = spawn_sim({"--listen", "127.0.0.1:0", "--latency-ms", "1"}, "envkey");
+  Spawned child =
+      spawn_sim({"--listen", "127.0.0.1:0", "--latency-ms", "1", "--threads", "4"}, "envkey");
   const std::string line = read_line(child.out);
   std::smatch match;
   const bool listening = std::regex_match(
@@ -111,6 +112,14 @@ BOOST_AUTO_TEST_CASE(binary_refuses_a_non_loopback_address) {
   for (const char* listen : {"0.0.0.0:0", "192.168.1.1:8080", "example.com:80"}) {
     Spawned child = spawn_sim({"--listen", listen}, "k");
     BOOST_TEST(wait_exit(child.pid) == 2, listen);
+    close(child.out);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(binary_refuses_a_thread_count_out_of_range) {
+  for (const char* threads : {"0", "32769", "100000", "-1", "many", ""}) {
+    Spawned child = spawn_sim({"--listen", "127.0.0.1:0", "--threads", threads}, "k");
+    BOOST_TEST(wait_exit(child.pid) == 2, threads);
     close(child.out);
   }
 }

@@ -1,5 +1,13 @@
 // The simulator's server (sim_server): the call line, fault fields, and the faults themselves
-// (latency, 5xx, garbage, hang) and a prompt stop, through a real loopback SimServer.
+// (latency, 5xx, garbage, hang), a prompt stop, and the capacity a benchmark needs (a thousand
+// slow requests at once), through a real loopback SimServer.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <httplib.h>
 #include <json/json.h>
 
@@ -16,6 +24,74 @@
 using namespace voiceverify::sim_testing;
 
 BOOST_AUTO_TEST_SUITE(sim_server_tests)
+
+namespace {
+
+// A blocking loopback connection to `port`, or -1.
+int connect_to(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool send_all(int fd, const std::string& text) {
+  return send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
+}
+
+// A create as a kept-alive HTTP/1.1 request, written by hand: the capacity test sends a thousand
+// of them from one thread.
+std::string raw_create() {
+  const std::string body = kGuideBody;
+  return std::string("POST /verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ") + kAuth +
+         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
+
+// Reads from every socket until each has an answer's head or `deadline` passes; returns how many
+// heads start with `status_line`.
+int count_answers(const std::vector<int>& sockets, const std::string& status_line,
+                  std::chrono::steady_clock::time_point deadline) {
+  std::vector<pollfd> waiting;
+  for (int fd : sockets) waiting.push_back({fd, POLLIN, 0});
+  std::vector<std::string> heads(sockets.size());
+  int answered = 0;
+  int open = static_cast<int>(sockets.size());
+  while (open > 0 && std::chrono::steady_clock::now() < deadline) {
+    if (poll(waiting.data(), waiting.size(), 100) <= 0) continue;
+    for (std::size_t i = 0; i < waiting.size(); ++i) {
+      if (waiting[i].fd < 0 || waiting[i].revents == 0) continue;
+      char buffer[4096];
+      const ssize_t got = recv(waiting[i].fd, buffer, sizeof buffer, 0);
+      if (got > 0) heads[i].append(buffer, static_cast<std::size_t>(got));
+      if (got <= 0 || heads[i].find("\r\n\r\n") != std::string::npos) {
+        if (heads[i].rfind(status_line, 0) == 0) ++answered;
+        waiting[i].fd = -1;  // poll() skips it from now on
+        --open;
+      }
+    }
+  }
+  return answered;
+}
+
+// The test holds both ends of every connection: twice as many descriptors as connections.
+void allow_descriptors(rlim_t wanted) {
+  rlimit limit{};
+  BOOST_REQUIRE(getrlimit(RLIMIT_NOFILE, &limit) == 0);
+  if (limit.rlim_cur >= wanted) return;
+  BOOST_REQUIRE_MESSAGE(limit.rlim_max >= wanted, "ulimit -Hn is below " << wanted);
+  limit.rlim_cur = wanted;
+  BOOST_REQUIRE(setrlimit(RLIMIT_NOFILE, &limit) == 0);
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(the_call_line_masks_the_number_and_shows_the_code) {
   BOOST_TEST(sim::mask_recipient("31612345678") == "+31*******78");
@@ -109,6 +185,12 @@ BOOST_FIXTURE_TEST_CASE(hang_holds_answers_until_switched_off, ServerFixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(stop_returns_promptly_while_requests_hang, ServerFixture) {
+  // A client that keeps its connection open and idle, as the pool's curl does.
+  const int idle = connect_to(port);
+  BOOST_REQUIRE(idle >= 0);
+  BOOST_REQUIRE(send_all(idle, raw_create()));
+  BOOST_REQUIRE(count_answers({idle}, "HTTP/1.1 201", std::chrono::steady_clock::now() + 3s) == 1);
+
   set_faults({{"hang", "1"}, {"latency_ms", "600000"}});
   std::vector<std::future<httplib::Result>> hanging;
   for (int i = 0; i < 3; ++i) {
@@ -126,6 +208,55 @@ BOOST_FIXTURE_TEST_CASE(stop_returns_promptly_while_requests_hang, ServerFixture
     BOOST_TEST((!res || res->status >= 500));  // never a real answer
   }
   server->stop();  // idempotent
+  close(idle);
+}
+
+// The pool keeps up to 1024 calls in flight (docs/messagebird-verify.md, The simulator): with its
+// default thread count the simulator must hold that many slow requests at once, or a benchmark
+// measures the simulator instead of the pool. One thread writes all the requests, then reads.
+// The hang switch keeps them all waiting until every one has arrived (on a busy machine taking
+// in a thousand requests can outlast the latency), so the count of concurrent requests does not
+// depend on timing.
+BOOST_AUTO_TEST_CASE(the_default_server_holds_1024_slow_requests_at_once) {
+  constexpr int kClients = 1024;
+  allow_descriptors(2 * kClients + 256);
+  sim::ServerConfig config;  // the binary's thread count
+  config.access_key = kKey;
+  config.faults.latency_ms = 300;
+  config.faults.hang = true;
+  config.announce = [](const std::string&) {};
+  sim::SimServer server(config);
+  const int port = server.start();
+
+  std::vector<int> sockets;
+  for (int i = 0; i < kClients; ++i) {
+    const int fd = connect_to(port);
+    BOOST_REQUIRE_MESSAGE(fd >= 0, "connection " << i << " refused");
+    sockets.push_back(fd);
+  }
+  const std::string request = raw_create();
+  for (int fd : sockets) BOOST_REQUIRE(send_all(fd, request));
+  // Generous for a sanitizer build: each wait ends as soon as its condition holds.
+  const auto arrived_by = std::chrono::steady_clock::now() + 10s;
+  while (server.in_flight() < kClients && std::chrono::steady_clock::now() < arrived_by) {
+    std::this_thread::sleep_for(20ms);
+  }
+  BOOST_TEST(server.in_flight() == kClients);
+  sim::Faults faults = server.faults();
+  faults.hang = false;
+  server.set_faults(faults);
+  const int answered =
+      count_answers(sockets, "HTTP/1.1 201", std::chrono::steady_clock::now() + 10s);
+  BOOST_TEST(answered == kClients);
+  for (int fd : sockets) close(fd);
+
+  httplib::Client control("127.0.0.1", port);
+  auto stats = control.Get("/_sim/stats");
+  BOOST_REQUIRE(stats);
+  const Json::Value counts = parse_json(stats->body);
+  BOOST_TEST(counts["creates"].asInt() == kClients);
+  BOOST_TEST(counts["max_concurrent"].asInt() == kClients);  // all of them waited at once
+  BOOST_TEST(counts["in_flight"].asInt() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

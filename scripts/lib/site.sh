@@ -1,6 +1,10 @@
+# shellcheck shell=bash disable=SC2154,SC2034
+# (SC2154: $top, $rundir, $port come from the sourcing script; SC2034: it reads what this sets.)
 # Sourced by scripts/run and scripts/bench: starts the simulator (unless MESSAGEBIRD_ACCESS_KEY
 # is set), the worker pool and nginx from build/release, with everything under $rundir.
-# Needs: $top, $rundir, $port. Sets: $pids (to stop), $mode (what the calls go to).
+# Needs: $top, $rundir, $port. Optional: $POOL_BIN (another voiceverify binary), $SIM_ARGS.
+# Sets: $pids (to stop), $pool_pid, $SIM_URL (when it started the simulator), $mode (what the
+# calls go to).
 
 # Sets FREE_PORT to a loopback port nothing answers on (bash's /dev/tcp: no python needed on a
 # bare machine). Not called in $(...): a subshell would not advance this shell's RANDOM, and
@@ -13,10 +17,21 @@ free_port() {
   done
 }
 
+# Exports every key of scripts/lib/no-limits.env: the one list of the pool's limits switched off.
+lift_limits() {
+  local line
+  while IFS= read -r line; do
+    case $line in '' | '#'*) continue ;; esac
+    export "${line?}"
+  done <"$top/scripts/lib/no-limits.env"
+}
+
 pids=()
+pool_pid=
 stop_site() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  pids=()
 }
 
 # True when the config file (VOICEVERIFY_CONFIG) sets KEY to something: the environment would
@@ -44,6 +59,7 @@ start_site() {
     local sim_port=$FREE_PORT
     SIM_ACCESS_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
     export SIM_ACCESS_KEY
+    # shellcheck disable=SC2086  # SIM_ARGS is a list of arguments
     "$top/build/release/messagebird-sim" --listen "127.0.0.1:$sim_port" ${SIM_ARGS:-} &
     pids+=($!)
     export MESSAGEBIRD_ACCESS_KEY=$SIM_ACCESS_KEY
@@ -60,8 +76,12 @@ start_site() {
   local socket=$rundir/pool.sock
   export LISTEN=unix:$socket
   export TEMPLATES_DIR=${TEMPLATES_DIR:-$top/templates}
-  "$top/build/release/voiceverify" ${VOICEVERIFY_CONFIG:+--config "$VOICEVERIFY_CONFIG"} &
-  pids+=($!)
+  # A socket left by the previous pool would pass the wait below, and get the group, before the
+  # new pool replaces it.
+  rm -f "$socket"
+  "${POOL_BIN:-$top/build/release/voiceverify}" ${VOICEVERIFY_CONFIG:+--config "$VOICEVERIFY_CONFIG"} &
+  pool_pid=$!
+  pids+=("$pool_pid")
   local _
   for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.05; done
   # The socket is 0660. nginx started by root runs its workers as nobody: give them its group.

@@ -13,10 +13,12 @@ const char* flag(bool on) {
   return on ? "1" : "0";
 }
 
-std::string stats_json(const SimStats& stats) {
+std::string stats_json(const SimStats& stats, const SimServer& sim) {
   return R"({"creates":)" + std::to_string(stats.creates) + R"(,"checks":)" +
          std::to_string(stats.checks) + R"(,"deletes":)" + std::to_string(stats.deletes) +
-         R"(,"active":)" + std::to_string(stats.active) + "}";
+         R"(,"active":)" + std::to_string(stats.active) + R"(,"in_flight":)" +
+         std::to_string(sim.in_flight()) + R"(,"max_concurrent":)" +
+         std::to_string(sim.max_concurrent()) + "}";
 }
 
 std::string faults_json(const Faults& now) {
@@ -39,7 +41,7 @@ void add_control_routes(httplib::Server& server, SimServer& sim) {
     res.set_content(code ? *code : "no verify for this recipient\n", "text/plain");
   });
   server.Get("/_sim/stats", [&sim](const httplib::Request&, httplib::Response& res) {
-    res.set_content(stats_json(sim.state().stats()), "application/json");
+    res.set_content(stats_json(sim.state().stats(), sim), "application/json");
   });
   server.Get("/_sim/faults", [&sim](const httplib::Request&, httplib::Response& res) {
     res.set_content(faults_json(sim.faults()), "application/json");
@@ -68,8 +70,7 @@ void add_control_routes(httplib::Server& server, SimServer& sim) {
     res.status = 204;
   });
   server.Post("/_sim/reset", [&sim](const httplib::Request&, httplib::Response& res) {
-    sim.state().reset();
-    sim.set_faults(Faults{});
+    sim.reset();
     res.status = 204;
   });
 }

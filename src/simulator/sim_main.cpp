@@ -2,12 +2,14 @@
 //   messagebird-sim --listen 127.0.0.1:PORT [--access-key KEY] [--latency-ms N]
 //                   [--fail-percent N] [--hang] [--garbage] [--refuse-recipient]
 //                   [--no-balance] [--ignore-max-attempts] [--test-keys-send-nothing]
+//                   [--threads N]
 // The key may come from SIM_ACCESS_KEY instead, so it need not show in `ps`. PORT 0 picks a free
 // port; the line "[messagebird-sim] listening on http://HOST:PORT" tells which. Exit codes:
 // 0 after SIGTERM/SIGINT, 1 when the address cannot be bound, 2 for a bad command line.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -27,7 +29,9 @@ constexpr const char* kUsage =
     "usage: messagebird-sim --listen 127.0.0.1:PORT [--access-key KEY] [--latency-ms N]\n"
     "                       [--fail-percent N] [--hang] [--garbage] [--refuse-recipient]\n"
     "                       [--no-balance] [--ignore-max-attempts] [--test-keys-send-nothing]\n"
+    "                       [--threads N]\n"
     "  PORT 0 picks a free port. KEY may come from SIM_ACCESS_KEY instead.\n"
+    "  --threads N: connections served at once, 1..32768 (default 1280).\n"
     "  --test-keys-send-nothing: a test_ KEY acts like MessageBird's (201, nothing stored).\n";
 
 int usage_error(const std::string& message) {
@@ -59,6 +63,16 @@ bool parse_listen(const std::string& text, std::string& host, int& port) {
   return port <= 65535;
 }
 
+// Each connection is a descriptor, and a benchmark opens more than the usual soft limit of 1024:
+// take the hard limit, as nginx's worker_rlimit_nofile would.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,6 +100,13 @@ int main(int argc, char** argv) {
       if (!text || !voiceverify::simulator::set_fault(config.faults, name, text)) {
         return usage_error(std::string(arg) +
                            " needs a number (latency 0..600000, percent 0..100)");
+      }
+    } else if (arg == "--threads") {
+      const char* text = value();
+      const bool number = text && util::is_digits(text) && std::string_view(text).size() <= 5;
+      config.threads = number ? std::stoul(text) : 0;
+      if (config.threads < 1 || config.threads > voiceverify::simulator::kMaxThreads) {
+        return usage_error("--threads needs a number from 1 to 32768");
       }
     } else if (arg == "--hang") {
       config.faults.hang = true;
@@ -118,6 +139,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client that hung up must not kill the simulator
+  raise_descriptor_limit();
 
   try {
     voiceverify::simulator::SimServer server(config);

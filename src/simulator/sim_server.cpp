@@ -3,11 +3,15 @@
 #include "log/log.hpp"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -27,7 +31,13 @@ constexpr const char* kBadGatewayHtml = "<html>502 Bad Gateway</html>";
 constexpr const char* kGarbageBody = "<html>garbage: this is not JSON {\"id\":";
 constexpr std::size_t kBodyCap =
     std::size_t{64} * 1024;  // deny by default: real verify bodies are tiny
-constexpr int kStepMs = 10;  // how long stop() may wait for a sleeping handler
+// A client keeps its connections: a benchmark's pool reuses each one for as many calls as it
+// likes. httplib 0.11 waits for a kept-alive connection's next request by polling it every 10 ms
+// (about 90 wake-ups a second; a thousand idle connections measured 1.7 cores), so one left idle
+// this long is closed and gives its thread back: long enough for a client under load to reuse
+// it, short enough that idle ones cost little. curl sees the close and connects again.
+constexpr std::size_t kKeepAliveMaxCount = 1'000'000;
+constexpr time_t kKeepAliveSeconds = 2;
 
 std::optional<long long> parse_whole_int(const std::string& text) {
   long long value = 0;
@@ -47,6 +57,35 @@ void print_line(const std::string& line) {
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);
+}
+
+// The port of a connected socket's own end, or -1 for any other descriptor (not a socket, not
+// TCP, or not connected: the listening socket has no peer).
+int local_port_if_connected(int fd) {
+  sockaddr_storage local{};
+  sockaddr_storage peer{};
+  socklen_t local_size = sizeof local;
+  socklen_t peer_size = sizeof peer;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) != 0 ||
+      getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) != 0) {
+    return -1;
+  }
+  if (local.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
+  if (local.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
+  return -1;
+}
+
+// httplib 0.11 keeps no list of the connections it accepted, and a thread waiting for a kept-alive
+// connection's next request looks at the server's state only when that wait ends (after
+// kKeepAliveSeconds). Shutting down every connection accepted on `port` ends those waits at once;
+// called after the listening socket is closed, so no new one can appear meanwhile.
+void shut_down_connections(int port) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
+    const std::string name = entry.path().filename().string();
+    const int fd = std::atoi(name.c_str());
+    if (local_port_if_connected(fd) == port) shutdown(fd, SHUT_RDWR);
+  }
 }
 
 int roll_percent() {
@@ -136,13 +175,26 @@ void SimServer::set_faults(const Faults& faults) {
   fail_percent_ = faults.fail_percent;
   garbage_ = faults.garbage;
   state_.set_behaviour(faults.behaviour);
-  hang_ = faults.hang;
+  {
+    std::lock_guard lock(wait_mutex_);
+    hang_ = faults.hang;
+  }
+  wake_.notify_all();
 }
 
-bool SimServer::pause(int milliseconds) const {
-  for (int left = milliseconds; left > 0 && !stopping_; left -= kStepMs) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(left, kStepMs)));
-  }
+void SimServer::reset() {
+  state_.reset();
+  set_faults(Faults{});
+  max_concurrent_ = in_flight_.load();
+}
+
+// One condition variable for every waiting request: stop() and the hang switch notify it, and a
+// latency wait ends on its own deadline, so the threads sleep until there is something to do.
+bool SimServer::wait_to_answer(int latency_ms) {
+  std::unique_lock lock(wait_mutex_);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(latency_ms);
+  wake_.wait_until(lock, deadline, [this] { return stopping_.load(); });
+  wake_.wait(lock, [this] { return stopping_ || !hang_; });
   return !stopping_;
 }
 
@@ -150,9 +202,20 @@ bool SimServer::pause(int milliseconds) const {
 // then maybe no answer at all, then maybe a proxy's 5xx (the API never saw the request), and
 // last a 2xx whose body got mangled after the API did its work.
 void SimServer::serve_api(httplib::Response& res, int garbage_status, const ApiCall& call) {
-  bool running = pause(latency_ms_);
-  while (running && hang_) running = pause(kStepMs);
-  if (!running) {
+  struct InFlight {
+    std::atomic<int>& count;
+    explicit InFlight(std::atomic<int>& in_flight, std::atomic<int>& max) : count(in_flight) {
+      const int now = ++count;
+      int seen = max.load();
+      while (now > seen && !max.compare_exchange_weak(seen, now)) {
+      }
+    }
+    ~InFlight() { --count; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+  } in_flight(in_flight_, max_concurrent_);
+
+  if (!wait_to_answer(latency_ms_)) {
     res.status = 503;  // released by stop(): the client has most likely given up already
     return;
   }
@@ -177,10 +240,15 @@ void SimServer::serve_api(httplib::Response& res, int garbage_status, const ApiC
 
 void SimServer::routes() {
   httplib::Server& server = *server_;
-  const std::size_t threads = std::max<std::size_t>(config_.threads, 1);
+  const std::size_t threads = std::clamp<std::size_t>(config_.threads, 1, kMaxThreads);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // An idle keep-alive connection holds its worker (and so stop()) for up to this long.
-  server.set_keep_alive_timeout(1);
+  server.set_keep_alive_max_count(kKeepAliveMaxCount);
+  server.set_keep_alive_timeout(kKeepAliveSeconds);
+  // httplib's own options, and the socket kept so that start() can lengthen the backlog.
+  server.set_socket_options([this](int fd) {
+    httplib::default_socket_options(fd);
+    listen_fd_ = fd;
+  });
   server.set_payload_max_length(kBodyCap);
 
   // The control routes first: the API's last route catches every path.
@@ -200,6 +268,9 @@ int SimServer::start() {
                              std::to_string(config_.port));
   }
   port_ = port;
+  // httplib 0.11 listens with a backlog of 5: a thousand clients connecting at once would see
+  // most of their SYNs dropped and retried a second later. Listening again changes the backlog.
+  if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
   thread_ = std::thread([this] {
     server_->listen_after_bind();
     listen_done_ = true;
@@ -212,12 +283,17 @@ int SimServer::start() {
 }
 
 void SimServer::stop() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(wait_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
   if (!thread_.joinable()) return;
   while (!server_->is_running() && !listen_done_) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   server_->stop();
+  shut_down_connections(port_);
   thread_.join();
 }
 

@@ -2,14 +2,21 @@
 // routes (sim_api_routes.hpp) and the control routes under /_sim/ (sim_control_routes.hpp), with
 // fault switches (latency, a share of 5xx, hang, garbage bodies; docs/messagebird-verify.md, Fault
 // switches) that apply to API answers only, never to /_sim/. start() throws std::runtime_error if
-// the address cannot be bound; stop() returns promptly even while requests hang. The destructor
-// stops.
+// the address cannot be bound; stop() returns promptly even while requests hang or clients hold
+// idle kept-alive connections. The destructor stops.
+//
+// Sized to stand in for MessageBird under a benchmark (docs/messagebird-verify.md, The
+// simulator): every open connection holds one thread, while its request waits out the latency or
+// the hang and while it sits idle between kept-alive requests. Those waits sleep on a condition
+// variable, so a thousand slow requests cost no CPU until they are answered.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -33,13 +40,20 @@ struct Faults {
 // Returns false and leaves `faults` alone when the name is unknown or the value out of range.
 bool set_fault(Faults& faults, const std::string& name, const std::string& value);
 
+// The pool keeps up to 1024 calls in flight (UPSTREAM_MAX_INFLIGHT) over as many kept-alive
+// connections; a connection beyond the thread count would wait unserved, so there are more
+// threads than that. Their stacks are reserved address space: only the pages touched count
+// towards RSS.
+inline constexpr std::size_t kDefaultThreads = 1280;
+inline constexpr std::size_t kMaxThreads = 32768;
+
 struct ServerConfig {
   std::string host = "127.0.0.1";  // the caller checks it is loopback
   int port = 0;                    // 0: any free port
   std::string access_key;
   bool test_keys_send_nothing = false;  // see SimState
   Faults faults;
-  std::size_t threads = 64;  // hanging requests each hold a thread
+  std::size_t threads = kDefaultThreads;  // 1..kMaxThreads: the most connections served at once
   // Called once per placed call with the line to show; default: stdout, flushed.
   std::function<void(const std::string& line)> announce;
   SimState::Clock clock = &std::chrono::system_clock::now;
@@ -61,24 +75,36 @@ class SimServer {
   Faults faults() const;
   void set_faults(const Faults& faults);
   SimState& state() { return state_; }
+  // API requests being answered now (waiting included), and the most there have been at once
+  // since start or reset(): what a benchmark reads to see that the load reached the simulator.
+  int in_flight() const { return in_flight_; }
+  int max_concurrent() const { return max_concurrent_; }
+  // Forgets every object and counter and turns every switch off (POST /_sim/reset).
+  void reset();
 
  private:
   void serve_api(httplib::Response& res, int garbage_status, const ApiCall& call);
   void routes();
-  // Sleeps in small steps so that stop() is never held up; false once stopping.
-  bool pause(int milliseconds) const;
+  // Waits out the latency, then the hang, without polling; false once stopping.
+  bool wait_to_answer(int latency_ms);
 
   ServerConfig config_;
   SimState state_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
+  int listen_fd_ = -1;  // the listening socket, seen by the socket-options hook
+  // Guards the changes of stopping_ and hang_ that wake_ announces, so no waiter misses one.
+  std::mutex wait_mutex_;
+  std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> listen_done_{false};
   std::atomic<int> latency_ms_{0};
   std::atomic<int> fail_percent_{0};
   std::atomic<bool> hang_{false};
   std::atomic<bool> garbage_{false};
+  std::atomic<int> in_flight_{0};
+  std::atomic<int> max_concurrent_{0};
 };
 
 // "+31*******78": the first two and last two characters kept, the rest masked.
