@@ -49,10 +49,7 @@ namespace {
 // unique_ptr deleters for curl's handles: Deleter<curl_easy_cleanup> and so on.
 template <auto cleanup>
 struct Deleter {
-  template <typename T>
-  void operator()(T* handle) const {
-    cleanup(handle);
-  }
+  void operator()(auto* handle) const { cleanup(handle); }
 };
 using Easy = std::unique_ptr<CURL, Deleter<curl_easy_cleanup>>;
 using HeaderList = std::unique_ptr<curl_slist, Deleter<curl_slist_free_all>>;
@@ -60,9 +57,7 @@ using HeaderList = std::unique_ptr<curl_slist, Deleter<curl_slist_free_all>>;
 struct Fd {
   int fd;
   explicit Fd(int opened) : fd(opened) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
+  ~Fd() { ::close(fd); }  // -1 (creation failed) only makes close fail
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
 };
@@ -324,22 +319,18 @@ struct EventLoop {
         timer.reset();  // curl sets a new one from inside the call if it needs it
         act(CURL_SOCKET_TIMEOUT, 0);
       }
-      if (woken && !start_queued()) break;
+      if (woken) {
+        std::deque<std::unique_ptr<Transfer>> batch;
+        {
+          std::lock_guard lock(mutex);
+          if (stopping) break;
+          batch.swap(queued);
+        }
+        for (auto& transfer : batch) start(std::move(transfer));
+      }
       collect_finished();
     }
     stop_all();
-  }
-
-  // Starts what was submitted; false once the transport is stopping.
-  bool start_queued() {
-    std::deque<std::unique_ptr<Transfer>> batch;
-    {
-      std::lock_guard lock(mutex);
-      if (stopping) return false;
-      batch.swap(queued);
-    }
-    for (auto& transfer : batch) start(std::move(transfer));
-    return true;
   }
 
   void start(std::unique_ptr<Transfer> transfer) {
@@ -418,24 +409,22 @@ struct EventLoop {
 
   // Answers everything running or queued, including what a `done` submits while this runs.
   void stop_all() {
-    while (!running.empty()) {
-      std::unique_ptr<Transfer> transfer = std::move(running.front());
-      running.pop_front();
+    std::deque<std::unique_ptr<Transfer>> batch;
+    for (auto& transfer : running) {
       curl_multi_remove_handle(multi.get(), transfer->easy.get());
       transfer->easy.reset();
-      fail(std::move(transfer), "transport stopped");
+      batch.push_back(std::move(transfer));
     }
+    running.clear();
     for (;;) {
-      std::deque<std::unique_ptr<Transfer>> batch;
-      {
-        std::lock_guard lock(mutex);
-        if (queued.empty()) {
-          closed = true;
-          return;
-        }
-        batch.swap(queued);
-      }
       for (auto& transfer : batch) fail(std::move(transfer), "transport stopped");
+      batch.clear();
+      std::lock_guard lock(mutex);
+      if (queued.empty()) {
+        closed = true;  // a submit() now would be a call during destruction
+        return;
+      }
+      batch.swap(queued);
     }
   }
 };
