@@ -47,9 +47,10 @@ class CurlTransport final : public Transport {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   // Queues the request and returns at once. `done` runs exactly once, always on the transport's
-  // event thread and never inline on the caller's: it must be quick and must not throw or call
-  // perform(); anything slow (the store, rendering a page) goes to another thread. A request the
-  // transport cannot start (no easy handle, stopping) is answered with TransportError::Other.
+  // event thread and never inline on the caller's: it must be quick, must not throw, call
+  // perform() or destroy the transport; anything slow (the store, rendering a page) goes to
+  // another thread. It may submit() the next request. A request the transport cannot start
+  // (no easy handle, stopping) is answered with TransportError::Other, on the event thread too.
   void submit(HttpRequest request, ResponseHandler done) override;
 
   // submit() and wait for the answer. Blocks the calling thread; throws std::logic_error if
