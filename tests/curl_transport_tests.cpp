@@ -1,6 +1,7 @@
 // The curl transport against a real cpp-httplib server on loopback: status, body and headers,
 // handle reuse, timeouts, refused connections, the size cap, redirects, protocols and TLS
-// verification; and the Verify client over it, end to end.
+// verification; submit() on the event thread (many transfers at once, answers off the caller's
+// thread, connection reuse, per-request timeouts, stopping); and the Verify client over it.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -14,11 +15,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,6 +62,27 @@ class LocalServer {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     BOOST_REQUIRE(server_->is_running());
+  }
+
+  // cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG) and keeps its socket to
+  // itself: a burst of connections overflows the queue, and each dropped SYN waits a second to be
+  // sent again. Linux lets listen() on a listening socket change its backlog, so the socket is
+  // found by its port among this process's descriptors.
+  void widen_backlog(int backlog) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+      const int fd = std::stoi(entry.path().filename().string());
+      sockaddr_in address{};
+      socklen_t length = sizeof address;
+      int listening = 0;
+      socklen_t size = sizeof listening;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
+          address.sin_family == AF_INET && ntohs(address.sin_port) == port_ &&
+          ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0 && listening != 0) {
+        BOOST_REQUIRE(::listen(fd, backlog) == 0);
+        return;
+      }
+    }
+    BOOST_FAIL("no listening socket on port " << port_);
   }
 
   void stop() {
@@ -319,6 +344,235 @@ BOOST_FIXTURE_TEST_CASE(curl_verifies_tls_certificates, CurlFixture) {
   BOOST_TEST(response.detail.find("certificate") != std::string::npos, response.detail);
   std::lock_guard lock(seen.mutex);
   BOOST_TEST(seen.hits == 0);
+}
+
+// ---------------------------------------------------------------- submit() and the event thread
+
+// Collects what `done` handlers were given, and on which thread, for the test to wait on.
+struct Answers {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<mb::HttpResponse> responses;
+  std::vector<std::thread::id> threads;
+
+  mb::ResponseHandler handler() {
+    return [this](mb::HttpResponse response) {
+      std::lock_guard lock(mutex);
+      responses.push_back(std::move(response));
+      threads.push_back(std::this_thread::get_id());
+      changed.notify_all();
+    };
+  }
+  bool wait_for(std::size_t count) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, std::chrono::seconds(20),
+                            [&] { return responses.size() >= count; });
+  }
+};
+
+// Holds server handlers until opened (or until a safety deadline), counting who arrived.
+struct Gate {
+  std::mutex mutex;
+  std::condition_variable changed;
+  int arrived = 0;
+  bool opened = false;
+
+  // Waits until opened or until `ready(arrived)` holds; false if the deadline came first.
+  template <typename Ready>
+  bool arrive_and_wait(std::chrono::steady_clock::time_point deadline, Ready ready) {
+    std::unique_lock lock(mutex);
+    ++arrived;
+    changed.notify_all();
+    return changed.wait_until(lock, deadline, [&] { return opened || ready(arrived); });
+  }
+  bool arrive_and_wait(std::chrono::milliseconds limit) {
+    return arrive_and_wait(std::chrono::steady_clock::now() + limit, [](int) { return false; });
+  }
+  bool wait_arrivals(int count) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, std::chrono::seconds(10), [&] { return arrived >= count; });
+  }
+  void open() {
+    std::lock_guard lock(mutex);
+    opened = true;
+    changed.notify_all();
+  }
+};
+
+mb::CurlOptions patient_options() {
+  mb::CurlOptions options = fast_options();
+  options.total_timeout = std::chrono::milliseconds(15000);
+  return options;
+}
+
+// 200 requests held by the server until all 200 are there at once: only transfers that truly
+// run concurrently can pass, and they all come back through the one event thread.
+BOOST_FIXTURE_TEST_CASE(curl_runs_200_submits_at_once_on_one_thread, CurlFixture) {
+  constexpr int kRequests = 200;
+  Gate gate;
+  std::atomic<int> released_by_deadline{0};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  auto routes = std::make_unique<httplib::Server>();
+  routes->new_task_queue = [] { return new httplib::ThreadPool(256); };
+  routes->set_keep_alive_timeout(1);
+  LocalServer server(std::move(routes));
+  server.routes().Get("/held", [&](const httplib::Request&, httplib::Response& out) {
+    if (!gate.arrive_and_wait(deadline, [](int arrived) { return arrived >= kRequests; })) {
+      ++released_by_deadline;
+    }
+    out.set_content("{}", "application/json");
+  });
+  server.start();
+  server.widen_backlog(1024);
+
+  Answers answers;
+  mb::CurlTransport transport(patient_options());
+  for (int i = 0; i < kRequests; ++i) {
+    transport.submit({"GET", server.url("/held"), {}, ""}, answers.handler());
+  }
+  BOOST_REQUIRE(answers.wait_for(kRequests));
+
+  BOOST_TEST(released_by_deadline.load() == 0);
+  std::lock_guard lock(answers.mutex);
+  BOOST_TEST(answers.responses.size() == std::size_t{kRequests});
+  int ok = 0;
+  for (const mb::HttpResponse& response : answers.responses) {
+    ok += response.error == mb::TransportError::None && response.status == 200 ? 1 : 0;
+  }
+  BOOST_TEST(ok == kRequests, "first answer: error "
+                                  << static_cast<int>(answers.responses.front().error) << " "
+                                  << answers.responses.front().detail);
+  const std::set<std::thread::id> threads(answers.threads.begin(), answers.threads.end());
+  BOOST_TEST(threads.size() == 1u);
+  BOOST_TEST(!threads.contains(std::this_thread::get_id()));
+  BOOST_TEST(transport.in_flight() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(curl_runs_done_once_and_never_on_the_submitting_thread, CurlFixture) {
+  LocalServer server;
+  server.routes().Get("/verify", [&](const httplib::Request&, httplib::Response& out) {
+    out.set_content("{}", "application/json");
+  });
+  server.start();
+
+  Answers answers;
+  mb::CurlTransport transport(fast_options());
+  transport.submit({"GET", server.url("/verify"), {}, ""}, answers.handler());
+  // A failure is answered the same way: through curl, on the event thread.
+  transport.submit({"GET", "ftp://127.0.0.1/", {}, ""}, answers.handler());
+  BOOST_REQUIRE(answers.wait_for(2));
+  // Anything a second call of either handler would add has time to arrive: a round trip more.
+  BOOST_TEST(transport.perform({"GET", server.url("/verify"), {}, ""}).status == 200);
+
+  std::lock_guard lock(answers.mutex);
+  BOOST_REQUIRE(answers.responses.size() == 2u);
+  for (const std::thread::id id : answers.threads) BOOST_TEST(id != std::this_thread::get_id());
+  int ok = 0, refused = 0;
+  for (const mb::HttpResponse& response : answers.responses) {
+    ok += response.status == 200 ? 1 : 0;
+    refused += response.error == mb::TransportError::Other ? 1 : 0;
+  }
+  BOOST_TEST(ok == 1);
+  BOOST_TEST(refused == 1);
+}
+
+// A handler may chain the next call with submit(), but perform() from it could never be
+// answered: it throws instead of hanging the event thread.
+BOOST_FIXTURE_TEST_CASE(curl_lets_done_submit_but_not_perform, CurlFixture) {
+  LocalServer server;
+  server.routes().Get("/verify", [&](const httplib::Request&, httplib::Response& out) {
+    out.set_content("{}", "application/json");
+  });
+  server.start();
+
+  Answers answers;
+  std::atomic<bool> perform_refused{false};
+  mb::CurlTransport transport(fast_options());
+  const mb::HttpRequest request{"GET", server.url("/verify"), {}, ""};
+  transport.submit(request, [&](const mb::HttpResponse&) {
+    try {
+      transport.perform(request);
+    } catch (const std::logic_error&) {
+      perform_refused = true;
+    }
+    transport.submit(request, answers.handler());
+  });
+  BOOST_REQUIRE(answers.wait_for(1));
+  BOOST_TEST(perform_refused.load());
+  std::lock_guard lock(answers.mutex);
+  BOOST_TEST(answers.responses.front().status == 200);
+}
+
+BOOST_FIXTURE_TEST_CASE(curl_reuses_one_connection_for_sequential_submits, CurlFixture) {
+  std::mutex mutex;
+  std::set<int> ports;
+  LocalServer server;
+  server.routes().Post("/verify", [&](const httplib::Request& request, httplib::Response& out) {
+    std::lock_guard lock(mutex);
+    ports.insert(request.remote_port);
+    out.set_content("{}", "application/json");
+  });
+  server.start();
+
+  Answers answers;
+  mb::CurlTransport transport(fast_options());
+  for (std::size_t i = 1; i <= 5; ++i) {
+    transport.submit({"POST", server.url("/verify"), {}, "{}"}, answers.handler());
+    BOOST_REQUIRE(answers.wait_for(i));
+  }
+  std::lock_guard lock(mutex);
+  BOOST_TEST(ports.size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(curl_honours_a_shorter_per_request_timeout, CurlFixture) {
+  Gate gate;
+  LocalServer server;
+  server.routes().Get("/slow", [&](const httplib::Request&, httplib::Response& out) {
+    gate.arrive_and_wait(std::chrono::milliseconds(2000));
+    out.set_content("{}", "application/json");
+  });
+  server.start();
+
+  mb::CurlTransport transport(patient_options());
+  mb::HttpRequest request{"GET", server.url("/slow"), {}, ""};
+  request.timeout = std::chrono::milliseconds(200);
+  const mb::HttpResponse response = transport.perform(request);
+  gate.open();
+
+  BOOST_TEST(response.error == mb::TransportError::Timeout);
+  BOOST_TEST(response.body.empty());
+  BOOST_TEST(!response.detail.empty());
+}
+
+// Destroying the transport answers what is running (the server holds it) and what may still be
+// queued (submitted just before), each exactly once, off the test's thread.
+BOOST_FIXTURE_TEST_CASE(curl_answers_hanging_transfers_when_destroyed, CurlFixture) {
+  Gate gate;
+  LocalServer server;
+  server.routes().Get("/hang", [&](const httplib::Request&, httplib::Response& out) {
+    gate.arrive_and_wait(std::chrono::milliseconds(5000));
+    out.set_content("{}", "application/json");
+  });
+  server.start();
+
+  Answers answers;
+  auto transport = std::make_unique<mb::CurlTransport>(patient_options());
+  transport->submit({"GET", server.url("/hang"), {}, ""}, answers.handler());
+  BOOST_REQUIRE(gate.wait_arrivals(1));
+  for (int i = 0; i < 3; ++i) {
+    transport->submit({"GET", server.url("/hang"), {}, ""}, answers.handler());
+  }
+  BOOST_TEST(transport->in_flight() == 4u);
+  transport.reset();
+  gate.open();
+
+  std::lock_guard lock(answers.mutex);
+  BOOST_REQUIRE(answers.responses.size() == 4u);
+  for (std::size_t i = 0; i < answers.responses.size(); ++i) {
+    BOOST_TEST(answers.responses[i].error == mb::TransportError::Other);
+    BOOST_TEST(answers.responses[i].detail == "transport stopped");
+    BOOST_TEST(answers.threads[i] != std::this_thread::get_id());
+  }
 }
 
 // The client over the real transport, end to end on loopback.

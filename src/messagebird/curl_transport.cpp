@@ -1,13 +1,34 @@
 // The libcurl transport, and the only includer of curl.h. The settings follow
 // docs/messagebird-verify.md, "Timeouts and transport" (TLS verification always on), and
-// docs/platform.md, "libcurl": connect and total timeouts, no signals, a response size cap, one
-// reused handle per thread.
+// docs/platform.md, "libcurl": connect and total timeouts, no signals, a response size cap, and
+// the multi socket API driven by one event thread that owns the multi handle, every easy handle
+// and the share.
 #include "messagebird/curl_transport.hpp"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <cstdlib>
+#include <deque>
+#include <future>
+#include <list>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "log/log.hpp"
 
 namespace voiceverify::messagebird {
 
@@ -21,44 +42,54 @@ CurlGlobal::~CurlGlobal() {
   curl_global_cleanup();
 }
 
-struct CurlTransport::Impl {
-  CurlOptions options{};
-  CURL* handle = nullptr;
-};
-
 namespace {
 
-// Collects the body and stops the transfer once it would pass the cap.
-struct BodySink {
-  std::string* body = nullptr;
+// ------------------------------------------------------------------ handles and descriptors
+
+// unique_ptr deleters for curl's handles: Deleter<curl_easy_cleanup> and so on.
+template <auto cleanup>
+struct Deleter {
+  void operator()(auto* handle) const { cleanup(handle); }
+};
+using Easy = std::unique_ptr<CURL, Deleter<curl_easy_cleanup>>;
+using HeaderList = std::unique_ptr<curl_slist, Deleter<curl_slist_free_all>>;
+
+struct Fd {
+  int fd;
+  explicit Fd(int opened) : fd(opened) {}
+  ~Fd() { ::close(fd); }  // -1 (creation failed) only makes close fail
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+// ------------------------------------------------------------------ one transfer
+
+// Everything curl points at while a transfer runs (URL, body, headers, error buffer) lives here,
+// on the heap, until the easy handle has been removed from the multi handle and reset.
+struct Transfer {
+  HttpRequest request;
+  ResponseHandler done;
+  HttpResponse response;
   std::size_t max_bytes = 0;
   bool too_large = false;
+  HeaderList headers;
+  Easy easy;
+  std::array<char, CURL_ERROR_SIZE> error{};
+  std::list<std::unique_ptr<Transfer>>::iterator self;  // its place in `running_`
 };
 
+// Collects the body and stops the transfer once it would pass the cap.
 extern "C" std::size_t write_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* sink = static_cast<BodySink*>(user);
+  auto* transfer = static_cast<Transfer*>(user);
+  std::string& body = transfer->response.body;
   const std::size_t bytes = size * count;
-  if (bytes > sink->max_bytes - sink->body->size()) {
-    sink->too_large = true;
+  if (bytes > transfer->max_bytes - body.size()) {
+    transfer->too_large = true;
     return 0;  // anything but `bytes` makes curl abort with CURLE_WRITE_ERROR
   }
-  sink->body->append(data, bytes);
+  body.append(data, bytes);
   return bytes;
 }
-
-struct HeaderList {
-  curl_slist* list = nullptr;
-  HeaderList() = default;
-  HeaderList(const HeaderList&) = delete;
-  HeaderList& operator=(const HeaderList&) = delete;
-  ~HeaderList() { curl_slist_free_all(list); }
-  bool append(const std::string& header) {
-    curl_slist* next = curl_slist_append(list, header.c_str());
-    if (next == nullptr) return false;
-    list = next;
-    return true;
-  }
-};
 
 TransportError classify(CURLcode code, bool too_large) {
   switch (code) {
@@ -79,39 +110,30 @@ TransportError classify(CURLcode code, bool too_large) {
   }
 }
 
-}  // namespace
-
-CurlTransport::CurlTransport(CurlOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->options = options;
-  impl_->handle = curl_easy_init();
-  if (impl_->handle == nullptr) throw std::runtime_error("curl_easy_init failed");
+bool append(HeaderList& headers, const char* header) {
+  curl_slist* longer = curl_slist_append(headers.get(), header);
+  if (longer == nullptr) return false;  // the list is unchanged, and still owned
+  (void)headers.release();
+  headers.reset(longer);
+  return true;
 }
 
-CurlTransport::~CurlTransport() {
-  curl_easy_cleanup(impl_->handle);
-}
-
-HttpResponse CurlTransport::perform(const HttpRequest& request) {
-  CURL* curl = impl_->handle;
-  // Reset drops every option of the previous request (a DELETE's CUSTOMREQUEST, a POST body)
-  // but keeps live connections and the TLS session cache, so keep-alive still works.
-  curl_easy_reset(curl);
-
-  HttpResponse response;
-  HeaderList headers;
+// Sets every option of one request on a fresh (or reset) handle. False when out of memory.
+bool configure(Transfer& transfer, const CurlOptions& options, CURLSH* share) {
   // curl 7.88 sends "Expect: 100-continue" for bodies over 1 KiB, costing a round trip.
-  bool ok = headers.append("Expect:");
-  for (const std::string& header : request.headers) ok = ok && headers.append(header);
-  if (!ok) {
-    response.error = TransportError::Other;
-    response.detail = "out of memory building headers";
-    return response;
+  if (!append(transfer.headers, "Expect:")) return false;
+  for (const std::string& header : transfer.request.headers) {
+    if (!append(transfer.headers, header.c_str())) return false;
   }
 
-  BodySink sink{&response.body, impl_->options.max_response_bytes, false};
-  char error_buffer[CURL_ERROR_SIZE] = {};
-  const auto max_bytes = static_cast<curl_off_t>(impl_->options.max_response_bytes);
+  CURL* curl = transfer.easy.get();
+  const HttpRequest& request = transfer.request;
+  const auto total =
+      request.timeout > std::chrono::milliseconds::zero() ? request.timeout : options.total_timeout;
+  transfer.max_bytes = options.max_response_bytes;
 
+  curl_easy_setopt(curl, CURLOPT_PRIVATE, &transfer);
+  curl_easy_setopt(curl, CURLOPT_SHARE, share);
   // Signals and threads do not mix (docs/platform.md, "libcurl"); timeouts then rely on curl's
   // threaded resolver, which Debian's libcurl uses.
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -119,25 +141,25 @@ HttpResponse CurlTransport::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(impl_->options.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(impl_->options.total_timeout.count()));
+                   static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
   // Peer and host verification stay on (docs/messagebird-verify.md, "Timeouts and transport").
   // Never turn it off.
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, transfer.headers.get());
   // Fails early when Content-Length announces too much; the write callback covers the rest.
-  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, max_bytes);
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(options.max_response_bytes));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, transfer.error.data());
 
   if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
     if (request.method == "POST" || !request.body.empty()) {
-      // POSTFIELDS does not copy: request.body outlives curl_easy_perform below.
+      // POSTFIELDS does not copy: the body lives in the Transfer until the handle is reset.
       curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));
@@ -146,21 +168,308 @@ HttpResponse CurlTransport::perform(const HttpRequest& request) {
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
   }
+  return true;
+}
 
-  const CURLcode code = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  response.status = status;
-  response.error = classify(code, sink.too_large);
-  if (response.error != TransportError::None) {
-    response.detail = curl_easy_strerror(code);
-    if (error_buffer[0] != '\0') response.detail += std::string(": ") + error_buffer;
-    response.body.clear();  // a partial body must not be mistaken for an answer
+extern "C" int on_socket(CURL*, curl_socket_t fd, int what, void* loop, void*);
+extern "C" int on_timer(CURLM*, long timeout_ms, void* loop);
+
+// ------------------------------------------------------------------ the event loop
+
+// One thread owns the multi handle, every easy handle and the share; other threads only touch
+// the queue (under the mutex), the eventfd and the counter.
+struct EventLoop {
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::size_t kSpareHandles = 32;
+
+  CurlOptions options;
+  Fd epoll{::epoll_create1(EPOLL_CLOEXEC)};
+  Fd wake{::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
+  // Shares TLS sessions and resolved names between the easy handles. Only the event thread
+  // touches it (and the handles), so it needs no lock callbacks (docs/platform.md, "libcurl").
+  std::unique_ptr<CURLSH, Deleter<curl_share_cleanup>> share{curl_share_init()};
+  // Holds the connection cache: a finished transfer's connection serves the next one.
+  std::unique_ptr<CURLM, Deleter<curl_multi_cleanup>> multi{curl_multi_init()};
+  std::vector<Easy> spare;  // reset handles kept for the next transfers
+  std::list<std::unique_ptr<Transfer>> running;
+  std::optional<Clock::time_point> timer;  // when curl wants CURL_SOCKET_TIMEOUT
+
+  // Shared with the submitting threads.
+  mutable std::mutex mutex;
+  std::deque<std::unique_ptr<Transfer>> queued;  // guarded by mutex
+  bool stopping = false;                         // guarded by mutex
+  bool closed = false;                           // guarded by mutex: the loop has ended
+  std::atomic<std::size_t> in_flight{0};
+
+  std::thread thread;  // started last, when everything above is ready
+
+  explicit EventLoop(CurlOptions opts) : options(opts) {
+    if (epoll.fd < 0 || wake.fd < 0) throw std::runtime_error("epoll or eventfd failed");
+    if (!share || !multi) throw std::runtime_error("curl_multi_init or curl_share_init failed");
+    epoll_event event{EPOLLIN, {.fd = wake.fd}};
+    if (::epoll_ctl(epoll.fd, EPOLL_CTL_ADD, wake.fd, &event) != 0) {
+      throw std::runtime_error("epoll_ctl failed");
+    }
+    curl_share_setopt(share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_multi_setopt(multi.get(), CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(multi.get(), CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi.get(), CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(multi.get(), CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS,
+                      static_cast<long>(std::min<std::size_t>(options.max_connections, LONG_MAX)));
+    thread = std::thread([this] { run(); });
   }
-  // The buffer and header list die with this frame; the handle must not point at them.
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-  return response;
+
+  ~EventLoop() {
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    notify();
+    thread.join();
+    // The loop removed every running handle from the multi handle. Now, in this order: easy
+    // handles (they hold the share), the multi handle (closing its cached connections calls
+    // on_socket, so the epoll descriptor must still be open), the share.
+    spare.clear();
+    multi.reset();
+    share.reset();
+  }
+
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  void submit(std::unique_ptr<Transfer> transfer) {
+    bool first = false;
+    {
+      std::lock_guard lock(mutex);
+      if (closed) throw std::logic_error("CurlTransport::submit during destruction");
+      first = queued.empty();
+      queued.push_back(std::move(transfer));
+      in_flight.fetch_add(1);
+    }
+    if (first) notify();  // otherwise a wake-up is already on its way
+  }
+
+  void notify() const {
+    const std::uint64_t one = 1;
+    // Only fails if the counter would overflow, and then the loop is already due to wake.
+    [[maybe_unused]] const ssize_t written = ::write(wake.fd, &one, sizeof one);
+  }
+
+  // curl's callbacks, called from inside curl_multi_* calls on the event thread (and from
+  // curl_multi_cleanup in the destructor, after the join).
+  int watch(curl_socket_t fd, int what) const {
+    if (what == CURL_POLL_REMOVE) {
+      ::epoll_ctl(epoll.fd, EPOLL_CTL_DEL, fd, nullptr);  // fails only if never added
+      return 0;
+    }
+    const std::uint32_t wanted =
+        ((what & CURL_POLL_IN) != 0 ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) != 0 ? EPOLLOUT : 0u);
+    epoll_event event{wanted, {.fd = fd}};
+    if (::epoll_ctl(epoll.fd, EPOLL_CTL_MOD, fd, &event) == 0) return 0;
+    if (errno == ENOENT && ::epoll_ctl(epoll.fd, EPOLL_CTL_ADD, fd, &event) == 0) return 0;
+    return -1;  // curl fails the transfers on this socket
+  }
+
+  // -1: no timer. 0: act at once, but from the loop, not from inside curl's call.
+  void set_timer(long timeout_ms) {
+    timer = timeout_ms < 0 ? std::nullopt
+                           : std::optional(Clock::now() + std::chrono::milliseconds(timeout_ms));
+  }
+
+  int wait_ms() const {
+    if (!timer) return -1;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(*timer - Clock::now());
+    return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
+  }
+
+  // Errors here concern one socket (already closed by curl, say); a transfer's own failure
+  // arrives through curl_multi_info_read.
+  void act(curl_socket_t fd, int events) {
+    int still_running = 0;
+    curl_multi_socket_action(multi.get(), fd, events, &still_running);
+  }
+
+  void run() {
+    std::array<epoll_event, 64> events{};
+    for (;;) {
+      const int ready =
+          ::epoll_wait(epoll.fd, events.data(), static_cast<int>(events.size()), wait_ms());
+      if (ready < 0 && errno != EINTR) {
+        log::error("curl_event_loop_failed", {{"errno", std::to_string(errno)}});
+        std::abort();  // our descriptors are broken: a bug, not trouble from outside
+      }
+      bool woken = false;
+      for (int i = 0; i < ready; ++i) {
+        const epoll_event& event = events[static_cast<std::size_t>(i)];
+        if (event.data.fd == wake.fd) {
+          std::uint64_t count = 0;
+          [[maybe_unused]] const ssize_t got = ::read(wake.fd, &count, sizeof count);
+          woken = true;
+          continue;
+        }
+        int flags = 0;
+        if ((event.events & EPOLLIN) != 0) flags |= CURL_CSELECT_IN;
+        if ((event.events & EPOLLOUT) != 0) flags |= CURL_CSELECT_OUT;
+        if ((event.events & (EPOLLERR | EPOLLHUP)) != 0) flags |= CURL_CSELECT_ERR;
+        act(event.data.fd, flags);
+      }
+      if (timer && Clock::now() >= *timer) {
+        timer.reset();  // curl sets a new one from inside the call if it needs it
+        act(CURL_SOCKET_TIMEOUT, 0);
+      }
+      if (woken) {
+        std::deque<std::unique_ptr<Transfer>> batch;
+        {
+          std::lock_guard lock(mutex);
+          if (stopping) break;
+          batch.swap(queued);
+        }
+        for (auto& transfer : batch) start(std::move(transfer));
+      }
+      collect_finished();
+    }
+    stop_all();
+  }
+
+  void start(std::unique_ptr<Transfer> transfer) {
+    if (!spare.empty()) {
+      transfer->easy = std::move(spare.back());
+      spare.pop_back();
+    } else {
+      transfer->easy.reset(curl_easy_init());
+      if (!transfer->easy) return fail(std::move(transfer), "curl_easy_init failed");
+    }
+    // Both fail only when memory runs out. Adding a handle only arms the timer: nothing can
+    // finish before the transfer is in `running`.
+    if (!configure(*transfer, options, share.get()) ||
+        curl_multi_add_handle(multi.get(), transfer->easy.get()) != CURLM_OK) {
+      recycle(std::move(transfer->easy));
+      return fail(std::move(transfer), "out of memory starting the transfer");
+    }
+    running.push_front(std::move(transfer));
+    running.front()->self = running.begin();
+  }
+
+  void collect_finished() {
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi.get(), &left)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      // Read before removing the handle: that frees `message`.
+      CURL* easy = message->easy_handle;
+      const CURLcode code = message->data.result;
+      char* raw = nullptr;
+      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &raw);
+      auto* finished = reinterpret_cast<Transfer*>(raw);
+      std::unique_ptr<Transfer> transfer = std::move(*finished->self);
+      running.erase(finished->self);
+      curl_multi_remove_handle(multi.get(), easy);
+
+      HttpResponse& response = transfer->response;
+      long status = 0;
+      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+      response.status = status;
+      response.error = classify(code, transfer->too_large);
+      if (response.error != TransportError::None) {
+        response.detail = curl_easy_strerror(code);
+        if (transfer->error[0] != '\0')
+          response.detail += std::string(": ") + transfer->error.data();
+        response.body.clear();  // a partial body must not be mistaken for an answer
+      }
+      recycle(std::move(transfer->easy));
+      deliver(std::move(transfer));
+    }
+  }
+
+  // Reset drops every option of the finished request (pointers into its Transfer, a DELETE's
+  // CUSTOMREQUEST, a POST body); connections stay in the multi handle's cache.
+  void recycle(Easy easy) {
+    if (spare.size() >= kSpareHandles) return;  // `easy` is cleaned up here
+    curl_easy_reset(easy.get());
+    spare.push_back(std::move(easy));
+  }
+
+  void fail(std::unique_ptr<Transfer> transfer, const char* detail) {
+    transfer->response = HttpResponse{TransportError::Other, 0, {}, detail};
+    deliver(std::move(transfer));
+  }
+
+  void deliver(std::unique_ptr<Transfer> transfer) {
+    const ResponseHandler done = std::move(transfer->done);
+    HttpResponse response = std::move(transfer->response);
+    transfer.reset();
+    in_flight.fetch_sub(1);
+    try {
+      done(std::move(response));
+    } catch (...) {
+      log::error("curl_done_threw");  // our bug: the contract says it must not; carry on
+    }
+  }
+
+  // Answers everything running or queued, including what a `done` submits while this runs.
+  void stop_all() {
+    std::deque<std::unique_ptr<Transfer>> batch;
+    for (auto& transfer : running) {
+      curl_multi_remove_handle(multi.get(), transfer->easy.get());
+      transfer->easy.reset();
+      batch.push_back(std::move(transfer));
+    }
+    running.clear();
+    for (;;) {
+      for (auto& transfer : batch) fail(std::move(transfer), "transport stopped");
+      batch.clear();
+      std::lock_guard lock(mutex);
+      if (queued.empty()) {
+        closed = true;  // a submit() now would be a call during destruction
+        return;
+      }
+      batch.swap(queued);
+    }
+  }
+};
+
+extern "C" int on_socket(CURL*, curl_socket_t fd, int what, void* loop, void*) {
+  return static_cast<const EventLoop*>(loop)->watch(fd, what);
+}
+
+extern "C" int on_timer(CURLM*, long timeout_ms, void* loop) {
+  static_cast<EventLoop*>(loop)->set_timer(timeout_ms);
+  return 0;
+}
+
+}  // namespace
+
+struct CurlTransport::Impl : EventLoop {
+  using EventLoop::EventLoop;
+};
+
+// ------------------------------------------------------------------ the public face
+
+CurlTransport::CurlTransport(CurlOptions options) : impl_(std::make_unique<Impl>(options)) {}
+
+CurlTransport::~CurlTransport() = default;
+
+void CurlTransport::submit(HttpRequest request, ResponseHandler done) {
+  auto transfer = std::make_unique<Transfer>();
+  transfer->request = std::move(request);
+  transfer->done = std::move(done);
+  impl_->submit(std::move(transfer));
+}
+
+HttpResponse CurlTransport::perform(const HttpRequest& request) {
+  if (std::this_thread::get_id() == impl_->thread.get_id()) {
+    throw std::logic_error("CurlTransport::perform on its own event thread");
+  }
+  // Shared with the handler, so the promise outlives set_value even after get() has returned.
+  auto answer = std::make_shared<std::promise<HttpResponse>>();
+  std::future<HttpResponse> future = answer->get_future();
+  submit(request, [answer](HttpResponse response) { answer->set_value(std::move(response)); });
+  return future.get();
+}
+
+std::size_t CurlTransport::in_flight() const {
+  return impl_->in_flight.load();
 }
 
 }  // namespace voiceverify::messagebird
