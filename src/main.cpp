@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -53,7 +54,8 @@ class PoolWorker final : public vv::http::Worker {
 // the soft limit on open files as far as the hard one allows (systemd's soft default is 1024;
 // the unit sets LimitNOFILE=), and say so when it is still short.
 void make_room_for_connections(std::size_t max_in_flight, int threads) {
-  const rlim_t needed = static_cast<rlim_t>(2 * max_in_flight + 4 * threads + 64);
+  const auto needed =
+      static_cast<rlim_t>(2 * max_in_flight + 4 * static_cast<std::size_t>(threads) + 64);
   rlimit files{};
   if (::getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= needed) return;
   files.rlim_cur = std::min(needed, files.rlim_max);
@@ -195,9 +197,8 @@ int main(int argc, char** argv) {
                             {"threads", std::to_string(settings.pool.threads)},
                             {"store", settings.store.redis ? "redis" : "memory"},
                             {"endpoint", settings.verify.endpoint}});
-  const int status = vv::http::run_pool(listen_fd, settings.pool, [&deps] {
-    return std::make_unique<PoolWorker>(deps);
-  });
+  const int status = vv::http::run_pool(listen_fd, settings.pool,
+                                        [&deps] { return std::make_unique<PoolWorker>(deps); });
   // Every parked request has had its answer: nothing is left for these threads.
   answer_threads.stop();
   // The pool may have ended by itself (a broken listener): release the signal watcher, which

@@ -87,12 +87,10 @@ struct Fixture {
   messagebird::Breaker breaker{{5, std::chrono::seconds(30)}};
   util::TaskQueue tasks{1};
   verify::Runner runner{{16, std::chrono::seconds(10)}, client, breaker, tasks};
-  web::AppDeps deps{signer,
-                    templates,
-                    error_pages,
-                    verify::FlowDeps{policy, limiter, config.code_timeout, config.token_length},
-                    runner,
-                    config.code_timeout + std::chrono::seconds(120)};
+  web::AppDeps deps{
+      signer,      templates,
+      error_pages, verify::FlowDeps{policy, limiter, config.code_timeout, config.token_length},
+      runner,      config.code_timeout + std::chrono::seconds(120)};
   std::map<std::string, std::string> jar;
 
   http::Response send(const std::string& method, const std::string& path,

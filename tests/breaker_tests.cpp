@@ -86,8 +86,8 @@ BOOST_FIXTURE_TEST_CASE(a_failed_probe_opens_it_for_another_cooldown, Fixture) {
 }
 
 BOOST_AUTO_TEST_CASE(only_trouble_on_the_way_counts_as_a_failure) {
-  using messagebird::VerifyError;
   using messagebird::failed_result;
+  using messagebird::VerifyError;
   BOOST_TEST(messagebird::is_upstream_failure(failed_result(VerifyError::Unavailable, 503, "")));
   BOOST_TEST(!messagebird::is_upstream_failure(failed_result(VerifyError::WrongCode, 422, "")));
   BOOST_TEST(!messagebird::is_upstream_failure(failed_result(VerifyError::Unauthorized, 401, "")));

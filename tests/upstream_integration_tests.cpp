@@ -85,9 +85,8 @@ BOOST_AUTO_TEST_CASE(pages_answer_while_three_times_threads_starts_wait_for_a_ha
 }
 
 BOOST_AUTO_TEST_CASE(the_breaker_opens_after_failures_answers_at_once_and_closes_after_a_probe) {
-  Site site({.env = {{"BREAKER_FAILURES", "3"},
-                     {"BREAKER_COOLDOWN", "2"},
-                     {"LIMIT_IP_HOUR", "100"}}});
+  Site site(
+      {.env = {{"BREAKER_FAILURES", "3"}, {"BREAKER_COOLDOWN", "2"}, {"LIMIT_IP_HOUR", "100"}}});
   site.sim_faults({{"fail_percent", "100"}});
   for (int i = 0; i < 3; ++i) {
     Browser browser(site);

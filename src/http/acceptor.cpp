@@ -107,7 +107,8 @@ int listen_unix(const std::string& path, std::string& error) {
   ::unlink(path.c_str());  // a socket file left by an earlier pool
   // nginx's workers run as another user: they need write access to the socket file.
   const mode_t old_mask = ::umask(0117);
-  const bool bound = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  const bool bound =
+      fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   ::umask(old_mask);
   if (!bound || ::listen(fd, kBacklog) != 0) {
     error = "cannot listen on unix socket " + path + ": " + std::strerror(errno);

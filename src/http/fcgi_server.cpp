@@ -187,7 +187,6 @@ struct ParkedRequest final : AnswerSink {
   }
 };
 
-
 // Reads the request's parameters and body into a plain Request; then the rest of stdin, so the
 // connection is quiet until nginx's next request.
 Request read_request(FCGX_Request& request) {
@@ -326,8 +325,8 @@ void worker_loop(const WorkerFactory& make_worker) {
   epoll_event events[kDrainBatch];
   while (true) {
     const bool stopping = pool().stopping.load();
-    const int n = ::epoll_wait(pool().epoll_fd, events, stopping ? kDrainBatch : 1,
-                               stopping ? 0 : -1);
+    const int n =
+        ::epoll_wait(pool().epoll_fd, events, stopping ? kDrainBatch : 1, stopping ? 0 : -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       fail_pool(errno);

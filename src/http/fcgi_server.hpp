@@ -7,9 +7,9 @@
 
 #include <cstddef>
 #include <functional>
-#include <utility>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 
 #include "http/acceptor.hpp"
@@ -63,8 +63,8 @@ struct PoolOptions {
   PeerList allowed_peers;      // FASTCGI_ALLOWED_PEERS: empty lets every TCP peer in
 };
 
-// Opens the listening socket for LISTEN (acceptor.cpp): "host:port" (TCP), "unix:/path" (mode 0660),
-// "stdin" (the socket inherited on fd 0: spawn-fcgi, systemd StandardInput=socket) or
+// Opens the listening socket for LISTEN (acceptor.cpp): "host:port" (TCP), "unix:/path" (mode
+// 0660), "stdin" (the socket inherited on fd 0: spawn-fcgi, systemd StandardInput=socket) or
 // "systemd" (fd 3 with LISTEN_FDS=1: socket activation), and makes it non-blocking. Returns the
 // fd, or -1 with `error` (also when an inherited descriptor is not a listening socket). Calls
 // FCGX_Init. An inherited socket is never shut down or closed by the pool: the next pool takes

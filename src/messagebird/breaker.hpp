@@ -22,8 +22,8 @@ const char* breaker_state_name(BreakerState state);
 bool is_upstream_failure(const VerifyResult& result);
 
 struct BreakerSettings {
-  int failures;                    // BREAKER_FAILURES
-  std::chrono::seconds cooldown;   // BREAKER_COOLDOWN
+  int failures;                   // BREAKER_FAILURES
+  std::chrono::seconds cooldown;  // BREAKER_COOLDOWN
 };
 
 class Breaker {

@@ -64,7 +64,8 @@ Prepared prepare_create(const VerifySettings& settings, const std::string& recip
     return refused(VerifyError::InvalidRecipient, "refused locally: recipient is not digits");
   }
   auto headers = request_headers(settings, true);
-  if (!headers) return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
+  if (!headers)
+    return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
   Json::Value body(Json::objectValue);
   // Sent as a string of digits, as the guide does: no number precision questions on any side.
   body["recipient"] = recipient_digits;
@@ -94,7 +95,8 @@ Prepared prepare_check(const VerifySettings& settings, const std::string& id,
     return refused(VerifyError::Rejected, "refused locally: code is not 1 to 10 digits");
   }
   auto headers = request_headers(settings, false);
-  if (!headers) return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
+  if (!headers)
+    return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
   HttpRequest request;
   request.method = "GET";
   request.url = settings.endpoint + "/verify/" + id + "?token=" + code;
@@ -105,7 +107,8 @@ Prepared prepare_check(const VerifySettings& settings, const std::string& id,
 Prepared prepare_cancel(const VerifySettings& settings, const std::string& id) {
   if (!is_verify_id(id)) return refused(VerifyError::Rejected, "refused locally: bad id");
   auto headers = request_headers(settings, false);
-  if (!headers) return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
+  if (!headers)
+    return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
   HttpRequest request;
   request.method = "DELETE";
   request.url = settings.endpoint + "/verify/" + id;
@@ -169,7 +172,7 @@ void VerifyClient::start(Call call, const std::string& subject, const std::strin
   }
   prepared.request->timeout = timeout;
   transport_.submit(std::move(*prepared.request),
-                    [call, subject, done = std::move(done)](HttpResponse response) {
+                    [call, subject, done = std::move(done)](const HttpResponse& response) {
                       done(read_answer(call, subject, response));
                     });
 }

@@ -36,9 +36,8 @@ std::optional<Runner::Ticket> Runner::admit() {
     if (now >= settings_.max_in_flight) return std::nullopt;
   } while (!in_flight_.compare_exchange_weak(now, now + 1));
   // Holds nothing; its deleter gives the place back.
-  return Ticket(static_cast<void*>(this), [](void* runner) {
-    static_cast<Runner*>(runner)->in_flight_.fetch_sub(1);
-  });
+  return Ticket(static_cast<void*>(this),
+                [](void* runner) { static_cast<Runner*>(runner)->in_flight_.fetch_sub(1); });
 }
 
 void Runner::run(Step step, Ticket ticket, std::function<void(Outcome)> done) {

@@ -22,7 +22,7 @@ namespace voiceverify::verify {
 // No defaults here: app::runner_settings (src/app/settings.cpp) fills them from
 // UPSTREAM_MAX_INFLIGHT and TOTAL_TIMEOUT_MS.
 struct RunnerSettings {
-  std::size_t max_in_flight;        // requests waiting for MessageBird at once
+  std::size_t max_in_flight;         // requests waiting for MessageBird at once
   std::chrono::milliseconds budget;  // for all the upstream calls of one request together
 };
 

@@ -116,8 +116,8 @@ http::Response finalize(Exchange& exchange, http::Response response) {
   const Context& ctx = exchange.ctx;
   // A banner is shown once: clear the flash cookie unless this response sets a new one.
   if (ctx.flash_seen && !ctx.flash_set) {
-    response.add_header("Set-Cookie", http::format_set_cookie(http::SetCookie{
-                                          kFlashCookie, "", 0s, request.https}));
+    response.add_header("Set-Cookie", http::format_set_cookie(
+                                          http::SetCookie{kFlashCookie, "", 0s, request.https}));
   }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - exchange.started)
@@ -182,7 +182,8 @@ http::Handled handle_request(const http::Request& raw_request, const AppDeps& de
   auto pending = std::make_shared<Pending>(std::move(std::get<Pending>(reply)));
   return http::Deferred{[exchange, pending](const http::Answer& answer) {
     exchange->ctx.deps.runner.run(
-        pending->step, pending->ticket, [exchange, pending, answer](const verify::Outcome& outcome) {
+        pending->step, pending->ticket,
+        [exchange, pending, answer](const verify::Outcome& outcome) {
           answer(finalize(*exchange, resumed_answer(*exchange, *pending, outcome)));
         });
   }};

@@ -5,8 +5,8 @@
 
 #include <cstddef>
 
-#include "http/request.hpp"
 #include "http/fcgi_server.hpp"
+#include "http/request.hpp"
 #include "web/context.hpp"
 
 namespace voiceverify::web {

@@ -66,8 +66,8 @@ http::Response redirect_with_banner(Context& ctx, const std::string& location,
 std::variant<verify::Runner::Ticket, http::Response> admit_upstream(Context& ctx,
                                                                     const std::string& back_to) {
   if (ctx.deps.runner.upstream_down()) {
-    return redirect_with_banner(ctx, back_to, {view::BannerKind::Error,
-                                               view::MessageId::ServiceUnavailable, 0});
+    return redirect_with_banner(ctx, back_to,
+                                {view::BannerKind::Error, view::MessageId::ServiceUnavailable, 0});
   }
   auto ticket = ctx.deps.runner.admit();
   if (!ticket) {

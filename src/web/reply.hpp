@@ -3,8 +3,8 @@
 // (post/redirect/get).
 #pragma once
 
-#include <map>
 #include <functional>
+#include <map>
 #include <string>
 #include <variant>
 
