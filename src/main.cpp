@@ -1,9 +1,11 @@
 // voiceverify: the FastCGI worker pool. Wiring only: config, start-up checks, signals, pool.
 //
-//   voiceverify [--config FILE] [--check-config]
+//   voiceverify [--config FILE] [--check-config | --check-key]
 //
 // FILE defaults to $VOICEVERIFY_CONFIG; every key can also come from the environment. Exit
 // status: 0 after a clean stop (SIGTERM/SIGINT), 2 for a bad config or template, 1 otherwise.
+// --check-key asks MessageBird whether it accepts the configured key, says so on stdout, and
+// exits 0 (it does) or 1 (it does not, or cannot be reached).
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -18,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "app/check_key.hpp"
 #include "app/settings.hpp"
 #include "config/config.hpp"
 #include "http/fcgi_server.hpp"
@@ -131,14 +134,17 @@ int main(int argc, char** argv) {
   std::string config_path;
   if (const char* env = std::getenv("VOICEVERIFY_CONFIG")) config_path = env;
   bool check_only = false;
+  bool check_key = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--config" && i + 1 < argc) {
       config_path = argv[++i];
     } else if (arg == "--check-config") {
       check_only = true;
+    } else if (arg == "--check-key") {
+      check_key = true;
     } else {
-      std::fprintf(stderr, "usage: voiceverify [--config FILE] [--check-config]\n");
+      std::fprintf(stderr, "usage: voiceverify [--config FILE] [--check-config | --check-key]\n");
       return 2;
     }
   }
@@ -147,6 +153,11 @@ int main(int argc, char** argv) {
   if (!loaded.config) return fail(2, "config_invalid", loaded.error);
   const vv::config::Config& config = *loaded.config;
   const vv::app::Settings settings = vv::app::build_settings(config);
+  if (check_key) {
+    const vv::app::KeyCheck checked = vv::app::check_key(settings);
+    std::printf("%s\n", checked.says.c_str());
+    return checked.works ? 0 : 1;
+  }
 
   std::string error;
   const auto templates = vv::view::Templates::load(settings.templates_dir, error);

@@ -159,6 +159,19 @@ VerifyResult VerifyClient::check_code(const std::string& id, const std::string& 
   return send(Call::Check, id, code);
 }
 
+VerifyResult VerifyClient::look_up(const std::string& id) {
+  if (!is_verify_id(id)) return failed_result(VerifyError::Rejected, 0, "refused locally: bad id");
+  auto headers = request_headers(settings_, false);
+  if (!headers) {
+    return failed_result(VerifyError::Unavailable, 0, "refused locally: control byte in settings");
+  }
+  HttpRequest request;
+  request.method = "GET";
+  request.url = settings_.endpoint + "/verify/" + id;
+  request.headers = std::move(*headers);
+  return interpret(Call::Check, transport_.perform(request));
+}
+
 VerifyResult VerifyClient::cancel(const std::string& id) {
   return send(Call::Cancel, id, {});
 }

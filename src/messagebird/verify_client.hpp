@@ -47,7 +47,11 @@ class VerifyClient {
   // DELETE /verify/{id}. Success: 204. NotFound is reported as such.
   VerifyResult cancel(const std::string& id);
 
-  // All three: an access key or user agent holding a control byte (header injection) is
+  // GET /verify/{id} without a token: reads a verification and changes nothing, so it can ask
+  // whether the key works. An unknown id is NotFound (the key works), a bad key Unauthorized.
+  VerifyResult look_up(const std::string& id);
+
+  // All four: an access key or user agent holding a control byte (header injection) is
   // Unavailable without any request.
 
   // The same requests without waiting: `subject` is the recipient (Create) or the verify id,

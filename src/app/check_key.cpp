@@ -1,0 +1,32 @@
+#include "app/check_key.hpp"
+
+#include "messagebird/curl_transport.hpp"
+#include "messagebird/verify_client.hpp"
+
+namespace voiceverify::app {
+namespace {
+
+// Of MessageBird's id shape, and of no verification: the answer is about the key alone.
+constexpr const char* kUnknownId = "00000000000000000000000000000000";
+
+}  // namespace
+
+KeyCheck check_key(const Settings& settings) {
+  const messagebird::CurlGlobal curl_global;
+  messagebird::CurlTransport transport(settings.curl);
+  messagebird::VerifyClient client(settings.verify, transport);
+  const messagebird::VerifyResult answer = client.look_up(kUnknownId);
+  switch (answer.error) {
+    case messagebird::VerifyError::NotFound:
+      return {true, "the key works: " + settings.verify.endpoint +
+                        " answered 404 for a verification that does not exist"};
+    case messagebird::VerifyError::Unauthorized:
+      return {false, "the key is refused: " + settings.verify.endpoint + " answered 401"};
+    default:
+      break;
+  }
+  return {false, "cannot tell: " + settings.verify.endpoint + " answered " +
+                     messagebird::verify_error_name(answer.error) + " (" + answer.detail + ")"};
+}
+
+}  // namespace voiceverify::app
