@@ -97,6 +97,8 @@ const KeyValue kGoodValues[] = {
     {"REDIS_URL", ""},
     {"REDIS_URL", "redis://127.0.0.1:6379"},
     {"REDIS_URL", "redis://cache.internal:6380/2"},
+    {"REDIS_URL", "redis://:s3cret@cache.internal:6380/2"},
+    {"REDIS_URL", "redis://voiceverify:s3cret@cache.internal:6380"},
     {"REDIS_PREFIX", ""},
     {"REDIS_PREFIX", "voiceverify:prod_1-"},
 };
@@ -213,7 +215,7 @@ const KeyValue kBadValues[] = {
     {"LIMIT_GLOBAL_HOUR", "0"},
     {"REDIS_URL", "redis://127.0.0.1"},
     {"REDIS_URL", "rediss://127.0.0.1:6379"},
-    {"REDIS_URL", "redis://:SECRETpw@127.0.0.1:6379"},
+    {"REDIS_URL", "redis://:SECRETpw@127.0.0.1"},  // no port: the error hides the password
     {"REDIS_URL", "redis://127.0.0.1:6379/x"},
     {"REDIS_URL", "127.0.0.1:6379"},
     {"REDIS_PREFIX", "vv prefix"},

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "capture_stderr.hpp"
 #include "config/config.hpp"
 #include "redis_server.hpp"
 #include "store/redis_url.hpp"
@@ -52,9 +53,12 @@ const std::vector<std::string> kBad = {
     "redis://127.0.0.1:6379/0/1",
     "redis://127.0.0.1:6379?db=1",
     "redis://127.0.0.1:6379#x",
-    "redis://user:secret@127.0.0.1:6379",
-    "redis://:secret@127.0.0.1:6379",
-    "redis://:secret@[::1]:6379",
+    "redis://user@127.0.0.1:6379",  // a user needs a password
+    "redis://user:@127.0.0.1:6379",
+    "redis://:secret%zz@127.0.0.1:6379",  // a broken escape
+    "redis://:secret%0a@127.0.0.1:6379",  // a control byte
+    "redis://:secret%4@127.0.0.1:6379",
+    "redis://:secret@127.0.0.1",  // still needs the port
     "redis://::1:6379",
     "redis://[::1]",
     "redis://[::1]6379",
@@ -114,6 +118,43 @@ BOOST_AUTO_TEST_CASE(config_and_store_agree_on_every_url) {
     std::string error;
     BOOST_TEST(!vs::make_redis_store(url, "p:", 1000ms, error), url);
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_password_and_an_acl_user_are_read_and_decoded) {
+  std::string error;
+  auto parsed = vs::parse_redis_url("redis://:secret@127.0.0.1:6379", error);
+  BOOST_TEST_REQUIRE(parsed.has_value(), error);
+  BOOST_TEST(parsed->user.empty());
+  BOOST_TEST(parsed->password == "secret");
+  parsed = vs::parse_redis_url("redis://pool-a:pa:ss%40w%25rd@[::1]:6379/3", error);
+  BOOST_TEST_REQUIRE(parsed.has_value(), error);
+  BOOST_TEST(parsed->user == "pool-a");
+  BOOST_TEST(parsed->password == "pa:ss@w%rd");
+  BOOST_TEST(parsed->host == "::1");
+  BOOST_TEST(parsed->db == 3);
+}
+
+BOOST_AUTO_TEST_CASE(the_store_authenticates_and_a_wrong_password_fails_closed_unlogged) {
+  const std::string password = "pa:ss@word-0123";
+  voiceverify::testing::RedisServer server("127.0.0.1", password);
+  const std::string at = "@127.0.0.1:" + std::to_string(server.port()) + "/0";
+  for (const std::string& user : {std::string(), std::string("default")}) {
+    std::string error;
+    auto store = vs::make_redis_store("redis://" + user + ":pa:ss%40word-0123" + at,
+                                      voiceverify::testing::unique_redis_prefix(), 2000ms, error);
+    BOOST_TEST_REQUIRE(static_cast<bool>(store), error);
+    BOOST_TEST((store->increment("k", 60s).error == vs::StoreError::None), user);
+  }
+  std::string error;
+  auto wrong = vs::make_redis_store("redis://:not-the-password" + at,
+                                    voiceverify::testing::unique_redis_prefix(), 2000ms, error);
+  BOOST_TEST_REQUIRE(static_cast<bool>(wrong), error);
+  vs::StoreError refused = vs::StoreError::None;
+  const std::string log =
+      voiceverify::testing::capture_stderr([&] { refused = wrong->increment("k", 60s).error; });
+  BOOST_TEST((refused == vs::StoreError::Unavailable));
+  BOOST_TEST(log.find("level=error event=redis_auth_failed") != std::string::npos, log);
+  BOOST_TEST(log.find("not-the-password") == std::string::npos, log);
 }
 
 BOOST_AUTO_TEST_CASE(the_store_reaches_redis_over_ipv6_loopback) {

@@ -16,8 +16,11 @@
 #include <hiredis/hiredis.h>
 #include <pthread.h>
 
+#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <ctime>
 #include <mutex>
 #include <optional>
@@ -25,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "log/log.hpp"
 #include "store/redis_url.hpp"
 #include "store/store.hpp"
 
@@ -218,10 +222,11 @@ class RedisStore final : public Store {
     if (idle_.size() < kMaxIdle) idle_.push_back(std::move(context));
   }
 
-  Context connect() const {
+  Context connect() {
     Context context(redisConnectWithTimeout(address_.host.c_str(), address_.port, timeout_));
     if (!context || context->err != 0) return nullptr;
     if (redisSetTimeout(context.get(), timeout_) != REDIS_OK) return nullptr;
+    if (!address_.password.empty() && !authenticate(context.get())) return nullptr;
     if (address_.db != 0) {
       const auto db = std::to_string(address_.db);
       const char* argv[] = {"SELECT", db.c_str()};
@@ -232,7 +237,34 @@ class RedisStore final : public Store {
     return context;
   }
 
+  // AUTH password, or AUTH user password for an ACL user (Redis 6). A refusal fails closed like
+  // any unreachable store, and says so in the log, at most every ten seconds, without the password.
+  bool authenticate(redisContext* context) {
+    std::vector<const char*> argv{"AUTH"};
+    std::vector<std::size_t> lengths{4};
+    if (!address_.user.empty()) {
+      argv.push_back(address_.user.c_str());
+      lengths.push_back(address_.user.size());
+    }
+    argv.push_back(address_.password.c_str());
+    lengths.push_back(address_.password.size());
+    Reply reply(static_cast<redisReply*>(
+        redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    if (reply && reply->type == REDIS_REPLY_STATUS) return true;
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count();
+    std::int64_t last = last_auth_report_.load();
+    if (now - last >= 10 && last_auth_report_.compare_exchange_strong(last, now)) {
+      log::error("redis_auth_failed",
+                 {{"user", address_.user.empty() ? "default" : "acl-user"},
+                  {"reply", reply && reply->type == REDIS_REPLY_ERROR ? "refused" : "none"}});
+    }
+    return false;
+  }
+
   RedisUrl address_;
+  std::atomic<std::int64_t> last_auth_report_{-100};
   std::string prefix_;
   timeval timeout_{};
   std::mutex mutex_;

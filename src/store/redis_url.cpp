@@ -44,6 +44,47 @@ bool valid_ipv6(std::string_view address) {
   return ::inet_pton(AF_INET6, text.c_str(), &parsed) == 1;
 }
 
+// %XX decoded; false on a broken escape or a control byte.
+bool decode_userinfo(std::string_view text, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      unsigned value = 0;
+      if (i + 2 >= text.size() || !util::is_hex(text[i + 1]) || !util::is_hex(text[i + 2])) {
+        return false;
+      }
+      const auto [ptr, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+      if (ec != std::errc{}) return false;
+      c = static_cast<char>(value);
+      i += 2;
+    }
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+    out += c;
+  }
+  return true;
+}
+
+// "[user]:password@" in front of the host, taken off `rest`; false with `error` when it is there
+// and not of that shape.
+bool take_userinfo(std::string_view& rest, RedisUrl& parsed, std::string& error) {
+  const auto at = rest.rfind('@');
+  if (at == std::string_view::npos) return true;
+  const std::string_view info = rest.substr(0, at);
+  rest.remove_prefix(at + 1);
+  const auto colon = info.find(':');
+  if (colon == std::string_view::npos || colon + 1 == info.size()) {
+    error = "REDIS_URL must give a password with a user: redis://user:password@host:port";
+    return false;
+  }
+  if (!decode_userinfo(info.substr(0, colon), parsed.user) ||
+      !decode_userinfo(info.substr(colon + 1), parsed.password)) {
+    error = "REDIS_URL user or password has a broken %-escape or a control byte";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<RedisUrl> parse_redis_url(std::string_view url, std::string& error) {
@@ -54,12 +95,9 @@ std::optional<RedisUrl> parse_redis_url(std::string_view url, std::string& error
     return std::nullopt;
   }
   rest.remove_prefix(scheme.size());
-  if (rest.find('@') != std::string_view::npos) {
-    error = "REDIS_URL must not hold a user or password";
-    return std::nullopt;
-  }
 
   RedisUrl parsed;
+  if (!take_userinfo(rest, parsed, error)) return std::nullopt;
   std::string_view host;
   if (rest.starts_with('[')) {
     const auto close = rest.find(']');

@@ -56,8 +56,10 @@ bool redis_answers_ping(const std::string& bind, int port) {
   bool pong = false;
   if (::connect(fd, addr, length) == 0 && ::send(fd, "PING\r\n", 6, MSG_NOSIGNAL) == 6) {
     char buffer[16] = {};
-    pong =
-        ::recv(fd, buffer, sizeof buffer - 1, 0) >= 5 && std::string(buffer).starts_with("+PONG");
+    // A server with a password answers, but asks for it first.
+    const bool read = ::recv(fd, buffer, sizeof buffer - 1, 0) >= 5;
+    pong = read &&
+           (std::string(buffer).starts_with("+PONG") || std::string(buffer).starts_with("-NOAUTH"));
   }
   ::close(fd);
   return pong;
@@ -65,7 +67,8 @@ bool redis_answers_ping(const std::string& bind, int port) {
 
 }  // namespace
 
-RedisServer::RedisServer(std::string bind) : bind_(std::move(bind)) {
+RedisServer::RedisServer(std::string bind, std::string password)
+    : bind_(std::move(bind)), password_(std::move(password)) {
   // A port picked free can be taken before redis binds it; try a few.
   for (int attempt = 0; attempt < 3 && pid_ <= 0; ++attempt) start(free_port());
   BOOST_REQUIRE_MESSAGE(pid_ > 0, "redis-server did not start on " << bind_);
@@ -84,6 +87,10 @@ void RedisServer::start(int port) {
                                    bind_,        "--save",           "",        "--appendonly",
                                    "no",         "--daemonize",      "no",      "--loglevel",
                                    "warning",    "--protected-mode", "yes"};
+  if (!password_.empty()) {
+    args.emplace_back("--requirepass");
+    args.push_back(password_);
+  }
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

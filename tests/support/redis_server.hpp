@@ -12,8 +12,8 @@ namespace voiceverify::testing {
 
 class RedisServer {
  public:
-  // `bind` is "127.0.0.1" or "::1".
-  explicit RedisServer(std::string bind = "127.0.0.1");
+  // `bind` is "127.0.0.1" or "::1"; a `password` becomes the server's requirepass.
+  explicit RedisServer(std::string bind = "127.0.0.1", std::string password = {});
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -29,6 +29,7 @@ class RedisServer {
 
  private:
   std::string bind_;
+  std::string password_;
   pid_t pid_ = 0;
   int port_ = 0;
 };
