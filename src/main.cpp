@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "app/check_key.hpp"
+#include "app/service_manager.hpp"
 #include "app/settings.hpp"
 #include "config/config.hpp"
 #include "http/fcgi_server.hpp"
@@ -105,7 +106,7 @@ const char* signal_name(int number) {
   return "other";
 }
 
-void watch_signals(const std::atomic<bool>& pool_ended) {
+void watch_signals(const std::atomic<bool>& pool_ended, vv::app::ServiceManager& service) {
   const sigset_t set = owned_signals();
   while (true) {
     int number = 0;
@@ -114,6 +115,7 @@ void watch_signals(const std::atomic<bool>& pool_ended) {
     if (number == SIGTERM || number == SIGINT) {
       vv::log::info("stopping", {{"signal", signal_name(number)}});
       vv::http::stop_pool();
+      service.stopping();
       return;
     }
     vv::log::info("signal_ignored", {{"signal", signal_name(number)}});
@@ -201,15 +203,18 @@ int main(int argc, char** argv) {
   if (listen_fd < 0) return fail(1, "listen_failed", error);
   ::signal(SIGPIPE, SIG_IGN);  // a write to a connection nginx closed is EPIPE, nothing more
 
+  vv::app::ServiceManager service;
   std::atomic<bool> pool_ended{false};
-  std::thread signal_watcher([&pool_ended] { watch_signals(pool_ended); });
+  std::thread signal_watcher([&pool_ended, &service] { watch_signals(pool_ended, service); });
 
   vv::log::info("started", {{"listen", settings.listen},
                             {"threads", std::to_string(settings.pool.threads)},
                             {"store", settings.store.redis ? "redis" : "memory"},
                             {"endpoint", settings.verify.endpoint}});
-  const int status = vv::http::run_pool(listen_fd, settings.pool,
-                                        [&deps] { return std::make_unique<PoolWorker>(deps); });
+  const int status = vv::http::run_pool(
+      listen_fd, settings.pool, [&deps] { return std::make_unique<PoolWorker>(deps); },
+      [&service] { service.ready(); });
+  service.stopping();  // also when the pool ended by itself
   // Every parked request has had its answer: nothing is left for these threads.
   answer_threads.stop();
   // The pool may have ended by itself (a broken listener): release the signal watcher, which

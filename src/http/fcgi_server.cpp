@@ -64,6 +64,11 @@ struct Pool {
   // Made readable by stop_pool(), never read: level-triggered for everyone.
   const int wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);  // listener, wake_fd, idle connections
+  // serves_within(): made readable and re-armed (one-shot) by the asker, taken by a thread.
+  const int canary_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  std::mutex canary_mutex;
+  std::condition_variable canary_taken;
+  std::uint64_t canaries = 0;  // taken so far
   int listen_fd = -1;
   const PoolOptions* options = nullptr;
 
@@ -81,6 +86,7 @@ Pool& pool() {
 // epoll tags for the two descriptors that are not connections.
 char g_listener_tag;
 char g_wake_tag;
+char g_canary_tag;
 
 std::string param(FCGX_Request& request, const char* name) {
   const char* value = FCGX_GetParam(name, request.envp);
@@ -316,6 +322,15 @@ void take_connection() {
   }
 }
 
+void take_canary() {
+  Pool& p = pool();
+  std::uint64_t count = 0;
+  [[maybe_unused]] const auto read = ::read(p.canary_fd, &count, sizeof count);
+  const std::lock_guard lock(p.canary_mutex);
+  ++p.canaries;
+  p.canary_taken.notify_all();
+}
+
 // One event at a time while running, so a busy thread never sits on ready connections another
 // could serve. Once stopping, nothing more is accepted; the requests nginx already sent are
 // served (and their connections closed), then the thread ends.
@@ -336,6 +351,10 @@ void worker_loop(const WorkerFactory& make_worker) {
     for (int i = 0; i < n; ++i) {
       void* tag = events[i].data.ptr;
       if (tag == &g_wake_tag) continue;
+      if (tag == &g_canary_tag) {
+        take_canary();
+        continue;
+      }
       if (tag == &g_listener_tag) {
         if (!stopping) take_connection();
         continue;
@@ -347,9 +366,9 @@ void worker_loop(const WorkerFactory& make_worker) {
   }
 }
 
-bool add_tagged(int fd, char* tag) {
+bool add_tagged(int fd, char* tag, std::uint32_t flags = 0) {
   epoll_event event{};
-  event.events = EPOLLIN;
+  event.events = EPOLLIN | flags;
   event.data.ptr = tag;
   return ::epoll_ctl(pool().epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0;
 }
@@ -364,12 +383,14 @@ int open_listener(const std::string& listen, std::string& error) {
   return open_listening_socket(listen, error);
 }
 
-int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker) {
+int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker,
+             const std::function<void()>& serving) {
   Pool& p = pool();
   p.listen_fd = listen_fd;
   p.options = &options;
   if (p.wake_fd < 0 || p.epoll_fd < 0 || !add_tagged(p.wake_fd, &g_wake_tag) ||
-      !add_tagged(listen_fd, &g_listener_tag)) {
+      !add_tagged(listen_fd, &g_listener_tag) ||
+      !add_tagged(p.canary_fd, &g_canary_tag, EPOLLONESHOT)) {
     log::error("pool_failed", {{"error", std::strerror(errno)}});
     return 1;
   }
@@ -377,6 +398,7 @@ int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& mak
   threads.reserve(static_cast<std::size_t>(options.threads));
   for (int i = 0; i < options.threads; ++i)
     threads.emplace_back(worker_loop, std::cref(make_worker));
+  if (serving) serving();
   for (auto& thread : threads) thread.join();
 
   std::unique_lock lock(p.mutex);
@@ -387,6 +409,21 @@ int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& mak
   lock.unlock();
   for (Connection* connection : idle) drop(connection);
   return p.exit_status.load();
+}
+
+bool serves_within(std::chrono::milliseconds limit) {
+  Pool& p = pool();
+  std::unique_lock lock(p.canary_mutex);
+  const std::uint64_t target = p.canaries + 1;
+  const std::uint64_t one = 1;
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLONESHOT;
+  event.data.ptr = &g_canary_tag;
+  if (::write(p.canary_fd, &one, sizeof one) != sizeof one ||
+      ::epoll_ctl(p.epoll_fd, EPOLL_CTL_MOD, p.canary_fd, &event) != 0) {
+    return false;
+  }
+  return p.canary_taken.wait_for(lock, limit, [&p, target] { return p.canaries >= target; });
 }
 
 void stop_pool() {

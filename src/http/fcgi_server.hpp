@@ -5,6 +5,7 @@
 // waits (for MessageBird), and its Answer writes the Response later from whichever thread has it.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -75,7 +76,14 @@ int open_listener(const std::string& listen, std::string& error);
 // (and those nginx already sent on a kept-alive connection) finish, waits until every parked
 // request is answered, and returns: 0, or 1 when the listener broke (accept failed for good;
 // logged). One pool per process.
-int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker);
+// `serving` (if any) is called once every thread is waiting for work.
+int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker,
+             const std::function<void()>& serving = {});
+
+// True when one of the pool's threads picks up a canary within `limit`: the pool can still serve
+// (the systemd watchdog asks; an idle pool answers at once, one whose threads are all stuck does
+// not). Only while run_pool runs, from one thread at a time.
+bool serves_within(std::chrono::milliseconds limit);
 
 // Asks every thread to stop: safe to call from any thread (not from a signal handler), any
 // number of times, even before run_pool().
