@@ -55,9 +55,9 @@ class Store {
 using MemoryClock = std::function<std::chrono::steady_clock::time_point()>;
 std::unique_ptr<Store> make_memory_store(std::size_t max_entries = 100'000, MemoryClock clock = {});
 
-// The Redis backend (hiredis 0.14): each operation checks a connection out of a small pool. `url` is as parse_redis_url
-// (redis_url.hpp) accepts: redis://host:port[/db], IPv6 as [addr]; every key gets `key_prefix` in
-// front. nullptr + error on a bad URL.
+// The Redis backend (hiredis 0.14): each operation checks a connection out of a small pool. `url`
+// is as parse_redis_url (redis_url.hpp) accepts: redis://host:port[/db], IPv6 as [addr]; every key
+// gets `key_prefix` in front. nullptr + error on a bad URL.
 std::unique_ptr<Store> make_redis_store(const std::string& url, const std::string& key_prefix,
                                         std::chrono::milliseconds timeout, std::string& error);
 
