@@ -18,6 +18,8 @@ ServiceManager::~ServiceManager() {
 }
 
 void ServiceManager::ready() {
+  const std::lock_guard lock(mutex_);  // a SIGTERM may be stopping it from another thread
+  if (stopped_) return;
   sd_notify(0, "READY=1");
   if (interval_.count() > 0) {
     log::info("watchdog", {{"interval_ms", std::to_string(interval_.count() / 1000)}});
@@ -26,14 +28,16 @@ void ServiceManager::ready() {
 }
 
 void ServiceManager::stopping() {
+  std::thread watchdog;
   {
     const std::lock_guard lock(mutex_);
     if (stopped_) return;
     stopped_ = true;
+    watchdog = std::move(watchdog_);
   }
   sd_notify(0, "STOPPING=1");
   stop_.notify_all();
-  if (watchdog_.joinable()) watchdog_.join();
+  if (watchdog.joinable()) watchdog.join();
 }
 
 // A canary every third of the interval; WATCHDOG=1 only when one of the pool's threads took it

@@ -50,11 +50,12 @@ constexpr std::chrono::seconds kReadStallLimit{10};
 
 // One accepted connection and libfcgi's request object for it. Owned by the registry; at any
 // moment exactly one thread (or one parked request) works on it. The hand-over between threads
-// goes through epoll, which ThreadSanitizer cannot see: `handoffs` (release before re-arming,
-// acquire after the wake-up) makes it visible.
+// goes through epoll, which ThreadSanitizer cannot see: `armed` is set (release) once epoll_ctl
+// has returned, and the thread woken for the connection waits to take it (acquire), which costs
+// at most the few instructions between the two.
 struct Connection {
   FCGX_Request request{};
-  std::atomic<unsigned> handoffs{0};
+  std::atomic<bool> armed{false};
 };
 
 // The pool's shared state (one pool per process).
@@ -147,11 +148,12 @@ void drop(Connection* connection) {
 
 // Waits for nginx's next request on it, on whichever thread is free then.
 bool watch(Connection* connection, int op) {
-  connection->handoffs.fetch_add(1, std::memory_order_release);
   epoll_event event{};
   event.events = EPOLLIN | EPOLLONESHOT;
   event.data.ptr = connection;
-  return ::epoll_ctl(pool().epoll_fd, op, connection->request.ipcFd, &event) == 0;
+  if (::epoll_ctl(pool().epoll_fd, op, connection->request.ipcFd, &event) != 0) return false;
+  connection->armed.store(true, std::memory_order_release);
+  return true;
 }
 
 // After the answer: keep the connection for nginx's next request, unless libfcgi closed it
@@ -244,7 +246,7 @@ Handled run_worker(Worker& worker, const Request& in) {
 // Serves the request nginx sent on `connection`; the connection then waits for the next one, is
 // parked with its request, or is gone.
 void serve(Connection* connection, Worker& worker) {
-  connection->handoffs.load(std::memory_order_acquire);
+  while (!connection->armed.exchange(false, std::memory_order_acquire)) std::this_thread::yield();
   FCGX_Request& request = connection->request;
   // Reads the request's parameters; on EOF or a protocol error libfcgi closes the connection
   // (ipcFd becomes -1) and fails.
@@ -324,9 +326,9 @@ void take_connection() {
 
 void take_canary() {
   Pool& p = pool();
+  const std::lock_guard lock(p.canary_mutex);  // the asker writes and re-arms under it
   std::uint64_t count = 0;
   [[maybe_unused]] const auto read = ::read(p.canary_fd, &count, sizeof count);
-  const std::lock_guard lock(p.canary_mutex);
   ++p.canaries;
   p.canary_taken.notify_all();
 }
