@@ -42,6 +42,7 @@ const KeyValue kGoodValues[] = {
     {"MESSAGEBIRD_ENDPOINT", "http://localhost:8081"},
     {"MESSAGEBIRD_ENDPOINT", "http://[::1]:8081"},
     {"SIGNING_KEY", "abcdefghijklmnopqrstuvwxyz012345"},
+    {"SIGNING_KEY_FILE", ""},  // unset: the key set directly is used (signing_key_file_tests)
     {"VERIFY_TYPE", "tts"},
     {"VERIFY_TEMPLATE", "Uw beveiligingscode is %token."},
     {"VERIFY_TEMPLATE", "Votre code de sécurité est %token."},
@@ -126,6 +127,7 @@ const KeyValue kBadValues[] = {
     {"MESSAGEBIRD_ENDPOINT", "https://ho st"},
     {"SIGNING_KEY", "SECRETtooshort"},
     {"SIGNING_KEY", "SECRET0123456789012345678901234"},  // 31 characters
+    {"SIGNING_KEY_FILE", "/etc/voiceverify/\x01key"},
     {"VERIFY_TYPE", "sms"},
     {"VERIFY_TYPE", "TTS"},
     {"VERIFY_TEMPLATE", "Your code is %tok."},
@@ -281,7 +283,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 32u);
+  BOOST_TEST(keys.size() == 33u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "REDIS_PREFIX");

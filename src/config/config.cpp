@@ -6,6 +6,7 @@
 
 #include "config/file.hpp"
 #include "config/keys.hpp"
+#include "log/log.hpp"
 
 namespace voiceverify::config {
 namespace {
@@ -22,6 +23,35 @@ bool listens_beyond_loopback(const std::string& listen) {
   if (host == "localhost") return false;
   in_addr addr{};
   return inet_pton(AF_INET, host.c_str(), &addr) != 1 || (ntohl(addr.s_addr) >> 24) != 127;
+}
+
+// SIGNING_KEY from the file SIGNING_KEY_FILE names, or the one set directly: exactly one.
+std::string resolve_signing_key(const std::string& config_path, Config& config) {
+  if (config.signing_key_file.empty()) {
+    if (config.signing_key.empty()) {
+      return "SIGNING_KEY: required; set it, or SIGNING_KEY_FILE to a file that holds it";
+    }
+    return {};
+  }
+  if (!config.signing_key.empty()) {
+    return "SIGNING_KEY_FILE: SIGNING_KEY is set too; set one of them";
+  }
+  // Relative to the config file's folder: under systemd both arrive side by side as credentials
+  // (systemd/voiceverify.service), and on a workstation both sit in /etc/voiceverify.
+  std::string path = config.signing_key_file;
+  if (path.front() != '/' && !config_path.empty()) {
+    const auto slash = config_path.rfind('/');
+    if (slash != std::string::npos) path = config_path.substr(0, slash + 1) + path;
+  }
+  std::string key;
+  if (auto error = read_secret_file(path, key); !error.empty()) {
+    return "SIGNING_KEY_FILE: " + error;
+  }
+  if (key.size() < 32) {
+    return "SIGNING_KEY_FILE: " + log::quote(path) + ": the key must be at least 32 characters";
+  }
+  config.signing_key = std::move(key);
+  return {};
 }
 
 }  // namespace
@@ -50,6 +80,9 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
   }
 
   // The checks across keys, once every key is read.
+  if (auto error = resolve_signing_key(file_path, config); !error.empty()) {
+    return failure(std::move(error));
+  }
   // ALLOWED_COUNTRIES unset means the one country the site serves, whichever line or variable
   // set DEFAULT_REGION.
   if (raw.find("ALLOWED_COUNTRIES") == raw.end()) {

@@ -28,7 +28,10 @@ inline constexpr std::chrono::milliseconds kMaxRequestWait{25000};
 struct Config {
   std::string messagebird_access_key;  // MESSAGEBIRD_ACCESS_KEY, required
   std::string messagebird_endpoint = "https://rest.messagebird.com";  // http:// only to loopback
-  std::string signing_key;                                        // SIGNING_KEY, >= 32 characters
+  std::string signing_key;  // SIGNING_KEY, >= 32 characters
+  // SIGNING_KEY_FILE: where SIGNING_KEY is read from instead (one of the two is required); a
+  // relative path is relative to the config file's folder. load() reads it into signing_key.
+  std::string signing_key_file;
   std::string verify_type = "tts";                                // VERIFY_TYPE: tts
   std::string verify_template = "Your security code is %token.";  // must contain %token
   int token_length = 6;                                           // 6..10

@@ -23,6 +23,11 @@ using RawValues = std::map<std::string, RawValue, std::less<>>;
 // Reads a whole regular file, capped at 1 MiB. Returns an error message, empty on success.
 std::string read_config_file(const std::string& path, std::string& out);
 
+// Reads a file holding one secret (SIGNING_KEY_FILE): a regular file of at most 4 KiB that not
+// every user may read, one line, blanks and the line end dropped. Returns an error message that
+// names the path, never the content; empty on success.
+std::string read_secret_file(const std::string& path, std::string& out);
+
 // Parses the file's text into `raw`; keys for which `is_known` says false are an error. Returns
 // an error message naming the line (never the value, nor a "key" that does not look like one),
 // empty on success.

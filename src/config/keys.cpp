@@ -88,9 +88,19 @@ Reason apply_endpoint(const std::string& v, Config& c) {
          "path, query or user info";
 }
 
+// SIGNING_KEY and SIGNING_KEY_FILE: empty means unset; config.cpp requires exactly one of them
+// and reads the file.
 Reason apply_signing_key(const std::string& v, Config& c) {
+  if (v.empty()) return {};
   if (v.size() < 32) return "must be at least 32 characters (e.g. openssl rand -hex 32)";
   c.signing_key = v;
+  return {};
+}
+
+Reason apply_signing_key_file(const std::string& v, Config& c) {
+  if (has_control(v)) return "must not contain control characters";
+  if (v.size() > 4096) return "must be at most 4096 characters";
+  c.signing_key_file = v;
   return {};
 }
 
@@ -265,7 +275,8 @@ constexpr long kMaxLimit = 1'000'000'000;
 constexpr KeySpec kKeys[] = {
     text("MESSAGEBIRD_ACCESS_KEY", apply_access_key, true),
     text("MESSAGEBIRD_ENDPOINT", apply_endpoint),
-    text("SIGNING_KEY", apply_signing_key, true),
+    text("SIGNING_KEY", apply_signing_key),
+    text("SIGNING_KEY_FILE", apply_signing_key_file),
     text("VERIFY_TYPE", apply_verify_type),
     text("VERIFY_TEMPLATE", apply_verify_template),
     number("TOKEN_LENGTH", &Config::token_length, 6, 10),

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The Debian package, as a sysadmin receives it: builds it with cpack from this build folder,
+# unpacks it with dpkg-deb into a temporary root, and checks there what `apt install ./…deb`
+# would put in place: the layout, a stripped binary, conffiles, the postinst's signing key, the
+# config loading with that key, `nginx -t` on the site, `systemd-analyze verify` on the units,
+# and no lintian errors. Registered with ctest by the top-level CMakeLists.txt (Release build).
+#
+# usage: package_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1
+source=$2
+version=$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+echo "== cpack"
+(cd "$build" && cpack -G DEB -B "$tmp/out" >"$tmp/cpack.log" 2>&1) || {
+  cat "$tmp/cpack.log" >&2
+  exit 1
+}
+deb="$tmp/out/voiceverify_${version}_amd64.deb"
+[ -f "$deb" ] || { ls "$tmp/out" >&2; echo "FAIL: no $deb" >&2; exit 1; }
+
+echo "== control"
+depends=$(dpkg-deb -f "$deb" Depends)
+for lib in libfcgi0ldbl libcurl4 libjsoncpp25 libctemplate3 libhiredis0.14 libsystemd0 libssl3; do
+  [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
+done
+dpkg-deb -e "$deb" "$tmp/control"
+for f in /etc/voiceverify/voiceverify.conf /etc/nginx/sites-available/voiceverify \
+         /etc/nginx/snippets/voiceverify-locations.conf; do
+  grep -qx "$f" "$tmp/control/conffiles" || fail "$f is not a conffile"
+done
+grep -q signing.key "$tmp/control/conffiles" && fail "signing.key must not be a conffile"
+[ -x "$tmp/control/postinst" ] || fail "no executable postinst"
+
+echo "== layout"
+root="$tmp/root"
+dpkg-deb -x "$deb" "$root"
+for f in usr/bin/voiceverify \
+         usr/share/voiceverify/templates/layout.tpl usr/share/voiceverify/templates/messages.en.txt \
+         usr/share/voiceverify/static/style.css usr/share/voiceverify/static/502.html \
+         usr/lib/systemd/system/voiceverify.service usr/lib/systemd/system/voiceverify.socket \
+         etc/nginx/sites-available/voiceverify etc/nginx/snippets/voiceverify-locations.conf \
+         etc/voiceverify/voiceverify.conf \
+         usr/share/doc/voiceverify/copyright usr/share/doc/voiceverify/changelog.gz; do
+  [ -f "$root/$f" ] || fail "missing /$f"
+done
+# Installed, not enabled: nothing in sites-enabled, no unit linked into a target.
+[ -e "$root/etc/nginx/sites-enabled" ] && fail "the site is enabled by the package"
+[ -e "$root/etc/systemd" ] && fail "the package enables a unit"
+[ "$(stat -c %a "$root/etc/voiceverify/voiceverify.conf")" = 600 ] ||
+  fail "voiceverify.conf is not mode 0600"
+readelf -S "$root/usr/bin/voiceverify" | grep -q -E '\.symtab|\.debug_' &&
+  fail "the binary is not stripped"
+[ -e "$root/etc/voiceverify/signing.key" ] && fail "the package ships a signing key"
+
+echo "== postinst"
+DPKG_ROOT="$root" sh "$tmp/control/postinst" configure
+key="$root/etc/voiceverify/signing.key"
+[ "$(stat -c %a "$key" 2>/dev/null)" = 600 ] || fail "signing.key missing or not mode 0600"
+grep -qxE '[0-9a-f]{64}' "$key" || fail "signing.key is not 64 hex digits"
+before=$(sha256sum <"$key")
+DPKG_ROOT="$root" sh "$tmp/control/postinst" configure
+[ "$before" = "$(sha256sum <"$key")" ] || fail "a second configure replaced the signing key"
+
+echo "== the config as installed, with the postinst's key"
+if ! MESSAGEBIRD_ACCESS_KEY=live_packagetest TEMPLATES_DIR="$root/usr/share/voiceverify/templates" \
+  "$root/usr/bin/voiceverify" --config "$root/etc/voiceverify/voiceverify.conf" --check-config \
+  >"$tmp/check.log" 2>&1; then
+  cat "$tmp/check.log" >&2
+  fail "--check-config refuses the installed config"
+fi
+grep -q -f "$key" "$tmp/check.log" && fail "--check-config printed the signing key"
+
+echo "== systemd-analyze verify"
+analyze=$(systemd-analyze verify "$root/usr/lib/systemd/system/voiceverify.socket" \
+  "$root/usr/lib/systemd/system/voiceverify.service" 2>&1 |
+  grep -v 'Command /usr/bin/voiceverify is not executable' || true)
+[ -z "$analyze" ] || fail "systemd-analyze verify: $analyze"
+
+echo "== nginx -t on the installed site"
+# The site as installed, with what this machine cannot give it rewritten: ports (80 and 443 may
+# be taken), the certificate (made here), its snippets (here, not in /etc/nginx), the pool's
+# socket and the log files.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+sed -E \
+  -e '/listen[[:space:]]+\[::\]/d' \
+  -e 's/listen[[:space:]]+443[^;]*;/listen 127.0.0.1:18443 ssl;/' \
+  -e 's/listen[[:space:]]+80[^;]*;/listen 127.0.0.1:18080;/' \
+  -e "s#(ssl_certificate|ssl_trusted_certificate)[[:space:]]+[^;]+;#\1 $tmp/cert.pem;#" \
+  -e "s#ssl_certificate_key[[:space:]]+[^;]+;#ssl_certificate_key $tmp/key.pem;#" \
+  -e "s#include[[:space:]]+snippets/#include $root/etc/nginx/snippets/#" \
+  -e "s#unix:/run/voiceverify/voiceverify.sock#unix:$tmp/pool.sock#" \
+  -e "s#(access_log|error_log)[[:space:]]+/var/log/nginx/[^ ;]+#\1 $tmp/nginx.log#" \
+  -e "s#root[[:space:]]+/usr/share/voiceverify;#root $root/usr/share/voiceverify;#" \
+  "$root/etc/nginx/sites-available/voiceverify" >"$tmp/site.conf"
+# The snippets include each other by the same relative path.
+sed -i -E "s#include[[:space:]]+snippets/#include $root/etc/nginx/snippets/#" \
+  "$root"/etc/nginx/snippets/*.conf
+cat >"$tmp/nginx.conf" <<NGINX
+pid $tmp/nginx.pid;
+error_log $tmp/nginx.log;
+events {}
+http {
+  include /etc/nginx/mime.types;
+  include $tmp/site.conf;
+}
+NGINX
+nginx -t -q -p "$tmp" -c "$tmp/nginx.conf" >"$tmp/nginx-t.log" 2>&1 || {
+  cat "$tmp/nginx-t.log" >&2
+  fail "nginx -t refuses the installed site"
+}
+
+echo "== lintian"
+lintian "$deb" >"$tmp/lintian.log" 2>&1 || true
+cat "$tmp/lintian.log"
+grep -q '^E:' "$tmp/lintian.log" && fail "lintian reports errors"
+
+if [ "$failures" -ne 0 ]; then
+  echo "package_test: $failures failure(s)" >&2
+  exit 1
+fi
+echo "package_test: voiceverify_${version}_amd64.deb passed"
