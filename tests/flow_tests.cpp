@@ -5,8 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "shipped_settings.hpp"
-#include "store/store.hpp"
+#include "flow_fixture.hpp"
 
 using namespace voiceverify;
 using messagebird::VerifyError;
@@ -19,20 +18,7 @@ namespace {
 const std::string kId = "4e213b01155d1e35a9d9571v00162985";
 const std::string kOldId = "0123456789abcdefghijklmnopqrstuv";
 
-struct Fixture {
-  std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::LimitSettings limits = [] {
-    store::LimitSettings s = voiceverify::testing::shipped_limit_settings();
-    s.resend_interval = std::chrono::seconds(0);
-    s.max_attempts = 3;
-    s.key_secret = "flow-tests-key-secret";
-    return s;
-  }();
-  store::Limiter limiter{*store, limits};
-  forms::PhonePolicy policy = voiceverify::testing::shipped_phone_policy();
-  verify::FlowDeps deps{policy, limiter, std::chrono::seconds(300), 6};
-  verify::Caller caller{"0123456789abcdef", "192.0.2.7"};
-};
+using Fixture = voiceverify::testing::FlowFixture;
 
 VerifyResult answered(VerifyError error, std::string id = {}) {
   VerifyResult result;

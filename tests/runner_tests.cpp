@@ -14,9 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "shipped_settings.hpp"
-#include "store/store.hpp"
-#include "verify/flow.hpp"
+#include "flow_fixture.hpp"
 
 using namespace voiceverify;
 using messagebird::HttpRequest;
@@ -64,18 +62,7 @@ HttpResponse created() {
           R"({"id":")" + kId + R"(","recipient":31612345678,"status":"sent"})", ""};
 }
 
-struct Fixture {
-  std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::LimitSettings limits = [] {
-    store::LimitSettings s = voiceverify::testing::shipped_limit_settings();
-    s.resend_interval = std::chrono::seconds(0);
-    s.ip_calls_per_hour = 1000;
-    s.key_secret = "runner-tests-key-secret";
-    return s;
-  }();
-  store::Limiter limiter{*store, limits};
-  forms::PhonePolicy policy = voiceverify::testing::shipped_phone_policy();
-  verify::FlowDeps deps{policy, limiter, std::chrono::seconds(300), 6};
+struct Fixture : voiceverify::testing::FlowFixture {
   messagebird::VerifySettings settings =
       voiceverify::testing::test_verify_settings("https://rest.messagebird.com", "key");
   HeldTransport transport;
@@ -85,8 +72,7 @@ struct Fixture {
   verify::Runner runner{{2, std::chrono::seconds(10)}, client, breaker, tasks};
 
   verify::Step start(int n) {
-    return verify::start_call(deps, {"0123456789abcdef", "192.0.2.7"},
-                              "06 123456" + std::to_string(10 + n), {});
+    return verify::start_call(deps, caller, "06 123456" + std::to_string(10 + n), {});
   }
   // Runs a start; the outcome arrives on the returned future.
   std::future<verify::Outcome> run_start(int n) {
@@ -151,8 +137,8 @@ BOOST_AUTO_TEST_CASE(failures_open_the_breaker_and_later_calls_are_refused_witho
 BOOST_AUTO_TEST_CASE(a_finished_step_is_done_at_once_on_the_calling_thread) {
   const auto caller = std::this_thread::get_id();
   std::thread::id done_on;
-  runner.run(verify::start_call(deps, {"0123456789abcdef", "192.0.2.7"}, "12345", {}),
-             *runner.admit(), [&done_on](const verify::Outcome& outcome) {
+  runner.run(verify::start_call(deps, caller, "12345", {}), *runner.admit(),
+             [&done_on](const verify::Outcome& outcome) {
                BOOST_CHECK(outcome.kind == OutcomeKind::NumberRefused);
                done_on = std::this_thread::get_id();
              });

@@ -494,31 +494,14 @@ BOOST_AUTO_TEST_CASE(redis_key_prefix_and_database) {
 }
 
 BOOST_AUTO_TEST_CASE(redis_bad_urls_are_refused) {
+  // make_redis_store refuses what parse_redis_url refuses (every form is in redis_url_tests):
+  // one of each kind here, no scheme, a bad port, a broken escape, a control byte.
   const std::vector<std::string> bad = {
       "",
-      "redis://",
       "localhost:6379",
-      "http://127.0.0.1:6379",
-      "rediss://127.0.0.1:6379",
-      "REDIS://127.0.0.1:6379",
-      "redis://127.0.0.1",
-      "redis://127.0.0.1:",
-      "redis://127.0.0.1:0",
       "redis://127.0.0.1:65536",
-      "redis://127.0.0.1:063",
-      "redis://127.0.0.1:+63",
-      "redis://127.0.0.1:6379x",
-      "redis://127.0.0.1:6379/",
-      "redis://127.0.0.1:6379/a",
-      "redis://127.0.0.1:6379/-1",
-      "redis://127.0.0.1:6379/0/1",
-      "redis://127.0.0.1:6379?db=1",
-      "redis://user@127.0.0.1:6379",
-      "redis://:secret@127.0.0.1",
-      "redis:// 127.0.0.1:6379",
+      "redis://:secret%zz@127.0.0.1:6379",
       "redis://127.0.0.1:6379\n",
-      "redis://..:6379",
-      "redis://:6379",
   };
   for (const auto& url : bad) {
     std::string error;

@@ -1,0 +1,34 @@
+// What the flow needs to run in a unit test: an in-memory store, the shipped limits with the
+// resend interval off (tests start calls back to back), three code tries, a per-IP window wide
+// enough for a suite's starts, and the shipped phone policy. Suites derive from it and add what
+// they drive the flow with.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "shipped_settings.hpp"
+#include "store/limits.hpp"
+#include "store/store.hpp"
+#include "verify/flow.hpp"
+
+namespace voiceverify::testing {
+
+struct FlowFixture {
+  std::unique_ptr<store::Store> store = store::make_memory_store();
+  store::LimitSettings limits = [] {
+    store::LimitSettings s = shipped_limit_settings();
+    s.resend_interval = std::chrono::seconds(0);
+    s.max_attempts = 3;
+    s.ip_calls_per_hour = 1000;
+    s.key_secret = "flow-fixture-key-secret";
+    return s;
+  }();
+  store::Limiter limiter{*store, limits};
+  forms::PhonePolicy policy = shipped_phone_policy();
+  verify::FlowDeps deps{policy, limiter, std::chrono::seconds(300), 6};
+  verify::Caller caller{"0123456789abcdef", "192.0.2.7"};
+};
+
+}  // namespace voiceverify::testing
