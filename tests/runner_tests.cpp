@@ -135,14 +135,14 @@ BOOST_AUTO_TEST_CASE(failures_open_the_breaker_and_later_calls_are_refused_witho
 }
 
 BOOST_AUTO_TEST_CASE(a_finished_step_is_done_at_once_on_the_calling_thread) {
-  const auto caller = std::this_thread::get_id();
+  const auto calling_thread = std::this_thread::get_id();
   std::thread::id done_on;
   runner.run(verify::start_call(deps, caller, "12345", {}), *runner.admit(),
              [&done_on](const verify::Outcome& outcome) {
                BOOST_CHECK(outcome.kind == OutcomeKind::NumberRefused);
                done_on = std::this_thread::get_id();
              });
-  BOOST_TEST((done_on == caller));
+  BOOST_TEST((done_on == calling_thread));
   BOOST_TEST(transport.count() == 0u);
 }
 
