@@ -12,11 +12,13 @@
 //   does creating a key fail closed as Unavailable (existing keys keep working).
 // - Values are strings, as in Redis, so a counter and a fact behave the same in both backends
 //   (incrementing a non-number is an error there, so it is one here too).
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "store/store.hpp"
 
@@ -113,7 +115,72 @@ class MemoryStore final : public Store {
   StoreError remove(const std::string& key) override {
     std::lock_guard lock(mutex_);
     entries_.erase(key);
+    timelines_.erase(key);
     return StoreError::None;
+  }
+
+  StoreError add_to_timeline(const std::string& key, const std::string& member, long at,
+                             std::chrono::seconds ttl) override {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    ttl = at_least_one_second(ttl);
+    Timeline* timeline = find_live_timeline(key, now);
+    if (timeline == nullptr) {
+      if (!room_for_one_more(now)) return StoreError::Unavailable;
+      timeline = &timelines_[key];
+    }
+    const long oldest = at - static_cast<long>(ttl.count());
+    std::erase_if(timeline->members, [oldest](const auto& item) { return item.second < oldest; });
+    if (timeline->members.size() >= kMaxTimelineMembers && !timeline->members.contains(member)) {
+      return StoreError::Unavailable;  // far beyond any limit's worth of calls: fail closed
+    }
+    timeline->members[member] = at;
+    timeline->expires = now + ttl;
+    return StoreError::None;
+  }
+
+  Counts count_in_timelines(const std::vector<TimelineQuery>& queries) override {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    Counts counts;
+    for (const auto& query : queries) {
+      const Timeline* timeline = find_live_timeline(query.key, now);
+      long n = 0;
+      if (timeline != nullptr) {
+        n = static_cast<long>(std::count_if(
+            timeline->members.begin(), timeline->members.end(),
+            [&query](const auto& m) { return m.second >= query.from && m.second <= query.to; }));
+      }
+      counts.values.push_back(n);
+    }
+    return counts;
+  }
+
+  Created put_if_absent(const std::string& key, const std::string& value,
+                        std::chrono::seconds ttl) override {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    if (find_live(key, now) != nullptr) return Created{StoreError::None, false};
+    if (create(key, value, now + at_least_one_second(ttl), now) == nullptr) {
+      return Created{StoreError::Unavailable, false};
+    }
+    return Created{StoreError::None, true};
+  }
+
+  Listed keys_with_prefix(const std::string& prefix, std::size_t max) override {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    Listed listed;
+    for (const auto& [key, entry] : entries_) {
+      if (listed.keys.size() >= max) break;
+      if (entry.expires > now && key.starts_with(prefix)) listed.keys.push_back(key);
+    }
+    for (const auto& [key, timeline] : timelines_) {
+      if (listed.keys.size() >= max) break;
+      if (timeline.expires > now && key.starts_with(prefix)) listed.keys.push_back(key);
+    }
+    std::sort(listed.keys.begin(), listed.keys.end());
+    return listed;
   }
 
  private:
@@ -133,19 +200,45 @@ class MemoryStore final : public Store {
     return &it->second;
   }
 
-  // A new entry, or nullptr when the cap is reached even after sweeping (fail closed).
-  Entry* create(const std::string& key, const std::string& value, Clock::time_point expires,
-                Clock::time_point now) {
-    const bool full = entries_.size() >= max_entries_;
+  // A timeline: its members' times by member, and when the whole of it expires.
+  struct Timeline {
+    std::unordered_map<std::string, long> members;
+    Clock::time_point expires;
+  };
+  // A timeline holds one range's or one country's calls of one window: the site-wide hourly
+  // limit keeps that far below this.
+  static constexpr std::size_t kMaxTimelineMembers = 100'000;
+
+  Timeline* find_live_timeline(const std::string& key, Clock::time_point now) {
+    auto it = timelines_.find(key);
+    if (it == timelines_.end()) return nullptr;
+    if (it->second.expires <= now) {
+      timelines_.erase(it);
+      return nullptr;
+    }
+    return &it->second;
+  }
+
+  // Whether one more key fits under the cap (entries and timelines count alike), sweeping first
+  // when it is time to.
+  bool room_for_one_more(Clock::time_point now) {
+    const bool full = entries_.size() + timelines_.size() >= max_entries_;
     if ((full && now - last_sweep_ >= kFullSweepInterval) || now - last_sweep_ >= kSweepInterval) {
       sweep(now);
     }
-    if (entries_.size() >= max_entries_) return nullptr;
+    return entries_.size() + timelines_.size() < max_entries_;
+  }
+
+  // A new entry, or nullptr when the cap is reached even after sweeping (fail closed).
+  Entry* create(const std::string& key, const std::string& value, Clock::time_point expires,
+                Clock::time_point now) {
+    if (!room_for_one_more(now)) return nullptr;
     return &entries_.emplace(key, Entry{value, expires}).first->second;
   }
 
   void sweep(Clock::time_point now) {
     std::erase_if(entries_, [now](const auto& item) { return item.second.expires <= now; });
+    std::erase_if(timelines_, [now](const auto& item) { return item.second.expires <= now; });
     last_sweep_ = now;
   }
 
@@ -159,6 +252,7 @@ class MemoryStore final : public Store {
   std::size_t max_entries_;
   Clock::time_point last_sweep_;
   std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Timeline> timelines_;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <hiredis/hiredis.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -98,6 +99,20 @@ constexpr const char* kTakeBackScript =
 constexpr const char* kPeekScript =
     "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}";
 
+// A timeline is a sorted set scored by time: the add, the trim of members older than the
+// window, and the expiry in one atomic step. ARGV: member, time, oldest time kept, ttl (seconds).
+constexpr const char* kTimelineAddScript =
+    "redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) "
+    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3]) "
+    "redis.call('EXPIRE', KEYS[1], ARGV[4]) "
+    "return 1";
+
+// ZCOUNT for each key with its ARGV pair (from, to), answered as one array.
+constexpr const char* kTimelineCountScript =
+    "local r = {} "
+    "for i, k in ipairs(KEYS) do r[i] = redis.call('ZCOUNT', k, ARGV[2*i-1], ARGV[2*i]) end "
+    "return r";
+
 std::chrono::seconds at_least_one_second(std::chrono::seconds ttl) {
   return ttl < std::chrono::seconds{1} ? std::chrono::seconds{1} : ttl;
 }
@@ -179,6 +194,70 @@ class RedisStore final : public Store {
     auto reply = run({"DEL", prefix_ + key});
     if (!reply || reply->type != REDIS_REPLY_INTEGER) return StoreError::Unavailable;
     return StoreError::None;
+  }
+
+  StoreError add_to_timeline(const std::string& key, const std::string& member, long at,
+                             std::chrono::seconds ttl) override {
+    const auto seconds = at_least_one_second(ttl).count();
+    auto reply = run({"EVAL", kTimelineAddScript, "1", prefix_ + key, member, std::to_string(at),
+                      std::to_string(at - seconds), std::to_string(seconds)});
+    if (!reply || reply->type != REDIS_REPLY_INTEGER) return StoreError::Unavailable;
+    return StoreError::None;
+  }
+
+  Counts count_in_timelines(const std::vector<TimelineQuery>& queries) override {
+    if (queries.empty()) return Counts{};
+    std::vector<std::string> args{"EVAL", kTimelineCountScript, std::to_string(queries.size())};
+    for (const auto& query : queries) args.push_back(prefix_ + query.key);
+    for (const auto& query : queries) {
+      args.push_back(std::to_string(query.from));
+      args.push_back(std::to_string(query.to));
+    }
+    auto reply = run(args);
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != queries.size()) {
+      return Counts{StoreError::Unavailable, {}};
+    }
+    Counts counts;
+    for (std::size_t i = 0; i < reply->elements; ++i) {
+      if (reply->element[i]->type != REDIS_REPLY_INTEGER)
+        return Counts{StoreError::Unavailable, {}};
+      counts.values.push_back(static_cast<long>(reply->element[i]->integer));
+    }
+    return counts;
+  }
+
+  Created put_if_absent(const std::string& key, const std::string& value,
+                        std::chrono::seconds ttl) override {
+    auto reply = run({"SET", prefix_ + key, value, "NX", "EX",
+                      std::to_string(at_least_one_second(ttl).count())});
+    if (!reply) return Created{StoreError::Unavailable, false};
+    if (reply->type == REDIS_REPLY_NIL) return Created{StoreError::None, false};
+    if (reply->type != REDIS_REPLY_STATUS) return Created{StoreError::Unavailable, false};
+    return Created{StoreError::None, true};
+  }
+
+  // SCAN, not KEYS: a large Redis answers in steps instead of blocking every other client. Our
+  // prefixes hold no glob characters (REDIS_PREFIX: letters, digits, ':', '_', '-'; keys: ours).
+  Listed keys_with_prefix(const std::string& prefix, std::size_t max) override {
+    Listed listed;
+    std::string cursor = "0";
+    do {
+      auto reply = run({"SCAN", cursor, "MATCH", prefix_ + prefix + "*", "COUNT", "1000"});
+      if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+          reply->element[0]->type != REDIS_REPLY_STRING ||
+          reply->element[1]->type != REDIS_REPLY_ARRAY) {
+        return Listed{StoreError::Unavailable, {}};
+      }
+      cursor.assign(reply->element[0]->str, reply->element[0]->len);
+      const redisReply* keys = reply->element[1];
+      for (std::size_t i = 0; i < keys->elements && listed.keys.size() < max; ++i) {
+        if (keys->element[i]->type != REDIS_REPLY_STRING) continue;
+        listed.keys.emplace_back(keys->element[i]->str + prefix_.size(),
+                                 keys->element[i]->len - prefix_.size());
+      }
+    } while (cursor != "0" && listed.keys.size() < max);
+    std::sort(listed.keys.begin(), listed.keys.end());
+    return listed;
   }
 
  private:

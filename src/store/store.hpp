@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/redis_url.hpp"
 
@@ -26,6 +27,28 @@ struct Counter {
 struct Fetched {
   StoreError error = StoreError::None;
   std::optional<std::string> value;  // nullopt: no such key (or expired)
+};
+
+// A timeline's count of members whose time lies in [from, to] (seconds since the epoch).
+struct TimelineQuery {
+  std::string key;
+  long from = 0;
+  long to = 0;
+};
+
+struct Counts {
+  StoreError error = StoreError::None;
+  std::vector<long> values;  // one per query, in order
+};
+
+struct Created {
+  StoreError error = StoreError::None;
+  bool created = false;  // false: the key existed, and was left as it was
+};
+
+struct Listed {
+  StoreError error = StoreError::None;
+  std::vector<std::string> keys;  // without the backend's own prefix
 };
 
 class Store {
@@ -47,6 +70,25 @@ class Store {
                          std::chrono::seconds ttl) = 0;
   virtual Fetched get(const std::string& key) = 0;
   virtual StoreError remove(const std::string& key) = 0;
+
+  // The rest serves the fraud guard (fraud_guard.hpp) and the operators' listings. A backend
+  // (or a test's wrapper) without them answers Unavailable, so whatever relies on them fails
+  // closed.
+
+  // A timeline is a set of members, each with a time (seconds since the epoch, wall clock, so
+  // that pools on several hosts agree): a Redis sorted set. Adds `member` at `at` (an existing
+  // member moves there), drops the members older than `at - ttl`, and makes the whole timeline
+  // expire `ttl` after this add.
+  virtual StoreError add_to_timeline(const std::string& key, const std::string& member, long at,
+                                     std::chrono::seconds ttl);
+  // Counts members in several timelines at once (one round trip); a missing timeline counts 0.
+  virtual Counts count_in_timelines(const std::vector<TimelineQuery>& queries);
+  // Sets `key` only when it does not exist (SET NX): what decides which of several pools logs an
+  // event that begins once.
+  virtual Created put_if_absent(const std::string& key, const std::string& value,
+                                std::chrono::seconds ttl);
+  // Up to `max` live keys that start with `prefix` (for operators: not on a request's path).
+  virtual Listed keys_with_prefix(const std::string& prefix, std::size_t max);
 };
 
 // The embedded backend: in the pool's memory, one mutex, expired keys swept lazily. At most
