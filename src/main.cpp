@@ -190,14 +190,16 @@ int main(int argc, char** argv) {
   vv::verify::Runner runner(settings.runner, client, breaker, answer_threads);
   const vv::http::CookieSigner signer(settings.cookie_signing_key);
   vv::store::Limiter limiter(*store, settings.limits);
+  vv::store::FraudGuard fraud_guard(*store, settings.fraud);
   const vv::web::ErrorPages error_pages(*templates);
-  const vv::web::AppDeps deps{signer,
-                              *templates,
-                              error_pages,
-                              vv::verify::FlowDeps{settings.phone, limiter, settings.verify.timeout,
-                                                   settings.verify.token_length},
-                              runner,
-                              settings.session_lifetime};
+  const vv::web::AppDeps deps{
+      signer,
+      *templates,
+      error_pages,
+      vv::verify::FlowDeps{settings.phone, limiter, fraud_guard, settings.verify.timeout,
+                           settings.verify.token_length},
+      runner,
+      settings.session_lifetime};
 
   const int listen_fd = vv::http::open_listener(settings.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);

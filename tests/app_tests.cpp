@@ -79,6 +79,8 @@ struct Fixture {
   std::unique_ptr<store::Store> store = store::make_memory_store();
   store::Limiter limiter{*store, store::LimitSettings{std::chrono::seconds(0), 100, 100, 100, 64,
                                                       1000, 3, "app-tests-key-secret"}};
+  store::FraudGuard fraud_guard{
+      *store, voiceverify::testing::shipped_fraud_settings("app-tests-key-secret")};
   web::ErrorPages error_pages{templates};
   forms::PhonePolicy policy = voiceverify::testing::shipped_phone_policy();
   messagebird::VerifySettings client_settings = verify_settings();
@@ -88,9 +90,12 @@ struct Fixture {
   util::TaskQueue tasks{1};
   verify::Runner runner{{16, std::chrono::seconds(10)}, client, breaker, tasks};
   web::AppDeps deps{
-      signer,      templates,
-      error_pages, verify::FlowDeps{policy, limiter, config.code_timeout, config.token_length},
-      runner,      config.code_timeout + std::chrono::seconds(120)};
+      signer,
+      templates,
+      error_pages,
+      verify::FlowDeps{policy, limiter, fraud_guard, config.code_timeout, config.token_length},
+      runner,
+      config.code_timeout + std::chrono::seconds(120)};
   std::map<std::string, std::string> jar;
 
   http::Response send(const std::string& method, const std::string& path,

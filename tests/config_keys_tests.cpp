@@ -49,7 +49,7 @@ const KeyValue kGoodValues[] = {
     {"TOKEN_LENGTH", "6"},
     {"TOKEN_LENGTH", "10"},
     {"CODE_TIMEOUT", "30"},
-    {"CODE_TIMEOUT", "3600"},
+    {"CODE_TIMEOUT", "3599"},  // 3600 needs a FRAUD_WINDOW above it (see below)
     {"MAX_ATTEMPTS", "1"},
     {"MAX_ATTEMPTS", "10"},
     {"VOICE", "male"},
@@ -95,6 +95,17 @@ const KeyValue kGoodValues[] = {
     {"LIMIT_IPV6_PREFIX", "32"},
     {"LIMIT_IPV6_PREFIX", "128"},
     {"LIMIT_GLOBAL_HOUR", "100000"},
+    {"FRAUD_GUARD", "monitor"},
+    {"FRAUD_GUARD", "off"},
+    {"FRAUD_COUNTRY_MODE", "enforce"},
+    {"FRAUD_WINDOW", "86400"},
+    {"FRAUD_RANGE_MIN_CALLS", "25"},
+    {"FRAUD_COUNTRY_MIN_CALLS", "500"},
+    {"FRAUD_MIN_RATIO", "0.35"},
+    {"FRAUD_MIN_RATIO", "1"},
+    {"FRAUD_MIN_RATIO", "0"},
+    {"FRAUD_QUARANTINE", "600"},
+    {"FRAUD_SAFE_RANGES", "+3161234, +44740012"},
     {"REDIS_URL", ""},
     {"REDIS_URL", "redis://127.0.0.1:6379"},
     {"REDIS_URL", "redis://cache.internal:6380/2"},
@@ -215,6 +226,18 @@ const KeyValue kBadValues[] = {
     {"LIMIT_IPV6_PREFIX", "129"},
     {"LIMIT_IPV6_PREFIX", "/64"},
     {"LIMIT_GLOBAL_HOUR", "0"},
+    {"FRAUD_GUARD", "on"},
+    {"FRAUD_COUNTRY_MODE", "Enforce"},
+    {"FRAUD_WINDOW", "300"},  // not longer than CODE_TIMEOUT (300)
+    {"FRAUD_RANGE_MIN_CALLS", "0"},
+    {"FRAUD_MIN_RATIO", "1.5"},
+    {"FRAUD_MIN_RATIO", "0.12345"},
+    {"FRAUD_MIN_RATIO", ".2"},
+    {"FRAUD_MIN_RATIO", "-0.1"},
+    {"FRAUD_QUARANTINE", "0"},
+    {"FRAUD_SAFE_RANGES", "4470001"},
+    {"FRAUD_SAFE_RANGES", "+31,,+32"},
+    {"FRAUD_SAFE_RANGES", "+31x"},
     {"REDIS_URL", "redis://127.0.0.1"},
     {"REDIS_URL", "rediss://127.0.0.1:6379"},
     {"REDIS_URL", "redis://:SECRETpw@127.0.0.1"},  // no port: the error hides the password
@@ -283,7 +306,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 33u);
+  BOOST_TEST(keys.size() == 41u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "REDIS_PREFIX");
@@ -324,9 +347,24 @@ BOOST_DATA_TEST_CASE(bad_value_names_its_key_and_hides_the_value, bdata::make(kB
   BOOST_TEST(result.error.find(kv.key) != std::string::npos, result.error);
   BOOST_TEST(result.error.find("SECRET") == std::string::npos, result.error);
   // The checks across keys run once every key is read: their message has no line.
-  if (std::string(kv.key) != "TOTAL_TIMEOUT_MS" || (value != "1000" && value != "25001")) {
+  const std::string key = kv.key;
+  const bool across_keys = (key == "TOTAL_TIMEOUT_MS" && (value == "1000" || value == "25001")) ||
+                           (key == "FRAUD_WINDOW" && value == "300");
+  if (!across_keys) {
     BOOST_TEST(result.error.find("line 3") != std::string::npos, result.error);
   }
+}
+
+BOOST_AUTO_TEST_CASE(the_fraud_window_outlasts_the_code) {
+  // An unverified call settles only once its code has expired: a window no longer than the code
+  // would never see one settle, and the guard would be blind.
+  auto env = env_with("CODE_TIMEOUT", "3600");
+  auto result = config::load("", env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.find("FRAUD_WINDOW") != std::string::npos, result.error);
+  env["FRAUD_WINDOW"] = "7200";
+  result = config::load("", env);
+  BOOST_TEST(result.config.has_value(), result.error);
 }
 
 BOOST_AUTO_TEST_CASE(allowed_countries_star_means_every_country_but_001_only_by_name) {

@@ -64,6 +64,37 @@ BOOST_AUTO_TEST_CASE(a_call_messagebird_does_not_place_is_a_failure_not_a_verifi
   BOOST_TEST(!step.outcome().forget_current);
 }
 
+BOOST_AUTO_TEST_CASE(the_fraud_guard_learns_of_calls_and_verifications_and_refuses_first) {
+  // Ten calls in one range with their tries spent: each settles at once, unverified.
+  for (int n = 0; n < 10; ++n) {
+    const std::string id = std::string(30, 'a') + std::to_string(10 + n);
+    verify::Step step = verify::start_call(deps, caller, "06 123400" + std::to_string(10 + n), {});
+    step = step.resume(answered(VerifyError::None, id));
+    BOOST_TEST_REQUIRE((step.outcome().kind == OutcomeKind::CallPlaced));
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      verify::Step check = verify::check_code(deps, caller, id, "123456", {id, false});
+      check = check.resume(answered(VerifyError::WrongCode));
+      if (!check.finished()) check = check.resume(answered(VerifyError::None));  // the cancel
+    }
+  }
+  // The eleventh call in that range is refused before any upstream call and any limit.
+  const auto global_before = store->peek("global").value;
+  const verify::Step refused = verify::start_call(deps, caller, "06 12340099", {});
+  BOOST_TEST_REQUIRE(refused.finished());
+  BOOST_TEST((refused.outcome().kind == OutcomeKind::NumberBlocked));
+  BOOST_TEST(store->peek("global").value == global_before);
+  // A verified call in another range is counted as verified: ten of them never trip it.
+  for (int n = 0; n < 12; ++n) {
+    const std::string id = std::string(30, 'b') + std::to_string(10 + n);
+    verify::Step step = verify::start_call(deps, caller, "06 234500" + std::to_string(10 + n), {});
+    BOOST_TEST_REQUIRE(!step.finished(), n << " " << verify::outcome_name(step.outcome().kind));
+    step = step.resume(answered(VerifyError::None, id));
+    verify::Step check = verify::check_code(deps, caller, id, "123456", {id, false});
+    check = check.resume(answered(VerifyError::None));
+    BOOST_TEST((check.outcome().kind == OutcomeKind::Verified));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(only_the_browser_holding_the_verification_may_check_it) {
   const verify::Step step = verify::check_code(deps, caller, kId, "123456", {kOldId, false});
   BOOST_TEST_REQUIRE(step.finished());

@@ -47,6 +47,19 @@ store::LimitSettings limit_settings(const config::Config& config) {
   return s;
 }
 
+store::FraudSettings fraud_settings(const config::Config& config) {
+  return store::FraudSettings{config.fraud_range_mode,
+                              config.fraud_country_mode,
+                              config.fraud_window,
+                              config.fraud_quarantine,
+                              config.code_timeout,
+                              config.fraud_range_min_calls,
+                              config.fraud_country_min_calls,
+                              config.fraud_min_ratio,
+                              config.fraud_safe_ranges,
+                              store::store_key_secret(config.signing_key)};
+}
+
 messagebird::CurlOptions curl_options(const config::Config& config) {
   messagebird::CurlOptions options{};
   options.connect_timeout = config.connect_timeout;
@@ -78,12 +91,19 @@ verify::RunnerSettings runner_settings(const config::Config& config) {
 }
 
 Settings build_settings(const config::Config& config) {
-  return Settings{config.templates_dir,    config.listen,
-                  config.signing_key,      phone_policy(config),
-                  verify_settings(config), limit_settings(config),
-                  curl_options(config),    pool_options(config),
-                  store_settings(config),  breaker_settings(config),
-                  runner_settings(config), config.code_timeout + std::chrono::seconds(120)};
+  return Settings{config.templates_dir,
+                  config.listen,
+                  config.signing_key,
+                  phone_policy(config),
+                  verify_settings(config),
+                  limit_settings(config),
+                  fraud_settings(config),
+                  curl_options(config),
+                  pool_options(config),
+                  store_settings(config),
+                  breaker_settings(config),
+                  runner_settings(config),
+                  config.code_timeout + std::chrono::seconds(120)};
 }
 
 }  // namespace voiceverify::app

@@ -15,6 +15,7 @@
 #include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
+#include "store/fraud_guard.hpp"
 #include "store/limits.hpp"
 #include "store/redis_url.hpp"
 #include "verify/runner.hpp"
@@ -34,6 +35,7 @@ struct StoreSettings {
 forms::PhonePolicy phone_policy(const config::Config& config);
 messagebird::VerifySettings verify_settings(const config::Config& config);
 store::LimitSettings limit_settings(const config::Config& config);
+store::FraudSettings fraud_settings(const config::Config& config);
 messagebird::CurlOptions curl_options(const config::Config& config);
 http::PoolOptions pool_options(const config::Config& config);
 StoreSettings store_settings(const config::Config& config);
@@ -48,6 +50,7 @@ struct Settings {
   forms::PhonePolicy phone;
   messagebird::VerifySettings verify;
   store::LimitSettings limits;
+  store::FraudSettings fraud;
   messagebird::CurlOptions curl;
   http::PoolOptions pool;
   StoreSettings store;

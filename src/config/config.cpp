@@ -89,6 +89,11 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
     config.allowed_countries = {config.default_region};
     config.any_geographic_region = false;
   }
+  if (config.fraud_window <= config.code_timeout) {
+    return failure(
+        "FRAUD_WINDOW: must be longer than CODE_TIMEOUT (a call settles unverified "
+        "only once its code has expired)");
+  }
   if (config.total_timeout < config.connect_timeout) {
     return failure("TOTAL_TIMEOUT_MS: must not be less than CONNECT_TIMEOUT_MS");
   }

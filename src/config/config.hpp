@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "forms/phone.hpp"
+#include "store/fraud_guard.hpp"
 #include "store/redis_url.hpp"
 
 namespace voiceverify::config {
@@ -69,6 +70,15 @@ struct Config {
   long limit_ip_hour = 10;                   // LIMIT_IP_HOUR
   int limit_ipv6_prefix = 64;                // LIMIT_IPV6_PREFIX: bits of an IPv6 client's window
   long limit_global_hour = 1000;             // LIMIT_GLOBAL_HOUR
+  // The fraud guard (docs/fraud-guard.md).
+  store::GuardMode fraud_range_mode = store::GuardMode::Enforce;    // FRAUD_GUARD
+  store::GuardMode fraud_country_mode = store::GuardMode::Monitor;  // FRAUD_COUNTRY_MODE
+  std::chrono::seconds fraud_window{3600};                          // FRAUD_WINDOW
+  long fraud_range_min_calls = 10;                                  // FRAUD_RANGE_MIN_CALLS
+  long fraud_country_min_calls = 50;                                // FRAUD_COUNTRY_MIN_CALLS
+  double fraud_min_ratio = 0.2;                                     // FRAUD_MIN_RATIO
+  std::chrono::seconds fraud_quarantine{3600};                      // FRAUD_QUARANTINE
+  std::vector<std::string> fraud_safe_ranges;  // FRAUD_SAFE_RANGES: digit prefixes, no '+'
   // REDIS_URL: redis://host:port[/db], parsed once here (store::parse_redis_url); unset or
   // empty means the in-process store.
   std::optional<store::RedisUrl> redis_url;

@@ -146,7 +146,9 @@ std::string number_tag(std::string_view secret, std::string_view number) {
 // in a day at 24 x LIMIT_GLOBAL_HOUR, so this many keys are never all needed at once; shorter
 // windows expire (and are swept) long before. Saturates rather than overflows.
 std::size_t memory_store_capacity(const LimitSettings& settings) {
-  constexpr std::size_t kKeysPerCall = 6;
+  // Six for the limits, five for the fraud guard (the call's record and, for a range not seen
+  // before, its three timelines; a quarantine's two): FRAUD_WINDOW is at most a day for this.
+  constexpr std::size_t kKeysPerCall = 11;
   constexpr std::size_t kHoursPerDay = 24;
   constexpr std::size_t kMargin = 1024;  // the "global" key, raced calls, a small site's slack
   const auto per_hour = static_cast<std::size_t>(std::max(0L, settings.global_calls_per_hour));

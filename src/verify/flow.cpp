@@ -40,15 +40,32 @@ void log_failed_cancel(const std::string& request_id, const VerifyResult& answer
                                  {"detail", answer.detail}});
 }
 
+// What the fraud guard is told of a call; a store that fails here cannot undo the call, so it is
+// logged and the person goes on.
+void tell_guard(const std::string& request_id, store::StoreError error, const char* what) {
+  if (error != store::StoreError::None) {
+    log::error("store_unavailable", {{"request_id", request_id}, {"during", what}});
+  }
+}
+
+// The number a call went to, for its answer.
+struct Called {
+  std::string digits;  // E.164 digits
+  std::string region;  // ISO region code
+  std::string masked;  // as the code page shows it
+};
+
 // The answer to POST /verify.
-Outcome call_answered(const std::string& request_id, const std::string& digits,
-                      const std::string& masked, bool cancelled_current,
-                      const VerifyResult& answer) {
+Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const Called& called,
+                      bool cancelled_current, const VerifyResult& answer) {
   Outcome outcome;
-  const std::string number = log::mask_number("+" + digits);
+  const std::string number = log::mask_number("+" + called.digits);
+  const std::string& masked = called.masked;
   switch (answer.error) {
     case VerifyError::None:
       log::info("call_placed", {{"request_id", request_id}, {"number", number}});
+      tell_guard(request_id, deps.fraud_guard.call_started(answer.id, called.digits, called.region),
+                 "fraud_call_started");
       outcome.kind = OutcomeKind::CallPlaced;
       outcome.verify_id = answer.id;
       outcome.masked_number = masked;
@@ -96,6 +113,8 @@ Step code_answered(const FlowDeps& deps, const std::string& request_id,
   switch (answer.error) {
     case VerifyError::None:
       log::info("number_verified", {{"request_id", request_id}});
+      tell_guard(request_id, deps.fraud_guard.call_settled(verify_id, store::Settlement::Verified),
+                 "fraud_call_settled");
       finish(deps, verify_id);
       return Step::done(of(OutcomeKind::Verified));
     case VerifyError::WrongCode: {
@@ -107,6 +126,9 @@ Step code_answered(const FlowDeps& deps, const std::string& request_id,
         return Step::done(outcome);
       }
       // The last try is spent: delete the verification upstream so the code is dead for sure.
+      tell_guard(request_id,
+                 deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
+                 "fraud_call_settled");
       finish(deps, verify_id);
       return Step::call({UpstreamOp::Cancel, {}, verify_id, {}},
                         [request_id](const VerifyResult& cancelled) {
@@ -175,6 +197,22 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
     return Step::done(outcome);
   }
 
+  // The fraud guard first: a call it refuses must count in no limit window.
+  const store::GuardResult guard = deps.fraud_guard.before_call(phone.digits, phone.region);
+  if (guard.verdict == store::GuardVerdict::StoreDown) {
+    log::error("store_unavailable", {{"request_id", rid}, {"during", "fraud_guard"}});
+    return Step::done(of(OutcomeKind::StoreDown));
+  }
+  if (guard.verdict == store::GuardVerdict::Refused) {
+    log::warning("fraud_refused", {{"request_id", rid},
+                                   {"scope", store::guard_scope_name(guard.scope)},
+                                   {"number", log::mask_number("+" + phone.digits)},
+                                   {"retry_after", std::to_string(guard.retry_after.count())}});
+    Outcome outcome = of(OutcomeKind::NumberBlocked);
+    outcome.retry_after = guard.retry_after;
+    return Step::done(outcome);
+  }
+
   const store::LimitResult limit = deps.limiter.before_call(phone.digits, caller.client_address);
   if (limit.verdict == store::LimitVerdict::StoreDown ||
       limit.verdict == store::LimitVerdict::BadKey) {
@@ -196,11 +234,12 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
     return Step::done(outcome);
   }
 
-  auto create = [rid, digits = phone.digits, masked = phone.masked](bool cancelled_current) {
+  auto create = [&deps, rid, called = Called{phone.digits, phone.region, phone.masked}](
+                    bool cancelled_current) {
     return Step::call(
-        {UpstreamOp::Create, digits, {}, {}},
-        [rid, digits, masked, cancelled_current](const VerifyResult& answer) {
-          return Step::done(call_answered(rid, digits, masked, cancelled_current, answer));
+        {UpstreamOp::Create, called.digits, {}, {}},
+        [&deps, rid, called, cancelled_current](const VerifyResult& answer) {
+          return Step::done(call_answered(deps, rid, called, cancelled_current, answer));
         });
   };
   // One active verification per browser: only a call that will be placed replaces the one in
@@ -236,6 +275,8 @@ Step check_code(const FlowDeps& deps, const Caller& caller, const std::string& v
   }
   if (limit.verdict == store::LimitVerdict::Limited) {
     log::warning("attempts_spent", {{"request_id", rid}});
+    tell_guard(rid, deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
+               "fraud_call_settled");
     finish(deps, verify_id);
     return Step::done(over(OutcomeKind::NoTriesLeft));
   }

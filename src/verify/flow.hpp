@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "forms/phone.hpp"
+#include "store/fraud_guard.hpp"
 #include "store/limits.hpp"
 #include "verify/step.hpp"
 
@@ -18,6 +19,7 @@ namespace voiceverify::verify {
 struct FlowDeps {
   const forms::PhonePolicy& phone_policy;
   store::Limiter& limiter;
+  store::FraudGuard& fraud_guard;
   std::chrono::seconds code_timeout;  // CODE_TIMEOUT: how long a finished mark must outlive a code
   int token_length;                   // TOKEN_LENGTH
 };

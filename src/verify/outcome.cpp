@@ -10,6 +10,8 @@ const char* outcome_name(OutcomeKind kind) {
       return "number_refused";
     case OutcomeKind::Limited:
       return "limited";
+    case OutcomeKind::NumberBlocked:
+      return "number_blocked";
     case OutcomeKind::StoreDown:
       return "store_down";
     case OutcomeKind::CallFailed:

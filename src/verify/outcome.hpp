@@ -16,6 +16,7 @@ enum class OutcomeKind {
   CallPlaced,           // verify_id, masked_number: the browser now owns this verification
   NumberRefused,        // phone_error: missing, invalid, a type or country we do not call
   Limited,              // window, retry_after
+  NumberBlocked,        // the fraud guard quarantines the number's range or country
   StoreDown,            // counters unreachable (or our bug): fail closed, nothing was paid
   CallFailed,           // MessageBird did not place the call (timeout, 5xx, refusal)
   AccountProblem,       // our key or balance: the operator must act

@@ -16,11 +16,12 @@ struct MessageName {
   std::string_view key;
 };
 
-constexpr std::array<MessageName, 22> kMessageNames{{
+constexpr std::array<MessageName, 23> kMessageNames{{
     {MessageId::NumberMissing, "number.missing"},
     {MessageId::NumberInvalid, "number.invalid"},
     {MessageId::NumberTypeRefused, "number.type_refused"},
     {MessageId::CountryRefused, "number.country_refused"},
+    {MessageId::NumberBlocked, "number.blocked"},
     {MessageId::CallFailed, "call.failed"},
     {MessageId::ServiceUnavailable, "service.unavailable"},
     {MessageId::Busy, "service.busy"},

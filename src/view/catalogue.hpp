@@ -20,6 +20,7 @@ enum class MessageId {
   NumberInvalid,
   NumberTypeRefused,
   CountryRefused,
+  NumberBlocked,  // the fraud guard holds the number's range or country
   CallFailed,
   ServiceUnavailable,
   Busy,  // too many requests waiting for MessageBird

@@ -49,6 +49,8 @@ std::optional<view::Banner> banner_for(const verify::Outcome& outcome, int token
       return error(phone_message(outcome.phone_error));
     case OutcomeKind::Limited:
       return error(limit_message(outcome.window), static_cast<long>(outcome.retry_after.count()));
+    case OutcomeKind::NumberBlocked:
+      return error(MessageId::NumberBlocked);
     case OutcomeKind::StoreDown:
     case OutcomeKind::AccountProblem:
       return error(MessageId::ServiceUnavailable);

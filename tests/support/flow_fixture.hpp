@@ -9,6 +9,7 @@
 #include <string>
 
 #include "shipped_settings.hpp"
+#include "store/fraud_guard.hpp"
 #include "store/limits.hpp"
 #include "store/store.hpp"
 #include "verify/flow.hpp"
@@ -27,7 +28,8 @@ struct FlowFixture {
   }();
   store::Limiter limiter{*store, limits};
   forms::PhonePolicy policy = shipped_phone_policy();
-  verify::FlowDeps deps{policy, limiter, std::chrono::seconds(300), 6};
+  store::FraudGuard fraud_guard{*store, shipped_fraud_settings("flow-fixture-key-secret")};
+  verify::FlowDeps deps{policy, limiter, fraud_guard, std::chrono::seconds(300), 6};
   verify::Caller caller{"0123456789abcdef", "192.0.2.7"};
 };
 

@@ -22,6 +22,13 @@ inline store::LimitSettings shipped_limit_settings() {
   return app::limit_settings(config::Config{});
 }
 
+// The shipped fraud guard, with the key secret a test names (it must not be empty).
+inline store::FraudSettings shipped_fraud_settings(std::string key_secret) {
+  store::FraudSettings s = app::fraud_settings(config::Config{});
+  s.key_secret = std::move(key_secret);
+  return s;
+}
+
 // The client settings the unit tests run with: a voice call with the default sentence, 6 digits,
 // 300 s, maxAttempts not sent. Endpoint and access key are each test's own.
 inline messagebird::VerifySettings test_verify_settings(std::string endpoint,
