@@ -1,4 +1,5 @@
-// What a browser carries between requests, in two signed cookies (http/signed_cookie.hpp):
+// What a browser carries between requests, in two signed cookies (http/signed_cookie.hpp), named
+// "__Host-vv_session" and "__Host-vv_flash" over https (http::scheme_cookie_name):
 // - "vv_session" (purpose "session"): a random browser id (the CSRF secret), and the browser's
 //   verification in progress: verify id, masked number, verified or not. Lives CODE_TIMEOUT plus
 //   a margin. It proves the browser owns /EnterCode/<id>; counts live on the server, so replaying
