@@ -29,6 +29,7 @@ struct Config {
   std::string messagebird_access_key;  // MESSAGEBIRD_ACCESS_KEY, required
   std::string messagebird_endpoint = "https://rest.messagebird.com";  // http:// only to loopback
   std::string signing_key;                                        // SIGNING_KEY, >= 32 characters
+  std::string signing_key_previous;                               // SIGNING_KEY_PREVIOUS or ""
   std::string verify_type = "tts";                                // VERIFY_TYPE: tts
   std::string verify_template = "Your security code is %token.";  // must contain %token
   int token_length = 6;                                           // 6..10

@@ -86,8 +86,7 @@ Reply dispatch(Context& ctx, const Route& route, const RequestCaps& caps) {
   if (route.row->csrf) {
     // The token must be the one this browser's session was given (constant-time).
     const auto token = ctx.form.get(Field::CsrfToken);
-    if (ctx.session_is_new || !token ||
-        !http::constant_time_equal(*token, csrf_token(ctx.deps.signer, ctx.session))) {
+    if (ctx.session_is_new || !token || !csrf_token_matches(ctx.deps.signer, ctx.session, *token)) {
       log::warning("csrf_rejected", {{"request_id", request.request_id}});
       return error_page(ctx.deps, 403);
     }

@@ -44,5 +44,9 @@ std::optional<view::Banner> decode_flash(std::string_view payload);
 
 // The CSRF token for a browser: HMAC of its browser id under the signing key.
 std::string csrf_token(const http::CookieSigner& signer, const Session& session);
+// Whether a posted token is this browser's, under the signing key or the previous one (a form
+// rendered before a key change); constant-time.
+bool csrf_token_matches(const http::CookieSigner& signer, const Session& session,
+                        std::string_view token);
 
 }  // namespace voiceverify::web
