@@ -420,6 +420,15 @@ Browser::Browser(const Site& site) : http_(site.host(), site.port()) {
   http_.set_keep_alive(true);
 }
 
+Browser::Browser(const std::string& url, const std::string& ca_file) : http_(url) {
+  http_.set_url_encode(false);
+  http_.set_connection_timeout(5, 0);
+  http_.set_read_timeout(15, 0);
+  http_.set_keep_alive(true);
+  http_.set_ca_cert_path(ca_file);
+  http_.enable_server_certificate_verification(true);
+}
+
 httplib::Headers Browser::request_headers() const {
   httplib::Headers headers(this->headers.begin(), this->headers.end());
   std::string cookie;

@@ -117,6 +117,8 @@ struct Page {
 class Browser {
  public:
   explicit Browser(const Site& site);
+  // A browser of `url` ("https://127.0.0.1:port") that trusts the certificate in `ca_file`.
+  Browser(const std::string& url, const std::string& ca_file);
   Page get(const std::string& path);
   Page head(const std::string& path);
   // Posts a urlencoded form; adds csrf_token from the last page seen unless `fields` has one or
