@@ -2,7 +2,8 @@
 // Input: the cookie name to look for, a newline, then the header; without a newline the whole
 // input is the header and the name is our session cookie's. Checks that whatever comes out is
 // plain cookie-octets found in the header, and that format_set_cookie either refuses a name or
-// value or writes one that find_cookie reads back unchanged.
+// value (or a __Host-/__Secure- name without Secure) or writes one that find_cookie reads back
+// unchanged.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -67,14 +68,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   cookie.value = std::string(header);
   cookie.max_age = std::chrono::seconds(static_cast<long long>(size) - 100);
   cookie.secure = size % 2 == 0;
+  // RFC 6265bis section 4.1.3: browsers drop such a cookie unless it is Secure.
+  const bool prefixed_insecure =
+      !cookie.secure && (name.starts_with("__Host-") || name.starts_with("__Secure-"));
   std::string formatted;
   try {
     formatted = voiceverify::http::format_set_cookie(cookie);
   } catch (const std::invalid_argument&) {
-    VV_FUZZ_CHECK(!is_token(name) || !all_cookie_octets(header));
+    VV_FUZZ_CHECK(!is_token(name) || !all_cookie_octets(header) || prefixed_insecure);
     return 0;
   }
-  VV_FUZZ_CHECK(is_token(name) && all_cookie_octets(header));
+  VV_FUZZ_CHECK(is_token(name) && all_cookie_octets(header) && !prefixed_insecure);
   // No header injection: nothing but visible ASCII and spaces.
   for (const char c : formatted) {
     const auto u = static_cast<unsigned char>(c);

@@ -20,7 +20,8 @@ using voiceverify::http::Clock;
 using voiceverify::http::CookieSigner;
 
 // The seed corpus holds values the real signer made with this key, expiring 2100-01-01
-// (sign(purpose, payload, 4102444800 s - kNow, kNow)), so verify() gets past the MAC for them.
+// (sign(purpose, payload, 4102444800 s - kNow, kNow)), so verify() gets past the MAC for them,
+// and one of the format before versions (version_1_session), which it refuses.
 constexpr std::string_view kKey = "fuzz-only-signing-key-0123456789abcdef";
 const Clock::time_point kNow{std::chrono::seconds(1'700'000'000)};
 constexpr std::string_view kPurposes[] = {"session", "flash"};
@@ -37,7 +38,8 @@ void check_verify(const CookieSigner& signer, std::string_view value) {
     ++accepted;
     // Accepted means "exactly what sign() wrote": signing the payload again with the same expiry
     // gives back the same text.
-    const std::size_t first_dot = value.find('.');
+    // "v2." payload "." expiry "." mac: the expiry follows the second dot.
+    const std::size_t first_dot = value.find('.', value.find('.') + 1);
     const std::size_t second_dot = value.find('.', first_dot + 1);
     const long long expiry =
         std::stoll(std::string(value.substr(first_dot + 1, second_dot - first_dot - 1)));
@@ -55,8 +57,8 @@ void check_round_trip(const CookieSigner& signer, std::string_view payload) {
   constexpr std::chrono::seconds kTtl{60};
   const std::string_view purpose = kPurposes[payload.size() % 2];
   const std::string_view other = kPurposes[(payload.size() + 1) % 2];
-  // payload "." 1700000060 "." 43 characters of MAC
-  const std::size_t expected_size = base64url_length(payload.size()) + 1 + 10 + 1 + 43;
+  // "v2." payload "." 1700000060 "." 43 characters of MAC
+  const std::size_t expected_size = 3 + base64url_length(payload.size()) + 1 + 10 + 1 + 43;
   std::string value;
   try {
     value = signer.sign(purpose, payload, kTtl, kNow);

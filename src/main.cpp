@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
   vv::messagebird::VerifyClient client(settings.verify, transport);
   vv::messagebird::Breaker breaker(settings.breaker);
   vv::verify::Runner runner(settings.runner, client, breaker, answer_threads);
-  const vv::http::CookieSigner signer(settings.cookie_signing_key);
+  const vv::http::CookieSigner signer(settings.cookie_signing_key, settings.cookie_previous_key);
   vv::store::Limiter limiter(*store, settings.limits);
   vv::store::FraudGuard fraud_guard(*store, settings.fraud);
   const vv::web::ErrorPages error_pages(*templates);

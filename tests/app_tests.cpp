@@ -14,6 +14,7 @@
 #include "shipped_settings.hpp"
 #include "web/pipeline.hpp"
 #include "web/reply.hpp"
+#include "web/session.hpp"
 
 using namespace voiceverify;
 using voiceverify::testing::capture_stderr;
@@ -69,7 +70,10 @@ struct Fixture {
     c.max_attempts = 3;
     return c;
   }();
-  http::CookieSigner signer{config.signing_key};
+  // SIGNING_KEY_PREVIOUS set, as in the middle of a key change: cookies signed by `before` pass.
+  const std::string previous_key = std::string(40, 'p');
+  http::CookieSigner signer{config.signing_key, previous_key};
+  http::CookieSigner before{previous_key};
   view::Templates templates = [this] {
     std::string error;
     auto t = view::Templates::load(config.templates_dir, error);
@@ -230,17 +234,64 @@ BOOST_AUTO_TEST_CASE(code_of_wrong_shape_never_reaches_messagebird) {
   BOOST_TEST(transport.requests.size() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(cookies_are_secure_only_over_https) {
+BOOST_AUTO_TEST_CASE(cookies_are_secure_and_host_prefixed_only_over_https) {
   http::Request request;
   request.method = "GET";
   request.path = "/";
   request.https = true;
   const auto over_https = resolve(web::handle_request(request, deps));
-  BOOST_TEST(header(over_https, "Set-Cookie").find("; Secure") != std::string::npos);
-  BOOST_TEST(header(over_https, "Set-Cookie").find("HttpOnly; SameSite=Lax") != std::string::npos);
+  const std::string secure = header(over_https, "Set-Cookie");
+  BOOST_TEST(secure.rfind("__Host-vv_session=", 0) == 0u, secure);
+  BOOST_TEST(secure.find("; Secure") != std::string::npos);
+  BOOST_TEST(secure.find("HttpOnly; SameSite=Lax") != std::string::npos);
   request.https = false;
   const auto plain = resolve(web::handle_request(request, deps));
+  BOOST_TEST(header(plain, "Set-Cookie").rfind("vv_session=", 0) == 0u);
   BOOST_TEST(header(plain, "Set-Cookie").find("Secure") == std::string::npos);
+}
+
+// Each scheme reads its own name only: an https request ignores a plain vv_session, and the
+// other way round, so a cookie planted over http never stands in for the https one.
+BOOST_AUTO_TEST_CASE(a_request_reads_the_cookie_name_of_its_scheme) {
+  const web::Session session{std::string(32, 'b'), kId, "+31 * ******78", false};
+  const std::string value =
+      signer.sign("session", web::encode_session(session), std::chrono::seconds(600));
+  http::Request request;
+  request.method = "GET";
+  request.path = "/EnterCode/" + kId;
+  for (const bool https : {true, false}) {
+    request.https = https;
+    request.cookie_header = "__Host-vv_session=" + value;
+    BOOST_TEST(resolve(web::handle_request(request, deps)).status == (https ? 200 : 303), https);
+    request.cookie_header = "vv_session=" + value;
+    BOOST_TEST(resolve(web::handle_request(request, deps)).status == (https ? 303 : 200), https);
+  }
+}
+
+// The middle of a key change: a browser whose session was signed with the previous key keeps its
+// verification, its form (CSRF token made with the previous key) still posts, and what it gets
+// back is signed with the new key only.
+BOOST_AUTO_TEST_CASE(a_key_change_keeps_the_verification_in_progress) {
+  const web::Session session{std::string(32, 'c'), kId, "+31 * ******78", false};
+  jar["vv_session"] =
+      before.sign("session", web::encode_session(session), std::chrono::seconds(600));
+  const auto page = send("GET", "/EnterCode/" + kId);
+  BOOST_TEST(page.status == 200);
+  BOOST_TEST(page.body.find("+31 * ******78") != std::string::npos);
+  const http::CookieSigner new_key_only{config.signing_key};
+  BOOST_TEST(new_key_only.verify("session", jar["vv_session"]).has_value());
+  BOOST_TEST(!before.verify("session", jar["vv_session"]).has_value());
+
+  const std::string old_token = before.mac_hex("csrf", session.browser_id);
+  const auto posted = capture_stderr(
+      [&] { send("POST", "/EnterCode/" + kId, "token=123456&csrf_token=" + old_token); });
+  BOOST_TEST(posted.find("csrf_rejected") == std::string::npos, posted);
+  const auto forged = capture_stderr([&] {
+    send("POST", "/EnterCode/" + kId,
+         "token=123456&csrf_token=" +
+             http::CookieSigner(std::string(40, 'x')).mac_hex("csrf", session.browser_id));
+  });
+  BOOST_TEST(forged.find("csrf_rejected") != std::string::npos, forged);
 }
 
 BOOST_AUTO_TEST_CASE(head_is_routed_like_get) {

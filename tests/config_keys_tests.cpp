@@ -43,6 +43,8 @@ const KeyValue kGoodValues[] = {
     {"MESSAGEBIRD_ENDPOINT", "http://[::1]:8081"},
     {"SIGNING_KEY", "abcdefghijklmnopqrstuvwxyz012345"},
     {"SIGNING_KEY_FILE", ""},  // unset: the key set directly is used (signing_key_file_tests)
+    {"SIGNING_KEY_PREVIOUS", ""},
+    {"SIGNING_KEY_PREVIOUS", "zyxwvutsrqponmlkjihgfedcba543210"},
     {"VERIFY_TYPE", "tts"},
     {"VERIFY_TEMPLATE", "Uw beveiligingscode is %token."},
     {"VERIFY_TEMPLATE", "Votre code de sécurité est %token."},
@@ -139,6 +141,7 @@ const KeyValue kBadValues[] = {
     {"SIGNING_KEY", "SECRETtooshort"},
     {"SIGNING_KEY", "SECRET0123456789012345678901234"},  // 31 characters
     {"SIGNING_KEY_FILE", "/etc/voiceverify/\x01key"},
+    {"SIGNING_KEY_PREVIOUS", "SECRET0123456789012345678901234"},
     {"VERIFY_TYPE", "sms"},
     {"VERIFY_TYPE", "TTS"},
     {"VERIFY_TEMPLATE", "Your code is %tok."},
@@ -258,6 +261,7 @@ BOOST_AUTO_TEST_CASE(defaults_when_only_secrets_are_given) {
   const config::Config& c = *result.config;
   BOOST_TEST(c.messagebird_access_key == kAccessKey);
   BOOST_TEST(c.signing_key == kSigningKey);
+  BOOST_TEST(c.signing_key_previous.empty());
   BOOST_TEST(c.messagebird_endpoint == "https://rest.messagebird.com");
   BOOST_TEST(c.verify_type == "tts");
   BOOST_TEST(c.verify_template == "Your security code is %token.");
@@ -306,7 +310,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 41u);
+  BOOST_TEST(keys.size() == 42u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "REDIS_PREFIX");

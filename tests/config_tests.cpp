@@ -1,6 +1,7 @@
 // config::load's checks across keys (src/config/config.cpp): ALLOWED_COUNTRIES resolved after
 // DEFAULT_REGION, LISTEN beyond loopback needing FASTCGI_ALLOWED_PEERS, TOTAL_TIMEOUT_MS against
-// CONNECT_TIMEOUT_MS and under what the shipped nginx and unit wait for.
+// CONNECT_TIMEOUT_MS and under what the shipped nginx and unit wait for, SIGNING_KEY_PREVIOUS
+// differing from SIGNING_KEY.
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <map>
@@ -54,6 +55,22 @@ BOOST_AUTO_TEST_CASE(allowed_countries_unset_means_the_default_region_alone) {
   result = config::load(file, env);
   BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
   BOOST_TEST((result.config->allowed_countries == std::vector<std::string>{"BE"}));
+}
+
+// A "previous" key equal to the key is no rotation at all, most likely a copy-paste slip; the
+// message says so without either key.
+BOOST_AUTO_TEST_CASE(signing_key_previous_must_differ_from_signing_key) {
+  auto env = base_env();
+  env["SIGNING_KEY_PREVIOUS"] = voiceverify::testing::kSigningKey;
+  auto result = config::load("", env);
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.find("SIGNING_KEY_PREVIOUS: must differ from SIGNING_KEY") == 0u,
+             result.error);
+  BOOST_TEST(result.error.find(voiceverify::testing::kSigningKey) == std::string::npos);
+  env["SIGNING_KEY_PREVIOUS"] = voiceverify::testing::kSigningKey + "-old";
+  result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  BOOST_TEST(result.config->signing_key_previous == voiceverify::testing::kSigningKey + "-old");
 }
 
 BOOST_AUTO_TEST_CASE(total_timeout_must_not_be_less_than_connect_timeout) {

@@ -14,6 +14,7 @@ namespace {
 
 using voiceverify::http::find_cookie;
 using voiceverify::http::format_set_cookie;
+using voiceverify::http::scheme_cookie_name;
 using voiceverify::http::SetCookie;
 
 struct FindCase {
@@ -115,6 +116,34 @@ BOOST_AUTO_TEST_CASE(formatted_cookie_round_trips_through_find_cookie) {
   // What a browser sends back is the name=value part before the first ';' (RFC 6265 5.4).
   const std::string pair = line.substr(0, line.find(';'));
   BOOST_TEST(find_cookie("other=1; " + pair, "vv").value() == cookie.value);
+}
+
+// Over https a cookie carries the __Host- prefix (the browser keeps it only Secure, Path=/, no
+// Domain); over plain http, where a browser would refuse such a cookie, its plain name.
+BOOST_AUTO_TEST_CASE(cookie_name_by_scheme) {
+  BOOST_TEST(scheme_cookie_name("vv_session", true) == "__Host-vv_session");
+  BOOST_TEST(scheme_cookie_name("vv_session", false) == "vv_session");
+  BOOST_TEST(scheme_cookie_name("vv_flash", true) == "__Host-vv_flash");
+  BOOST_TEST(scheme_cookie_name("vv_flash", false) == "vv_flash");
+}
+
+BOOST_AUTO_TEST_CASE(a_prefixed_cookie_is_always_secure_with_path_slash_and_no_domain) {
+  SetCookie cookie{scheme_cookie_name("vv_session", true), "v2.abc", std::chrono::seconds(60),
+                   true};
+  const std::string line = format_set_cookie(cookie);
+  BOOST_TEST(line.rfind("__Host-vv_session=v2.abc;", 0) == 0u, line);
+  BOOST_TEST(line.find("; Secure") != std::string::npos, line);
+  BOOST_TEST(line.find("; Path=/;") != std::string::npos, line);
+  BOOST_TEST(line.find("Domain") == std::string::npos, line);
+  // Without Secure every browser drops it: a caller bug.
+  cookie.secure = false;
+  BOOST_CHECK_THROW(format_set_cookie(cookie), std::invalid_argument);
+  cookie.name = "__Secure-vv";
+  BOOST_CHECK_THROW(format_set_cookie(cookie), std::invalid_argument);
+  // The name a browser sends back is found under the https name only.
+  const std::string pair = line.substr(0, line.find(';'));
+  BOOST_TEST(find_cookie(pair, "__Host-vv_session").value() == "v2.abc");
+  BOOST_TEST(!find_cookie(pair, "vv_session").has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,8 @@
 // Every limit through real nginx, the pool and the simulator: each window exhausted, the resend
 // interval, one active verification per browser, the attempts per call, and what an upstream
-// failure costs (nothing). Each case checks the banner and that no call went upstream.
+// failure costs (nothing). Each case checks the banner and that no call went upstream. Also
+// nginx's own rate limit on form posts (nginx/snippets/voiceverify-limits.conf), which answers
+// 429 before the pool sees the post.
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
@@ -10,6 +12,7 @@
 
 #include "harness.hpp"
 #include "site_steps.hpp"
+#include "web/routes.hpp"
 
 using namespace voiceverify::testing;
 
@@ -127,6 +130,47 @@ BOOST_AUTO_TEST_CASE(checks_that_fail_upstream_cost_no_attempt) {
   answer = browser.post(started.location, {{"token", wrong}});
   BOOST_TEST(answer.location == "/");
   BOOST_TEST(contains(banner_after(browser, answer), "no tries left"));
+}
+
+// With a rate of one post a minute: the shipped burst passes, the next post to every POST route
+// of the route table is 429 with the site's page, and GETs are never counted.
+BOOST_AUTO_TEST_CASE(nginx_answers_429_with_the_site_page_after_a_burst_of_posts) {
+  const std::string locations =
+      read_file(std::string(VV_SOURCE_DIR) + "/nginx/snippets/voiceverify-locations.conf");
+  std::smatch m;
+  BOOST_REQUIRE(std::regex_search(
+      locations, m, std::regex(R"(\n\s*limit_req zone=voiceverify_post burst=(\d+))")));
+  const int burst = std::stoi(m[1].str());
+  Site site({.env = {}, .nginx_post_rate = "1r/m"});
+  Browser browser(site);
+  auto count_posts = [&] {
+    const std::string log = site.pool_log();
+    std::size_t n = 0;
+    for (auto at = log.find("method=\"POST\""); at != std::string::npos;
+         at = log.find("method=\"POST\"", at + 1))
+      ++n;
+    return n;
+  };
+  // The rate's one plus the burst reach the pool (no CSRF token: each is refused there, 403).
+  for (int i = 0; i <= burst; ++i) {
+    BOOST_TEST(browser.post_raw("/", "number=1", "application/x-www-form-urlencoded").status == 403,
+               i);
+  }
+  BOOST_TEST(count_posts() == static_cast<std::size_t>(burst + 1));
+  for (const auto& row : voiceverify::web::kRoutes) {
+    if (row.method != voiceverify::web::Method::Post) continue;
+    const std::string path =
+        std::string(row.path) + (row.takes_id ? "0123456789abcdef0123456789abcdef" : "");
+    const Page refused = browser.post_raw(path, "number=1", "application/x-www-form-urlencoded");
+    BOOST_TEST(refused.status == 429, path);
+    BOOST_TEST(contains(refused.body, "Too many requests"), refused.body);
+    BOOST_TEST(contains(refused.body, "Please wait a minute"), refused.body);
+    BOOST_TEST(contains(refused.body, "/static/style.css"), refused.body);
+    BOOST_TEST(refused.header("X-Frame-Options") == "DENY");
+  }
+  BOOST_TEST(count_posts() == static_cast<std::size_t>(burst + 1));
+  for (int i = 0; i < burst + 5; ++i) BOOST_TEST(browser.get("/").status == 200, i);
+  BOOST_TEST(contains(site.nginx_logs(), "limiting requests"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,7 +1,8 @@
 // Client addresses behind a proxy, through real nginx: with TRUSTED_PROXIES it takes the client
 // from X-Forwarded-For (nginx/snippets/voiceverify-realip.conf) and the per-IP limit counts that
 // address, IPv6 per /64 (LIMIT_IPV6_PREFIX); without, the header is ignored and every request is
-// the connecting address. A trusted proxy's X-Forwarded-Proto: https makes cookies Secure.
+// the connecting address. A trusted proxy's X-Forwarded-Proto: https makes cookies Secure and
+// __Host- prefixed.
 #include <boost/test/unit_test.hpp>
 
 #include <string>
@@ -80,17 +81,24 @@ BOOST_AUTO_TEST_CASE(x_forwarded_for_from_an_untrusted_peer_is_ignored) {
 }
 
 BOOST_AUTO_TEST_CASE(forwarded_https_counts_only_from_a_trusted_proxy) {
-  auto session_cookie = [](const Page& page) {
-    for (const auto& [name, value] : page.headers)
-      if (name == "Set-Cookie" && value.rfind("vv_session=", 0) == 0) return value;
+  auto cookie_named = [](const Page& page, const std::string& name) {
+    for (const auto& [header, value] : page.headers)
+      if (header == "Set-Cookie" && value.rfind(name + "=", 0) == 0) return value;
     return std::string();
   };
+  auto session_cookie = [&](const Page& page) { return cookie_named(page, "vv_session"); };
   {
     Site site(behind_proxy("127.0.0.1"));
     Browser https(site);
     https.headers = {{"X-Forwarded-For", "198.51.100.1"}, {"X-Forwarded-Proto", "https"}};
-    const std::string cookie = session_cookie(https.get("/"));
+    const Page form = https.get("/");
+    const std::string cookie = cookie_named(form, "__Host-vv_session");
     BOOST_TEST(contains(cookie, "; Secure"), cookie);
+    BOOST_TEST(session_cookie(form).empty());
+    // Read back under the https name: the form posts (CSRF) and the call is placed.
+    const Page started = https.post("/", {{"number", nl_number(1)}});
+    BOOST_TEST(started.status == 303);
+    BOOST_TEST(started.location.rfind("/EnterCode/", 0) == 0u, started.location);
     Browser http(site);
     http.headers = {{"X-Forwarded-For", "198.51.100.2"}, {"X-Forwarded-Proto", "http"}};
     const std::string plain = session_cookie(http.get("/"));

@@ -26,16 +26,18 @@ std::string flip(std::string text, std::size_t at) {
   return text;
 }
 
+// The parts after the version: "v2." payload "." expiry "." mac.
 struct Parts {
   std::string payload, expiry, mac;
 };
 Parts split(const std::string& value) {
-  const auto a = value.find('.');
+  BOOST_REQUIRE(value.rfind("v2.", 0) == 0);
+  const auto a = value.find('.', 3);
   const auto b = value.find('.', a + 1);
-  return {value.substr(0, a), value.substr(a + 1, b - a - 1), value.substr(b + 1)};
+  return {value.substr(3, a - 3), value.substr(a + 1, b - a - 1), value.substr(b + 1)};
 }
-std::string join(const Parts& p) {
-  return p.payload + "." + p.expiry + "." + p.mac;
+std::string join(const Parts& p, const std::string& version = "v2") {
+  return version + "." + p.payload + "." + p.expiry + "." + p.mac;
 }
 
 BOOST_AUTO_TEST_SUITE(signed_cookie_tests)
@@ -43,6 +45,7 @@ BOOST_AUTO_TEST_SUITE(signed_cookie_tests)
 BOOST_AUTO_TEST_CASE(round_trip_and_wire_form) {
   const CookieSigner signer(kKey);
   const std::string value = signer.sign("session", "browser=42", 600s, kNow);
+  BOOST_TEST(value.rfind("v2.", 0) == 0u);  // the format's version first
   const Parts parts = split(value);
   BOOST_TEST(parts.payload == base64url_encode("browser=42"));
   BOOST_TEST(parts.expiry == "1700000600");
@@ -149,7 +152,12 @@ BOOST_AUTO_TEST_CASE(garbage_and_non_canonical_forms_are_refused) {
       "...",
       "a.b.c",
       "not a cookie",
-      join({good.payload, good.expiry, good.mac}) + ".",  // a fourth part
+      join({good.payload, good.expiry, good.mac}) + ".",  // a fifth part
+      good.payload + "." + good.expiry + "." + good.mac,  // no version
+      join(good, ""),
+      join(good, "v"),
+      join(good, "V2"),
+      join(good, "v02"),
       join({good.payload, good.expiry, good.mac + "="}),  // padding
       join({good.payload + "=", good.expiry, good.mac}),
       join({good.payload, "0" + good.expiry, good.mac}),  // leading zero
@@ -174,13 +182,13 @@ BOOST_AUTO_TEST_CASE(garbage_and_non_canonical_forms_are_refused) {
 
 BOOST_AUTO_TEST_CASE(values_are_capped_at_4096_bytes) {
   const CookieSigner signer(kKey);
-  // 3030 bytes -> 4040 base64url characters + "." + 10-digit expiry + "." + 43 = 4095; one more
-  // payload byte adds two characters (4097), since no base64 text is 1 mod 4 long.
-  const std::string value = signer.sign("s", std::string(3030, 'x'), 60s, kNow);
-  BOOST_TEST(value.size() == 4095u);
+  // "v2." + 3028 bytes -> 4038 base64url characters + "." + 10-digit expiry + "." + 43 = 4096;
+  // one more payload byte adds one character (4097).
+  const std::string value = signer.sign("s", std::string(3028, 'x'), 60s, kNow);
+  BOOST_TEST(value.size() == 4096u);
   BOOST_TEST(signer.verify("s", value, kNow).has_value());
   // A value verify() would refuse is a bug to sign.
-  BOOST_CHECK_THROW(signer.sign("s", std::string(3031, 'x'), 60s, kNow), std::length_error);
+  BOOST_CHECK_THROW(signer.sign("s", std::string(3029, 'x'), 60s, kNow), std::length_error);
   BOOST_TEST(!signer.verify("s", value + "A", kNow).has_value());
   BOOST_TEST(!signer.verify("s", std::string(4097, 'A'), kNow).has_value());
   BOOST_TEST(!signer.verify("s", std::string(100000, '.'), kNow).has_value());
@@ -231,15 +239,79 @@ BOOST_AUTO_TEST_CASE(known_answers_pin_the_mac_framing) {
   // -hmac Jefe` (the RFC 4231 test case 2 key and message, with our label framing).
   BOOST_TEST(CookieSigner("Jefe").mac_hex("csrf", "what do ya want for nothing?") ==
              "c7d4d04f600fe4620b0c4e6ab69d00d6b2261cea6a88d4dd8219f76290d302ff");
-  // Python's hmac over "\0vv-cookie-v1\0" be64(7) "session" be64(1700000600) "browser=42": if
-  // this changes, every cookie in the wild stops verifying.
+  // Python's hmac over "\0vv-cookie-v2\0" be64(7) "session" be64(1700000600) "browser=42": if
+  // this changes without a new version, every cookie in the wild stops verifying.
   const CookieSigner signer(kKey);
   BOOST_TEST(split(signer.sign("session", "browser=42", 600s, kNow)).mac ==
-             "8v-UkkwR4Vz8NU4TN9Yvs5Cn42EuGkQ90YLjvFibEa8");
+             "PNEsUAl0btuy-x20e6avIxTGuANEev9-Z95RipsdocI");
+}
+
+// A later format is refused as a whole: here version 1, the unversioned form before "v2" (its
+// MAC domain was "vv-cookie-v1"), made by Python's hmac and valid until 2100 under kKey. Neither
+// the value as it was nor the same parts under today's version label verify.
+BOOST_AUTO_TEST_CASE(another_format_version_is_refused) {
+  const CookieSigner signer(kKey);
+  const std::string v1 = "YnJvd3Nlcj00Mg.4102444800.BVinfMKTYHaGQKVDuOW9LkqkTGDdZDpTrohIIBKIAT4";
+  BOOST_TEST(!signer.verify("session", v1, kNow).has_value());
+  BOOST_TEST(!signer.verify("session", "v2." + v1, kNow).has_value());
+  BOOST_TEST(!signer.verify("session", "v1." + v1, kNow).has_value());
+  // A value of today's format relabelled as another version: refused by the label alone.
+  const Parts good = split(signer.sign("session", "browser=42", 600s, kNow));
+  BOOST_TEST(!signer.verify("session", join(good, "v3"), kNow).has_value());
+  BOOST_TEST(!signer.verify("session", join(good, "v1"), kNow).has_value());
+  BOOST_TEST(signer.verify("session", join(good, "v2"), kNow).value() == "browser=42");
+}
+
+// SIGNING_KEY_PREVIOUS: cookies signed before a key change still verify, nothing is signed with
+// the previous key, and a key that is neither is refused.
+BOOST_AUTO_TEST_CASE(a_cookie_signed_with_the_previous_key_verifies) {
+  const std::string old_key = kKey + "-before-the-change";
+  const CookieSigner before(old_key);
+  const CookieSigner rotated(kKey, old_key);
+  const std::string old_cookie = before.sign("session", "browser=42", 600s, kNow);
+  BOOST_TEST(rotated.verify("session", old_cookie, kNow).value() == "browser=42");
+  // Purpose and expiry still hold under the previous key.
+  BOOST_TEST(!rotated.verify("flash", old_cookie, kNow).has_value());
+  BOOST_TEST(!rotated.verify("session", old_cookie, kNow + 600s).has_value());
+  // And its own cookies, of course.
+  BOOST_TEST(rotated.verify("session", rotated.sign("session", "p", 60s, kNow), kNow).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_cookie_signed_with_an_unknown_key_is_refused) {
+  const CookieSigner rotated(kKey, kKey + "-previous");
+  const CookieSigner stranger(kKey + "-someone-else");
+  BOOST_TEST(
+      !rotated.verify("session", stranger.sign("session", "p", 600s, kNow), kNow).has_value());
+  // Nor does a signer with no previous key take the previous key's cookies.
+  const CookieSigner after(kKey);
+  const CookieSigner before(kKey + "-previous");
+  BOOST_TEST(!after.verify("session", before.sign("session", "p", 600s, kNow), kNow).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(nothing_is_ever_signed_with_the_previous_key) {
+  const std::string old_key = kKey + "-before-the-change";
+  const CookieSigner rotated(kKey, old_key);
+  const CookieSigner key_only(kKey);
+  const CookieSigner previous_only(old_key);
+  const std::string value = rotated.sign("session", "p", 600s, kNow);
+  BOOST_TEST(value == key_only.sign("session", "p", 600s, kNow));
+  BOOST_TEST(key_only.verify("session", value, kNow).has_value());
+  BOOST_TEST(!previous_only.verify("session", value, kNow).has_value());
+  // CSRF tokens: made with the key, but one made with the previous key still matches.
+  BOOST_TEST(rotated.mac_hex("csrf", "b") == key_only.mac_hex("csrf", "b"));
+  BOOST_TEST(rotated.mac_hex_matches("csrf", "b", key_only.mac_hex("csrf", "b")));
+  BOOST_TEST(rotated.mac_hex_matches("csrf", "b", previous_only.mac_hex("csrf", "b")));
+  BOOST_TEST(!rotated.mac_hex_matches("csrf", "c", previous_only.mac_hex("csrf", "b")));
+  BOOST_TEST(!key_only.mac_hex_matches("csrf", "b", previous_only.mac_hex("csrf", "b")));
+  BOOST_TEST(!rotated.mac_hex_matches("csrf", "b", CookieSigner(kKey + "x").mac_hex("csrf", "b")));
+  BOOST_TEST(!rotated.mac_hex_matches("csrf", "b", ""));
 }
 
 BOOST_AUTO_TEST_CASE(empty_key_is_a_bug) {
   BOOST_CHECK_THROW(CookieSigner(""), std::invalid_argument);
+  BOOST_CHECK_THROW(CookieSigner("", kKey), std::invalid_argument);
+  // A previous key equal to the key (config refuses it) would be no rotation at all.
+  BOOST_CHECK_THROW(CookieSigner(kKey, kKey), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(constant_time_equal_compares_contents_and_lengths) {

@@ -1,6 +1,6 @@
-// Renders the error pages nginx serves itself (400, 413, 502) from the same layout, error
-// template and message catalogue as the pool's pages, so they cannot drift from them. Run by the
-// build; the files are installed to /usr/share/voiceverify/static/ and copied beside the dev
+// Renders the error pages nginx serves itself (view::kNginxErrorStatuses) from the same layout,
+// error template and message catalogue as the pool's pages, so they cannot drift from them. Run
+// by the build; the files are installed to /usr/share/voiceverify/static/ and copied beside the dev
 // nginx's site by scripts/lib/make-nginx-conf.
 //
 //   vv-error-pages TEMPLATES_DIR OUT_DIR
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vv-error-pages: %s\n", error.c_str());
     return 1;
   }
-  for (const int status : {400, 413, 502}) {
+  for (const int status : voiceverify::view::kNginxErrorStatuses) {
     const std::string path = std::string(argv[2]) + "/" + std::to_string(status) + ".html";
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << templates->error_page({status, true});

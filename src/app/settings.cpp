@@ -91,19 +91,13 @@ verify::RunnerSettings runner_settings(const config::Config& config) {
 }
 
 Settings build_settings(const config::Config& config) {
-  return Settings{config.templates_dir,
-                  config.listen,
-                  config.signing_key,
-                  phone_policy(config),
-                  verify_settings(config),
-                  limit_settings(config),
-                  fraud_settings(config),
-                  curl_options(config),
-                  pool_options(config),
-                  store_settings(config),
-                  breaker_settings(config),
-                  runner_settings(config),
-                  config.code_timeout + std::chrono::seconds(120)};
+  return Settings{config.templates_dir,    config.listen,
+                  config.signing_key,      config.signing_key_previous,
+                  phone_policy(config),    verify_settings(config),
+                  limit_settings(config),  fraud_settings(config),
+                  curl_options(config),    pool_options(config),
+                  store_settings(config),  breaker_settings(config),
+                  runner_settings(config), config.code_timeout + std::chrono::seconds(120)};
 }
 
 }  // namespace voiceverify::app

@@ -44,9 +44,10 @@ verify::RunnerSettings runner_settings(const config::Config& config);
 
 // All of the above, plus what main() itself needs.
 struct Settings {
-  std::string templates_dir;       // TEMPLATES_DIR
-  std::string listen;              // LISTEN
-  std::string cookie_signing_key;  // SIGNING_KEY: the session and flash cookies' HMAC key
+  std::string templates_dir;        // TEMPLATES_DIR
+  std::string listen;               // LISTEN
+  std::string cookie_signing_key;   // SIGNING_KEY: the session and flash cookies' HMAC key
+  std::string cookie_previous_key;  // SIGNING_KEY_PREVIOUS: verifies cookies only; empty: none
   forms::PhonePolicy phone;
   messagebird::VerifySettings verify;
   store::LimitSettings limits;

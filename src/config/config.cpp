@@ -94,6 +94,12 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
         "FRAUD_WINDOW: must be longer than CODE_TIMEOUT (a call settles unverified "
         "only once its code has expired)");
   }
+  // Never the keys themselves in the message: only that they are the same.
+  if (!config.signing_key_previous.empty() && config.signing_key_previous == config.signing_key) {
+    return failure(
+        "SIGNING_KEY_PREVIOUS: must differ from SIGNING_KEY (it is the key SIGNING_KEY "
+        "replaced); leave it empty when no key change is under way");
+  }
   if (config.total_timeout < config.connect_timeout) {
     return failure("TOTAL_TIMEOUT_MS: must not be less than CONNECT_TIMEOUT_MS");
   }

@@ -33,6 +33,7 @@ struct Config {
   // SIGNING_KEY_FILE: where SIGNING_KEY is read from instead (one of the two is required); a
   // relative path is relative to the config file's folder. load() reads it into signing_key.
   std::string signing_key_file;
+  std::string signing_key_previous;                               // SIGNING_KEY_PREVIOUS or ""
   std::string verify_type = "tts";                                // VERIFY_TYPE: tts
   std::string verify_template = "Your security code is %token.";  // must contain %token
   int token_length = 6;                                           // 6..10

@@ -105,6 +105,16 @@ Reason apply_signing_key_file(const std::string& v, Config& c) {
   return {};
 }
 
+// SIGNING_KEY_PREVIOUS: the key before the last change, accepted when verifying cookies only. Empty
+// means none (the rotation is over); whether it differs from SIGNING_KEY is checked in config.cpp.
+Reason apply_signing_key_previous(const std::string& v, Config& c) {
+  if (!v.empty() && v.size() < 32) {
+    return "must be empty or at least 32 characters: the SIGNING_KEY it replaced";
+  }
+  c.signing_key_previous = v;
+  return {};
+}
+
 Reason apply_verify_type(const std::string& v, Config& c) {
   if (v != "tts") return "must be tts: this app verifies numbers by voice call only";
   c.verify_type = v;
@@ -328,6 +338,7 @@ constexpr KeySpec kKeys[] = {
     text("MESSAGEBIRD_ENDPOINT", apply_endpoint),
     text("SIGNING_KEY", apply_signing_key),
     text("SIGNING_KEY_FILE", apply_signing_key_file),
+    text("SIGNING_KEY_PREVIOUS", apply_signing_key_previous),
     text("VERIFY_TYPE", apply_verify_type),
     text("VERIFY_TEMPLATE", apply_verify_template),
     number("TOKEN_LENGTH", &Config::token_length, 6, 10),

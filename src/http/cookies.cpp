@@ -99,8 +99,16 @@ std::optional<std::string> find_cookie(std::string_view cookie_header, std::stri
   return std::nullopt;
 }
 
+std::string scheme_cookie_name(std::string_view name, bool https) {
+  return https ? "__Host-" + std::string(name) : std::string(name);
+}
+
 std::string format_set_cookie(const SetCookie& cookie) {
   if (!is_token(cookie.name)) throw std::invalid_argument("format_set_cookie: bad cookie name");
+  // RFC 6265bis section 4.1.3: browsers drop a prefixed cookie that is not Secure.
+  if (!cookie.secure &&
+      (cookie.name.starts_with("__Host-") || cookie.name.starts_with("__Secure-")))
+    throw std::invalid_argument("format_set_cookie: a __Host- or __Secure- cookie must be Secure");
   if (!is_cookie_octets(cookie.value)) {
     throw std::invalid_argument("format_set_cookie: bad cookie value");
   }

@@ -1,14 +1,20 @@
 // Signed, expiring, purpose-labelled cookie values.
 //
 // What the MAC covers, and why it is framed the way it is:
-//   0x00 "vv-cookie-v1" 0x00 | be64(len(purpose)) | purpose | be64(expiry) | payload
+//   0x00 "vv-cookie-v2" 0x00 | be64(len(purpose)) | purpose | be64(expiry) | payload
 // - The leading NUL separates this domain from mac_hex(), whose input starts with a non-empty,
 //   NUL-free label: no cookie MAC can ever be replayed as a CSRF token or the other way round.
+// - The format version is inside the MAC as well as in front of the value, so a value cannot
+//   be relabelled as another version.
 // - The purpose is length-prefixed, so ("ab", "c...") and ("a", "bc...") never frame the same
 //   bytes; the expiry is fixed-width; the payload comes last and needs no length.
 // - The expiry is inside the MAC, so a client cannot stretch a cookie's life by editing it.
 // MACs are HMAC-SHA256 (RFC 2104, FIPS 198-1) through OpenSSL and are compared with
 // CRYPTO_memcmp so the time taken says nothing about how many bytes matched.
+//
+// Key rotation: verify() accepts a MAC under the key or, failing that, under the previous key;
+// sign() and mac_hex() only ever use the key. A browser's next response carries a cookie signed
+// with the new key, so once the longest cookie life has passed the previous key can go.
 //
 // Verification is strict by design: one canonical text per (payload, expiry, mac), so a value
 // either is exactly what sign() wrote or is refused. Base64url follows RFC 4648 section 5 without
@@ -37,7 +43,8 @@ namespace {
 // not written by us.
 constexpr std::size_t kMaxSignedValueBytes = 4096;
 constexpr std::size_t kMacBytes = 32;  // SHA-256
-constexpr std::string_view kCookieDomain{"\0vv-cookie-v1\0", 14};
+constexpr std::string_view kWireVersion = "v2";
+constexpr std::string_view kCookieDomain{"\0vv-cookie-v2\0", 14};
 
 constexpr std::string_view kBase64UrlAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -107,17 +114,38 @@ std::optional<std::int64_t> parse_expiry(std::string_view text) {
   return value;
 }
 
+// hex HMAC-SHA256 of label "\0" data. The label frames the data with a NUL; one with a NUL of
+// its own (or none at all) would let two (label, data) pairs, or a cookie MAC, share an input.
+std::string labelled_mac_hex(std::string_view key, std::string_view label, std::string_view data) {
+  if (label.empty() || label.find('\0') != std::string_view::npos) {
+    throw std::invalid_argument("CookieSigner::mac_hex: label must be non-empty and NUL-free");
+  }
+  std::string in;
+  in.reserve(label.size() + 1 + data.size());
+  in += label;
+  in += '\0';
+  in += data;
+  const auto mac = hmac_sha256(key, in);
+  return hex_encode(mac.data(), mac.size());
+}
+
 }  // namespace
 
-CookieSigner::CookieSigner(std::string key) : key_(std::move(key)) {
+CookieSigner::CookieSigner(std::string key, std::string previous_key)
+    : key_(std::move(key)), previous_key_(std::move(previous_key)) {
   // Config refuses a SIGNING_KEY under 32 characters; an empty one here is a wiring bug, and
   // signing with it would make every cookie forgeable.
   if (key_.empty()) throw std::invalid_argument("CookieSigner: empty key");
-  if (key_.size() > INT_MAX) throw std::invalid_argument("CookieSigner: key too long");
+  if (key_.size() > INT_MAX || previous_key_.size() > INT_MAX) {
+    throw std::invalid_argument("CookieSigner: key too long");
+  }
+  // Config refuses this too: the "previous" key would then be no rotation at all.
+  if (previous_key_ == key_) throw std::invalid_argument("CookieSigner: previous key is the key");
 }
 
 CookieSigner::~CookieSigner() {
   OPENSSL_cleanse(key_.data(), key_.size());
+  OPENSSL_cleanse(previous_key_.data(), previous_key_.size());
 }
 
 std::string CookieSigner::sign(std::string_view purpose, std::string_view payload,
@@ -128,7 +156,9 @@ std::string CookieSigner::sign(std::string_view purpose, std::string_view payloa
   if (expiry < 0) throw std::invalid_argument("CookieSigner::sign: expiry before 1970");
   const auto mac = hmac_sha256(key_, cookie_mac_input(purpose, expiry, payload));
 
-  std::string out = base64url_encode(payload);
+  std::string out(kWireVersion);
+  out += '.';
+  out += base64url_encode(payload);
   out += '.';
   out += std::to_string(expiry);
   out += '.';
@@ -143,8 +173,13 @@ std::string CookieSigner::sign(std::string_view purpose, std::string_view payloa
 std::optional<std::string> CookieSigner::verify(std::string_view purpose, std::string_view value,
                                                 Clock::time_point now) const {
   if (value.size() > kMaxSignedValueBytes) return std::nullopt;
+  // Another version (or none, the format before versions) is refused before anything else.
+  if (!value.starts_with(kWireVersion) || value.size() == kWireVersion.size() ||
+      value[kWireVersion.size()] != '.')
+    return std::nullopt;
+  value.remove_prefix(kWireVersion.size() + 1);
 
-  // Exactly three parts; base64url has no '.', so the split is unambiguous.
+  // Then exactly three parts; base64url has no '.', so the split is unambiguous.
   const std::size_t first_dot = value.find('.');
   if (first_dot == std::string_view::npos) return std::nullopt;
   const std::size_t second_dot = value.find('.', first_dot + 1);
@@ -157,8 +192,12 @@ std::optional<std::string> CookieSigner::verify(std::string_view purpose, std::s
   const std::optional<std::string> mac = base64url_decode(value.substr(second_dot + 1));
   if (!payload || !expiry || !mac || mac->size() != kMacBytes) return std::nullopt;
 
-  const auto expected = hmac_sha256(key_, cookie_mac_input(purpose, *expiry, *payload));
-  if (CRYPTO_memcmp(expected.data(), mac->data(), kMacBytes) != 0) return std::nullopt;
+  const std::string input = cookie_mac_input(purpose, *expiry, *payload);
+  const auto matches = [&](std::string_view key) {
+    const auto expected = hmac_sha256(key, input);
+    return CRYPTO_memcmp(expected.data(), mac->data(), kMacBytes) == 0;
+  };
+  if (!matches(key_) && (previous_key_.empty() || !matches(previous_key_))) return std::nullopt;
 
   // Checked after the MAC, so an expired answer is only ever given about a value we wrote.
   if (unix_seconds(now) >= *expiry) return std::nullopt;
@@ -166,18 +205,14 @@ std::optional<std::string> CookieSigner::verify(std::string_view purpose, std::s
 }
 
 std::string CookieSigner::mac_hex(std::string_view label, std::string_view data) const {
-  // The label frames the data with a NUL; one with a NUL of its own (or none at all) would let
-  // two (label, data) pairs, or a cookie MAC, share an input.
-  if (label.empty() || label.find('\0') != std::string_view::npos) {
-    throw std::invalid_argument("CookieSigner::mac_hex: label must be non-empty and NUL-free");
-  }
-  std::string in;
-  in.reserve(label.size() + 1 + data.size());
-  in += label;
-  in += '\0';
-  in += data;
-  const auto mac = hmac_sha256(key_, in);
-  return hex_encode(mac.data(), mac.size());
+  return labelled_mac_hex(key_, label, data);
+}
+
+bool CookieSigner::mac_hex_matches(std::string_view label, std::string_view data,
+                                   std::string_view candidate) const {
+  if (constant_time_equal(candidate, labelled_mac_hex(key_, label, data))) return true;
+  return !previous_key_.empty() &&
+         constant_time_equal(candidate, labelled_mac_hex(previous_key_, label, data));
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {

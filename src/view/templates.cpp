@@ -16,7 +16,8 @@ namespace voiceverify::view {
 const char* const kTemplateFiles[] = {"layout.tpl",  "phone_form.tpl", "code_form.tpl",
                                       "success.tpl", "error.tpl",      nullptr};
 
-const std::vector<int> kErrorStatuses{400, 403, 404, 405, 413, 415, 431, 500, 502};
+const std::vector<int> kErrorStatuses{400, 403, 404, 405, 413, 415, 429, 431, 500, 502};
+const std::vector<int> kNginxErrorStatuses{400, 413, 429, 502};
 
 namespace {
 

@@ -34,9 +34,12 @@ struct ErrorView {
   bool from_nginx = false;  // the static page nginx serves itself (build time)
 };
 
-// The statuses that have an error page of their own (the pool's, and nginx's 400/413/502 that
-// the build renders to static files).
+// The statuses that have an error page of their own (the pool's, and nginx's that the build
+// renders to static files).
 extern const std::vector<int> kErrorStatuses;
+// The statuses nginx answers itself with a page rendered at build time (static/STATUS.html, the
+// error_page lines of nginx/snippets/voiceverify-locations.conf): 429 is its limit_req.
+extern const std::vector<int> kNginxErrorStatuses;
 
 class Templates {
  public:

@@ -39,11 +39,13 @@ std::string request_id_of(const http::Request& request) {
   return ok ? id : http::random_hex(8);
 }
 
-// Only our two cookies are read; whatever else the header carries (another application's on the
-// same domain) is skipped.
+// Only our two cookies are read, under the names of this request's scheme (__Host- over https);
+// whatever else the header carries (another application's on the same domain) is skipped.
 void load_cookies(Context& ctx, const RequestCaps& caps) {
   const auto& header = ctx.request.cookie_header;
-  if (auto raw = http::find_cookie(header, kSessionCookie, caps.max_cookie_bytes)) {
+  const bool https = ctx.request.https;
+  const std::string session_name = http::scheme_cookie_name(kSessionCookie, https);
+  if (auto raw = http::find_cookie(header, session_name, caps.max_cookie_bytes)) {
     if (auto payload = ctx.deps.signer.verify("session", *raw)) {
       if (auto session = decode_session(*payload)) {
         ctx.session = *session;
@@ -58,7 +60,8 @@ void load_cookies(Context& ctx, const RequestCaps& caps) {
     ctx.session.browser_id = http::random_hex(16);
     ctx.session_is_new = true;
   }
-  if (auto raw = http::find_cookie(header, kFlashCookie, caps.max_cookie_bytes)) {
+  const std::string flash_name = http::scheme_cookie_name(kFlashCookie, https);
+  if (auto raw = http::find_cookie(header, flash_name, caps.max_cookie_bytes)) {
     ctx.flash_seen = true;
     if (auto payload = ctx.deps.signer.verify("flash", *raw)) ctx.flash = decode_flash(*payload);
   }
@@ -83,8 +86,7 @@ Reply dispatch(Context& ctx, const Route& route, const RequestCaps& caps) {
   if (route.row->csrf) {
     // The token must be the one this browser's session was given (constant-time).
     const auto token = ctx.form.get(Field::CsrfToken);
-    if (ctx.session_is_new || !token ||
-        !http::constant_time_equal(*token, csrf_token(ctx.deps.signer, ctx.session))) {
+    if (ctx.session_is_new || !token || !csrf_token_matches(ctx.deps.signer, ctx.session, *token)) {
       log::warning("csrf_rejected", {{"request_id", request.request_id}});
       return error_page(ctx.deps, 403);
     }
@@ -116,8 +118,9 @@ http::Response finalize(Exchange& exchange, http::Response response) {
   const Context& ctx = exchange.ctx;
   // A banner is shown once: clear the flash cookie unless this response sets a new one.
   if (ctx.flash_seen && !ctx.flash_set) {
-    response.add_header("Set-Cookie", http::format_set_cookie(
-                                          http::SetCookie{kFlashCookie, "", 0s, request.https}));
+    const std::string name = http::scheme_cookie_name(kFlashCookie, request.https);
+    response.add_header("Set-Cookie",
+                        http::format_set_cookie(http::SetCookie{name, "", 0s, request.https}));
   }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - exchange.started)

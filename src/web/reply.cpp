@@ -30,7 +30,7 @@ http::Response error_page(const AppDeps& deps, int status) {
 
 void set_session_cookie(Context& ctx, http::Response& response) {
   const auto lifetime = ctx.deps.session_lifetime;
-  http::SetCookie cookie{kSessionCookie,
+  http::SetCookie cookie{http::scheme_cookie_name(kSessionCookie, ctx.request.https),
                          ctx.deps.signer.sign("session", encode_session(ctx.session), lifetime),
                          lifetime, ctx.request.https};
   response.add_header("Set-Cookie", http::format_set_cookie(cookie));
@@ -55,7 +55,7 @@ http::Response redirect_plain(Context& ctx, const std::string& location) {
 http::Response redirect_with_banner(Context& ctx, const std::string& location,
                                     const view::Banner& banner) {
   http::Response response = redirect_plain(ctx, location);
-  http::SetCookie flash{kFlashCookie,
+  http::SetCookie flash{http::scheme_cookie_name(kFlashCookie, ctx.request.https),
                         ctx.deps.signer.sign("flash", encode_flash(banner), kFlashLifetime),
                         kFlashLifetime, ctx.request.https};
   response.add_header("Set-Cookie", http::format_set_cookie(flash));

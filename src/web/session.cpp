@@ -75,8 +75,17 @@ std::optional<view::Banner> decode_flash(std::string_view payload) {
   return view::Banner{*kind, *message, std::stol(std::string(parts[2]))};
 }
 
+namespace {
+constexpr std::string_view kCsrfLabel = "csrf";
+}  // namespace
+
 std::string csrf_token(const http::CookieSigner& signer, const Session& session) {
-  return signer.mac_hex("csrf", session.browser_id);
+  return signer.mac_hex(kCsrfLabel, session.browser_id);
+}
+
+bool csrf_token_matches(const http::CookieSigner& signer, const Session& session,
+                        std::string_view token) {
+  return signer.mac_hex_matches(kCsrfLabel, session.browser_id, token);
 }
 
 }  // namespace voiceverify::web

@@ -1,4 +1,5 @@
-// What a browser carries between requests, in two signed cookies (http/signed_cookie.hpp):
+// What a browser carries between requests, in two signed cookies (http/signed_cookie.hpp), named
+// "__Host-vv_session" and "__Host-vv_flash" over https (http::scheme_cookie_name):
 // - "vv_session" (purpose "session"): a random browser id (the CSRF secret), and the browser's
 //   verification in progress: verify id, masked number, verified or not. Lives CODE_TIMEOUT plus
 //   a margin. It proves the browser owns /EnterCode/<id>; counts live on the server, so replaying
@@ -43,5 +44,9 @@ std::optional<view::Banner> decode_flash(std::string_view payload);
 
 // The CSRF token for a browser: HMAC of its browser id under the signing key.
 std::string csrf_token(const http::CookieSigner& signer, const Session& session);
+// Whether a posted token is this browser's, under the signing key or the previous one (a form
+// rendered before a key change); constant-time.
+bool csrf_token_matches(const http::CookieSigner& signer, const Session& session,
+                        std::string_view token);
 
 }  // namespace voiceverify::web

@@ -173,6 +173,13 @@ std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
+std::string no_limits_value(const std::string& key) {
+  std::istringstream lines(read_file(std::string(VV_SOURCE_DIR) + "/scripts/lib/no-limits.env"));
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
+  return "";
+}
+
 std::string run_command(const std::string& command) {
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return "";
@@ -276,15 +283,24 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
   pool_env_ = env;
   start_pool();
 
-  // Always set: a TRUSTED_PROXIES in the test runner's own environment must not leak in.
+  // Always set: a TRUSTED_PROXIES or NGINX_POST_RATE in the test runner's own environment must
+  // not leak in.
   for (const char c : options_.trusted_proxies)
     if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '/' ||
           c == ','))
       throw std::invalid_argument("SiteOptions::trusted_proxies: not addresses");
+  const std::string post_rate = options_.nginx_post_rate.empty()
+                                    ? no_limits_value("NGINX_POST_RATE")
+                                    : options_.nginx_post_rate;
+  for (const char c : post_rate)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/'))
+      throw std::invalid_argument("SiteOptions::nginx_post_rate: not a rate");
+  if (post_rate.empty()) throw std::runtime_error("no NGINX_POST_RATE in no-limits.env");
   const std::string make_conf =
-      "TRUSTED_PROXIES='" + options_.trusted_proxies + "' " + std::string(VV_SOURCE_DIR) +
-      "/scripts/lib/make-nginx-conf " + run_dir_ + " " + std::to_string(nginx_port_) +
-      " 127.0.0.1:" + std::to_string(pool_port_) + " " + env["THREADS"] + " " + VV_BINARY_DIR;
+      "NGINX_POST_RATE='" + post_rate + "' TRUSTED_PROXIES='" + options_.trusted_proxies + "' " +
+      std::string(VV_SOURCE_DIR) + "/scripts/lib/make-nginx-conf " + run_dir_ + " " +
+      std::to_string(nginx_port_) + " 127.0.0.1:" + std::to_string(pool_port_) + " " +
+      env["THREADS"] + " " + VV_BINARY_DIR;
   if (std::system(make_conf.c_str()) != 0) throw std::runtime_error("make-nginx-conf failed");
   nginx_ = Process({"/usr/sbin/nginx", "-p", run_dir_, "-c", run_dir_ + "/nginx.conf"}, {},
                    run_dir_ + "/nginx.out");
@@ -418,6 +434,15 @@ Browser::Browser(const Site& site) : http_(site.host(), site.port()) {
   http_.set_connection_timeout(5, 0);
   http_.set_read_timeout(15, 0);
   http_.set_keep_alive(true);
+}
+
+Browser::Browser(const std::string& url, const std::string& ca_file) : http_(url) {
+  http_.set_url_encode(false);
+  http_.set_connection_timeout(5, 0);
+  http_.set_read_timeout(15, 0);
+  http_.set_keep_alive(true);
+  http_.set_ca_cert_path(ca_file);
+  http_.enable_server_certificate_verification(true);
 }
 
 httplib::Headers Browser::request_headers() const {

@@ -41,6 +41,8 @@ int free_port();
 // Waits until something accepts TCP connections on 127.0.0.1:port; false after `timeout_ms`.
 bool wait_for_port(int port, int timeout_ms);
 std::string read_file(const std::string& path);
+// The value of `key` in scripts/lib/no-limits.env (every limit switched off), or "".
+std::string no_limits_value(const std::string& key);
 
 struct SiteOptions {
   std::map<std::string, std::string> env;  // extra or overriding pool config keys
@@ -55,6 +57,9 @@ struct SiteOptions {
   // nginx's TRUSTED_PROXIES (scripts/lib/make-nginx-conf): addresses or CIDRs, comma-separated,
   // whose X-Forwarded-For and X-Forwarded-Proto it believes. Empty: nobody's.
   std::string trusted_proxies{};
+  // nginx's rate limit on form posts (NGINX_POST_RATE, scripts/lib/make-nginx-conf), e.g. "1r/m".
+  // Empty: lifted, as scripts/lib/no-limits.env lifts it (the suites post fast from one address).
+  std::string nginx_post_rate{};
 };
 
 class Site {
@@ -117,6 +122,8 @@ struct Page {
 class Browser {
  public:
   explicit Browser(const Site& site);
+  // A browser of `url` ("https://127.0.0.1:port") that trusts the certificate in `ca_file`.
+  Browser(const std::string& url, const std::string& ca_file);
   Page get(const std::string& path);
   Page head(const std::string& path);
   // Posts a urlencoded form; adds csrf_token from the last page seen unless `fields` has one or
