@@ -21,6 +21,8 @@
 #include <thread>
 
 #include "app/check_key.hpp"
+#include "app/operator_commands.hpp"
+#include "app/periodic.hpp"
 #include "app/service_manager.hpp"
 #include "app/settings.hpp"
 #include "config/config.hpp"
@@ -137,6 +139,8 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("VOICEVERIFY_CONFIG")) config_path = env;
   bool check_only = false;
   bool check_key = false;
+  bool list_blocks = false;
+  std::string unblock;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--config" && i + 1 < argc) {
@@ -145,8 +149,14 @@ int main(int argc, char** argv) {
       check_only = true;
     } else if (arg == "--check-key") {
       check_key = true;
+    } else if (arg == "--list-blocks") {
+      list_blocks = true;
+    } else if (arg == "--unblock" && i + 1 < argc) {
+      unblock = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: voiceverify [--config FILE] [--check-config | --check-key]\n");
+      std::fprintf(stderr,
+                   "usage: voiceverify [--config FILE] [--check-config | --check-key | "
+                   "--list-blocks | --unblock RANGE|NUMBER|COUNTRY]\n");
       return 2;
     }
   }
@@ -177,6 +187,12 @@ int main(int argc, char** argv) {
     vv::log::info("config_ok");
     return 0;
   }
+  if (list_blocks || !unblock.empty()) {
+    vv::store::FraudGuard guard(*store, settings.fraud);
+    vv::store::Limiter limits(*store, settings.limits);
+    return list_blocks ? vv::app::list_blocks(guard, limits, stdout)
+                       : vv::app::unblock(guard, limits, unblock, stdout);
+  }
 
   make_room_for_connections(settings.runner.max_in_flight, settings.pool.threads);
   // curl_global_init must run before any thread starts (docs/platform.md, "libcurl").
@@ -191,6 +207,9 @@ int main(int argc, char** argv) {
   const vv::http::CookieSigner signer(settings.cookie_signing_key, settings.cookie_previous_key);
   vv::store::Limiter limiter(*store, settings.limits);
   vv::store::FraudGuard fraud_guard(*store, settings.fraud);
+  // The end of a quarantine is logged by whichever pool looks first (docs/fraud-guard.md).
+  const vv::app::Periodic guard_watch(std::chrono::minutes(1),
+                                      [&fraud_guard] { fraud_guard.report_ended(); });
   const vv::web::ErrorPages error_pages(*templates);
   const vv::web::AppDeps deps{
       signer,

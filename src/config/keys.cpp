@@ -259,7 +259,7 @@ Reason apply_fraud_country_mode(const std::string& v, Config& c) {
 
 // A decimal from 0 to 1 with at most four places: "0.2", "0", "1".
 Reason apply_fraud_min_ratio(const std::string& v, Config& c) {
-  const Reason reason = "must be a decimal from 0 to 1, e.g. 0.2";
+  Reason reason = "must be a decimal from 0 to 1, e.g. 0.2";
   const auto dot = v.find('.');
   const std::string_view whole = std::string_view(v).substr(0, dot);
   const std::string_view places =
@@ -280,7 +280,7 @@ Reason apply_fraud_min_ratio(const std::string& v, Config& c) {
 // "+3161234, +44740012": E.164 prefixes (a '+' and 1 to 14 digits), kept as digits.
 Reason apply_fraud_safe_ranges(const std::string& v, Config& c) {
   std::vector<std::string> items;
-  const Reason reason = "must be a comma-separated list of E.164 prefixes, e.g. +3161234,+44740012";
+  Reason reason = "must be a comma-separated list of E.164 prefixes, e.g. +3161234,+44740012";
   if (!split_list(v, items)) return reason;
   std::vector<std::string> prefixes;
   for (const auto& item : items) {
@@ -372,7 +372,7 @@ constexpr KeySpec kKeys[] = {
     number("FRAUD_RANGE_MIN_CALLS", &Config::fraud_range_min_calls, 1, kMaxLimit),
     number("FRAUD_COUNTRY_MIN_CALLS", &Config::fraud_country_min_calls, 1, kMaxLimit),
     text("FRAUD_MIN_RATIO", apply_fraud_min_ratio),
-    number("FRAUD_QUARANTINE", &Config::fraud_quarantine, 1, 30 * 86400),
+    number("FRAUD_QUARANTINE", &Config::fraud_quarantine, 1, 30L * 86400),
     text("FRAUD_SAFE_RANGES", apply_fraud_safe_ranges),
     text("REDIS_URL", apply_redis_url),
     text("REDIS_PREFIX", apply_redis_prefix),

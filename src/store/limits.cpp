@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -35,6 +36,7 @@
 #include <vector>
 
 #include "http/signed_cookie.hpp"
+#include "log/log.hpp"
 #include "messagebird/verify_id.hpp"
 #include "util/ascii.hpp"
 
@@ -192,7 +194,7 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
       refusal = limited(window.which, counter.ttl_left);
     }
   }
-  if (refusal) return *refusal;
+  if (refusal) return note_held(number, tag, *refusal);
 
   // Count in every window; a race past a limit refuses and undoes (see top).
   std::vector<const Window*> counted;
@@ -210,10 +212,59 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
     counted.push_back(&window);
     if (counter.value > window.limit) {
       undo();
-      return limited(window.which, counter.ttl_left);
+      return note_held(number, tag, limited(window.which, counter.ttl_left));
     }
   }
   return LimitResult{};
+}
+
+// A number held by its own windows is noted, masked, for operators (list_held); the resend
+// interval is too short to be worth it, and other windows hold addresses or the site.
+LimitResult Limiter::note_held(const std::string& number, const std::string& tag,
+                               LimitResult result) {
+  if (result.window == LimitWindow::Number10Min || result.window == LimitWindow::NumberDay) {
+    // "<masked>|<until>": the value's own time, since a string key has no counter to peek.
+    const auto until =
+        std::chrono::duration_cast<seconds>(
+            (std::chrono::system_clock::now() + result.retry_after).time_since_epoch())
+            .count();
+    store_.put("held:" + tag, log::mask_number(number) + "|" + std::to_string(until),
+               result.retry_after);  // best effort
+  }
+  return result;
+}
+
+StoreError Limiter::list_held(std::vector<HeldNumber>& out) {
+  const Listed listed = store_.keys_with_prefix("held:", 10'000);
+  if (listed.error != StoreError::None) return listed.error;
+  const auto now =
+      std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch());
+  for (const auto& key : listed.keys) {
+    const Fetched value = store_.get(key);
+    if (value.error != StoreError::None) return value.error;
+    const auto bar = value.value ? value.value->rfind('|') : std::string::npos;
+    if (bar == std::string::npos) continue;
+    long until = 0;
+    const std::string_view text = std::string_view(*value.value).substr(bar + 1);
+    if (std::from_chars(text.data(), text.data() + text.size(), until).ec != std::errc{}) continue;
+    out.push_back({value.value->substr(0, bar), std::max(seconds{0}, seconds{until} - now)});
+  }
+  return StoreError::None;
+}
+
+bool Limiter::release(const std::string& number, StoreError& error) {
+  error = StoreError::None;
+  if (!valid_number(number)) return false;
+  const std::string tag = number_tag(settings_.key_secret, number);
+  const Fetched held = store_.get("held:" + tag);
+  if (held.error != StoreError::None) {
+    error = held.error;
+    return false;
+  }
+  for (const char* window : {"last-call:", "n10:", "nday:", "held:"}) {
+    if (const auto e = store_.remove(window + tag); e != StoreError::None) error = e;
+  }
+  return error == StoreError::None && held.value.has_value();
 }
 
 LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime,

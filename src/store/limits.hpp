@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/store.hpp"
 
@@ -57,6 +58,12 @@ struct LimitResult {
   LimitWindow window = LimitWindow::Resend;  // when Limited: the window that refused
 };
 
+// A number held by a limit, as operators see it.
+struct HeldNumber {
+  std::string masked;  // log::mask_number's form
+  std::chrono::seconds left{0};
+};
+
 // How many keys the in-process store must hold so that a full day of calls at the site-wide limit
 // fits (see limits.cpp for the count); sizing make_memory_store with it means filling the store
 // is not a way to switch the site off.
@@ -90,7 +97,14 @@ class Limiter {
 
   const LimitSettings& settings() const { return settings_; }
 
+  // For operators (voiceverify --list-blocks, --unblock): the numbers their own windows hold
+  // now, masked, and lifting every window of one number. release() is true when the number was
+  // held; a store error is reported in `error`.
+  StoreError list_held(std::vector<HeldNumber>& out);
+  bool release(const std::string& number, StoreError& error);
+
  private:
+  LimitResult note_held(const std::string& number, const std::string& tag, LimitResult result);
   Store& store_;
   LimitSettings settings_;
 };
