@@ -97,6 +97,9 @@ const KeyValue kGoodValues[] = {
     {"LIMIT_IPV6_PREFIX", "32"},
     {"LIMIT_IPV6_PREFIX", "128"},
     {"LIMIT_GLOBAL_HOUR", "100000"},
+    {"LIMIT_COUNTRY_HOUR", "50"},
+    {"LIMIT_COUNTRY_HOUR", ""},
+    {"COUNTRY_LIMITS", "BE:300, de:100"},
     {"FRAUD_GUARD", "monitor"},
     {"FRAUD_GUARD", "off"},
     {"FRAUD_COUNTRY_MODE", "enforce"},
@@ -229,6 +232,12 @@ const KeyValue kBadValues[] = {
     {"LIMIT_IPV6_PREFIX", "129"},
     {"LIMIT_IPV6_PREFIX", "/64"},
     {"LIMIT_GLOBAL_HOUR", "0"},
+    {"LIMIT_COUNTRY_HOUR", "0"},
+    {"LIMIT_COUNTRY_HOUR", "ten"},
+    {"COUNTRY_LIMITS", "XX:300"},
+    {"COUNTRY_LIMITS", "BE:0"},
+    {"COUNTRY_LIMITS", "BE:300,BE:400"},
+    {"COUNTRY_LIMITS", "BE300"},
     {"FRAUD_GUARD", "on"},
     {"FRAUD_COUNTRY_MODE", "Enforce"},
     {"FRAUD_WINDOW", "300"},  // not longer than CODE_TIMEOUT (300)
@@ -310,7 +319,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 42u);
+  BOOST_TEST(keys.size() == 44u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "REDIS_PREFIX");

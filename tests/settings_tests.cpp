@@ -102,12 +102,36 @@ BOOST_AUTO_TEST_CASE(limits_and_the_store_key_secret_reach_the_limiter) {
   BOOST_TEST(limits.ip_calls_per_hour == 30);
   BOOST_TEST(limits.ipv6_prefix_length == 56);
   BOOST_TEST(limits.global_calls_per_hour == 5000);
+  // LIMIT_COUNTRY_HOUR unset: a tenth of the global hour, for every country but the home one.
+  BOOST_TEST(limits.other_country_calls_per_hour == 500);
+  BOOST_TEST(limits.home_region == "NL");
+  BOOST_TEST(limits.country_calls_per_hour.empty());
   // Derived from SIGNING_KEY, never the key itself.
   BOOST_TEST(limits.key_secret == voiceverify::store::store_key_secret(c.signing_key));
   BOOST_TEST(limits.key_secret != c.signing_key);
   // The in-process store is sized from these same limits.
   BOOST_TEST(app::store_settings(c).memory_capacity ==
              voiceverify::store::memory_store_capacity(limits));
+}
+
+BOOST_AUTO_TEST_CASE(country_budgets_and_the_fraud_guard_reach_the_store) {
+  const auto c = load_with({{"LIMIT_COUNTRY_HOUR", "40"},
+                            {"COUNTRY_LIMITS", "be:300,NL:900"},
+                            {"FRAUD_GUARD", "monitor"},
+                            {"FRAUD_MIN_RATIO", "0.35"},
+                            {"FRAUD_SAFE_RANGES", "+3161234"},
+                            {"CODE_TIMEOUT", "120"}});
+  const auto limits = app::limit_settings(c);
+  BOOST_TEST(limits.other_country_calls_per_hour == 40);
+  BOOST_TEST(limits.country_calls_per_hour.at("BE") == 300);
+  BOOST_TEST(limits.country_calls_per_hour.at("NL") == 900);
+  const auto fraud = app::fraud_settings(c);
+  BOOST_TEST((fraud.range_mode == voiceverify::store::GuardMode::Monitor));
+  BOOST_TEST((fraud.country_mode == voiceverify::store::GuardMode::Monitor));
+  BOOST_TEST(fraud.min_ratio == 0.35);
+  BOOST_TEST(fraud.safe_ranges == std::vector<std::string>{"3161234"});
+  BOOST_TEST(fraud.code_timeout.count() == 120);
+  BOOST_TEST(fraud.key_secret == limits.key_secret);
 }
 
 BOOST_AUTO_TEST_CASE(the_parsed_redis_url_reaches_the_store) {

@@ -42,6 +42,11 @@ store::LimitSettings limit_settings(const config::Config& config) {
   s.ip_calls_per_hour = config.limit_ip_hour;
   s.ipv6_prefix_length = config.limit_ipv6_prefix;
   s.global_calls_per_hour = config.limit_global_hour;
+  s.country_calls_per_hour = config.country_limits;
+  s.other_country_calls_per_hour = config.limit_country_hour > 0
+                                       ? config.limit_country_hour
+                                       : std::max(1L, config.limit_global_hour / 10);
+  s.home_region = config.default_region;
   s.max_attempts = config.max_attempts;
   s.key_secret = store::store_key_secret(config.signing_key);
   return s;

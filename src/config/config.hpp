@@ -26,6 +26,10 @@ namespace voiceverify::config {
 inline constexpr std::chrono::seconds kShippedWaitLimit{30};
 inline constexpr std::chrono::milliseconds kMaxRequestWait{25000};
 
+// The largest value any limit key accepts (calls per window): beyond any real site's need, and
+// far from overflowing a counter.
+inline constexpr long kMaxLimit = 1'000'000'000;
+
 struct Config {
   std::string messagebird_access_key;  // MESSAGEBIRD_ACCESS_KEY, required
   std::string messagebird_endpoint = "https://rest.messagebird.com";  // http:// only to loopback
@@ -71,6 +75,8 @@ struct Config {
   long limit_ip_hour = 10;                   // LIMIT_IP_HOUR
   int limit_ipv6_prefix = 64;                // LIMIT_IPV6_PREFIX: bits of an IPv6 client's window
   long limit_global_hour = 1000;             // LIMIT_GLOBAL_HOUR
+  long limit_country_hour = 0;  // LIMIT_COUNTRY_HOUR; 0 (unset): a tenth of LIMIT_GLOBAL_HOUR
+  std::map<std::string, long> country_limits;  // COUNTRY_LIMITS: "BE:300,DE:100", parsed
   // The fraud guard (docs/fraud-guard.md).
   store::GuardMode fraud_range_mode = store::GuardMode::Enforce;    // FRAUD_GUARD
   store::GuardMode fraud_country_mode = store::GuardMode::Monitor;  // FRAUD_COUNTRY_MODE

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "config/abuse_keys.hpp"
 #include "config/values.hpp"
 #include "forms/phone.hpp"
 #include "store/fraud_guard.hpp"
@@ -244,56 +245,6 @@ Reason apply_allowed_countries(const std::string& v, Config& c) {
   return {};
 }
 
-Reason apply_guard_mode(const std::string& v, store::GuardMode& mode) {
-  if (!store::parse_guard_mode(v, mode)) return "must be enforce, monitor or off";
-  return {};
-}
-
-Reason apply_fraud_guard(const std::string& v, Config& c) {
-  return apply_guard_mode(v, c.fraud_range_mode);
-}
-
-Reason apply_fraud_country_mode(const std::string& v, Config& c) {
-  return apply_guard_mode(v, c.fraud_country_mode);
-}
-
-// A decimal from 0 to 1 with at most four places: "0.2", "0", "1".
-Reason apply_fraud_min_ratio(const std::string& v, Config& c) {
-  Reason reason = "must be a decimal from 0 to 1, e.g. 0.2";
-  const auto dot = v.find('.');
-  const std::string_view whole = std::string_view(v).substr(0, dot);
-  const std::string_view places =
-      dot == std::string::npos ? std::string_view{} : std::string_view(v).substr(dot + 1);
-  long w = 0;
-  long f = 0;
-  if (!parse_int(whole, 0L, 1L, w)) return reason;
-  if (dot != std::string::npos && (places.size() > 4 || !parse_int(places, 0L, 9999L, f))) {
-    return reason;
-  }
-  double fraction = static_cast<double>(f);
-  for (std::size_t i = 0; i < places.size(); ++i) fraction /= 10.0;
-  if (w == 1 && f != 0) return reason;
-  c.fraud_min_ratio = static_cast<double>(w) + fraction;
-  return {};
-}
-
-// "+3161234, +44740012": E.164 prefixes (a '+' and 1 to 14 digits), kept as digits.
-Reason apply_fraud_safe_ranges(const std::string& v, Config& c) {
-  std::vector<std::string> items;
-  Reason reason = "must be a comma-separated list of E.164 prefixes, e.g. +3161234,+44740012";
-  if (!split_list(v, items)) return reason;
-  std::vector<std::string> prefixes;
-  for (const auto& item : items) {
-    const std::string_view digits = std::string_view(item).substr(1);
-    if (!item.starts_with('+') || digits.empty() || digits.size() > 14 || !is_digits(digits)) {
-      return reason;
-    }
-    prefixes.emplace_back(digits);
-  }
-  c.fraud_safe_ranges = std::move(prefixes);
-  return {};
-}
-
 // Parsed here once, by the parser the store's own URL entry point uses: the store is handed the
 // parsed address.
 Reason apply_redis_url(const std::string& v, Config& c) {
@@ -328,8 +279,6 @@ constexpr KeySpec text(const char* name, Apply apply, bool required = false) {
 constexpr KeySpec number(const char* name, NumberField field, long min, long max) {
   return KeySpec{name, false, nullptr, NumberRule{field, min, max}};
 }
-
-constexpr long kMaxLimit = 1'000'000'000;
 
 // Every key, in README order. The table is the single list: known_keys(), the file parser and
 // the environment overrides all read it.
@@ -366,6 +315,8 @@ constexpr KeySpec kKeys[] = {
     number("LIMIT_IP_HOUR", &Config::limit_ip_hour, 1, kMaxLimit),
     number("LIMIT_IPV6_PREFIX", &Config::limit_ipv6_prefix, 32, 128),
     number("LIMIT_GLOBAL_HOUR", &Config::limit_global_hour, 1, kMaxLimit),
+    text("LIMIT_COUNTRY_HOUR", apply_limit_country_hour),
+    text("COUNTRY_LIMITS", apply_country_limits),
     text("FRAUD_GUARD", apply_fraud_guard),
     text("FRAUD_COUNTRY_MODE", apply_fraud_country_mode),
     number("FRAUD_WINDOW", &Config::fraud_window, 60, 86400),

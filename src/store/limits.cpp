@@ -83,7 +83,8 @@ struct WindowName {
 constexpr WindowName kWindowNames[] = {
     {LimitWindow::Resend, "resend"},          {LimitWindow::Number10Min, "number-10min"},
     {LimitWindow::NumberDay, "number-day"},   {LimitWindow::ClientHour, "ip-hour"},
-    {LimitWindow::GlobalHour, "global-hour"}, {LimitWindow::Attempts, "attempts"},
+    {LimitWindow::GlobalHour, "global-hour"}, {LimitWindow::CountryHour, "country-hour"},
+    {LimitWindow::Attempts, "attempts"},
 };
 
 LimitResult store_down() {
@@ -166,7 +167,8 @@ Limiter::Limiter(Store& store, LimitSettings settings)
     throw std::invalid_argument("Limiter: ipv6_prefix_length outside 1..128");
 }
 
-LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip) {
+LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip,
+                                 const std::string& region) {
   const std::string client = client_address_key(client_ip, settings_.ipv6_prefix_length);
   if (!valid_number(number) || !valid_client_key(client)) return bad_key();
 
@@ -183,6 +185,18 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
                      LimitWindow::ClientHour});
   windows.push_back(
       {"global", std::chrono::hours{1}, settings_.global_calls_per_hour, LimitWindow::GlobalHour});
+  if (!region.empty()) {
+    // Region codes are ours (libphonenumber's), but a key takes only their shape.
+    if (!only_chars(region, 3, util::is_alnum)) return bad_key();
+    const auto listed = settings_.country_calls_per_hour.find(region);
+    if (listed != settings_.country_calls_per_hour.end()) {
+      windows.push_back(
+          {"country:" + region, std::chrono::hours{1}, listed->second, LimitWindow::CountryHour});
+    } else if (region != settings_.home_region) {
+      windows.push_back({"country:" + region, std::chrono::hours{1},
+                         settings_.other_country_calls_per_hour, LimitWindow::CountryHour});
+    }
+  }
 
   // Refuse when any window is full, naming the one that frees last: retrying after that is the
   // earliest moment every window that refuses now has room.

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,13 @@ struct LimitSettings {
   int ipv6_prefix_length;                // LIMIT_IPV6_PREFIX: IPv6 clients share a window per
                                          // prefix of this many bits (1 to 128; 128: per address)
   long global_calls_per_hour;            // LIMIT_GLOBAL_HOUR
-  int max_attempts;                      // MAX_ATTEMPTS: code checks per verification
+  // Calls per hour to numbers of one country (COUNTRY_LIMITS, else LIMIT_COUNTRY_HOUR), so one
+  // country's attack cannot spend everyone's calls; the home region has no budget of its own
+  // unless listed (the global hour is its budget).
+  std::map<std::string, long> country_calls_per_hour;  // by region code: the overrides
+  long other_country_calls_per_hour;                   // every other country but home_region
+  std::string home_region;                             // DEFAULT_REGION
+  int max_attempts;                                    // MAX_ATTEMPTS: code checks per verification
   std::string key_secret;  // store_key_secret(SIGNING_KEY): keys phone numbers in the store;
                            // required (the Limiter throws std::invalid_argument when empty)
 };
@@ -44,9 +51,17 @@ std::string number_tag(std::string_view secret, std::string_view number);
 std::string client_address_key(std::string_view client_ip, int ipv6_prefix_length);
 
 // The windows a call or a code check can be refused by.
-enum class LimitWindow { Resend, Number10Min, NumberDay, ClientHour, GlobalHour, Attempts };
-// "resend", "number-10min", "number-day", "ip-hour", "global-hour", "attempts": the names the
-// log uses.
+enum class LimitWindow {
+  Resend,
+  Number10Min,
+  NumberDay,
+  ClientHour,
+  GlobalHour,
+  CountryHour,
+  Attempts
+};
+// "resend", "number-10min", "number-day", "ip-hour", "global-hour", "country-hour", "attempts":
+// the names the log uses.
 const char* limit_window_name(LimitWindow window);
 
 // BadKey: a number, address or id of a shape the limiter refuses to use as a key (our bug).
@@ -78,7 +93,9 @@ class Limiter {
   // Before POST /verify: checks every call limit and, when all allow, counts this call in each
   // (a refused call counts in none). `number` is the E.164 digits, `client_ip` REMOTE_ADDR
   // (counted per client_address_key).
-  LimitResult before_call(const std::string& number, const std::string& client_ip);
+  // `region` (the number's ISO region code) selects the country budget; empty: none applies.
+  LimitResult before_call(const std::string& number, const std::string& client_ip,
+                          const std::string& region = {});
 
   // Before GET /verify/{id}?token=: counts one attempt for `verify_id`. Limited when the
   // attempts are already spent (the caller must not call upstream). `attempts_left` is set to

@@ -213,7 +213,8 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
     return Step::done(outcome);
   }
 
-  const store::LimitResult limit = deps.limiter.before_call(phone.digits, caller.client_address);
+  const store::LimitResult limit =
+      deps.limiter.before_call(phone.digits, caller.client_address, phone.region);
   if (limit.verdict == store::LimitVerdict::StoreDown ||
       limit.verdict == store::LimitVerdict::BadKey) {
     // A store that is down fails closed; a key the limiter refuses is our bug. Neither pays.

@@ -16,7 +16,7 @@ struct MessageName {
   std::string_view key;
 };
 
-constexpr std::array<MessageName, 23> kMessageNames{{
+constexpr std::array<MessageName, 24> kMessageNames{{
     {MessageId::NumberMissing, "number.missing"},
     {MessageId::NumberInvalid, "number.invalid"},
     {MessageId::NumberTypeRefused, "number.type_refused"},
@@ -37,6 +37,7 @@ constexpr std::array<MessageName, 23> kMessageNames{{
     {MessageId::LimitNumber, "limit.number"},
     {MessageId::LimitClient, "limit.client"},
     {MessageId::LimitSite, "limit.site"},
+    {MessageId::LimitCountry, "limit.country"},
     {MessageId::TitlePhone, "title.phone"},
     {MessageId::TitleCode, "title.code"},
     {MessageId::TitleSuccess, "title.success"},

@@ -36,6 +36,7 @@ enum class MessageId {
   LimitNumber,
   LimitClient,
   LimitSite,
+  LimitCountry,
   TitlePhone,
   TitleCode,
   TitleSuccess,

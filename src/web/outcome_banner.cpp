@@ -28,6 +28,8 @@ MessageId limit_message(store::LimitWindow window) {
       return MessageId::LimitNumber;
     case store::LimitWindow::ClientHour:
       return MessageId::LimitClient;
+    case store::LimitWindow::CountryHour:
+      return MessageId::LimitCountry;
     default:
       return MessageId::LimitSite;
   }

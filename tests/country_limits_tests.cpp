@@ -1,0 +1,75 @@
+// The per-country hourly budgets (src/store/limits.cpp): one country's attack cannot spend every
+// call of the hour; the home region keeps the whole site-wide budget unless listed; a listed
+// country has its own. What a sysadmin sets: LIMIT_COUNTRY_HOUR, COUNTRY_LIMITS.
+#include <boost/test/unit_test.hpp>
+#include <memory>
+#include <string>
+
+#include "shipped_settings.hpp"
+#include "store/limits.hpp"
+#include "store/store.hpp"
+
+namespace vs = voiceverify::store;
+
+namespace {
+
+vs::LimitSettings budgets() {
+  vs::LimitSettings s = voiceverify::testing::shipped_limit_settings();
+  s.resend_interval = std::chrono::seconds(0);
+  s.number_calls_per_10min = 1000;
+  s.number_calls_per_day = 1000;
+  s.ip_calls_per_hour = 1000;
+  s.global_calls_per_hour = 30;
+  s.other_country_calls_per_hour = 3;
+  s.country_calls_per_hour = {{"BE", 5}};
+  s.home_region = "NL";
+  s.key_secret = "country-limits-tests-secret";
+  return s;
+}
+
+// Calls to `region` (distinct numbers) until one is refused; how many went through.
+int allowed_calls(vs::Limiter& limiter, const std::string& region, int first_number) {
+  for (int n = 0; n < 100; ++n) {
+    const auto result =
+        limiter.before_call(std::to_string(100000000 + first_number + n), "192.0.2.1", region);
+    if (result.verdict != vs::LimitVerdict::Allowed) {
+      BOOST_TEST((result.window == vs::LimitWindow::CountryHour ||
+                  result.window == vs::LimitWindow::GlobalHour));
+      return n;
+    }
+  }
+  return 100;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(country_limits_tests)
+
+BOOST_AUTO_TEST_CASE(each_country_has_its_budget_and_home_keeps_the_global_one) {
+  const auto store = vs::make_memory_store();
+  vs::Limiter limiter(*store, budgets());
+  BOOST_TEST(allowed_calls(limiter, "DE", 0) == 3);    // LIMIT_COUNTRY_HOUR
+  BOOST_TEST(allowed_calls(limiter, "FR", 100) == 3);  // each country its own
+  BOOST_TEST(allowed_calls(limiter, "BE", 200) == 5);  // COUNTRY_LIMITS
+  const auto refused = limiter.before_call("4915112345678", "192.0.2.1", "DE");
+  BOOST_TEST((refused.window == vs::LimitWindow::CountryHour));
+  BOOST_TEST(refused.retry_after.count() > 3500);
+  // Home: the rest of the site-wide hour (30 - 11).
+  BOOST_TEST(allowed_calls(limiter, "NL", 300) == 19);
+  BOOST_TEST(vs::limit_window_name(vs::LimitWindow::CountryHour) == std::string("country-hour"));
+}
+
+BOOST_AUTO_TEST_CASE(a_listed_home_region_gets_its_own_budget_and_a_refusal_counts_nowhere) {
+  auto settings = budgets();
+  settings.country_calls_per_hour["NL"] = 2;
+  const auto store = vs::make_memory_store();
+  vs::Limiter limiter(*store, settings);
+  BOOST_TEST(allowed_calls(limiter, "NL", 0) == 2);
+  // The refused calls counted in no other window: the global hour still has 28.
+  BOOST_TEST(store->peek("global").value == 2);
+  // A region of another shape never becomes a key.
+  BOOST_TEST(
+      (limiter.before_call("31612345678", "192.0.2.1", "N:L").verdict == vs::LimitVerdict::BadKey));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
