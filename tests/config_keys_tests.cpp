@@ -93,6 +93,7 @@ const KeyValue kGoodValues[] = {
     {"RESEND_INTERVAL", "3600"},
     {"LIMIT_NUMBER_10MIN", "1"},
     {"LIMIT_NUMBER_DAY", "100"},
+    {"LIMIT_NUMBER_PER_CLIENT_DAY", "5"},
     {"LIMIT_IP_HOUR", "50"},
     {"LIMIT_IPV6_PREFIX", "32"},
     {"LIMIT_IPV6_PREFIX", "128"},
@@ -227,6 +228,7 @@ const KeyValue kBadValues[] = {
     {"RESEND_INTERVAL", "3601"},
     {"LIMIT_NUMBER_10MIN", "0"},
     {"LIMIT_NUMBER_DAY", "-5"},
+    {"LIMIT_NUMBER_PER_CLIENT_DAY", "0"},
     {"LIMIT_IP_HOUR", "ten"},
     {"LIMIT_IPV6_PREFIX", "31"},
     {"LIMIT_IPV6_PREFIX", "129"},
@@ -319,7 +321,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 44u);
+  BOOST_TEST(keys.size() == 45u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "REDIS_PREFIX");

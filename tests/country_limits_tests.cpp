@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "capture_stderr.hpp"
 #include "shipped_settings.hpp"
 #include "store/limits.hpp"
 #include "store/store.hpp"
@@ -70,6 +71,23 @@ BOOST_AUTO_TEST_CASE(a_listed_home_region_gets_its_own_budget_and_a_refusal_coun
   // A region of another shape never becomes a key.
   BOOST_TEST(
       (limiter.before_call("31612345678", "192.0.2.1", "N:L").verdict == vs::LimitVerdict::BadKey));
+}
+
+BOOST_AUTO_TEST_CASE(the_site_wide_hour_warns_once_at_eighty_percent) {
+  auto settings = budgets();
+  settings.global_calls_per_hour = 10;
+  const auto store = vs::make_memory_store();
+  vs::Limiter limiter(*store, settings);
+  std::string log;
+  for (int n = 0; n < 10; ++n) {
+    const std::string line = voiceverify::testing::capture_stderr(
+        [&] { limiter.before_call(std::to_string(316000000 + n), "192.0.2.1", "NL"); });
+    if (!line.empty()) BOOST_TEST(n == 7, line);  // the eighth call fills 80 %
+    log += line;
+  }
+  BOOST_TEST(log.find("level=warning event=global_limit_near used=\"8\" limit=\"10\"") !=
+                 std::string::npos,
+             log);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

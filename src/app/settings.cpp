@@ -39,6 +39,7 @@ store::LimitSettings limit_settings(const config::Config& config) {
   s.resend_interval = config.resend_interval;
   s.number_calls_per_10min = config.limit_number_10min;
   s.number_calls_per_day = config.limit_number_day;
+  s.number_calls_per_client_day = config.limit_number_per_client_day;
   s.ip_calls_per_hour = config.limit_ip_hour;
   s.ipv6_prefix_length = config.limit_ipv6_prefix;
   s.global_calls_per_hour = config.limit_global_hour;

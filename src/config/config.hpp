@@ -72,6 +72,7 @@ struct Config {
   std::chrono::seconds resend_interval{60};  // RESEND_INTERVAL
   long limit_number_10min = 3;               // LIMIT_NUMBER_10MIN
   long limit_number_day = 10;                // LIMIT_NUMBER_DAY
+  long limit_number_per_client_day = 3;      // LIMIT_NUMBER_PER_CLIENT_DAY
   long limit_ip_hour = 10;                   // LIMIT_IP_HOUR
   int limit_ipv6_prefix = 64;                // LIMIT_IPV6_PREFIX: bits of an IPv6 client's window
   long limit_global_hour = 1000;             // LIMIT_GLOBAL_HOUR

@@ -312,6 +312,7 @@ constexpr KeySpec kKeys[] = {
     number("RESEND_INTERVAL", &Config::resend_interval, 0, 3600),
     number("LIMIT_NUMBER_10MIN", &Config::limit_number_10min, 1, kMaxLimit),
     number("LIMIT_NUMBER_DAY", &Config::limit_number_day, 1, kMaxLimit),
+    number("LIMIT_NUMBER_PER_CLIENT_DAY", &Config::limit_number_per_client_day, 1, kMaxLimit),
     number("LIMIT_IP_HOUR", &Config::limit_ip_hour, 1, kMaxLimit),
     number("LIMIT_IPV6_PREFIX", &Config::limit_ipv6_prefix, 32, 128),
     number("LIMIT_GLOBAL_HOUR", &Config::limit_global_hour, 1, kMaxLimit),

@@ -81,9 +81,13 @@ struct WindowName {
   const char* name;
 };
 constexpr WindowName kWindowNames[] = {
-    {LimitWindow::Resend, "resend"},          {LimitWindow::Number10Min, "number-10min"},
-    {LimitWindow::NumberDay, "number-day"},   {LimitWindow::ClientHour, "ip-hour"},
-    {LimitWindow::GlobalHour, "global-hour"}, {LimitWindow::CountryHour, "country-hour"},
+    {LimitWindow::Resend, "resend"},
+    {LimitWindow::Number10Min, "number-10min"},
+    {LimitWindow::NumberDay, "number-day"},
+    {LimitWindow::NumberClientDay, "number-client-day"},
+    {LimitWindow::ClientHour, "ip-hour"},
+    {LimitWindow::GlobalHour, "global-hour"},
+    {LimitWindow::CountryHour, "country-hour"},
     {LimitWindow::Attempts, "attempts"},
 };
 
@@ -149,9 +153,10 @@ std::string number_tag(std::string_view secret, std::string_view number) {
 // in a day at 24 x LIMIT_GLOBAL_HOUR, so this many keys are never all needed at once; shorter
 // windows expire (and are swept) long before. Saturates rather than overflows.
 std::size_t memory_store_capacity(const LimitSettings& settings) {
-  // Six for the limits, five for the fraud guard (the call's record and, for a range not seen
+  // Eight for the limits (the per-client window of the number and the call's number included),
+  // five for the fraud guard (the call's record and, for a range not seen
   // before, its three timelines; a quarantine's two): FRAUD_WINDOW is at most a day for this.
-  constexpr std::size_t kKeysPerCall = 11;
+  constexpr std::size_t kKeysPerCall = 13;
   constexpr std::size_t kHoursPerDay = 24;
   constexpr std::size_t kMargin = 1024;  // the "global" key, raced calls, a small site's slack
   const auto per_hour = static_cast<std::size_t>(std::max(0L, settings.global_calls_per_hour));
@@ -181,6 +186,13 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
                      LimitWindow::Number10Min});
   windows.push_back({"nday:" + tag, std::chrono::hours{24}, settings_.number_calls_per_day,
                      LimitWindow::NumberDay});
+  // The per-client window of this number, unless the number was verified from this client.
+  const Fetched verified_here = store_.get("verified-from:" + tag + ":" + client);
+  if (verified_here.error != StoreError::None) return store_down();
+  if (!verified_here.value) {
+    windows.push_back({"nc:" + tag + ":" + client, std::chrono::hours{24},
+                       settings_.number_calls_per_client_day, LimitWindow::NumberClientDay});
+  }
   windows.push_back({"ip:" + client, std::chrono::hours{1}, settings_.ip_calls_per_hour,
                      LimitWindow::ClientHour});
   windows.push_back(
@@ -224,6 +236,13 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
       return store_down();
     }
     counted.push_back(&window);
+    // The call that fills 80 % of the site-wide hour says so, once per hour (each window is an
+    // hour, and only one call takes the counter to that value): time to look before it is full.
+    if (window.which == LimitWindow::GlobalHour && counter.value == (window.limit * 4 + 4) / 5 &&
+        counter.value <= window.limit) {
+      log::warning("global_limit_near", {{"used", std::to_string(counter.value)},
+                                         {"limit", std::to_string(window.limit)}});
+    }
     if (counter.value > window.limit) {
       undo();
       return note_held(number, tag, limited(window.which, counter.ttl_left));
@@ -301,6 +320,24 @@ LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime
 StoreError Limiter::refund_attempt(const std::string& verify_id) {
   if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
   return store_.take_back("attempts:" + verify_id).error;
+}
+
+StoreError Limiter::note_call(const std::string& verify_id, const std::string& number,
+                              seconds lifetime) {
+  if (!messagebird::is_verify_id(verify_id) || !valid_number(number)) {
+    return StoreError::Unavailable;
+  }
+  return store_.put("call-number:" + verify_id, number_tag(settings_.key_secret, number), lifetime);
+}
+
+StoreError Limiter::verified_from(const std::string& verify_id, const std::string& client_ip) {
+  const std::string client = client_address_key(client_ip, settings_.ipv6_prefix_length);
+  if (!messagebird::is_verify_id(verify_id) || !valid_client_key(client)) {
+    return StoreError::Unavailable;
+  }
+  const Fetched tag = store_.get("call-number:" + verify_id);
+  if (tag.error != StoreError::None || !tag.value) return tag.error;
+  return store_.put("verified-from:" + *tag.value + ":" + client, "1", std::chrono::hours{24});
 }
 
 StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {

@@ -19,10 +19,13 @@ struct LimitSettings {
   std::chrono::seconds resend_interval;  // RESEND_INTERVAL: same number again no sooner
   long number_calls_per_10min;           // LIMIT_NUMBER_10MIN
   long number_calls_per_day;             // LIMIT_NUMBER_DAY
-  long ip_calls_per_hour;                // LIMIT_IP_HOUR
-  int ipv6_prefix_length;                // LIMIT_IPV6_PREFIX: IPv6 clients share a window per
-                                         // prefix of this many bits (1 to 128; 128: per address)
-  long global_calls_per_hour;            // LIMIT_GLOBAL_HOUR
+  // LIMIT_NUMBER_PER_CLIENT_DAY: one client address (IPv6: its prefix) may make one number ring
+  // this often a day, unless that number was verified from there within the day (harassment).
+  long number_calls_per_client_day;
+  long ip_calls_per_hour;      // LIMIT_IP_HOUR
+  int ipv6_prefix_length;      // LIMIT_IPV6_PREFIX: IPv6 clients share a window per
+                               // prefix of this many bits (1 to 128; 128: per address)
+  long global_calls_per_hour;  // LIMIT_GLOBAL_HOUR
   // Calls per hour to numbers of one country (COUNTRY_LIMITS, else LIMIT_COUNTRY_HOUR), so one
   // country's attack cannot spend everyone's calls; the home region has no budget of its own
   // unless listed (the global hour is its budget).
@@ -55,13 +58,14 @@ enum class LimitWindow {
   Resend,
   Number10Min,
   NumberDay,
+  NumberClientDay,
   ClientHour,
   GlobalHour,
   CountryHour,
   Attempts
 };
-// "resend", "number-10min", "number-day", "ip-hour", "global-hour", "country-hour", "attempts":
-// the names the log uses.
+// "resend", "number-10min", "number-day", "number-client-day", "ip-hour", "global-hour",
+// "country-hour", "attempts": the names the log uses.
 const char* limit_window_name(LimitWindow window);
 
 // BadKey: a number, address or id of a shape the limiter refuses to use as a key (our bug).
@@ -108,6 +112,14 @@ class Limiter {
   // 5xx, garbage, our account refused): the person did not get to try their code, so it must not
   // cost one of their tries. Never creates the counter and never takes it below zero.
   StoreError refund_attempt(const std::string& verify_id);
+
+  // MessageBird placed the call `verify_id` to `number`: remembered for `lifetime`, so that its
+  // verification can be tied back to the number (verified_from).
+  StoreError note_call(const std::string& verify_id, const std::string& number,
+                       std::chrono::seconds lifetime);
+  // `verify_id` was verified by a person at `client_ip`: for a day that address is never refused
+  // by the per-client window of that number (it is theirs, or they share it with its holder).
+  StoreError verified_from(const std::string& verify_id, const std::string& client_ip);
 
   // Marks a verification finished (verified, expired or cancelled): later checks are Limited.
   StoreError finish(const std::string& verify_id, std::chrono::seconds lifetime);

@@ -40,9 +40,9 @@ void log_failed_cancel(const std::string& request_id, const VerifyResult& answer
                                  {"detail", answer.detail}});
 }
 
-// What the fraud guard is told of a call; a store that fails here cannot undo the call, so it is
-// logged and the person goes on.
-void tell_guard(const std::string& request_id, store::StoreError error, const char* what) {
+// What the fraud guard and the limits are told of a call after the fact; a store that fails here
+// cannot undo the call, so it is logged and the person goes on.
+void log_if_unrecorded(const std::string& request_id, store::StoreError error, const char* what) {
   if (error != store::StoreError::None) {
     log::error("store_unavailable", {{"request_id", request_id}, {"during", what}});
   }
@@ -64,8 +64,12 @@ Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const
   switch (answer.error) {
     case VerifyError::None:
       log::info("call_placed", {{"request_id", request_id}, {"number", number}});
-      tell_guard(request_id, deps.fraud_guard.call_started(answer.id, called.digits, called.region),
-                 "fraud_call_started");
+      log_if_unrecorded(request_id,
+                        deps.fraud_guard.call_started(answer.id, called.digits, called.region),
+                        "fraud_call_started");
+      log_if_unrecorded(request_id,
+                        deps.limiter.note_call(answer.id, called.digits, deps.code_timeout),
+                        "note_call");
       outcome.kind = OutcomeKind::CallPlaced;
       outcome.verify_id = answer.id;
       outcome.masked_number = masked;
@@ -108,13 +112,17 @@ void finish(const FlowDeps& deps, const std::string& verify_id) {
 }
 
 // The answer to GET /verify/{id}?token=.
-Step code_answered(const FlowDeps& deps, const std::string& request_id,
-                   const std::string& verify_id, int tries_left, const VerifyResult& answer) {
+Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string& verify_id,
+                   int tries_left, const VerifyResult& answer) {
+  const std::string& request_id = caller.request_id;
   switch (answer.error) {
     case VerifyError::None:
       log::info("number_verified", {{"request_id", request_id}});
-      tell_guard(request_id, deps.fraud_guard.call_settled(verify_id, store::Settlement::Verified),
-                 "fraud_call_settled");
+      log_if_unrecorded(request_id,
+                        deps.fraud_guard.call_settled(verify_id, store::Settlement::Verified),
+                        "fraud_call_settled");
+      log_if_unrecorded(request_id, deps.limiter.verified_from(verify_id, caller.client_address),
+                        "verified_from");
       finish(deps, verify_id);
       return Step::done(of(OutcomeKind::Verified));
     case VerifyError::WrongCode: {
@@ -126,9 +134,9 @@ Step code_answered(const FlowDeps& deps, const std::string& request_id,
         return Step::done(outcome);
       }
       // The last try is spent: delete the verification upstream so the code is dead for sure.
-      tell_guard(request_id,
-                 deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
-                 "fraud_call_settled");
+      log_if_unrecorded(request_id,
+                        deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
+                        "fraud_call_settled");
       finish(deps, verify_id);
       return Step::call({UpstreamOp::Cancel, {}, verify_id, {}},
                         [request_id](const VerifyResult& cancelled) {
@@ -276,14 +284,14 @@ Step check_code(const FlowDeps& deps, const Caller& caller, const std::string& v
   }
   if (limit.verdict == store::LimitVerdict::Limited) {
     log::warning("attempts_spent", {{"request_id", rid}});
-    tell_guard(rid, deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
-               "fraud_call_settled");
+    log_if_unrecorded(rid, deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
+                      "fraud_call_settled");
     finish(deps, verify_id);
     return Step::done(over(OutcomeKind::NoTriesLeft));
   }
   return Step::call({UpstreamOp::Check, {}, verify_id, checked.code},
-                    [&deps, rid, verify_id, tries_left](const VerifyResult& answer) {
-                      return code_answered(deps, rid, verify_id, tries_left, answer);
+                    [&deps, caller, verify_id, tries_left](const VerifyResult& answer) {
+                      return code_answered(deps, caller, verify_id, tries_left, answer);
                     });
 }
 

@@ -25,6 +25,7 @@ MessageId limit_message(store::LimitWindow window) {
       return MessageId::LimitResend;
     case store::LimitWindow::Number10Min:
     case store::LimitWindow::NumberDay:
+    case store::LimitWindow::NumberClientDay:
       return MessageId::LimitNumber;
     case store::LimitWindow::ClientHour:
       return MessageId::LimitClient;

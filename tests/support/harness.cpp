@@ -261,6 +261,7 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
       {"RESEND_INTERVAL", "0"},
       {"LIMIT_NUMBER_10MIN", "1000"},
       {"LIMIT_NUMBER_DAY", "1000"},
+      {"LIMIT_NUMBER_PER_CLIENT_DAY", "1000"},
       {"LIMIT_IP_HOUR", "1000"},
       {"LIMIT_GLOBAL_HOUR", "100000"},
   };
