@@ -83,7 +83,8 @@ Settings build_settings(const config::Config& config) {
                   verify_settings(config), limit_settings(config),
                   curl_options(config),    pool_options(config),
                   store_settings(config),  breaker_settings(config),
-                  runner_settings(config), config.code_timeout + std::chrono::seconds(120)};
+                  runner_settings(config), config.code_timeout + std::chrono::seconds(120),
+                  config.metrics_allow};
 }
 
 }  // namespace voiceverify::app
