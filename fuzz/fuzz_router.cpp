@@ -23,9 +23,10 @@ bool is_get_or_head(std::string_view method) {
   return method == "GET" || method == "HEAD";
 }
 
-// Whether some row has this path (whatever its method).
+// Whether some row has this path (whatever its method), for a public asker.
 bool known_path(std::string_view path) {
   for (const auto& row : kRoutes) {
+    if (row.local_only) continue;
     if (!row.takes_id && path == row.path) return true;
     if (row.takes_id && path.starts_with(row.path) &&
         voiceverify::messagebird::is_verify_id(path.substr(row.path.size())))

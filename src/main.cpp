@@ -23,6 +23,7 @@
 #include "app/check_key.hpp"
 #include "app/operator_commands.hpp"
 #include "app/periodic.hpp"
+#include "app/prometheus_metrics.hpp"
 #include "app/service_manager.hpp"
 #include "app/settings.hpp"
 #include "config/config.hpp"
@@ -195,6 +196,10 @@ int main(int argc, char** argv) {
   }
 
   make_room_for_connections(settings.runner.max_in_flight, settings.pool.threads);
+  // What /metrics shows; installed before any thread starts, outlives them all (README, "Health
+  // and metrics").
+  vv::app::PrometheusMetrics metrics(VV_VERSION, settings.pool.threads);
+  vv::util::install_metrics(&metrics);
   // curl_global_init must run before any thread starts (docs/platform.md, "libcurl").
   const vv::messagebird::CurlGlobal curl_global;
   // The threads that finish requests once MessageBird has answered (docs/architecture.md,
@@ -218,7 +223,8 @@ int main(int argc, char** argv) {
       vv::verify::FlowDeps{settings.phone, limiter, fraud_guard, settings.verify.timeout,
                            settings.verify.token_length},
       runner,
-      settings.session_lifetime};
+      settings.session_lifetime,
+      settings.metrics_allow};
 
   const int listen_fd = vv::http::open_listener(settings.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);

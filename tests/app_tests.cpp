@@ -107,8 +107,10 @@ struct Fixture {
       error_pages,
       verify::FlowDeps{policy, limiter, fraud_guard, config.code_timeout, config.token_length},
       runner,
-      config.code_timeout + std::chrono::seconds(120)};
+      config.code_timeout + std::chrono::seconds(120),
+      config.metrics_allow};
   std::map<std::string, std::string> jar;
+  std::string remote = "127.0.0.1";  // REMOTE_ADDR of the requests send() makes
 
   http::Response send(const std::string& method, const std::string& path,
                       const std::string& body = "",
@@ -118,7 +120,7 @@ struct Fixture {
     request.path = path;
     request.body = body;
     request.content_type = method == "POST" ? type : "";
-    request.remote_addr = "127.0.0.1";
+    request.remote_addr = remote;
     for (const auto& [name, value] : jar) request.cookie_header += name + "=" + value + "; ";
     http::Response response = resolve(web::handle_request(request, deps));
     for (const auto& [name, value] : response.headers) {
@@ -347,6 +349,32 @@ BOOST_AUTO_TEST_CASE(a_signed_session_we_cannot_decode_is_logged_as_an_error) {
   jar["vv_session"] = "forged";
   const std::string log = capture_stderr([&] { send("GET", "/EnterCode/" + kId); });
   BOOST_TEST(log.find("level=error") == std::string::npos, log);
+}
+
+// The pool's own check behind nginx's: a local-only route is an unknown path (404, whatever the
+// method) for anyone but loopback and METRICS_ALLOW.
+BOOST_AUTO_TEST_CASE(local_only_routes_exist_only_for_loopback_and_metrics_allow) {
+  remote = "203.0.113.9";
+  for (const char* path : {"/healthz", "/readyz", "/metrics"}) {
+    BOOST_TEST(send("GET", path).status == 404, path);
+    BOOST_TEST(send("POST", path, "a=b").status == 404, path);
+  }
+  std::string error;
+  config.metrics_allow = *http::AddressAllowList::parse("203.0.113.0/24", error);
+  const http::Response health = send("GET", "/healthz");
+  BOOST_TEST(health.status == 200);
+  BOOST_TEST(health.body == "ok\n");
+  remote = "::ffff:203.0.113.10";
+  BOOST_TEST(send("GET", "/metrics").status == 200);
+  remote = "198.51.100.1";
+  BOOST_TEST(send("GET", "/healthz").status == 404);
+  remote = "::1";
+  const http::Response ready = send("GET", "/readyz");
+  BOOST_TEST(ready.status == 200);
+  BOOST_TEST(ready.body == "ready: store=ok templates=loaded upstream_breaker=closed\n");
+  const http::Response post = send("POST", "/metrics", "a=b");
+  BOOST_TEST(post.status == 405);
+  BOOST_TEST(header(post, "Allow") == "GET, HEAD");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -174,6 +174,7 @@ BOOST_AUTO_TEST_CASE(example_file_lists_every_key_and_loads_to_the_defaults) {
   BOOST_TEST(a.allowed_countries == b.allowed_countries, boost::test_tools::per_element());
   BOOST_TEST(a.any_geographic_region == b.any_geographic_region);
   BOOST_TEST(a.resend_interval.count() == b.resend_interval.count());
+  BOOST_TEST(a.metrics_allow.empty() == b.metrics_allow.empty());
   BOOST_TEST(a.limit_number_10min == b.limit_number_10min);
   BOOST_TEST(a.limit_number_day == b.limit_number_day);
   BOOST_TEST(a.limit_ip_hour == b.limit_ip_hour);

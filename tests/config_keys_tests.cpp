@@ -119,6 +119,9 @@ const KeyValue kGoodValues[] = {
     {"REDIS_URL", "redis://voiceverify:s3cret@cache.internal:6380"},
     {"REDIS_PREFIX", ""},
     {"REDIS_PREFIX", "voiceverify:prod_1-"},
+    {"METRICS_ALLOW", ""},
+    {"METRICS_ALLOW", "192.0.2.7"},
+    {"METRICS_ALLOW", "10.0.0.0/8, 2001:db8::/32,::ffff:198.51.100.0/120"},
 };
 
 // Each must be refused with an error that names the key and does not contain the value.
@@ -260,6 +263,11 @@ const KeyValue kBadValues[] = {
     {"REDIS_PREFIX", "vv prefix"},
     {"REDIS_PREFIX", "vv/"},
     {"REDIS_PREFIX", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},  // 65
+    {"METRICS_ALLOW", "prometheus.example.com"},
+    {"METRICS_ALLOW", "10.20.30.40/8"},  // host bits: a typo more likely than a network
+    {"METRICS_ALLOW", "172.16.0.0/33"},
+    {"METRICS_ALLOW", "2001:db8::/129"},
+    {"METRICS_ALLOW", "172.16.0.1,"},
 };
 
 }  // namespace
@@ -303,6 +311,19 @@ BOOST_AUTO_TEST_CASE(defaults_when_only_secrets_are_given) {
   BOOST_TEST(c.limit_global_hour == 1000);
   BOOST_TEST(!c.redis_url.has_value());
   BOOST_TEST(c.redis_prefix == "vv:");
+  BOOST_TEST(c.metrics_allow.empty());
+}
+
+BOOST_AUTO_TEST_CASE(metrics_allow_errors_say_which_item_and_why) {
+  const auto result = config::load("", env_with("METRICS_ALLOW", "192.0.2.7, 10.20.30.40/8"));
+  BOOST_TEST(!result.config.has_value());
+  BOOST_TEST(result.error.find("METRICS_ALLOW") != std::string::npos, result.error);
+  BOOST_TEST(result.error.find("item 2 has bits set after its prefix length") != std::string::npos,
+             result.error);
+  const auto good = config::load("", env_with("METRICS_ALLOW", "192.0.2.0/24"));
+  BOOST_TEST_REQUIRE(good.config.has_value(), good.error);
+  BOOST_TEST(good.config->metrics_allow.allows("192.0.2.9"));
+  BOOST_TEST(!good.config->metrics_allow.allows("192.0.3.9"));
 }
 
 BOOST_AUTO_TEST_CASE(secrets_are_required) {
@@ -321,10 +342,10 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 45u);
+  BOOST_TEST(keys.size() == 46u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
-  BOOST_TEST(keys.back() == "REDIS_PREFIX");
+  BOOST_TEST(keys.back() == "METRICS_ALLOW");
   // Every known key has at least one accepted value in the table below.
   std::set<std::string> covered;
   for (const auto& kv : kGoodValues) covered.insert(kv.key);

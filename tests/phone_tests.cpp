@@ -279,4 +279,19 @@ BOOST_AUTO_TEST_CASE(refused_and_accepted_numbers_log_in_one_masked_form) {
   BOOST_TEST(mobile.masked == "+31 * ******78");
 }
 
+// The /metrics country label: a start (masked number from check_phone) and its check (the
+// session's masked number) must land under the same region.
+BOOST_AUTO_TEST_CASE(calling_code_region_of_masked_numbers) {
+  const auto checked = forms::check_phone("06 12345678", shipped_phone_policy());
+  BOOST_TEST_REQUIRE((checked.error == PhoneError::None));
+  BOOST_TEST(forms::calling_code_region(checked.masked) == "NL");
+  BOOST_TEST(forms::calling_code_region("+32 * ******78") == "BE");
+  BOOST_TEST(forms::calling_code_region("+1 *** ***-**78") == "US");
+  BOOST_TEST(forms::calling_code_region("+44 **** ****78") == "GB");
+  BOOST_TEST(forms::calling_code_region("+881 * ****78") == "001");
+  for (const char* odd : {"", "+", "31 6", "+ 31", "+999 1", "abc"}) {
+    BOOST_TEST(forms::calling_code_region(odd) == "ZZ", odd);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -145,6 +145,24 @@ BOOST_AUTO_TEST_CASE(verify_id_shape) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(local_only_rows_exist_only_for_a_local_asker) {
+  using voiceverify::web::Asker;
+  for (const char* path : {"/healthz", "/readyz", "/metrics"}) {
+    BOOST_TEST_INFO(path);
+    BOOST_TEST(route_log_name(route("GET", path)) == "not_found");
+    BOOST_TEST(route_log_name(route("POST", path, Asker::Public)) == "not_found");
+    const auto local = route("GET", path, Asker::Local);
+    BOOST_TEST_REQUIRE((local.match == RouteMatch::Found));
+    BOOST_TEST(local.row->local_only);
+    BOOST_TEST(local.row->name == std::string(path).substr(1));
+    BOOST_TEST(route("HEAD", path, Asker::Local).row == local.row);
+    BOOST_TEST(route("POST", path, Asker::Local).allow == kGH);
+  }
+  // Every page a visitor uses is public.
+  BOOST_TEST((route("GET", "/", Asker::Public).match == RouteMatch::Found));
+  BOOST_TEST(route_log_name(route("GET", "/healthz/", Asker::Local)) == "not_found");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -103,7 +103,8 @@ Settings build_settings(const config::Config& config) {
                   limit_settings(config),  fraud_settings(config),
                   curl_options(config),    pool_options(config),
                   store_settings(config),  breaker_settings(config),
-                  runner_settings(config), config.code_timeout + std::chrono::seconds(120)};
+                  runner_settings(config), config.code_timeout + std::chrono::seconds(120),
+                  config.metrics_allow};
 }
 
 }  // namespace voiceverify::app

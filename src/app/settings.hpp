@@ -11,6 +11,7 @@
 
 #include "config/config.hpp"
 #include "forms/phone.hpp"
+#include "http/address_allow.hpp"
 #include "http/fcgi_server.hpp"
 #include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
@@ -60,6 +61,7 @@ struct Settings {
   // How long the session cookie lives: the code's life plus two minutes, so a slow typist still
   // owns the code page.
   std::chrono::seconds session_lifetime;
+  http::AddressAllowList metrics_allow;  // METRICS_ALLOW (loopback needs no entry)
 };
 
 Settings build_settings(const config::Config& config);

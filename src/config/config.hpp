@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "forms/phone.hpp"
+#include "http/address_allow.hpp"
 #include "store/fraud_guard.hpp"
 #include "store/redis_url.hpp"
 
@@ -91,6 +92,8 @@ struct Config {
   // empty means the in-process store.
   std::optional<store::RedisUrl> redis_url;
   std::string redis_prefix = "vv:";  // REDIS_PREFIX: key prefix in Redis
+  // METRICS_ALLOW: who besides loopback may read /healthz, /readyz and /metrics.
+  http::AddressAllowList metrics_allow;
 };
 
 struct LoadResult {

@@ -11,6 +11,7 @@
 #include "config/abuse_keys.hpp"
 #include "config/values.hpp"
 #include "forms/phone.hpp"
+#include "http/address_allow.hpp"
 #include "store/fraud_guard.hpp"
 #include "store/redis_url.hpp"
 
@@ -272,6 +273,19 @@ Reason apply_redis_prefix(const std::string& v, Config& c) {
   return {};
 }
 
+// METRICS_ALLOW: addresses or CIDRs, IPv4 or IPv6; loopback needs no entry.
+Reason apply_metrics_allow(const std::string& v, Config& c) {
+  std::string error;
+  auto parsed = http::AddressAllowList::parse(v, error);
+  if (!parsed) {
+    return "must be comma-separated IPv4 or IPv6 addresses or networks, e.g. "
+           "192.0.2.7,2001:db8::/64: " +
+           error;
+  }
+  c.metrics_allow = std::move(*parsed);
+  return {};
+}
+
 constexpr KeySpec text(const char* name, Apply apply, bool required = false) {
   return KeySpec{name, required, apply, std::nullopt};
 }
@@ -328,6 +342,7 @@ constexpr KeySpec kKeys[] = {
     text("FRAUD_SAFE_RANGES", apply_fraud_safe_ranges),
     text("REDIS_URL", apply_redis_url),
     text("REDIS_PREFIX", apply_redis_prefix),
+    text("METRICS_ALLOW", apply_metrics_allow),
 };
 
 const KeySpec* find_key(std::string_view name) {

@@ -220,4 +220,17 @@ PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy) {
   }
 }
 
+std::string calling_code_region(std::string_view international) {
+  int code = 0;
+  std::size_t i = 1;
+  if (international.empty() || international[0] != '+') return "ZZ";
+  for (; i < international.size() && i <= 3 && util::is_digit(international[i]); ++i) {
+    code = code * 10 + (international[i] - '0');
+  }
+  if (i == 1) return "ZZ";
+  std::string region;
+  PhoneNumberUtil::GetInstance()->GetRegionCodeForCountryCode(code, &region);
+  return region;
+}
+
 }  // namespace voiceverify::forms

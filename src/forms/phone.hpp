@@ -72,4 +72,11 @@ PhoneCheck check_phone(std::string_view input, const PhonePolicy& policy);
 // kNonGeographicRegion.
 bool is_known_region(std::string_view region);
 
+// The region a number is counted under in /metrics, from its international form ("+31 6 ...",
+// masked or not): the main region of its country calling code ("NL"; "US" for every +1 number,
+// "GB" for +44), so a start and its later check (which has only the masked number) count under
+// the same label. libphonenumber's "ZZ" when the text does not start with a known calling code,
+// "001" for non-geographic codes.
+std::string calling_code_region(std::string_view international);
+
 }  // namespace voiceverify::forms

@@ -41,6 +41,7 @@
 
 #include "http/acceptor.hpp"
 #include "log/log.hpp"
+#include "util/metrics.hpp"
 
 namespace voiceverify::http {
 namespace {
@@ -254,6 +255,8 @@ void serve(Connection* connection, Worker& worker) {
     drop(connection);
     return;
   }
+  // Busy from the first parameter read to the hand-off (a parked request holds no thread).
+  const util::GaugeHold busy(util::Gauge::WorkersBusy);
   const Request in = read_request(request);
   const bool head = in.method == "HEAD";
   Handled handled = run_worker(worker, in);

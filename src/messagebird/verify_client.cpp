@@ -5,6 +5,7 @@
 
 #include <json/json.h>
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -13,6 +14,7 @@
 
 #include "messagebird/verify_id.hpp"
 #include "util/ascii.hpp"
+#include "util/metrics.hpp"
 
 namespace voiceverify::messagebird {
 namespace {
@@ -140,6 +142,28 @@ VerifyResult read_answer(Call call, const std::string& subject, const HttpRespon
   return result;
 }
 
+// For /metrics: the operation's and the outcome's names (closed sets, util/metrics.hpp).
+const char* call_name(Call call) {
+  switch (call) {
+    case Call::Create:
+      return "create";
+    case Call::Check:
+      return "check";
+    case Call::Cancel:
+      break;
+  }
+  return "cancel";
+}
+
+using Clock = std::chrono::steady_clock;
+
+// One request that went out, however it ended; a refusal before sending is not counted.
+void count_upstream(const char* operation, const VerifyResult& result, Clock::time_point sent) {
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent);
+  util::metrics().upstream(
+      operation, result.error == VerifyError::None ? "ok" : verify_error_name(result.error), took);
+}
+
 }  // namespace
 
 VerifyClient::VerifyClient(const VerifySettings& settings, Transport& transport)
@@ -148,7 +172,10 @@ VerifyClient::VerifyClient(const VerifySettings& settings, Transport& transport)
 VerifyResult VerifyClient::send(Call call, const std::string& subject, const std::string& code) {
   Prepared prepared = prepare(settings_, call, subject, code);
   if (!prepared.request) return prepared.refusal;
-  return read_answer(call, subject, transport_.perform(*prepared.request));
+  const auto sent = Clock::now();
+  VerifyResult result = read_answer(call, subject, transport_.perform(*prepared.request));
+  count_upstream(call_name(call), result, sent);
+  return result;
 }
 
 VerifyResult VerifyClient::create_call(const std::string& recipient_digits) {
@@ -169,7 +196,10 @@ VerifyResult VerifyClient::look_up(const std::string& id) {
   request.method = "GET";
   request.url = settings_.endpoint + "/verify/" + id;
   request.headers = std::move(*headers);
-  return interpret(Call::Check, transport_.perform(request));
+  const auto sent = Clock::now();
+  VerifyResult result = interpret(Call::Check, transport_.perform(request));
+  count_upstream("look_up", result, sent);
+  return result;
 }
 
 VerifyResult VerifyClient::cancel(const std::string& id) {
@@ -184,10 +214,13 @@ void VerifyClient::start(Call call, const std::string& subject, const std::strin
     return;
   }
   prepared.request->timeout = timeout;
-  transport_.submit(std::move(*prepared.request),
-                    [call, subject, done = std::move(done)](const HttpResponse& response) {
-                      done(read_answer(call, subject, response));
-                    });
+  transport_.submit(
+      std::move(*prepared.request),
+      [call, subject, sent = Clock::now(), done = std::move(done)](const HttpResponse& response) {
+        VerifyResult result = read_answer(call, subject, response);
+        count_upstream(call_name(call), result, sent);
+        done(std::move(result));
+      });
 }
 
 }  // namespace voiceverify::messagebird

@@ -347,4 +347,8 @@ StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {
   return store_.put("done:" + verify_id, "1", lifetime);
 }
 
+bool Limiter::store_answers() {
+  return store_.peek("global").error == StoreError::None;
+}
+
 }  // namespace voiceverify::store

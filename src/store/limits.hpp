@@ -124,6 +124,9 @@ class Limiter {
   // Marks a verification finished (verified, expired or cancelled): later checks are Limited.
   StoreError finish(const std::string& verify_id, std::chrono::seconds lifetime);
 
+  // Whether the store answers now (a read that changes nothing): for /readyz.
+  bool store_answers();
+
   const LimitSettings& settings() const { return settings_; }
 
   // For operators (voiceverify --list-blocks, --unblock): the numbers their own windows hold

@@ -7,6 +7,7 @@
 
 #include "http/signed_cookie.hpp"
 #include "log/log.hpp"
+#include "util/metrics.hpp"
 
 namespace voiceverify::verify {
 namespace {
@@ -102,8 +103,10 @@ Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const
 // code, so the try is given back (MessageBird keeps its own count for a check that reached it,
 // so this cannot give more tries than the API allows).
 void refund(const FlowDeps& deps, const std::string& request_id, const std::string& verify_id) {
-  if (deps.limiter.refund_attempt(verify_id) != store::StoreError::None)
+  if (deps.limiter.refund_attempt(verify_id) != store::StoreError::None) {
+    util::metrics().store_error();
     log::warning("attempt_refund_failed", {{"request_id", request_id}});
+  }
 }
 
 // The verification is over (verified elsewhere, expired, spent): later checks are refused.
@@ -226,6 +229,7 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
   if (limit.verdict == store::LimitVerdict::StoreDown ||
       limit.verdict == store::LimitVerdict::BadKey) {
     // A store that is down fails closed; a key the limiter refuses is our bug. Neither pays.
+    util::metrics().store_error();
     log::error("store_unavailable",
                {{"request_id", rid},
                 {"during", "start_call"},
@@ -233,6 +237,7 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
     return Step::done(of(OutcomeKind::StoreDown));
   }
   if (limit.verdict == store::LimitVerdict::Limited) {
+    util::metrics().limit_hit(store::limit_window_name(limit.window));
     log::warning("limit_hit", {{"request_id", rid},
                                {"limit", store::limit_window_name(limit.window)},
                                {"number", log::mask_number("+" + phone.digits)},
@@ -279,10 +284,12 @@ Step check_code(const FlowDeps& deps, const Caller& caller, const std::string& v
       deps.limiter.before_check(verify_id, deps.code_timeout, tries_left);
   if (limit.verdict == store::LimitVerdict::StoreDown ||
       limit.verdict == store::LimitVerdict::BadKey) {
+    util::metrics().store_error();
     log::error("store_unavailable", {{"request_id", rid}, {"during", "check_code"}});
     return Step::done(of(OutcomeKind::StoreDown));
   }
   if (limit.verdict == store::LimitVerdict::Limited) {
+    util::metrics().limit_hit(store::limit_window_name(store::LimitWindow::Attempts));
     log::warning("attempts_spent", {{"request_id", rid}});
     log_if_unrecorded(rid, deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
                       "fraud_call_settled");

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "util/metrics.hpp"
+
 namespace voiceverify::verify {
 namespace {
 
@@ -35,9 +37,12 @@ std::optional<Runner::Ticket> Runner::admit() {
   do {
     if (now >= settings_.max_in_flight) return std::nullopt;
   } while (!in_flight_.compare_exchange_weak(now, now + 1));
+  util::metrics().add(util::Gauge::UpstreamInFlight, 1);
   // Holds nothing; its deleter gives the place back.
-  return Ticket(static_cast<void*>(this),
-                [](void* runner) { static_cast<Runner*>(runner)->in_flight_.fetch_sub(1); });
+  return Ticket(static_cast<void*>(this), [](void* runner) {
+    static_cast<Runner*>(runner)->in_flight_.fetch_sub(1);
+    util::metrics().add(util::Gauge::UpstreamInFlight, -1);
+  });
 }
 
 void Runner::run(Step step, Ticket ticket, std::function<void(Outcome)> done) {

@@ -40,6 +40,8 @@ class Runner {
   // The breaker is open: MessageBird is known to be down, refuse before spending anything.
   bool upstream_down() const { return breaker_.refusing(); }
   std::size_t in_flight() const { return in_flight_.load(); }
+  // For /readyz.
+  messagebird::BreakerState breaker_state() const { return breaker_.state(); }
 
   // Runs `step` to its end. An upstream call goes out without waiting; its answer resumes the
   // step on the task queue. `done` gets the outcome there, or on this thread at once when no

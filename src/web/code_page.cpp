@@ -4,6 +4,8 @@
 #include <utility>
 #include <variant>
 
+#include "forms/phone.hpp"
+#include "util/metrics.hpp"
 #include "view/templates.hpp"
 #include "web/outcome_banner.hpp"
 #include "web/pages.hpp"
@@ -26,6 +28,8 @@ http::Response code_checked(Context& ctx, const verify::Outcome& outcome) {
       return redirect_plain(ctx, "/");
     case verify::OutcomeKind::Verified:
       ctx.session.verified = true;
+      util::metrics().verification(util::Verification::Verified,
+                                   forms::calling_code_region(ctx.session.masked_number));
       return redirect_plain(ctx, "/success");
     default:
       break;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "http/address_allow.hpp"
 #include "http/request.hpp"
 #include "http/signed_cookie.hpp"
 #include "store/limits.hpp"
@@ -27,7 +28,8 @@ struct AppDeps {
   const ErrorPages& error_pages;
   verify::FlowDeps flow;
   verify::Runner& runner;  // makes the flow's upstream calls without holding a thread
-  std::chrono::seconds session_lifetime;  // CODE_TIMEOUT plus a margin for a slow typist
+  std::chrono::seconds session_lifetime;       // CODE_TIMEOUT plus a margin for a slow typist
+  const http::AddressAllowList& local_askers;  // METRICS_ALLOW: see the local_only routes
 };
 
 // One request's state. It lives as long as the request, also while it waits for MessageBird.

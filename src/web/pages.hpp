@@ -26,5 +26,8 @@ Reply start_call(Context& ctx);       // phone_page.cpp
 Reply show_code_form(Context& ctx);   // code_page.cpp
 Reply check_code(Context& ctx);       // code_page.cpp
 Reply show_success(Context& ctx);     // success_page.cpp
+Reply show_healthz(Context& ctx);     // health_page.cpp
+Reply show_readyz(Context& ctx);      // health_page.cpp
+Reply show_metrics(Context& ctx);     // health_page.cpp
 
 }  // namespace voiceverify::web

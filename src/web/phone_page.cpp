@@ -4,6 +4,8 @@
 #include <utility>
 #include <variant>
 
+#include "forms/phone.hpp"
+#include "util/metrics.hpp"
 #include "view/templates.hpp"
 #include "web/outcome_banner.hpp"
 #include "web/pages.hpp"
@@ -24,6 +26,8 @@ http::Response call_started(Context& ctx, const verify::Outcome& outcome) {
     ctx.session.verify_id = outcome.verify_id;
     ctx.session.masked_number = outcome.masked_number;
     ctx.session.verified = false;
+    util::metrics().verification(util::Verification::Started,
+                                 forms::calling_code_region(outcome.masked_number));
     return redirect_plain(ctx, "/EnterCode/" + outcome.verify_id);
   }
   return redirect_with_banner(ctx, "/", *banner_for(outcome, ctx.deps.flow.token_length));

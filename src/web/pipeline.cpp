@@ -13,6 +13,7 @@
 #include "http/cookies.hpp"
 #include "log/log.hpp"
 #include "util/ascii.hpp"
+#include "util/metrics.hpp"
 #include "web/reply.hpp"
 #include "web/routes.hpp"
 
@@ -132,6 +133,7 @@ http::Response finalize(Exchange& exchange, http::Response response) {
                         {"route", exchange.route_name},
                         {"status", std::to_string(response.status)},
                         {"us", std::to_string(micros)}});
+  util::metrics().request(exchange.route_name, response.status, std::chrono::microseconds(micros));
   return response;
 }
 
@@ -151,7 +153,9 @@ Reply first_answer(Exchange& exchange) {
                                          {"bytes", std::to_string(request.cookie_header.size())}});
       return error_page(deps, 431);
     }
-    const Route route = web::route(request.method, request.path);
+    const Asker asker =
+        deps.local_askers.allows(request.remote_addr) ? Asker::Local : Asker::Public;
+    const Route route = web::route(request.method, request.path, asker);
     exchange.route_name = route_log_name(route);
     load_cookies(exchange.ctx, caps);
     return dispatch(exchange.ctx, route, caps);

@@ -1,7 +1,8 @@
 // The route table: every path the pool answers, in one constexpr array. The matcher, the Allow
 // header of a 405, the route's name in the log, the dispatch (handler and CSRF check), the fuzz
 // target and the tests all read it; nothing else lists routes. Paths follow the seed guide: "/",
-// "/EnterCode/<id>", "/success".
+// "/EnterCode/<id>", "/success"; the three local-only rows are for operators (README, "Health and
+// metrics").
 #pragma once
 
 #include <array>
@@ -13,7 +14,7 @@
 
 namespace voiceverify::web {
 
-enum class RouteId { PhoneForm, StartCall, CodeForm, CheckCode, Success };
+enum class RouteId { PhoneForm, StartCall, CodeForm, CheckCode, Success, Healthz, Readyz, Metrics };
 enum class Method { Get, Post };  // HEAD is answered as GET, without the body
 
 using Handler = Reply (*)(Context&);
@@ -25,16 +26,24 @@ struct RouteRow {
   std::string_view path;  // exact; with takes_id, the prefix before the id
   bool takes_id;          // path + one MessageBird verify id (^[0-9a-z]{32}$)
   bool csrf;              // a form post: its csrf_token must be this browser's
+  bool local_only;        // exists only for loopback and METRICS_ALLOW; 404 for anyone else
   Handler handler;
 };
 
-inline constexpr std::array<RouteRow, 5> kRoutes{{
-    {RouteId::PhoneForm, "phone_form", Method::Get, "/", false, false, show_phone_form},
-    {RouteId::StartCall, "start_call", Method::Post, "/", false, true, start_call},
-    {RouteId::CodeForm, "code_form", Method::Get, "/EnterCode/", true, false, show_code_form},
-    {RouteId::CheckCode, "check_code", Method::Post, "/EnterCode/", true, true, check_code},
-    {RouteId::Success, "success", Method::Get, "/success", false, false, show_success},
+inline constexpr std::array<RouteRow, 8> kRoutes{{
+    {RouteId::PhoneForm, "phone_form", Method::Get, "/", false, false, false, show_phone_form},
+    {RouteId::StartCall, "start_call", Method::Post, "/", false, true, false, start_call},
+    {RouteId::CodeForm, "code_form", Method::Get, "/EnterCode/", true, false, false,
+     show_code_form},
+    {RouteId::CheckCode, "check_code", Method::Post, "/EnterCode/", true, true, false, check_code},
+    {RouteId::Success, "success", Method::Get, "/success", false, false, false, show_success},
+    {RouteId::Healthz, "healthz", Method::Get, "/healthz", false, false, true, show_healthz},
+    {RouteId::Readyz, "readyz", Method::Get, "/readyz", false, false, true, show_readyz},
+    {RouteId::Metrics, "metrics", Method::Get, "/metrics", false, false, true, show_metrics},
 }};
+
+// Who asks: the pipeline says Local for loopback and METRICS_ALLOW (http/address_allow.hpp).
+enum class Asker { Public, Local };
 
 enum class RouteMatch { Found, NotFound, MethodNotAllowed };
 
@@ -49,8 +58,9 @@ struct Route {
 // no row takes is MethodNotAllowed with the Allow list (RFC 9110 section 15.5.6). Matching is
 // exact, byte for byte, on the decoded path nginx passes: no trailing-slash forgiveness, no case
 // folding, no normalising of "//" or "..", so exactly one spelling reaches each handler. Methods
-// are case-sensitive (RFC 9110 section 9.1).
-Route route(std::string_view method, std::string_view path);
+// are case-sensitive (RFC 9110 section 9.1). For a Public asker the local_only rows do not exist
+// (404 whatever the method, as for any unknown path).
+Route route(std::string_view method, std::string_view path, Asker asker = Asker::Public);
 
 // The row's name, or "not_found" / "method_not_allowed".
 std::string_view route_log_name(const Route& route);

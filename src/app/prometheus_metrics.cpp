@@ -1,0 +1,171 @@
+// See prometheus_metrics.hpp. prometheus-cpp's families and metrics are thread-safe (Family::Add
+// locks, counters and gauges are atomic, a histogram locks per observation), and a metric Add
+// returns lives as long as the registry: docs/platform.md, "prometheus-cpp".
+#include "app/prometheus_metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <algorithm>
+
+#include "store/limits.hpp"
+
+namespace voiceverify::app {
+namespace {
+
+// Callers pass names from our own tables; this is the last guard that no label value is ever
+// something a visitor typed, and that a new name cannot make the series unbounded by accident.
+std::string name_label(std::string_view name) {
+  const bool ok =
+      !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      });
+  return ok ? std::string(name) : "other";
+}
+
+// ISO 3166 alpha-2 only; libphonenumber's "ZZ" (unknown) and "001" (non-geographic) go in one
+// fixed bucket.
+std::string country_label(std::string_view region) {
+  const bool ok =
+      region.size() == 2 && region != "ZZ" &&
+      std::all_of(region.begin(), region.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  return ok ? std::string(region) : "other";
+}
+
+std::string status_label(int status) {
+  return status >= 100 && status <= 599 ? std::to_string(status) : "other";
+}
+
+double seconds(std::chrono::microseconds took) {
+  return static_cast<double>(took.count()) / 1e6;
+}
+
+// Pages answer in milliseconds; a request waiting for MessageBird takes up to TOTAL_TIMEOUT_MS.
+const prometheus::Histogram::BucketBoundaries kRequestBuckets{
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+const prometheus::Histogram::BucketBoundaries kUpstreamBuckets{0.05, 0.1, 0.25, 0.5, 1,
+                                                               2,    3,   5,    10,  30};
+
+}  // namespace
+
+struct PrometheusMetrics::Families {
+  prometheus::Registry registry;
+  prometheus::Family<prometheus::Counter>& requests =
+      prometheus::BuildCounter()
+          .Name("voiceverify_http_requests_total")
+          .Help("Requests answered by the pool, by route (web/routes.hpp) and status")
+          .Register(registry);
+  prometheus::Family<prometheus::Histogram>& request_seconds =
+      prometheus::BuildHistogram()
+          .Name("voiceverify_http_request_duration_seconds")
+          .Help("Time from a request's arrival in the pool to its answer, by route")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& upstream =
+      prometheus::BuildCounter()
+          .Name("voiceverify_upstream_calls_total")
+          .Help("Calls to MessageBird's Verify API by operation and outcome (ok, or the error)")
+          .Register(registry);
+  prometheus::Family<prometheus::Histogram>& upstream_seconds =
+      prometheus::BuildHistogram()
+          .Name("voiceverify_upstream_call_duration_seconds")
+          .Help("Time from sending a call to MessageBird to its answer, by operation")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& started =
+      prometheus::BuildCounter()
+          .Name("voiceverify_verifications_started_total")
+          .Help("Calls placed, by the main region of the number's calling code")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& verified =
+      prometheus::BuildCounter()
+          .Name("voiceverify_verifications_verified_total")
+          .Help("Codes accepted, by the main region of the number's calling code")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& limit_hits =
+      prometheus::BuildCounter()
+          .Name("voiceverify_limit_hits_total")
+          .Help("Calls or checks refused by a limit, by window")
+          .Register(registry);
+  prometheus::Counter& store_errors =
+      prometheus::BuildCounter()
+          .Name("voiceverify_store_errors_total")
+          .Help("Store operations that failed (the flow failed closed)")
+          .Register(registry)
+          .Add({});
+  prometheus::Gauge& in_flight = prometheus::BuildGauge()
+                                     .Name("voiceverify_upstream_in_flight")
+                                     .Help("Requests waiting for MessageBird now")
+                                     .Register(registry)
+                                     .Add({});
+  prometheus::Gauge& busy = prometheus::BuildGauge()
+                                .Name("voiceverify_workers_busy")
+                                .Help("Worker threads handling a request now")
+                                .Register(registry)
+                                .Add({});
+  prometheus::Family<prometheus::Gauge>& threads = prometheus::BuildGauge()
+                                                       .Name("voiceverify_worker_threads")
+                                                       .Help("Worker threads in the pool (THREADS)")
+                                                       .Register(registry);
+  prometheus::Family<prometheus::Gauge>& build =
+      prometheus::BuildGauge()
+          .Name("voiceverify_build_info")
+          .Help("Always 1; the version of this build in its label")
+          .Register(registry);
+};
+
+PrometheusMetrics::PrometheusMetrics(const std::string& version, int threads)
+    : families_(std::make_unique<Families>()) {
+  families_->build.Add({{"version", version}}).Set(1);
+  families_->threads.Add({}).Set(threads);
+  // Zero from the start, so rate() and the README's alerts have a series before the first hit.
+  using store::LimitWindow;
+  for (const LimitWindow window :
+       {LimitWindow::Resend, LimitWindow::Number10Min, LimitWindow::NumberDay,
+        LimitWindow::NumberClientDay, LimitWindow::ClientHour, LimitWindow::GlobalHour,
+        LimitWindow::CountryHour, LimitWindow::Attempts}) {
+    families_->limit_hits.Add({{"window", store::limit_window_name(window)}});
+  }
+}
+
+PrometheusMetrics::~PrometheusMetrics() = default;
+
+void PrometheusMetrics::request(std::string_view route, int status,
+                                std::chrono::microseconds took) {
+  const std::string name = name_label(route);
+  families_->requests.Add({{"route", name}, {"status", status_label(status)}}).Increment();
+  families_->request_seconds.Add({{"route", name}}, kRequestBuckets).Observe(seconds(took));
+}
+
+void PrometheusMetrics::upstream(std::string_view operation, std::string_view outcome,
+                                 std::chrono::microseconds took) {
+  const std::string op = name_label(operation);
+  families_->upstream.Add({{"operation", op}, {"outcome", name_label(outcome)}}).Increment();
+  families_->upstream_seconds.Add({{"operation", op}}, kUpstreamBuckets).Observe(seconds(took));
+}
+
+void PrometheusMetrics::verification(util::Verification stage, std::string_view region) {
+  auto& family = stage == util::Verification::Started ? families_->started : families_->verified;
+  family.Add({{"country", country_label(region)}}).Increment();
+}
+
+void PrometheusMetrics::limit_hit(std::string_view window) {
+  families_->limit_hits.Add({{"window", name_label(window)}}).Increment();
+}
+
+void PrometheusMetrics::store_error() {
+  families_->store_errors.Increment();
+}
+
+void PrometheusMetrics::add(util::Gauge gauge, long delta) {
+  prometheus::Gauge& target =
+      gauge == util::Gauge::UpstreamInFlight ? families_->in_flight : families_->busy;
+  target.Increment(static_cast<double>(delta));
+}
+
+std::string PrometheusMetrics::exposition() const {
+  return prometheus::TextSerializer().Serialize(families_->registry.Collect());
+}
+
+}  // namespace voiceverify::app
