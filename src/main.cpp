@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "app/check_key.hpp"
 #include "app/operator_commands.hpp"
@@ -33,8 +34,10 @@
 #include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
+#include "store/fraud_guard.hpp"
 #include "store/limits.hpp"
 #include "store/store.hpp"
+#include "util/metrics.hpp"
 #include "util/task_queue.hpp"
 #include "verify/runner.hpp"
 #include "view/templates.hpp"
@@ -213,8 +216,17 @@ int main(int argc, char** argv) {
   vv::store::Limiter limiter(*store, settings.limits);
   vv::store::FraudGuard fraud_guard(*store, settings.fraud);
   // The end of a quarantine is logged by whichever pool looks first (docs/fraud-guard.md).
-  const vv::app::Periodic guard_watch(std::chrono::minutes(1),
-                                      [&fraud_guard] { fraud_guard.report_ended(); });
+  // The same look counts the quarantines for /metrics.
+  const vv::app::Periodic guard_watch(std::chrono::minutes(1), [&fraud_guard] {
+    fraud_guard.report_ended();
+    std::vector<vv::store::Block> blocks;
+    if (fraud_guard.blocks(blocks) != vv::store::StoreError::None) return;
+    const auto ranges = std::count_if(blocks.begin(), blocks.end(), [](const auto& b) {
+      return b.scope == vv::store::GuardScope::Range;
+    });
+    vv::util::metrics().quarantined(static_cast<long>(ranges),
+                                    static_cast<long>(blocks.size()) - static_cast<long>(ranges));
+  });
   const vv::web::ErrorPages error_pages(*templates);
   const vv::web::AppDeps deps{
       signer,

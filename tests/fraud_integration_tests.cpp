@@ -113,6 +113,10 @@ BOOST_AUTO_TEST_CASE(a_pumped_range_is_quarantined_and_the_rest_of_the_site_goes
   BOOST_TEST(contains(site.pool_log(),
                       "level=warning event=fraud_quarantine state=\"begins\" "
                       "scope=\"range\" label=\"+3161234\" mode=\"enforce\""));
+  // /metrics counts the refusal (from loopback, where it answers).
+  Browser scraper(site);
+  const std::string metrics = scraper.get("/metrics").body;
+  BOOST_TEST(contains(metrics, "voiceverify_fraud_refusals_total{scope=\"range\"} 1"), metrics);
   // The colleagues' range, and any other, go on.
   Browser colleague = client(site, 202);
   BOOST_TEST(verify(site, colleague, colleague_number(20), colleague_digits(20)));

@@ -34,6 +34,8 @@ BOOST_AUTO_TEST_CASE(every_family_an_operator_needs_is_in_the_exposition) {
   metrics.verification(Verification::Verified, "NL");
   metrics.limit_hit("ip-hour");
   metrics.store_error();
+  metrics.fraud_refused("range");
+  metrics.quarantined(2, 0);
   metrics.add(Gauge::WorkersBusy, 2);
   metrics.add(Gauge::UpstreamInFlight, 3);
   metrics.add(Gauge::UpstreamInFlight, -1);
@@ -55,6 +57,10 @@ BOOST_AUTO_TEST_CASE(every_family_an_operator_needs_is_in_the_exposition) {
            "voiceverify_limit_hits_total{window=\"ip-hour\"} 1",
            "voiceverify_limit_hits_total{window=\"global-hour\"} 0",
            "voiceverify_store_errors_total 1",
+           "voiceverify_limit_hits_total{window=\"country-hour\"} 0",
+           "voiceverify_fraud_refusals_total{scope=\"range\"} 1",
+           "voiceverify_fraud_refusals_total{scope=\"country\"} 0",
+           "voiceverify_fraud_quarantined{scope=\"range\"} 2",
            "voiceverify_upstream_in_flight 2",
            "voiceverify_workers_busy 2",
            "voiceverify_worker_threads 4",

@@ -88,6 +88,16 @@ struct PrometheusMetrics::Families {
           .Name("voiceverify_limit_hits_total")
           .Help("Calls or checks refused by a limit, by window")
           .Register(registry);
+  prometheus::Family<prometheus::Counter>& fraud_refusals =
+      prometheus::BuildCounter()
+          .Name("voiceverify_fraud_refusals_total")
+          .Help("Calls the fraud guard refused, by what was quarantined (range or country)")
+          .Register(registry);
+  prometheus::Family<prometheus::Gauge>& quarantined =
+      prometheus::BuildGauge()
+          .Name("voiceverify_fraud_quarantined")
+          .Help("Number ranges and countries in quarantine now, by scope")
+          .Register(registry);
   prometheus::Counter& store_errors =
       prometheus::BuildCounter()
           .Name("voiceverify_store_errors_total")
@@ -127,6 +137,10 @@ PrometheusMetrics::PrometheusMetrics(const std::string& version, int threads)
         LimitWindow::CountryHour, LimitWindow::Attempts}) {
     families_->limit_hits.Add({{"window", store::limit_window_name(window)}});
   }
+  for (const char* scope : {"range", "country"}) {
+    families_->fraud_refusals.Add({{"scope", scope}});
+    families_->quarantined.Add({{"scope", scope}});
+  }
 }
 
 PrometheusMetrics::~PrometheusMetrics() = default;
@@ -156,6 +170,15 @@ void PrometheusMetrics::limit_hit(std::string_view window) {
 
 void PrometheusMetrics::store_error() {
   families_->store_errors.Increment();
+}
+
+void PrometheusMetrics::fraud_refused(std::string_view scope) {
+  families_->fraud_refusals.Add({{"scope", name_label(scope)}}).Increment();
+}
+
+void PrometheusMetrics::quarantined(long ranges, long countries) {
+  families_->quarantined.Add({{"scope", "range"}}).Set(static_cast<double>(ranges));
+  families_->quarantined.Add({{"scope", "country"}}).Set(static_cast<double>(countries));
 }
 
 void PrometheusMetrics::add(util::Gauge gauge, long delta) {

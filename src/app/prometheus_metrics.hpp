@@ -24,6 +24,8 @@ class PrometheusMetrics final : public util::Metrics {
   void verification(util::Verification stage, std::string_view region) override;
   void limit_hit(std::string_view window) override;
   void store_error() override;
+  void fraud_refused(std::string_view scope) override;
+  void quarantined(long ranges, long countries) override;
   void add(util::Gauge gauge, long delta) override;
   std::string exposition() const override;
 

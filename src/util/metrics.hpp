@@ -36,6 +36,10 @@ class Metrics {
   virtual void limit_hit(std::string_view /*window*/) {}
   // The store did not answer (the flow failed closed).
   virtual void store_error() {}
+  // The fraud guard refused a call: store::guard_scope_name's "range" or "country".
+  virtual void fraud_refused(std::string_view /*scope*/) {}
+  // How many ranges and countries the fraud guard holds in quarantine now (all pools together).
+  virtual void quarantined(long /*ranges*/, long /*countries*/) {}
   virtual void add(Gauge /*gauge*/, long /*delta*/) {}
 
   // The Prometheus text exposition of everything counted so far; "" for the no-op sink.

@@ -215,6 +215,7 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
     return Step::done(of(OutcomeKind::StoreDown));
   }
   if (guard.verdict == store::GuardVerdict::Refused) {
+    util::metrics().fraud_refused(store::guard_scope_name(guard.scope));
     log::warning("fraud_refused", {{"request_id", rid},
                                    {"scope", store::guard_scope_name(guard.scope)},
                                    {"number", log::mask_number("+" + phone.digits)},
