@@ -81,16 +81,8 @@ struct Fixture {
     return *t;
   }();
   std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::Limiter limiter{*store, [] {
-                           store::LimitSettings s = voiceverify::testing::shipped_limit_settings();
-                           s.resend_interval = std::chrono::seconds(0);
-                           s.number_calls_per_10min = 100;
-                           s.number_calls_per_day = 100;
-                           s.ip_calls_per_hour = 100;
-                           s.max_attempts = 3;
-                           s.key_secret = "app-tests-key-secret";
-                           return s;
-                         }()};
+  store::Limiter limiter{*store,
+                         voiceverify::testing::roomy_limit_settings("app-tests-key-secret")};
   store::FraudGuard fraud_guard{
       *store, voiceverify::testing::shipped_fraud_settings("app-tests-key-secret")};
   web::ErrorPages error_pages{templates};

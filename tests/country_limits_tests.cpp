@@ -15,16 +15,11 @@ namespace vs = voiceverify::store;
 namespace {
 
 vs::LimitSettings budgets() {
-  vs::LimitSettings s = voiceverify::testing::shipped_limit_settings();
-  s.resend_interval = std::chrono::seconds(0);
-  s.number_calls_per_10min = 1000;
-  s.number_calls_per_day = 1000;
-  s.ip_calls_per_hour = 1000;
+  vs::LimitSettings s = voiceverify::testing::roomy_limit_settings("country-limits-tests-secret");
   s.global_calls_per_hour = 30;
   s.other_country_calls_per_hour = 3;
   s.country_calls_per_hour = {{"BE", 5}};
   s.home_region = "NL";
-  s.key_secret = "country-limits-tests-secret";
   return s;
 }
 

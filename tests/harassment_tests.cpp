@@ -19,12 +19,9 @@ const std::string kId = "4e213b01155d1e35a9d9571v00162985";
 struct Limits {
   std::unique_ptr<vs::Store> store = vs::make_memory_store();
   vs::Limiter limiter{*store, [] {
-                        vs::LimitSettings s = voiceverify::testing::shipped_limit_settings();
-                        s.resend_interval = std::chrono::seconds(0);
-                        s.number_calls_per_10min = 100;
+                        auto s = voiceverify::testing::roomy_limit_settings("harassment-secret");
                         s.number_calls_per_day = 5;
                         s.number_calls_per_client_day = 3;
-                        s.key_secret = "harassment-tests-secret";
                         return s;
                       }()};
   vs::LimitResult call(const std::string& client) { return limiter.before_call(kNumber, client); }

@@ -142,15 +142,7 @@ std::string tag(const std::string& number) {
 }
 
 vs::LimitSettings roomy() {
-  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
-  settings.key_secret = kKeySecret;
-  settings.resend_interval = 0s;  // off unless a test turns it on
-  settings.number_calls_per_10min = 100;
-  settings.number_calls_per_day = 100;
-  settings.ip_calls_per_hour = 100;
-  settings.global_calls_per_hour = 100;
-  settings.max_attempts = 3;
-  return settings;
+  return voiceverify::testing::roomy_limit_settings(kKeySecret);
 }
 
 bool allowed(const vs::LimitResult& result) {
