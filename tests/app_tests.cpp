@@ -105,7 +105,8 @@ struct Fixture {
       signer,
       templates,
       error_pages,
-      verify::FlowDeps{policy, limiter, fraud_guard, config.code_timeout, config.token_length},
+      verify::FlowDeps{policy, limiter, fraud_guard, config.code_timeout, config.token_length,
+                       nullptr},
       runner,
       config.code_timeout + std::chrono::seconds(120),
       config.metrics_allow};

@@ -40,7 +40,9 @@ struct Config {
   std::string signing_key_file;
   std::string signing_key_previous;                               // SIGNING_KEY_PREVIOUS or ""
   std::string verify_type = "tts";                                // VERIFY_TYPE: tts
-  std::string verify_template = "Your security code is %token.";  // must contain %token
+  // VERIFY_TEMPLATE: empty (the default) = the sentence of the call's language; else must
+  // contain %token, and every call speaks it.
+  std::string verify_template;
   int token_length = 6;                                           // 6..10
   std::chrono::seconds code_timeout{300};                         // CODE_TIMEOUT
   int max_attempts = 3;                                           // MAX_ATTEMPTS, 1..10

@@ -22,6 +22,7 @@ struct UpstreamCall {
   std::string recipient;  // Create: E.164 digits
   std::string verify_id;  // Check, Cancel
   std::string code;       // Check: digits only
+  messagebird::Speech speech;  // Create: the call's language and sentence (call_language.hpp)
 };
 
 class Step {
