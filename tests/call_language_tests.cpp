@@ -19,7 +19,8 @@ namespace {
 
 verify::CallLanguages shipped() {
   std::string error;
-  auto languages = verify::CallLanguages::load(VV_SOURCE_DIR "/templates/call-languages.txt", error);
+  auto languages =
+      verify::CallLanguages::load(VV_SOURCE_DIR "/templates/call-languages.txt", error);
   if (!languages) throw std::runtime_error(error);
   return std::move(*languages);
 }
@@ -86,13 +87,13 @@ BOOST_DATA_TEST_CASE(the_language_of_a_call, bdata::make(kChoices), row) {
 
 BOOST_AUTO_TEST_CASE(the_shipped_sentences_say_the_code_twice) {
   const verify::CallLanguages languages = shipped();
-  for (const std::string language : {"en-gb", "en-us", "nl-nl", "de-de", "fr-fr", "fr-ca", "es-es",
-                                     "es-mx"}) {
+  for (const std::string language :
+       {"en-gb", "en-us", "nl-nl", "de-de", "fr-fr", "fr-ca", "es-es", "es-mx"}) {
     const std::string sentence = languages.sentence(language);
     BOOST_TEST_INFO(language);
     const auto first = sentence.find("%token");
-    BOOST_TEST((first != std::string::npos &&
-                sentence.find("%token", first + 1) != std::string::npos));
+    BOOST_TEST(
+        (first != std::string::npos && sentence.find("%token", first + 1) != std::string::npos));
   }
   BOOST_TEST(languages.sentence("en-gb") == "Your security code is %token. Again: %token.");
 }
@@ -122,8 +123,8 @@ BOOST_AUTO_TEST_CASE(a_configured_template_wins_in_every_language) {
 
 BOOST_AUTO_TEST_CASE(a_full_tag_sentence_wins_over_its_base) {
   std::string error;
-  const auto languages = parse(
-      "sentence en Code %token.\nsentence en-us US code %token.\nvariant en en-gb\n", error);
+  const auto languages =
+      parse("sentence en Code %token.\nsentence en-us US code %token.\nvariant en en-gb\n", error);
   BOOST_REQUIRE_MESSAGE(languages.has_value(), error);
   BOOST_TEST(languages->sentence("en-us") == "US code %token.");
   BOOST_TEST(languages->sentence("en-gb") == "Code %token.");

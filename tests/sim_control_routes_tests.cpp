@@ -62,10 +62,9 @@ BOOST_FIXTURE_TEST_CASE(control_endpoints_report_set_and_reset, ServerFixture) {
 
 BOOST_FIXTURE_TEST_CASE(last_create_shows_the_language_and_template_as_sent, ServerFixture) {
   BOOST_TEST(client()->Get("/_sim/last-create?recipient=31612345678")->status == 404);
-  BOOST_REQUIRE(
-      create_json(R"({"recipient":"31612345678","type":"tts","language":"de-de",)"
-                  R"("template":"Ihr Code \"%token\"."})")
-          ->status == 201);
+  BOOST_REQUIRE(create_json(R"({"recipient":"31612345678","type":"tts","language":"de-de",)"
+                            R"("template":"Ihr Code \"%token\"."})")
+                    ->status == 201);
   auto sent = client()->Get("/_sim/last-create?recipient=%2B31612345678");
   BOOST_REQUIRE(sent);
   BOOST_TEST(sent->status == 200);

@@ -185,8 +185,7 @@ VerifyResult VerifyClient::send(Call call, const std::string& subject, const std
   return result;
 }
 
-VerifyResult VerifyClient::create_call(const std::string& recipient_digits,
-                                       const Speech& speech) {
+VerifyResult VerifyClient::create_call(const std::string& recipient_digits, const Speech& speech) {
   return send(Call::Create, recipient_digits, {}, speech);
 }
 

@@ -20,9 +20,9 @@ struct VerifySettings {
   std::string access_key;
   std::string type;
   std::string template_text;  // empty: not sent unless the call brings one (Speech)
-  std::string originator;  // empty: not sent
-  std::string voice;       // empty: not sent
-  std::string language;    // empty: not sent
+  std::string originator;     // empty: not sent
+  std::string voice;          // empty: not sent
+  std::string language;       // empty: not sent
   int token_length;
   std::chrono::seconds timeout;
   int max_attempts;  // sent as maxAttempts only when above 1
@@ -68,8 +68,8 @@ class VerifyClient {
   // Transport::submit), or at once for a request refused locally. `timeout` zero: the
   // transport's total timeout. `speech` counts for Create only.
   using Done = std::function<void(VerifyResult)>;
-  void start(Call call, const std::string& subject, const std::string& code,
-             const Speech& speech, std::chrono::milliseconds timeout, Done done);
+  void start(Call call, const std::string& subject, const std::string& code, const Speech& speech,
+             std::chrono::milliseconds timeout, Done done);
 
  private:
   VerifyResult send(Call call, const std::string& subject, const std::string& code,

@@ -97,7 +97,7 @@ class SimState {
     int max_attempts = 1;
     int attempts = 0;
     Status status = Status::Sent;
-    std::optional<std::string> language;       // as the create sent them
+    std::optional<std::string> language;  // as the create sent them
     std::optional<std::string> template_sent;
   };
 

@@ -36,8 +36,8 @@ class CallLanguages {
   std::optional<std::string> from_tag(const std::string& tag, std::string_view region) const;
 
   std::map<std::string, std::vector<std::string>, std::less<>> regions_;  // region -> TTS tags
-  std::map<std::string, std::string, std::less<>> variants_;    // base language -> TTS tag
-  std::map<std::string, std::string, std::less<>> sentences_;   // base or TTS tag -> sentence
+  std::map<std::string, std::string, std::less<>> variants_;   // base language -> TTS tag
+  std::map<std::string, std::string, std::less<>> sentences_;  // base or TTS tag -> sentence
 };
 
 // What a call says, from the request: the language of CallLanguages::choose and our sentence in

@@ -30,7 +30,7 @@ struct FlowDeps {
 // Who asks: for the log and the per-client limit.
 struct Caller {
   std::string request_id;
-  std::string client_address;  // REMOTE_ADDR
+  std::string client_address;   // REMOTE_ADDR
   std::string accept_language;  // HTTP_ACCEPT_LANGUAGE, raw: never logged (call_language.hpp)
 };
 
