@@ -16,7 +16,7 @@
 namespace voiceverify::verify {
 namespace {
 
-constexpr std::size_t kMaxFileBytes = 64 * 1024;
+constexpr std::size_t kMaxFileBytes = std::size_t{64} * 1024;
 constexpr long kMaxSentence = 160;  // as VERIFY_TEMPLATE
 
 std::string_view base_of(std::string_view tag) {
@@ -74,7 +74,9 @@ std::optional<CallLanguages> CallLanguages::parse(std::string_view text, const s
     line = util::trim(line);
     if (line.empty() || line.front() == '#') continue;
     const auto fail = [&](const std::string& why) {
-      error = where + " line " + std::to_string(number) + ": " + why;
+      error = where;
+      error += " line " + std::to_string(number) + ": ";
+      error += why;
       return std::nullopt;
     };
     const auto [kind, rest] = split_word(line);
