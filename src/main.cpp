@@ -39,6 +39,7 @@
 #include "store/store.hpp"
 #include "util/metrics.hpp"
 #include "util/task_queue.hpp"
+#include "verify/call_language.hpp"
 #include "verify/runner.hpp"
 #include "view/templates.hpp"
 #include "web/pipeline.hpp"
@@ -178,6 +179,12 @@ int main(int argc, char** argv) {
   std::string error;
   const auto templates = vv::view::Templates::load(settings.templates_dir, error);
   if (!templates) return fail(2, "template_invalid", error);
+  // What each call says (README.md, "The call's language").
+  auto call_languages =
+      vv::verify::CallLanguages::load(settings.templates_dir + "/call-languages.txt", error);
+  if (!call_languages) return fail(2, "template_invalid", error);
+  const vv::verify::CallVoice call_voice{std::move(*call_languages), settings.verify.language,
+                                         settings.verify.template_text};
 
   std::unique_ptr<vv::store::Store> store;
   if (!settings.store.redis) {
@@ -233,7 +240,7 @@ int main(int argc, char** argv) {
       *templates,
       error_pages,
       vv::verify::FlowDeps{settings.phone, limiter, fraud_guard, settings.verify.timeout,
-                           settings.verify.token_length},
+                           settings.verify.token_length, &call_voice},
       runner,
       settings.session_lifetime,
       settings.metrics_allow};

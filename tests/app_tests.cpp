@@ -93,14 +93,14 @@ struct Fixture {
   messagebird::Breaker breaker{{5, std::chrono::seconds(30)}};
   util::TaskQueue tasks{1};
   verify::Runner runner{{16, std::chrono::seconds(10)}, client, breaker, tasks};
-  web::AppDeps deps{
-      signer,
-      templates,
-      error_pages,
-      verify::FlowDeps{policy, limiter, fraud_guard, config.code_timeout, config.token_length},
-      runner,
-      config.code_timeout + std::chrono::seconds(120),
-      config.metrics_allow};
+  web::AppDeps deps{signer,
+                    templates,
+                    error_pages,
+                    verify::FlowDeps{policy, limiter, fraud_guard, config.code_timeout,
+                                     config.token_length, nullptr},
+                    runner,
+                    config.code_timeout + std::chrono::seconds(120),
+                    config.metrics_allow};
   std::map<std::string, std::string> jar;
   std::string remote = "127.0.0.1";  // REMOTE_ADDR of the requests send() makes
 

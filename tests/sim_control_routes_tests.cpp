@@ -60,4 +60,24 @@ BOOST_FIXTURE_TEST_CASE(control_endpoints_report_set_and_reset, ServerFixture) {
   BOOST_TEST(client()->Get("/_sim/last-code?recipient=31612345678")->status == 404);
 }
 
+BOOST_FIXTURE_TEST_CASE(last_create_shows_the_language_and_template_as_sent, ServerFixture) {
+  BOOST_TEST(client()->Get("/_sim/last-create?recipient=31612345678")->status == 404);
+  BOOST_REQUIRE(create_json(R"({"recipient":"31612345678","type":"tts","language":"de-de",)"
+                            R"("template":"Ihr Code \"%token\"."})")
+                    ->status == 201);
+  auto sent = client()->Get("/_sim/last-create?recipient=%2B31612345678");
+  BOOST_REQUIRE(sent);
+  BOOST_TEST(sent->status == 200);
+  Json::Value spoken = parse_json(sent->body);
+  BOOST_TEST(spoken["language"].asString() == "de-de");
+  BOOST_TEST(spoken["template"].asString() == "Ihr Code \"%token\".");
+
+  // Neither sent: both null, though the API fills in defaults.
+  BOOST_REQUIRE(create_json(R"({"recipient":"31612345678","type":"tts"})")->status == 201);
+  spoken = parse_json(client()->Get("/_sim/last-create?recipient=31612345678")->body);
+  BOOST_TEST(spoken["language"].isNull());
+  BOOST_TEST(spoken["template"].isNull());
+  BOOST_TEST(spoken.isMember("template"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

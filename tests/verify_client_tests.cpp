@@ -41,6 +41,51 @@ BOOST_AUTO_TEST_SUITE(verify_client_tests)
 
 // ---------------------------------------------------------------- what goes on the wire
 
+namespace {
+
+Json::Value create_body(const mb::VerifySettings& settings, const mb::Speech& speech) {
+  FakeTransport transport;
+  transport.next = answer(201, fixture("create_201.json"));
+  mb::VerifyClient client(settings, transport);
+  client.create_call("31612345678", speech);
+  Json::Value json;
+  if (transport.requests.size() != 1u) return json;
+  std::istringstream in(transport.requests.front().body);
+  Json::parseFromStream(Json::CharReaderBuilder(), in, &json, nullptr);
+  return json;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_calls_own_language_and_sentence_replace_the_settings) {
+  mb::VerifySettings settings = test_settings();
+  settings.language = "en-gb";
+  settings.template_text.clear();
+  const Json::Value json =
+      create_body(settings, {"de-de", "Ihr Sicherheitscode lautet %token. Noch einmal: %token."});
+  BOOST_TEST(json["language"].asString() == "de-de");
+  BOOST_TEST(json["template"].asString() ==
+             "Ihr Sicherheitscode lautet %token. Noch einmal: %token.");
+}
+
+BOOST_AUTO_TEST_CASE(no_template_anywhere_sends_none) {
+  mb::VerifySettings settings = test_settings();
+  settings.template_text.clear();
+  const Json::Value json = create_body(settings, {"ja-jp", ""});
+  BOOST_TEST(json["language"].asString() == "ja-jp");
+  BOOST_TEST(json.isMember("recipient"));
+  BOOST_TEST(!json.isMember("template"));
+}
+
+BOOST_AUTO_TEST_CASE(without_speech_the_settings_are_sent) {
+  mb::VerifySettings settings = test_settings();
+  settings.language = "fr-fr";
+  settings.template_text = "Code %token.";
+  const Json::Value json = create_body(settings, {});
+  BOOST_TEST(json["language"].asString() == "fr-fr");
+  BOOST_TEST(json["template"].asString() == "Code %token.");
+}
+
 BOOST_AUTO_TEST_CASE(create_sends_the_documented_request) {
   const mb::VerifySettings settings = test_settings();
   FakeTransport transport;

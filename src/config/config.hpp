@@ -38,16 +38,18 @@ struct Config {
   // SIGNING_KEY_FILE: where SIGNING_KEY is read from instead (one of the two is required); a
   // relative path is relative to the config file's folder. load() reads it into signing_key.
   std::string signing_key_file;
-  std::string signing_key_previous;                               // SIGNING_KEY_PREVIOUS or ""
-  std::string verify_type = "tts";                                // VERIFY_TYPE: tts
-  std::string verify_template = "Your security code is %token.";  // must contain %token
-  int token_length = 6;                                           // 6..10
-  std::chrono::seconds code_timeout{300};                         // CODE_TIMEOUT
-  int max_attempts = 3;                                           // MAX_ATTEMPTS, 1..10
-  std::string voice = "female";                                   // VOICE: male | female
-  std::string language = "en-gb";     // LANGUAGE: docs/messagebird-verify.md, "TTS languages"
-  std::string originator;             // ORIGINATOR: empty = API default
-  std::string default_region = "NL";  // DEFAULT_REGION: ISO 3166 alpha-2
+  std::string signing_key_previous;  // SIGNING_KEY_PREVIOUS or ""
+  std::string verify_type = "tts";   // VERIFY_TYPE: tts
+  // VERIFY_TEMPLATE: empty (the default) = the sentence of the call's language; else must
+  // contain %token, and every call speaks it.
+  std::string verify_template;
+  int token_length = 6;                    // 6..10
+  std::chrono::seconds code_timeout{300};  // CODE_TIMEOUT
+  int max_attempts = 3;                    // MAX_ATTEMPTS, 1..10
+  std::string voice = "female";            // VOICE: male | female
+  std::string language = "en-gb";          // LANGUAGE: docs/messagebird-verify.md, "TTS languages"
+  std::string originator;                  // ORIGINATOR: empty = API default
+  std::string default_region = "NL";       // DEFAULT_REGION: ISO 3166 alpha-2
   // LISTEN: unix:/path, ipv4:port, "stdin", "systemd". A unix socket by default: over TCP any
   // local process could speak FastCGI to the pool and claim any client address.
   std::string listen = "unix:/run/voiceverify/voiceverify.sock";

@@ -12,16 +12,12 @@
 #include "config/values.hpp"
 #include "forms/phone.hpp"
 #include "http/address_allow.hpp"
+#include "messagebird/tts_languages.hpp"
 #include "store/fraud_guard.hpp"
 #include "store/redis_url.hpp"
 
 namespace voiceverify::config {
 namespace {
-
-// The TTS languages in MessageBird's Java client (docs/messagebird-verify.md, "TTS languages").
-constexpr std::string_view kTtsLanguages[] = {
-    "nl-nl", "de-de", "en-gb", "en-us", "en-au", "es-es", "es-mx", "es-us", "fr-fr", "fr-ca",
-    "it-it", "pl-pl", "pt-br", "ro-ro", "ru-ru", "is-is", "ja-jp", "ko-kr", "zh-cn"};
 
 using Reason = std::string;  // empty when the value was accepted
 using Apply = Reason (*)(const std::string& value, Config& config);
@@ -124,6 +120,11 @@ Reason apply_verify_type(const std::string& v, Config& c) {
 }
 
 Reason apply_verify_template(const std::string& v, Config& c) {
+  // Empty: each call speaks the sentence of its own language (README.md, "The call's language").
+  if (v.empty()) {
+    c.verify_template.clear();
+    return {};
+  }
   if (v.find("%token") == std::string::npos) return "must contain %token";
   if (has_control(v)) return "must not contain control characters";
   const long length = utf8_length(v);
@@ -140,9 +141,9 @@ Reason apply_voice(const std::string& v, Config& c) {
 }
 
 Reason apply_language(const std::string& v, Config& c) {
-  if (std::find(std::begin(kTtsLanguages), std::end(kTtsLanguages), v) == std::end(kTtsLanguages)) {
+  if (!messagebird::is_tts_language(v)) {
     std::string list;
-    for (const auto lang : kTtsLanguages) {
+    for (const auto lang : messagebird::kTtsLanguages) {
       if (!list.empty()) list += ", ";
       list += lang;
     }

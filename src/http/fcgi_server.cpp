@@ -39,6 +39,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "http/accept_language.hpp"
 #include "http/acceptor.hpp"
 #include "log/log.hpp"
 #include "util/metrics.hpp"
@@ -209,6 +210,11 @@ Request read_request(FCGX_Request& request) {
   in.query = param(request, "QUERY_STRING");
   in.content_type = param(request, "CONTENT_TYPE");
   in.cookie_header = param(request, "HTTP_COOKIE");
+  in.accept_language = param(request, "HTTP_ACCEPT_LANGUAGE");
+  // One byte over the cap is enough to know it is over (accept_language.hpp ignores it whole).
+  if (in.accept_language.size() > kMaxAcceptLanguageBytes) {
+    in.accept_language.resize(kMaxAcceptLanguageBytes + 1);
+  }
   in.remote_addr = param(request, "REMOTE_ADDR");
   in.https = param(request, "HTTPS") == "on";
   in.request_id = param(request, "REQUEST_ID");

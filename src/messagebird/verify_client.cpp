@@ -59,7 +59,8 @@ Prepared refused(VerifyError error, std::string_view why) {
   return {std::nullopt, failed_result(error, 0, why)};
 }
 
-Prepared prepare_create(const VerifySettings& settings, const std::string& recipient_digits) {
+Prepared prepare_create(const VerifySettings& settings, const std::string& recipient_digits,
+                        const Speech& speech) {
   // docs/messagebird-verify.md, "Create a verification": recipient in international format,
   // digits only.
   if (!util::is_digits(recipient_digits) || recipient_digits.size() > kMaxRecipientDigits) {
@@ -72,12 +73,17 @@ Prepared prepare_create(const VerifySettings& settings, const std::string& recip
   // Sent as a string of digits, as the guide does: no number precision questions on any side.
   body["recipient"] = recipient_digits;
   body["type"] = settings.type;
-  body["template"] = settings.template_text;
+  // The call's own sentence and language first (README.md, "The call's language"); no template
+  // at all lets MessageBird speak its own sentence in the language.
+  const std::string& spoken =
+      speech.template_text.empty() ? settings.template_text : speech.template_text;
+  if (!spoken.empty()) body["template"] = spoken;
   body["tokenLength"] = settings.token_length;
   body["timeout"] = static_cast<Json::Int64>(settings.timeout.count());
   if (!settings.originator.empty()) body["originator"] = settings.originator;
   if (!settings.voice.empty()) body["voice"] = settings.voice;
-  if (!settings.language.empty()) body["language"] = settings.language;
+  const std::string& language = speech.language.empty() ? settings.language : speech.language;
+  if (!language.empty()) body["language"] = language;
   // maxAttempts arrived in 2023 with an unknown default: only send it to ask for more than one.
   if (settings.max_attempts > 1) body["maxAttempts"] = settings.max_attempts;
 
@@ -119,10 +125,10 @@ Prepared prepare_cancel(const VerifySettings& settings, const std::string& id) {
 }
 
 Prepared prepare(const VerifySettings& settings, Call call, const std::string& subject,
-                 const std::string& code) {
+                 const std::string& code, const Speech& speech) {
   switch (call) {
     case Call::Create:
-      return prepare_create(settings, subject);
+      return prepare_create(settings, subject, speech);
     case Call::Check:
       return prepare_check(settings, subject, code);
     case Call::Cancel:
@@ -169,8 +175,9 @@ void count_upstream(const char* operation, const VerifyResult& result, Clock::ti
 VerifyClient::VerifyClient(const VerifySettings& settings, Transport& transport)
     : settings_(settings), transport_(transport) {}
 
-VerifyResult VerifyClient::send(Call call, const std::string& subject, const std::string& code) {
-  Prepared prepared = prepare(settings_, call, subject, code);
+VerifyResult VerifyClient::send(Call call, const std::string& subject, const std::string& code,
+                                const Speech& speech) {
+  Prepared prepared = prepare(settings_, call, subject, code, speech);
   if (!prepared.request) return prepared.refusal;
   const auto sent = Clock::now();
   VerifyResult result = read_answer(call, subject, transport_.perform(*prepared.request));
@@ -178,12 +185,12 @@ VerifyResult VerifyClient::send(Call call, const std::string& subject, const std
   return result;
 }
 
-VerifyResult VerifyClient::create_call(const std::string& recipient_digits) {
-  return send(Call::Create, recipient_digits, {});
+VerifyResult VerifyClient::create_call(const std::string& recipient_digits, const Speech& speech) {
+  return send(Call::Create, recipient_digits, {}, speech);
 }
 
 VerifyResult VerifyClient::check_code(const std::string& id, const std::string& code) {
-  return send(Call::Check, id, code);
+  return send(Call::Check, id, code, {});
 }
 
 VerifyResult VerifyClient::look_up(const std::string& id) {
@@ -203,12 +210,12 @@ VerifyResult VerifyClient::look_up(const std::string& id) {
 }
 
 VerifyResult VerifyClient::cancel(const std::string& id) {
-  return send(Call::Cancel, id, {});
+  return send(Call::Cancel, id, {}, {});
 }
 
 void VerifyClient::start(Call call, const std::string& subject, const std::string& code,
-                         std::chrono::milliseconds timeout, Done done) {
-  Prepared prepared = prepare(settings_, call, subject, code);
+                         const Speech& speech, std::chrono::milliseconds timeout, Done done) {
+  Prepared prepared = prepare(settings_, call, subject, code, speech);
   if (!prepared.request) {
     done(std::move(prepared.refusal));
     return;

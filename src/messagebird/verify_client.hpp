@@ -19,14 +19,23 @@ struct VerifySettings {
   std::string endpoint;  // no trailing slash
   std::string access_key;
   std::string type;
-  std::string template_text;
-  std::string originator;  // empty: not sent
-  std::string voice;       // empty: not sent
-  std::string language;    // empty: not sent
+  std::string template_text;  // empty: not sent unless the call brings one (Speech)
+  std::string originator;     // empty: not sent
+  std::string voice;          // empty: not sent
+  std::string language;       // empty: not sent
   int token_length;
   std::chrono::seconds timeout;
   int max_attempts;  // sent as maxAttempts only when above 1
   std::string user_agent = "voiceverify/0.1 MessageBird/ApiClient/Cpp";
+};
+
+// What one call says, chosen per request (verify/call_language.hpp). Each field, when set, is
+// sent instead of the settings' one; a template that is empty in both is not sent, and
+// MessageBird speaks its own sentence in the language (docs/messagebird-verify.md, "TTS
+// languages").
+struct Speech {
+  std::string language;
+  std::string template_text;
 };
 
 class VerifyClient {
@@ -36,7 +45,7 @@ class VerifyClient {
 
   // POST /verify with the recipient's E.164 digits. Success: error None, id set, status "sent".
   // A recipient that is not 1 to 15 digits is InvalidRecipient without any request.
-  VerifyResult create_call(const std::string& recipient_digits);
+  VerifyResult create_call(const std::string& recipient_digits, const Speech& speech = {});
 
   // GET /verify/{id}?token=CODE. The caller validates `id` (^[0-9a-z]{32}$) and `code` (digits);
   // this checks again and answers Rejected without any request if either is off (a code over
@@ -57,13 +66,14 @@ class VerifyClient {
   // The same requests without waiting: `subject` is the recipient (Create) or the verify id,
   // `code` the code (Check). `done` gets the result on the transport's thread (see
   // Transport::submit), or at once for a request refused locally. `timeout` zero: the
-  // transport's total timeout.
+  // transport's total timeout. `speech` counts for Create only.
   using Done = std::function<void(VerifyResult)>;
-  void start(Call call, const std::string& subject, const std::string& code,
+  void start(Call call, const std::string& subject, const std::string& code, const Speech& speech,
              std::chrono::milliseconds timeout, Done done);
 
  private:
-  VerifyResult send(Call call, const std::string& subject, const std::string& code);
+  VerifyResult send(Call call, const std::string& subject, const std::string& code,
+                    const Speech& speech);
 
   const VerifySettings& settings_;
   Transport& transport_;

@@ -40,6 +40,18 @@ void add_control_routes(httplib::Server& server, SimServer& sim) {
     res.status = code ? 200 : 404;
     res.set_content(code ? *code : "no verify for this recipient\n", "text/plain");
   });
+  // The language and template of the newest create for the recipient, as sent (null: absent).
+  server.Get("/_sim/last-create", [&sim](const httplib::Request& req, httplib::Response& res) {
+    std::string recipient = req.get_param_value("recipient");
+    recipient.erase(0, recipient.find_first_not_of(" +"));
+    const auto spoken = sim.state().last_spoken(recipient);
+    res.status = spoken ? 200 : 404;
+    if (spoken) {
+      res.set_content(*spoken, "application/json");
+    } else {
+      res.set_content("no verify for this recipient\n", "text/plain");
+    }
+  });
   server.Get("/_sim/stats", [&sim](const httplib::Request&, httplib::Response& res) {
     res.set_content(stats_json(sim.state().stats(), sim), "application/json");
   });

@@ -63,6 +63,7 @@ CheckedCreate check_create(const Params& p) {
     bad("recipient");
   }
 
+  out.template_sent = get(p, "template").has_value();
   out.template_text = get(p, "template").value_or(std::string(kDefaultTemplate));
   if (out.template_text.find("%token") == std::string::npos) {
     errors.push_back({10, "template must contain %token", "template"});
@@ -90,6 +91,7 @@ CheckedCreate check_create(const Params& p) {
   };
   one_of("voice", {"male", "female"});
   one_of("datacoding", {"plain", "unicode", "auto"});
+  out.language = get(p, "language");
   if (const auto language = get(p, "language");
       language && std::find(kLanguages.begin(), kLanguages.end(), *language) == kLanguages.end()) {
     bad("language");

@@ -13,9 +13,11 @@ namespace voiceverify::simulator {
 
 // A create's parameters once checked, defaults filled in.
 struct CreateParams {
-  std::string type;       // sms (the default), flash, tts or email
-  std::string recipient;  // digits, or an address for email
-  std::string template_text;
+  std::string type;                     // sms (the default), flash, tts or email
+  std::string recipient;                // digits, or an address for email
+  std::string template_text;            // as sent, else the API's default
+  bool template_sent = false;           // the create carried a template
+  std::optional<std::string> language;  // as sent
   int token_length = 6;
   long long timeout = 30;  // seconds
   int max_attempts = 1;

@@ -148,6 +148,8 @@ ApiResult SimState::create(std::string_view authorization, const CreateInput& in
   object.created = std::chrono::floor<std::chrono::seconds>(now);
   object.valid_until = object.created + std::chrono::seconds(p.timeout);
   object.max_attempts = behaviour_.ignore_max_attempts ? 1 : p.max_attempts;
+  object.language = p.language;
+  if (p.template_sent) object.template_sent = p.template_text;
 
   ApiResult result{201, render(object, now), std::nullopt};
   // Test keys "check the connection only; nothing is sent" and later GET/DELETE answer 404.
@@ -207,6 +209,15 @@ std::optional<std::string> SimState::last_code(const std::string& recipient) con
   const auto object = objects_.find(newest->second);
   if (object == objects_.end()) return std::nullopt;
   return object->second.token;
+}
+
+std::optional<std::string> SimState::last_spoken(const std::string& recipient) const {
+  std::lock_guard lock(mutex_);
+  const auto newest = newest_by_recipient_.find(recipient);
+  if (newest == newest_by_recipient_.end()) return std::nullopt;
+  const auto object = objects_.find(newest->second);
+  if (object == objects_.end()) return std::nullopt;
+  return spoken_body(object->second.language, object->second.template_sent);
 }
 
 SimStats SimState::stats() const {

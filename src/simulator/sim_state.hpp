@@ -78,6 +78,8 @@ class SimState {
 
   // The code of the newest stored verify for `recipient` (digits), if that verify still exists.
   std::optional<std::string> last_code(const std::string& recipient) const;
+  // What that verify's create asked to be spoken: spoken_body's JSON (sim_wire.hpp).
+  std::optional<std::string> last_spoken(const std::string& recipient) const;
   SimStats stats() const;
   Behaviour behaviour() const;
   void set_behaviour(const Behaviour& behaviour);
@@ -95,6 +97,8 @@ class SimState {
     int max_attempts = 1;
     int attempts = 0;
     Status status = Status::Sent;
+    std::optional<std::string> language;  // as the create sent them
+    std::optional<std::string> template_sent;
   };
 
   bool authorized(std::string_view authorization) const;

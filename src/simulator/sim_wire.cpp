@@ -84,6 +84,12 @@ std::string messages_href(std::string_view type, std::string_view message_id) {
 
 // Keys in the order of the documented example, which starts with "id" (docs/messagebird-verify.md,
 // Create a verification).
+std::string spoken_body(const std::optional<std::string>& language,
+                        const std::optional<std::string>& template_text) {
+  return R"({"language":)" + (language ? quoted(*language) : "null") + R"(,"template":)" +
+         (template_text ? quoted(*template_text) : "null") + "}";
+}
+
 std::string verify_body(const VerifyFields& object, std::string_view status) {
   // recipient is a JSON number for phone verifies, a string for email
   // (docs/messagebird-verify.md, Verify object and statuses).

@@ -54,4 +54,9 @@ std::string messages_href(std::string_view type, std::string_view message_id);
 // The verify object's JSON; `status` is sent, verified, failed or expired.
 std::string verify_body(const VerifyFields& object, std::string_view status);
 
+// What a create asked to be spoken, as it was sent (absent: null), for /_sim/last-create:
+// {"language":L|null,"template":T|null}.
+std::string spoken_body(const std::optional<std::string>& language,
+                        const std::optional<std::string>& template_text);
+
 }  // namespace voiceverify::simulator

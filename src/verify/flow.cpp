@@ -141,7 +141,7 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
                         deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
                         "fraud_call_settled");
       finish(deps, verify_id);
-      return Step::call({UpstreamOp::Cancel, {}, verify_id, {}},
+      return Step::call({UpstreamOp::Cancel, {}, verify_id, {}, {}},
                         [request_id](const VerifyResult& cancelled) {
                           log_failed_cancel(request_id, cancelled);
                           return Step::done(over(OutcomeKind::NoTriesLeft));
@@ -249,10 +249,15 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
     return Step::done(outcome);
   }
 
-  auto create = [&deps, rid, called = Called{phone.digits, phone.region, phone.masked}](
+  // The call's language and sentence (README.md, "The call's language"); without a CallVoice,
+  // the client's settings alone.
+  const messagebird::Speech speech =
+      deps.call_voice != nullptr ? deps.call_voice->speech(caller.accept_language, phone.region)
+                                 : messagebird::Speech{};
+  auto create = [&deps, rid, speech, called = Called{phone.digits, phone.region, phone.masked}](
                     bool cancelled_current) {
     return Step::call(
-        {UpstreamOp::Create, called.digits, {}, {}},
+        {UpstreamOp::Create, called.digits, {}, {}, speech},
         [&deps, rid, called, cancelled_current](const VerifyResult& answer) {
           return Step::done(call_answered(deps, rid, called, cancelled_current, answer));
         });
@@ -261,7 +266,7 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
   // progress, so a refused one leaves it usable.
   if (current.verify_id.empty() || current.verified) return create(false);
   finish(deps, current.verify_id);
-  return Step::call({UpstreamOp::Cancel, {}, current.verify_id, {}},
+  return Step::call({UpstreamOp::Cancel, {}, current.verify_id, {}, {}},
                     [rid, create](const VerifyResult& cancelled) {
                       log_failed_cancel(rid, cancelled);
                       return create(true);
@@ -297,7 +302,7 @@ Step check_code(const FlowDeps& deps, const Caller& caller, const std::string& v
     finish(deps, verify_id);
     return Step::done(over(OutcomeKind::NoTriesLeft));
   }
-  return Step::call({UpstreamOp::Check, {}, verify_id, checked.code},
+  return Step::call({UpstreamOp::Check, {}, verify_id, checked.code, {}},
                     [&deps, caller, verify_id, tries_left](const VerifyResult& answer) {
                       return code_answered(deps, caller, verify_id, tries_left, answer);
                     });

@@ -11,6 +11,7 @@
 #include "forms/phone.hpp"
 #include "store/fraud_guard.hpp"
 #include "store/limits.hpp"
+#include "verify/call_language.hpp"
 #include "verify/step.hpp"
 
 namespace voiceverify::verify {
@@ -22,12 +23,15 @@ struct FlowDeps {
   store::FraudGuard& fraud_guard;
   std::chrono::seconds code_timeout;  // CODE_TIMEOUT: how long a finished mark must outlive a code
   int token_length;                   // TOKEN_LENGTH
+  // What a call says (call_language.hpp); null: the client's settings (LANGUAGE, VERIFY_TEMPLATE).
+  const CallVoice* call_voice = nullptr;
 };
 
 // Who asks: for the log and the per-client limit.
 struct Caller {
   std::string request_id;
-  std::string client_address;  // REMOTE_ADDR
+  std::string client_address;   // REMOTE_ADDR
+  std::string accept_language;  // HTTP_ACCEPT_LANGUAGE, raw: never logged (call_language.hpp)
 };
 
 // The verification the browser's session holds, if any.

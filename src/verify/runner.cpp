@@ -68,7 +68,7 @@ void Runner::advance(const std::shared_ptr<Chain>& chain) {
     }
     const bool check = call.op == UpstreamOp::Check;
     const std::string& subject = call.op == UpstreamOp::Create ? call.recipient : call.verify_id;
-    client_.start(call_of(call.op), subject, check ? call.code : std::string(), left,
+    client_.start(call_of(call.op), subject, check ? call.code : std::string(), call.speech, left,
                   [this, chain](messagebird::VerifyResult answer) {
                     breaker_.record(messagebird::is_upstream_failure(answer));
                     // Off the transport's thread: the continuation talks to the store and

@@ -20,7 +20,7 @@ Step Step::call(UpstreamCall call, Continuation then) {
 messagebird::VerifyResult perform(messagebird::VerifyClient& client, const UpstreamCall& call) {
   switch (call.op) {
     case UpstreamOp::Create:
-      return client.create_call(call.recipient);
+      return client.create_call(call.recipient, call.speech);
     case UpstreamOp::Check:
       return client.check_code(call.verify_id, call.code);
     case UpstreamOp::Cancel:

@@ -19,9 +19,10 @@ enum class UpstreamOp { Create, Check, Cancel };
 
 struct UpstreamCall {
   UpstreamOp op = UpstreamOp::Create;
-  std::string recipient;  // Create: E.164 digits
-  std::string verify_id;  // Check, Cancel
-  std::string code;       // Check: digits only
+  std::string recipient;       // Create: E.164 digits
+  std::string verify_id;       // Check, Cancel
+  std::string code;            // Check: digits only
+  messagebird::Speech speech;  // Create: the call's language and sentence (call_language.hpp)
 };
 
 class Step {

@@ -44,7 +44,9 @@ struct Context {
   bool flash_seen = false;  // the request carried a flash cookie (valid or not)
   bool flash_set = false;   // this response sets a new one (redirect_with_banner)
 
-  verify::Caller caller() const { return {request.request_id, request.remote_addr}; }
+  verify::Caller caller() const {
+    return {request.request_id, request.remote_addr, request.accept_language};
+  }
   verify::Current current() const { return {session.verify_id, session.verified}; }
 };
 

@@ -29,8 +29,8 @@ struct FlowFixture {
   store::Limiter limiter{*store, limits};
   forms::PhonePolicy policy = shipped_phone_policy();
   store::FraudGuard fraud_guard{*store, shipped_fraud_settings("flow-fixture-key-secret")};
-  verify::FlowDeps deps{policy, limiter, fraud_guard, std::chrono::seconds(300), 6};
-  verify::Caller caller{"0123456789abcdef", "192.0.2.7"};
+  verify::FlowDeps deps{policy, limiter, fraud_guard, std::chrono::seconds(300), 6, nullptr};
+  verify::Caller caller{"0123456789abcdef", "192.0.2.7", ""};
 };
 
 }  // namespace voiceverify::testing

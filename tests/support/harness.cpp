@@ -326,6 +326,22 @@ std::string Site::last_code(const std::string& recipient) {
   return code;
 }
 
+Site::Spoken Site::last_create(const std::string& recipient) {
+  httplib::Client client("127.0.0.1", sim_port_);
+  auto result = client.Get(("/_sim/last-create?recipient=" + recipient).c_str());
+  Spoken spoken;
+  if (!result || result->status != 200) return spoken;
+  Json::Value root;
+  std::istringstream in(result->body);
+  Json::CharReaderBuilder builder;
+  std::string errors;
+  if (!Json::parseFromStream(builder, in, &root, &errors) || !root.isObject()) return spoken;
+  spoken.found = true;
+  if (root["language"].isString()) spoken.language = root["language"].asString();
+  if (root["template"].isString()) spoken.template_text = root["template"].asString();
+  return spoken;
+}
+
 std::map<std::string, long> Site::sim_stats() {
   httplib::Client client("127.0.0.1", sim_port_);
   auto result = client.Get("/_sim/stats");

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +75,14 @@ class Site {
 
   // The simulator's control endpoints (/_sim/...).
   std::string last_code(const std::string& recipient_digits);
+  // The `language` and `template` the newest create for the recipient sent; nullopt when it sent
+  // none (found false: no create for the recipient).
+  struct Spoken {
+    bool found = false;
+    std::optional<std::string> language;
+    std::optional<std::string> template_text;
+  };
+  Spoken last_create(const std::string& recipient_digits);
   std::map<std::string, long> sim_stats();
   void sim_faults(const std::map<std::string, std::string>& fields);
   void sim_reset();
