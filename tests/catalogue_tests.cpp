@@ -14,12 +14,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Catalogue english() {
+Catalogue project_catalogue(const std::string& language) {
   std::string error;
-  auto catalogue =
-      Catalogue::load(std::string(VV_SOURCE_DIR) + "/templates/messages.en.txt", {404, 500}, error);
+  auto catalogue = Catalogue::load(
+      std::string(VV_SOURCE_DIR) + "/templates/messages." + language + ".txt", {404, 500}, error);
   BOOST_REQUIRE_MESSAGE(catalogue, error);
   return *catalogue;
+}
+
+Catalogue english() {
+  return project_catalogue("en");
 }
 
 // A catalogue file holding the English one's lines plus `extra`, loaded; error set on refusal.
@@ -60,6 +64,23 @@ BOOST_AUTO_TEST_CASE(waits_round_up_so_nobody_comes_back_too_early) {
   BOOST_TEST(c.duration(3601s) == "2 hours");
   BOOST_TEST(c.text(MessageId::LimitNumber, 240) ==
              "There have been too many calls to this number. Please try again in 4 minutes.");
+}
+
+BOOST_AUTO_TEST_CASE(dutch_loads_with_its_own_plural_forms) {
+  const Catalogue c = project_catalogue("nl");
+  BOOST_TEST(c.duration(1s) == "1 seconde");
+  BOOST_TEST(c.duration(59s) == "59 seconden");
+  BOOST_TEST(c.duration(60s) == "1 minuut");
+  BOOST_TEST(c.duration(61s) == "2 minuten");
+  BOOST_TEST(c.duration(3600s) == "1 uur");
+  BOOST_TEST(c.duration(3601s) == "2 uur");
+  BOOST_TEST(c.text(MessageId::WrongCode, 1) == "Die code klopt niet. U hebt nog 1 poging.");
+  BOOST_TEST(c.text(MessageId::WrongCode, 2) == "Die code klopt niet. U hebt nog 2 pogingen.");
+  BOOST_TEST(c.text(MessageId::LimitResend, 45) ==
+             "Wij hebben dit nummer net gebeld. Probeer het over 45 seconden opnieuw.");
+  BOOST_TEST(c.text(MessageId::CodeFormat, 6) ==
+             "De code bestaat uit de 6 cijfers die u hebt gehoord: vul alleen cijfers in.");
+  BOOST_TEST(c.error_title(404) == "Pagina niet gevonden");
 }
 
 BOOST_AUTO_TEST_CASE(every_message_id_has_a_key_that_names_it_back) {

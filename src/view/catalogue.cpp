@@ -209,6 +209,13 @@ std::string Catalogue::fill_number(std::string text, long n) {
   return text;
 }
 
+std::vector<std::string> Catalogue::keys() const {
+  std::vector<std::string> out;
+  out.reserve(entries_.size());
+  for (const auto& entry : entries_) out.push_back(entry.first);
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> Catalogue::page_texts(long n) const {
   std::vector<std::pair<std::string, std::string>> out;
   out.reserve(page_entries_.size());

@@ -90,6 +90,10 @@ class Catalogue {
   const std::vector<PageText>& page_entries() const { return page_entries_; }
   static std::string fill_number(std::string text, long n);
 
+  // Every key the file set, sorted ("code.wrong.one", not "code.wrong"): for comparing the
+  // languages' files with English (languages.hpp).
+  std::vector<std::string> keys() const;
+
  private:
   std::string lookup(std::string_view key, long n) const;
   std::map<std::string, std::string, std::less<>> entries_;
