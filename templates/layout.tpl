@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<!DOCTYPE html>
-<html lang="en">
+<html lang="{{LANG}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -62,11 +62,11 @@ BOOST_AUTO_TEST_CASE(phone_form_escapes_banner_and_token) {
   fs::path dir;
   const Templates hostile = load_hostile_catalogue(dir);
   const std::string html =
-      hostile.phone_form({Banner{BannerKind::Error, MessageId::NumberMissing}, "x"});
+      hostile.phone_form({Banner{BannerKind::Error, MessageId::NumberMissing}, "x"}, "en");
   expect_escaped(html);
   BOOST_TEST(html.find("role=\"alert\"") != std::string::npos);
-  expect_escaped(load_project_templates().phone_form({std::nullopt, kXss}));
-  expect_escaped(hostile.error_page({404}));
+  expect_escaped(load_project_templates().phone_form({std::nullopt, kXss}, "en"));
+  expect_escaped(hostile.error_page({404}, "en"));
   fs::remove_all(dir);
 }
 
@@ -74,27 +74,48 @@ BOOST_AUTO_TEST_CASE(code_form_escapes_every_value) {
   const Templates t = load_project_templates();
   fs::path dir;
   expect_escaped(load_hostile_catalogue(dir).code_form(
-      {Banner{BannerKind::Error, MessageId::WrongCode, 2}, "tok", "id", "+31 * ******78", 6}));
+      {Banner{BannerKind::Error, MessageId::WrongCode, 2}, "tok", "id", "+31 * ******78", 6},
+      "en"));
   fs::remove_all(dir);
-  expect_escaped(t.code_form({std::nullopt, "tok", "id", kXss, 6}));
-  const std::string html = t.code_form({std::nullopt, kXss, kXss, "x", 6});
+  expect_escaped(t.code_form({std::nullopt, "tok", "id", kXss, 6}, "en"));
+  const std::string html = t.code_form({std::nullopt, kXss, kXss, "x", 6}, "en");
   BOOST_TEST(html.find("<script>") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(success_and_error_pages_escape) {
   const Templates t = load_project_templates();
-  const std::string success = t.success({Banner{BannerKind::Info, MessageId::TitleSuccess}, kXss});
+  const std::string success =
+      t.success({Banner{BannerKind::Info, MessageId::TitleSuccess}, kXss}, "en");
   expect_escaped(success);
   BOOST_TEST(success.find("You have successfully verified your phone number.") !=
              std::string::npos);
-  const std::string not_found = t.error_page({404});
+  const std::string not_found = t.error_page({404}, "en");
   BOOST_TEST(not_found.find("Page not found") != std::string::npos);
   BOOST_TEST(not_found.find("Error 404") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(pages_and_banners_are_in_the_language_asked_for) {
+  const Templates t = load_project_templates();
+  const Banner missing{BannerKind::Error, MessageId::NumberMissing};
+  const std::string dutch = t.phone_form({missing, "x"}, "nl");
+  BOOST_TEST(dutch.find("<html lang=\"nl\">") != std::string::npos);
+  BOOST_TEST(dutch.find("Vul uw telefoonnummer in.") != std::string::npos);  // the banner
+  BOOST_TEST(dutch.find("Code versturen") != std::string::npos);
+  const std::string english = t.phone_form({missing, "x"}, "en");
+  BOOST_TEST(english.find("<html lang=\"en\">") != std::string::npos);
+  BOOST_TEST(english.find("Please enter your phone number.") != std::string::npos);
+  BOOST_TEST(t.code_form({std::nullopt, "tok", "id", "+31 * ******78", 6}, "nl")
+                 .find("typ de code van 6 cijfers") != std::string::npos);
+  BOOST_TEST(t.success({std::nullopt, "+31 * ******78"}, "nl")
+                 .find("Uw telefoonnummer is geverifieerd.") != std::string::npos);
+  BOOST_TEST(t.error_page({404}, "nl").find("Pagina niet gevonden") != std::string::npos);
+  // A language we have no file for is English, <html lang> included.
+  BOOST_TEST(t.error_page({404}, "de").find("<html lang=\"en\">") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(no_banner_no_alert_element) {
   const Templates t = load_project_templates();
-  BOOST_TEST(t.phone_form({std::nullopt, "x"}).find("role=\"alert\"") == std::string::npos);
+  BOOST_TEST(t.phone_form({std::nullopt, "x"}, "en").find("role=\"alert\"") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(missing_template_is_named) {

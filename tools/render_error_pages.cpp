@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
   for (const int status : voiceverify::view::kNginxErrorStatuses) {
     const std::string path = std::string(argv[2]) + "/" + std::to_string(status) + ".html";
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << templates->error_page({status, true});
+    // In English only: nginx picks a static page by status alone (docs/architecture.md, "The
+    // page's language").
+    out << templates->error_page({status, true}, voiceverify::view::kFallbackLanguage);
     if (!out) {
       std::fprintf(stderr, "vv-error-pages: cannot write %s\n", path.c_str());
       return 1;

@@ -21,8 +21,6 @@ const std::vector<int> kNginxErrorStatuses{400, 413, 429, 502};
 
 namespace {
 
-constexpr const char* kCatalogueFile = "messages.en.txt";
-
 constexpr std::string_view kPragma = "{{%AUTOESCAPE context=\"HTML\"}}";
 
 std::string join_path(const std::string& dir, const char* file) {
@@ -37,16 +35,19 @@ void fill_banner(ctemplate::TemplateDictionary& dict, const Catalogue& catalogue
   section->SetValue("TEXT", catalogue.text(banner->message, banner->n));
 }
 
-// The layout's dictionary and the page's, included as {{>CONTENT}}. The page's words go on the
-// page's dictionary, `n` filled into them (the code's length on the code page).
+// The layout's dictionary and the page's, included as {{>CONTENT}}: both in `language`, whose tag
+// is the layout's {{LANG}}. The page's words go on the page's dictionary, `n` filled into them
+// (the code's length on the code page).
 struct PageDictionaries {
   ctemplate::TemplateDictionary layout;
   ctemplate::TemplateDictionary* content;
 
-  PageDictionaries(const std::string& dir, const Catalogue& catalogue, const char* page,
+  PageDictionaries(const std::string& dir, const Languages::Language& language, const char* page,
                    const std::string& title, const std::optional<Banner>& banner, long n = 0)
       : layout(page), content(layout.AddIncludeDictionary("CONTENT")) {
+    const Catalogue& catalogue = language.words;
     content->SetFilename(join_path(dir, page));
+    layout.SetValue("LANG", language.tag);
     layout.SetValue("TITLE", title);
     fill_banner(layout, catalogue, banner);
     // The words were read at start-up; only a text with {n} is filled per page.
@@ -89,20 +90,24 @@ std::optional<Templates> Templates::load(const std::string& dir, std::string& er
       return std::nullopt;
     }
   }
-  auto catalogue = Catalogue::load(join_path(dir, kCatalogueFile), kErrorStatuses, error);
-  if (!catalogue) return std::nullopt;
-  return Templates(dir, std::move(*catalogue));
+  auto languages = Languages::load(dir, kErrorStatuses, error);
+  if (!languages) return std::nullopt;
+  return Templates(dir, std::move(*languages));
 }
 
-std::string Templates::phone_form(const PhoneFormView& view) const {
-  PageDictionaries page(dir_, catalogue_, "phone_form.tpl", catalogue_.text(MessageId::TitlePhone),
+std::string Templates::phone_form(const PhoneFormView& view, std::string_view language) const {
+  const Languages::Language& chosen = languages_.language(language);
+  const Catalogue& words = chosen.words;
+  PageDictionaries page(dir_, chosen, "phone_form.tpl", words.text(MessageId::TitlePhone),
                         view.banner);
   page.content->SetValue("CSRF_TOKEN", view.csrf_token);
   return page.expand(dir_);
 }
 
-std::string Templates::code_form(const CodeFormView& view) const {
-  PageDictionaries page(dir_, catalogue_, "code_form.tpl", catalogue_.text(MessageId::TitleCode),
+std::string Templates::code_form(const CodeFormView& view, std::string_view language) const {
+  const Languages::Language& chosen = languages_.language(language);
+  const Catalogue& words = chosen.words;
+  PageDictionaries page(dir_, chosen, "code_form.tpl", words.text(MessageId::TitleCode),
                         view.banner, view.token_length);
   page.content->SetValue("CSRF_TOKEN", view.csrf_token);
   page.content->SetValue("VERIFY_ID", view.verify_id);
@@ -111,18 +116,21 @@ std::string Templates::code_form(const CodeFormView& view) const {
   return page.expand(dir_);
 }
 
-std::string Templates::success(const SuccessView& view) const {
-  PageDictionaries page(dir_, catalogue_, "success.tpl", catalogue_.text(MessageId::TitleSuccess),
+std::string Templates::success(const SuccessView& view, std::string_view language) const {
+  const Languages::Language& chosen = languages_.language(language);
+  const Catalogue& words = chosen.words;
+  PageDictionaries page(dir_, chosen, "success.tpl", words.text(MessageId::TitleSuccess),
                         view.banner);
   page.content->SetValue("MASKED_NUMBER", view.masked_number);
   return page.expand(dir_);
 }
 
-std::string Templates::error_page(const ErrorView& view) const {
-  PageDictionaries page(dir_, catalogue_, "error.tpl", catalogue_.error_title(view.status),
-                        std::nullopt);
+std::string Templates::error_page(const ErrorView& view, std::string_view language) const {
+  const Languages::Language& chosen = languages_.language(language);
+  const Catalogue& words = chosen.words;
+  PageDictionaries page(dir_, chosen, "error.tpl", words.error_title(view.status), std::nullopt);
   page.content->SetIntValue("STATUS", view.status);
-  page.content->SetValue("MESSAGE", catalogue_.error_text(view.status, view.from_nginx));
+  page.content->SetValue("MESSAGE", words.error_text(view.status, view.from_nginx));
   return page.expand(dir_);
 }
 

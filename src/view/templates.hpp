@@ -5,9 +5,11 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "view/catalogue.hpp"
+#include "view/languages.hpp"
 
 namespace voiceverify::view {
 
@@ -43,23 +45,29 @@ extern const std::vector<int> kNginxErrorStatuses;
 
 class Templates {
  public:
-  // Loads every template from `dir`, and the message catalogue messages.en.txt beside them. On
-  // failure returns nullopt and sets `error` to a message naming the file (missing, unreadable,
-  // no AUTOESCAPE pragma, a syntax error, or a catalogue without a text the program needs).
+  // Loads every template from `dir`, and the message catalogues messages.<lang>.txt beside them
+  // (languages.hpp). On failure returns nullopt and sets `error` to a message naming the file
+  // (missing, unreadable, no AUTOESCAPE pragma, a syntax error, or a catalogue without a text
+  // the program needs or with other keys than English).
   static std::optional<Templates> load(const std::string& dir, std::string& error);
 
-  std::string phone_form(const PhoneFormView& view) const;
-  std::string code_form(const CodeFormView& view) const;
-  std::string success(const SuccessView& view) const;
-  std::string error_page(const ErrorView& view) const;
+  // Each page in `language`, one of languages().tags() (English for any other): its words,
+  // banner included, and <html lang>.
+  std::string phone_form(const PhoneFormView& view, std::string_view language) const;
+  std::string code_form(const CodeFormView& view, std::string_view language) const;
+  std::string success(const SuccessView& view, std::string_view language) const;
+  std::string error_page(const ErrorView& view, std::string_view language) const;
 
-  const Catalogue& catalogue() const { return catalogue_; }
+  const Languages& languages() const { return languages_; }
+  const Catalogue& catalogue(std::string_view language) const {
+    return languages_.catalogue(language);
+  }
 
  private:
-  Templates(std::string dir, Catalogue catalogue)
-      : dir_(std::move(dir)), catalogue_(std::move(catalogue)) {}
+  Templates(std::string dir, Languages languages)
+      : dir_(std::move(dir)), languages_(std::move(languages)) {}
   std::string dir_;
-  Catalogue catalogue_;
+  Languages languages_;
 };
 
 // The template files this program needs, relative to the templates directory.

@@ -17,7 +17,7 @@ Reply show_code_form(Context& ctx) {
   if (!verify::owns(ctx.current(), ctx.verify_id)) return redirect_plain(ctx, "/");
   view::CodeFormView page{ctx.flash, csrf_token(ctx.deps.signer, ctx.session), ctx.verify_id,
                           ctx.session.masked_number, ctx.deps.flow.token_length};
-  return render_page(ctx, 200, ctx.deps.templates.code_form(page));
+  return render_page(ctx, 200, ctx.deps.templates.code_form(page, ctx.language));
 }
 
 namespace {

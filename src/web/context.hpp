@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/address_allow.hpp"
 #include "http/request.hpp"
@@ -43,6 +44,9 @@ struct Context {
   std::string verify_id;    // from the route, already validated
   bool flash_seen = false;  // the request carried a flash cookie (valid or not)
   bool flash_set = false;   // this response sets a new one (redirect_with_banner)
+  // The language of every page this request renders, banners included: the browser's
+  // Accept-Language against the catalogues we have (pipeline.cpp; docs/architecture.md).
+  std::string_view language = view::kFallbackLanguage;
 
   verify::Caller caller() const {
     return {request.request_id, request.remote_addr, request.accept_language};

@@ -15,7 +15,7 @@ namespace voiceverify::web {
 
 Reply show_phone_form(Context& ctx) {
   view::PhoneFormView page{ctx.flash, csrf_token(ctx.deps.signer, ctx.session)};
-  return render_page(ctx, 200, ctx.deps.templates.phone_form(page));
+  return render_page(ctx, 200, ctx.deps.templates.phone_form(page, ctx.language));
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <variant>
 
+#include "http/accept_language.hpp"
 #include "http/cookies.hpp"
 #include "log/log.hpp"
 #include "util/ascii.hpp"
@@ -71,25 +72,25 @@ void load_cookies(Context& ctx, const RequestCaps& caps) {
 // Runs the pipeline after the caps; may throw only on our own bugs.
 Reply dispatch(Context& ctx, const Route& route, const RequestCaps& caps) {
   const http::Request& request = ctx.request;
-  if (route.match == RouteMatch::NotFound) return error_page(ctx.deps, 404);
+  if (route.match == RouteMatch::NotFound) return error_page(ctx, 404);
   if (route.match == RouteMatch::MethodNotAllowed) {
-    http::Response response = error_page(ctx.deps, 405);
+    http::Response response = error_page(ctx, 405);
     response.add_header("Allow", route.allow);
     return response;
   }
-  if (request.query.size() > caps.max_query_bytes) return error_page(ctx.deps, 400);
+  if (request.query.size() > caps.max_query_bytes) return error_page(ctx, 400);
   ctx.verify_id = route.verify_id;
 
   if (route.row->method == Method::Post) {
-    if (!is_form_content_type(request.content_type)) return error_page(ctx.deps, 415);
-    if (read_form(request.body, ctx.form) != FormVerdict::Ok) return error_page(ctx.deps, 400);
+    if (!is_form_content_type(request.content_type)) return error_page(ctx, 415);
+    if (read_form(request.body, ctx.form) != FormVerdict::Ok) return error_page(ctx, 400);
   }
   if (route.row->csrf) {
     // The token must be the one this browser's session was given (constant-time).
     const auto token = ctx.form.get(Field::CsrfToken);
     if (ctx.session_is_new || !token || !csrf_token_matches(ctx.deps.signer, ctx.session, *token)) {
       log::warning("csrf_rejected", {{"request_id", request.request_id}});
-      return error_page(ctx.deps, 403);
+      return error_page(ctx, 403);
     }
   }
   return route.row->handler(ctx);
@@ -105,12 +106,16 @@ struct Exchange {
   Exchange(const http::Request& raw, const AppDeps& deps)
       : request(raw), ctx{request, deps, std::nullopt, Session{}, false, {}, {}, false, false} {
     request.request_id = request_id_of(raw);
+    // First, so that every page of this request, error pages included, is in it. The header is
+    // capped and checked by preferred_languages, and never logged.
+    ctx.language =
+        deps.templates.languages().choose(http::preferred_languages(request.accept_language));
   }
 };
 
 http::Response internal_error(const Exchange& exchange, const char* what) {
   log::error("handler_exception", {{"request_id", exchange.request.request_id}, {"what", what}});
-  return error_page(exchange.ctx.deps, 500);
+  return error_page(exchange.ctx, 500);
 }
 
 // The answer's last touches, and the request's log line.
@@ -145,13 +150,13 @@ Reply first_answer(Exchange& exchange) {
   try {
     if (request.body_too_large) {
       log::warning("body_too_large", {{"request_id", request.request_id}});
-      return error_page(deps, 413);
+      return error_page(exchange.ctx, 413);
     }
-    if (request.path.size() > caps.max_path_bytes) return error_page(deps, 404);
+    if (request.path.size() > caps.max_path_bytes) return error_page(exchange.ctx, 404);
     if (request.cookie_header.size() > caps.max_cookie_bytes) {
       log::warning("cookies_too_large", {{"request_id", request.request_id},
                                          {"bytes", std::to_string(request.cookie_header.size())}});
-      return error_page(deps, 431);
+      return error_page(exchange.ctx, 431);
     }
     const Asker asker =
         deps.local_askers.allows(request.remote_addr) ? Asker::Local : Asker::Public;

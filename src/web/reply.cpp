@@ -1,5 +1,6 @@
 // See reply.hpp. Every page the pool renders is marked no-store: it carries a CSRF token or a
-// masked number, neither of which belongs in a shared cache.
+// masked number, neither of which belongs in a shared cache. Its words depend on the request's
+// Accept-Language, which it says in Vary (RFC 9110, 12.5.5) too, should a cache keep it anyway.
 #include "web/reply.hpp"
 
 #include "http/cookies.hpp"
@@ -7,25 +8,40 @@
 
 namespace voiceverify::web {
 
-ErrorPages::ErrorPages(const view::Templates& templates) {
-  for (const int status : view::kErrorStatuses) bodies_[status] = templates.error_page({status});
+namespace {
+
+void add_page_headers(http::Response& response) {
+  response.add_header("Cache-Control", "no-store");
+  response.add_header("Vary", "Accept-Language");
 }
 
-http::Response ErrorPages::page(int status) const {
-  auto body = bodies_.find(status);
-  if (body == bodies_.end()) {
+}  // namespace
+
+ErrorPages::ErrorPages(const view::Templates& templates) {
+  for (const std::string_view language : templates.languages().tags()) {
+    for (const int status : view::kErrorStatuses) {
+      bodies_[std::string(language)][status] = templates.error_page({status}, language);
+    }
+  }
+}
+
+http::Response ErrorPages::page(int status, std::string_view language) const {
+  auto pages = bodies_.find(language);
+  if (pages == bodies_.end()) pages = bodies_.find(view::kFallbackLanguage);
+  auto body = pages->second.find(status);
+  if (body == pages->second.end()) {
     status = 500;
-    body = bodies_.find(status);
+    body = pages->second.find(status);
   }
   http::Response response;
   response.status = status;
-  response.add_header("Cache-Control", "no-store");
+  add_page_headers(response);
   response.body = body->second;
   return response;
 }
 
-http::Response error_page(const AppDeps& deps, int status) {
-  return deps.error_pages.page(status);
+http::Response error_page(const Context& ctx, int status) {
+  return ctx.deps.error_pages.page(status, ctx.language);
 }
 
 void set_session_cookie(Context& ctx, http::Response& response) {
@@ -39,7 +55,7 @@ void set_session_cookie(Context& ctx, http::Response& response) {
 http::Response render_page(Context& ctx, int status, std::string body) {
   http::Response response;
   response.status = status;
-  response.add_header("Cache-Control", "no-store");
+  add_page_headers(response);
   response.body = std::move(body);
   set_session_cookie(ctx, response);
   return response;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "http/request.hpp"
@@ -15,23 +16,26 @@
 
 namespace voiceverify::web {
 
-// The error page for each status in view::kErrorStatuses, rendered once at start-up: it depends
-// on nothing but the status, and a flood of 404s should cost no template expansion.
+// The error page for each status in view::kErrorStatuses in each language, rendered once at
+// start-up: it depends on nothing but the two, and a flood of 404s should cost no template
+// expansion.
 class ErrorPages {
  public:
   explicit ErrorPages(const view::Templates& templates);
-  // The page for `status`; the 500 page for a status without one of its own.
-  http::Response page(int status) const;
+  // The page for `status` in `language`; the 500 page for a status without one of its own.
+  http::Response page(int status, std::string_view language) const;
 
  private:
-  std::map<int, std::string> bodies_;
+  // language -> status -> page
+  std::map<std::string, std::map<int, std::string>, std::less<>> bodies_;
 };
 
 http::Response render_page(Context& ctx, int status, std::string body);
 http::Response redirect_plain(Context& ctx, const std::string& location);
 http::Response redirect_with_banner(Context& ctx, const std::string& location,
                                     const view::Banner& banner);
-http::Response error_page(const AppDeps& deps, int status);
+// The error page for `status` in the request's language.
+http::Response error_page(const Context& ctx, int status);
 // Before a page asks the flow for anything that may call MessageBird: a place among the requests
 // waiting for it, or the redirect to `back_to` with the banner that says why not (the site is
 // busy, or MessageBird is down). Nothing is spent either way.

@@ -8,7 +8,7 @@ namespace voiceverify::web {
 Reply show_success(Context& ctx) {
   if (!ctx.session.verified) return redirect_plain(ctx, "/");
   view::SuccessView page{ctx.flash, ctx.session.masked_number};
-  return render_page(ctx, 200, ctx.deps.templates.success(page));
+  return render_page(ctx, 200, ctx.deps.templates.success(page, ctx.language));
 }
 
 }  // namespace voiceverify::web
