@@ -44,6 +44,7 @@ root="$tmp/root"
 dpkg-deb -x "$deb" "$root"
 for f in usr/bin/voiceverify \
          usr/share/voiceverify/templates/layout.tpl usr/share/voiceverify/templates/messages.en.txt \
+         usr/share/voiceverify/templates/messages.nl.txt \
          usr/share/voiceverify/static/style.css usr/share/voiceverify/static/502.html \
          usr/lib/systemd/system/voiceverify.service usr/lib/systemd/system/voiceverify.socket \
          etc/nginx/sites-available/voiceverify etc/nginx/snippets/voiceverify-locations.conf \
