@@ -35,9 +35,8 @@ void fill_banner(ctemplate::TemplateDictionary& dict, const Catalogue& catalogue
   section->SetValue("TEXT", catalogue.text(banner->message, banner->n));
 }
 
-// The layout's dictionary and the page's, included as {{>CONTENT}}: both in `language`, whose tag
-// is the layout's {{LANG}}. The page's words go on the page's dictionary, `n` filled into them
-// (the code's length on the code page).
+// The layout's dictionary and the page's, included as {{>CONTENT}}. The page's words go on the
+// page's dictionary, `n` filled into them (the code's length on the code page).
 struct PageDictionaries {
   ctemplate::TemplateDictionary layout;
   ctemplate::TemplateDictionary* content;
@@ -47,7 +46,7 @@ struct PageDictionaries {
       : layout(page), content(layout.AddIncludeDictionary("CONTENT")) {
     const Catalogue& catalogue = language.words;
     content->SetFilename(join_path(dir, page));
-    layout.SetValue("LANG", language.tag);
+    layout.SetValue("LANG", language.tag);  // <html lang>: the language of every word below
     layout.SetValue("TITLE", title);
     fill_banner(layout, catalogue, banner);
     // The words were read at start-up; only a text with {n} is filled per page.
