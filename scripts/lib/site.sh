@@ -60,12 +60,15 @@ start_site() {
     SIM_ACCESS_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
     export SIM_ACCESS_KEY
     # shellcheck disable=SC2086  # SIM_ARGS is a list of arguments
-    "$top/build/release/messagebird-sim" --listen "127.0.0.1:$sim_port" ${SIM_ARGS:-} &
+    "$top/build/release/messagebird-sim" --listen "127.0.0.1:$sim_port" ${SIM_ARGS:-} \
+      ${SIM_SPEAK_DIR:+--speak-dir "$SIM_SPEAK_DIR"} &
     pids+=($!)
     export MESSAGEBIRD_ACCESS_KEY=$SIM_ACCESS_KEY
     export MESSAGEBIRD_ENDPOINT=http://127.0.0.1:$sim_port
     SIM_URL=http://127.0.0.1:$sim_port
     mode="the local MessageBird simulator: the spoken code appears in this terminal"
+    [ -z "${SIM_SPEAK_DIR:-}" ] || mode="$mode,
+  and each call's sentence is spoken (espeak-ng) to a WAV file in $SIM_SPEAK_DIR"
   else
     mode="MessageBird at ${MESSAGEBIRD_ENDPOINT:-the configured endpoint}: real calls"
   fi
