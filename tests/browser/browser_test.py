@@ -6,8 +6,8 @@ simulator) and passes its URLs. For each language in LANGUAGES and each page sta
 brings the browser into that state, then checks (docs/accessibility.md, "The browser test"):
 
 - the HTTP status of the page and its `lang`;
-- focus: a form's field has the focus; after a banner, the focused field is the one the banner is
-  about (aria-invalid="true"), and its aria-describedby names the banner;
+- focus: a form's field has the focus, with a visible ring; after a banner, the focused field is
+  the one the banner is about (aria-invalid="true"), and its aria-describedby names the banner;
 - at every viewport in VIEWPORTS: axe-core finds no serious or critical violation, and the page
   does not scroll sideways;
 
@@ -254,10 +254,18 @@ def check_page(driver, state: State, lang: str) -> list:
           banner_id: banner ? banner.id : null,
           described_by: active && active.getAttribute('aria-describedby'),
           invalid: Array.from(document.querySelectorAll('[aria-invalid=true]')).map(e => e.id),
+          focus_visible: active ? active.matches(':focus-visible') : false,
+          outline: active ? getComputedStyle(active).outlineStyle + ' ' +
+                            getComputedStyle(active).outlineWidth : '',
         };
     """)
     if facts["active"] != state.focus:
         failures.append(f"focus on {facts['active']!r}, expected {state.focus!r}")
+    elif state.focus:
+        # The focused field shows it: a solid ring of at least 2 px (static/style.css).
+        style, width = facts["outline"].split()
+        if not facts["focus_visible"] or style != "solid" or float(width.rstrip("px")) < 2:
+            failures.append(f"no visible focus ring on {state.focus!r}: {facts['outline']}")
     if state.shows_banner():
         if facts["banners"] != 1 or not facts["banner_id"]:
             failures.append(f"expected one banner with an id, found {facts['banners']}")
