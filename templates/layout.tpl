@@ -10,7 +10,7 @@
 <main class="card">
 <p class="brand">voiceverify</p>
 <h1>{{TITLE}}</h1>
-{{#BANNER}}<div class="banner banner-{{KIND}}" role="alert">{{TEXT}}</div>
+{{#BANNER}}<div id="banner" class="banner banner-{{KIND}}" role="alert">{{TEXT}}</div>
 {{/BANNER}}{{>CONTENT}}
 </main>
 </body>

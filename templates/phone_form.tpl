@@ -2,6 +2,6 @@
 <form action="/" method="post">
 <input type="hidden" name="csrf_token" value="{{CSRF_TOKEN}}">
 <label for="number">{{PAGE_PHONE_LABEL}}</label>
-<input id="number" name="number" type="tel" autocomplete="tel" inputmode="tel" maxlength="32" required placeholder="+31 6 12345678">
+<input id="number" name="number" type="tel" autocomplete="tel" inputmode="tel" maxlength="32" required placeholder="+31 6 12345678"{{#FIELD_DESCRIBED}} aria-describedby="banner"{{/FIELD_DESCRIBED}}{{#FIELD_INVALID}} aria-invalid="true"{{/FIELD_INVALID}} autofocus>
 <button type="submit">{{PAGE_PHONE_BUTTON}}</button>
 </form>

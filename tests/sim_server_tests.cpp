@@ -14,7 +14,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -96,10 +99,71 @@ void allow_descriptors(rlim_t wanted) {
 BOOST_AUTO_TEST_CASE(the_call_line_masks_the_number_and_shows_the_code) {
   BOOST_TEST(sim::mask_recipient("31612345678") == "+31*******78");
   BOOST_TEST(sim::mask_recipient("123") == "***");  // too short to show any of it
-  const sim::PlacedCall call{"tts", "31612345678", "Your code is 1 2 3 4 5 6.\nBye", "123456"};
+  const sim::PlacedCall call{"tts", "31612345678", "Your code is 1 2 3 4 5 6.\nBye", "123456", "",
+                             ""};
   BOOST_TEST(
       sim::announcement(call) ==
       R"([messagebird-sim] calling +31*******78: "Your code is 1 2 3 4 5 6. Bye" code 123456)");
+}
+
+BOOST_AUTO_TEST_CASE(each_tts_language_has_an_espeak_voice) {
+  BOOST_TEST(sim::espeak_voice("nl-nl") == "nl");
+  BOOST_TEST(sim::espeak_voice("es-mx") == "es-419");
+  BOOST_TEST(sim::espeak_voice("zh-cn") == "cmn");
+  BOOST_TEST(sim::espeak_voice("") == "en-gb");  // MessageBird's default
+  BOOST_TEST(sim::espeak_voice("xx-yy") == "en-gb");
+}
+
+// With a speak folder, a tester can hear the call: the line names a WAV file, and espeak-ng
+// writes the sentence there, in the call's language.
+BOOST_AUTO_TEST_CASE(a_spoken_call_is_written_to_a_wav_file_the_line_names) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vv-speak-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  sim::ServerConfig config;
+  config.access_key = kKey;
+  config.threads = 4;
+  config.speak_dir = dir.string();
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  config.announce = [&](const std::string& line) {
+    const std::lock_guard lock(mutex);
+    lines.push_back(line);
+  };
+  std::string error;
+  BOOST_REQUIRE_MESSAGE(sim::Speaker(config.speak_dir).usable(error), error);
+  sim::SimServer server(config);
+  const int port = server.start();
+  httplib::Client client("127.0.0.1", port);
+  auto res = client.Post("/verify", {{"Authorization", kAuth}},
+                         R"({"recipient":31612345678,"type":"tts","language":"nl-nl",)"
+                         R"("template":"Uw code is %token."})",
+                         "application/json");
+  BOOST_REQUIRE(res);
+  BOOST_REQUIRE_EQUAL(res->status, 201);
+  const std::string id = parse_json(res->body)["id"].asString();
+  const std::filesystem::path wav = dir / (id + ".wav");
+  {
+    const std::lock_guard lock(mutex);
+    BOOST_REQUIRE_EQUAL(lines.size(), 1U);
+    BOOST_TEST(lines[0].find("hear it: " + wav.string()) != std::string::npos, lines[0]);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (!std::filesystem::exists(wav) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  BOOST_REQUIRE_MESSAGE(std::filesystem::exists(wav), "no " << wav);
+  std::ifstream file(wav, std::ios::binary);
+  std::string head(4, '\0');
+  file.read(head.data(), 4);
+  BOOST_TEST(head == "RIFF");
+  BOOST_TEST(std::filesystem::file_size(wav) > 1000U);  // a sentence, not an empty header
+  std::ifstream text(dir / (id + ".txt"));
+  std::string sentence;
+  std::getline(text, sentence);
+  BOOST_TEST(sentence.find("Uw code is ") == 0U, sentence);
+  server.stop();
+  std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(fault_fields_parse_within_their_ranges) {

@@ -54,6 +54,13 @@ Templates load_hostile_catalogue(fs::path& dir) {
   return *templates;
 }
 
+// The <input ...> tag with id `id`, or "" (the test then fails on what it looks for).
+std::string input_tag(const std::string& html, const std::string& id) {
+  const auto start = html.find("<input id=\"" + id + "\"");
+  if (start == std::string::npos) return "";
+  return html.substr(start, html.find('>', start) - start + 1);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(templates_tests)
@@ -116,6 +123,55 @@ BOOST_AUTO_TEST_CASE(pages_and_banners_are_in_the_language_asked_for) {
 BOOST_AUTO_TEST_CASE(no_banner_no_alert_element) {
   const Templates t = load_project_templates();
   BOOST_TEST(t.phone_form({std::nullopt, "x"}, "en").find("role=\"alert\"") == std::string::npos);
+}
+
+// The attributes of the page's field (docs/accessibility.md): autofocus always, tied to the
+// banner whenever one shows, invalid only when the banner is about that field.
+BOOST_AUTO_TEST_CASE(a_number_banner_marks_the_number_field) {
+  const Templates t = load_project_templates();
+  const std::string html =
+      t.phone_form({Banner{BannerKind::Error, MessageId::NumberInvalid}, "x"}, "en");
+  BOOST_TEST(html.find("<div id=\"banner\" ") != std::string::npos);
+  const std::string field = input_tag(html, "number");
+  BOOST_TEST(field.find(" aria-describedby=\"banner\"") != std::string::npos);
+  BOOST_TEST(field.find(" aria-invalid=\"true\"") != std::string::npos);
+  BOOST_TEST(field.find(" autofocus") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_code_banner_marks_the_code_field) {
+  const Templates t = load_project_templates();
+  const std::string html = t.code_form(
+      {Banner{BannerKind::Error, MessageId::WrongCode, 2}, "tok", "id", "+31", 6}, "en");
+  const std::string field = input_tag(html, "token");
+  BOOST_TEST(field.find(" aria-describedby=\"banner\"") != std::string::npos);
+  BOOST_TEST(field.find(" aria-invalid=\"true\"") != std::string::npos);
+  BOOST_TEST(field.find(" autofocus") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_banner_about_no_field_describes_but_does_not_invalidate) {
+  const Templates t = load_project_templates();
+  const std::string phone = input_tag(
+      t.phone_form({Banner{BannerKind::Error, MessageId::LimitResend, 30}, "x"}, "en"), "number");
+  BOOST_TEST(phone.find(" aria-describedby=\"banner\"") != std::string::npos);
+  BOOST_TEST(phone.find("aria-invalid") == std::string::npos);
+  // A number banner is not about the code page's field.
+  const std::string code = input_tag(
+      t.code_form({Banner{BannerKind::Error, MessageId::NumberInvalid}, "tok", "id", "+31", 6},
+                  "en"),
+      "token");
+  BOOST_TEST(code.find(" aria-describedby=\"banner\"") != std::string::npos);
+  BOOST_TEST(code.find("aria-invalid") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_fresh_form_focuses_its_field_and_describes_nothing) {
+  const Templates t = load_project_templates();
+  for (const std::string& field :
+       {input_tag(t.phone_form({std::nullopt, "x"}, "en"), "number"),
+        input_tag(t.code_form({std::nullopt, "t", "id", "+31", 6}, "en"), "token")}) {
+    BOOST_TEST(field.find(" autofocus") != std::string::npos);
+    BOOST_TEST(field.find("aria-describedby") == std::string::npos);
+    BOOST_TEST(field.find("aria-invalid") == std::string::npos);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(missing_template_is_named) {

@@ -2,7 +2,8 @@
 # (SC2154: $top, $rundir, $port come from the sourcing script; SC2034: it reads what this sets.)
 # Sourced by scripts/run and scripts/bench: starts the simulator (unless MESSAGEBIRD_ACCESS_KEY
 # is set), the worker pool and nginx from build/release, with everything under $rundir.
-# Needs: $top, $rundir, $port. Optional: $POOL_BIN (another voiceverify binary), $SIM_ARGS.
+# Needs: $top, $rundir, $port. Optional: $POOL_BIN (another voiceverify binary), $SIM_ARGS,
+# $BUILD_DIR (the build whose programs and error pages run, default build/release).
 # Sets: $pids (to stop), $pool_pid, $SIM_URL (when it started the simulator), $mode (what the
 # calls go to).
 
@@ -60,12 +61,15 @@ start_site() {
     SIM_ACCESS_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
     export SIM_ACCESS_KEY
     # shellcheck disable=SC2086  # SIM_ARGS is a list of arguments
-    "$top/build/release/messagebird-sim" --listen "127.0.0.1:$sim_port" ${SIM_ARGS:-} &
+    "${BUILD_DIR:-$top/build/release}/messagebird-sim" --listen "127.0.0.1:$sim_port" ${SIM_ARGS:-} \
+      ${SIM_SPEAK_DIR:+--speak-dir "$SIM_SPEAK_DIR"} &
     pids+=($!)
     export MESSAGEBIRD_ACCESS_KEY=$SIM_ACCESS_KEY
     export MESSAGEBIRD_ENDPOINT=http://127.0.0.1:$sim_port
     SIM_URL=http://127.0.0.1:$sim_port
     mode="the local MessageBird simulator: the spoken code appears in this terminal"
+    [ -z "${SIM_SPEAK_DIR:-}" ] || mode="$mode,
+  and each call's sentence is spoken (espeak-ng) to a WAV file in $SIM_SPEAK_DIR"
   else
     mode="MessageBird at ${MESSAGEBIRD_ENDPOINT:-the configured endpoint}: real calls"
   fi
@@ -79,7 +83,7 @@ start_site() {
   # A socket left by the previous pool would pass the wait below, and get the group, before the
   # new pool replaces it.
   rm -f "$socket"
-  "${POOL_BIN:-$top/build/release/voiceverify}" ${VOICEVERIFY_CONFIG:+--config "$VOICEVERIFY_CONFIG"} &
+  "${POOL_BIN:-${BUILD_DIR:-$top/build/release}/voiceverify}" ${VOICEVERIFY_CONFIG:+--config "$VOICEVERIFY_CONFIG"} &
   pool_pid=$!
   pids+=("$pool_pid")
   local _
@@ -87,7 +91,8 @@ start_site() {
   # The socket is 0660. nginx started by root runs its workers as nobody: give them its group.
   if [ "$(id -u)" -eq 0 ]; then chgrp "$(id -gn nobody)" "$socket"; fi
 
-  "$top/scripts/lib/make-nginx-conf" "$rundir" "$port" "unix:$socket" "${THREADS:-16}"
+  "$top/scripts/lib/make-nginx-conf" "$rundir" "$port" "unix:$socket" "${THREADS:-16}" \
+    "${BUILD_DIR:-$top/build/release}"
   [ -z "${EXTRA_NGINX_SERVER:-}" ] || {
     # One more server block inside http { } (the benchmark's static copy).
     head -n -1 "$rundir/nginx.conf" >"$rundir/nginx.conf.tmp"

@@ -2,7 +2,7 @@
 //   messagebird-sim --listen 127.0.0.1:PORT [--access-key KEY] [--latency-ms N]
 //                   [--fail-percent N] [--hang] [--garbage] [--refuse-recipient]
 //                   [--no-balance] [--ignore-max-attempts] [--test-keys-send-nothing]
-//                   [--threads N]
+//                   [--threads N] [--speak-dir DIR]
 // The key may come from SIM_ACCESS_KEY instead, so it need not show in `ps`. PORT 0 picks a free
 // port; the line "[messagebird-sim] listening on http://HOST:PORT" tells which. Exit codes:
 // 0 after SIGTERM/SIGINT, 1 when the address cannot be bound, 2 for a bad command line.
@@ -29,10 +29,11 @@ constexpr const char* kUsage =
     "usage: messagebird-sim --listen 127.0.0.1:PORT [--access-key KEY] [--latency-ms N]\n"
     "                       [--fail-percent N] [--hang] [--garbage] [--refuse-recipient]\n"
     "                       [--no-balance] [--ignore-max-attempts] [--test-keys-send-nothing]\n"
-    "                       [--threads N]\n"
+    "                       [--threads N] [--speak-dir DIR]\n"
     "  PORT 0 picks a free port. KEY may come from SIM_ACCESS_KEY instead.\n"
     "  --threads N: connections served at once, 1..32768 (default 1280).\n"
-    "  --test-keys-send-nothing: a test_ KEY acts like MessageBird's (201, nothing stored).\n";
+    "  --test-keys-send-nothing: a test_ KEY acts like MessageBird's (201, nothing stored).\n"
+    "  --speak-dir DIR: also speak each call (espeak-ng) to DIR/<id>.wav, for a tester's ears.\n";
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "[messagebird-sim] error: %s\n%s", message.c_str(), kUsage);
@@ -107,6 +108,14 @@ int main(int argc, char** argv) {
       config.threads = number ? std::stoul(text) : 0;
       if (config.threads < 1 || config.threads > voiceverify::simulator::kMaxThreads) {
         return usage_error("--threads needs a number from 1 to 32768");
+      }
+    } else if (arg == "--speak-dir") {
+      const char* text = value();
+      if (!text || !*text) return usage_error("--speak-dir needs a folder");
+      config.speak_dir = text;
+      std::string error;
+      if (!voiceverify::simulator::Speaker(config.speak_dir).usable(error)) {
+        return usage_error(error);
       }
     } else if (arg == "--hang") {
       config.faults.hang = true;

@@ -157,6 +157,7 @@ SimServer::SimServer(ServerConfig config)
       state_(config_.access_key, config_.clock, config_.test_keys_send_nothing),
       server_(std::make_unique<httplib::Server>()) {
   if (!config_.announce) config_.announce = print_line;
+  if (!config_.speak_dir.empty()) speaker_.emplace(config_.speak_dir);
   set_faults(config_.faults);
   routes();
 }
@@ -198,6 +199,13 @@ bool SimServer::wait_to_answer(int latency_ms) {
   return !stopping_;
 }
 
+std::string SimServer::announce_line(const PlacedCall& call) const {
+  std::string line = announcement(call);
+  if (!speaker_ || call.type != "tts") return line;
+  const std::string path = speaker_->speak(call.id, call.language, call.message);
+  return line + (path.empty() ? " (no sound: espeak-ng did not start)" : " · hear it: " + path);
+}
+
 // Faults wrap the real answer in the order a slow, flaky upstream shows them: the wait first,
 // then maybe no answer at all, then maybe a proxy's 5xx (the API never saw the request), and
 // last a 2xx whose body got mangled after the API did its work.
@@ -229,7 +237,7 @@ void SimServer::serve_api(httplib::Response& res, int garbage_status, const ApiC
     return;
   }
   const ApiResult result = call();
-  if (result.call) config_.announce(announcement(*result.call));
+  if (result.call) config_.announce(announce_line(*result.call));
   if (garbage_) {
     res.status = garbage_status;
     res.set_content(kGarbageBody, "application/json");

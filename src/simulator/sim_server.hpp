@@ -17,12 +17,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 
 // Also declares httplib::Server and httplib::Response, and ApiCall.
 #include "simulator/sim_api_routes.hpp"
+#include "simulator/sim_speaker.hpp"
 #include "simulator/sim_state.hpp"
 
 namespace voiceverify::simulator {
@@ -56,6 +58,8 @@ struct ServerConfig {
   std::size_t threads = kDefaultThreads;  // 1..kMaxThreads: the most connections served at once
   // Called once per placed call with the line to show; default: stdout, flushed.
   std::function<void(const std::string& line)> announce;
+  // Non-empty: each tts call is also spoken to a WAV file there (sim_speaker.hpp).
+  std::string speak_dir;
   SimState::Clock clock = &std::chrono::system_clock::now;
 };
 
@@ -88,8 +92,12 @@ class SimServer {
   // Waits out the latency, then the hang, without polling; false once stopping.
   bool wait_to_answer(int latency_ms);
 
+  // The announcement line for a placed call, with the WAV's path when calls are spoken.
+  std::string announce_line(const PlacedCall& call) const;
+
   ServerConfig config_;
   SimState state_;
+  std::optional<Speaker> speaker_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

@@ -156,8 +156,9 @@ ApiResult SimState::create(std::string_view authorization, const CreateInput& in
   if (test_key_) return result;
 
   const std::string token_text = p.type == "tts" ? spaced(object.token) : object.token;
-  result.call = PlacedCall{p.type, p.recipient, replace_all(p.template_text, "%token", token_text),
-                           object.token};
+  result.call =
+      PlacedCall{p.type,       p.recipient, replace_all(p.template_text, "%token", token_text),
+                 object.token, object.id,   p.language.value_or("")};
   newest_by_recipient_[p.recipient] = object.id;
   objects_.emplace(object.id, std::move(object));
   return result;

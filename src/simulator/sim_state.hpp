@@ -25,6 +25,8 @@ struct PlacedCall {
   std::string recipient;  // digits as sent (or the address for email)
   std::string message;    // the template with %token replaced (digits spaced out for tts)
   std::string token;      // the code itself
+  std::string id;         // the verification's id
+  std::string language;   // as sent; empty: MessageBird's default
 };
 
 struct ApiResult {

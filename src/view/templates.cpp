@@ -11,6 +11,8 @@
 #include <iterator>
 #include <string_view>
 
+#include "view/banner_field.hpp"
+
 namespace voiceverify::view {
 
 const char* const kTemplateFiles[] = {"layout.tpl",  "phone_form.tpl", "code_form.tpl",
@@ -33,6 +35,15 @@ void fill_banner(ctemplate::TemplateDictionary& dict, const Catalogue& catalogue
   ctemplate::TemplateDictionary* section = dict.AddSectionDictionary("BANNER");
   section->SetValue("KIND", banner_kind_name(banner->kind));
   section->SetValue("TEXT", catalogue.text(banner->message, banner->n));
+}
+
+// The state of the page's one field (docs/accessibility.md): FIELD_DESCRIBED ties it to the
+// banner whenever one shows, FIELD_INVALID marks it when the banner is about it. The attributes
+// themselves are in the template.
+void fill_field_state(ctemplate::TemplateDictionary& content, const std::optional<Banner>& banner,
+                      BannerField field) {
+  if (banner) content.ShowSection("FIELD_DESCRIBED");
+  if (banner_is_about(banner, field)) content.ShowSection("FIELD_INVALID");
 }
 
 // The layout's dictionary and the page's, included as {{>CONTENT}}. The page's words go on the
@@ -100,6 +111,7 @@ std::string Templates::phone_form(const PhoneFormView& view, std::string_view la
   PageDictionaries page(dir_, chosen, "phone_form.tpl", words.text(MessageId::TitlePhone),
                         view.banner);
   page.content->SetValue("CSRF_TOKEN", view.csrf_token);
+  fill_field_state(*page.content, view.banner, BannerField::Number);
   return page.expand(dir_);
 }
 
@@ -112,6 +124,7 @@ std::string Templates::code_form(const CodeFormView& view, std::string_view lang
   page.content->SetValue("VERIFY_ID", view.verify_id);
   page.content->SetValue("MASKED_NUMBER", view.masked_number);
   page.content->SetIntValue("TOKEN_LENGTH", view.token_length);
+  fill_field_state(*page.content, view.banner, BannerField::Code);
   return page.expand(dir_);
 }
 
