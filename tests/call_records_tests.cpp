@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "redis_server.hpp"
 #include "store/store.hpp"
 
 using namespace voiceverify;
@@ -63,7 +64,11 @@ BOOST_AUTO_TEST_CASE(arguments_of_the_wrong_shape_never_become_keys) {
   BOOST_TEST((records.claim("", 60s, 0ms).verdict == store::ClaimVerdict::StoreDown));
 }
 
-BOOST_AUTO_TEST_CASE(a_claim_is_taken_once_joined_once_settled_and_taken_again_once_released) {
+namespace {
+
+// The claim's life on any backend: taken once, pending to a second asker, joined once settled,
+// taken again once released.
+void check_claims(store::CallRecords& records) {
   const std::string key = records.submission_key(kBrowser, kDigits);
   BOOST_TEST((records.claim(key, 60s, 0ms).verdict == store::ClaimVerdict::Ours));
   // The first is still waiting for MessageBird: the second waits, then says so.
@@ -80,6 +85,26 @@ BOOST_AUTO_TEST_CASE(a_claim_is_taken_once_joined_once_settled_and_taken_again_o
   // Another browser, or a "call me again", is another key.
   BOOST_TEST(records.submission_key(kOtherBrowser, kDigits) != key);
   BOOST_TEST(records.call_again_key(kBrowser, kId) != key);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_claim_is_taken_once_joined_once_settled_and_taken_again_once_released) {
+  check_claims(records);
+}
+
+// The same on Redis, which several pools share: SET NX is the claim, and the sealed number
+// opens there as in memory.
+BOOST_AUTO_TEST_CASE(claims_and_sealed_numbers_work_the_same_on_redis) {
+  std::string error;
+  auto redis = store::make_redis_store(voiceverify::testing::shared_redis().url(),
+                                       voiceverify::testing::unique_redis_prefix(), 500ms, error);
+  BOOST_TEST_REQUIRE(redis != nullptr, error);
+  store::CallRecords on_redis{*redis, "call-records-tests-secret"};
+  check_claims(on_redis);
+  BOOST_TEST((on_redis.keep_number(kId, kBrowser, kDigits, 60s) == store::StoreError::None));
+  BOOST_TEST(on_redis.number_of(kId, kBrowser).digits.value_or("") == kDigits);
+  BOOST_TEST(!on_redis.number_of(kId, kOtherBrowser).digits.has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
