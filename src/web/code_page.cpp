@@ -2,6 +2,8 @@
 // MessageBird (the seed guide's enterCode); its two other buttons, "call me again" and "use a
 // different number" (docs/architecture.md, "The code page"). The verify id comes from the route
 // and must be the one this browser's signed session holds; it is never taken from a form field.
+#include <chrono>
+#include <optional>
 #include <utility>
 #include <variant>
 
