@@ -150,6 +150,23 @@ BOOST_AUTO_TEST_CASE(the_same_browser_submitting_a_number_twice_places_one_call)
   BOOST_TEST((other.outcome().window == store::LimitWindow::Resend));
 }
 
+BOOST_AUTO_TEST_CASE(a_submission_never_joins_a_verification_that_is_over) {
+  const verify::Current first = placed(kBrowser);
+  // The browser moves on to another number: the first verification is cancelled for it.
+  verify::Step other = verify::start_call(code_deps, caller, "06 23456789", first);
+  BOOST_TEST_REQUIRE((!other.finished() && other.upstream().op == UpstreamOp::Cancel));
+  other = other.resume(answered(VerifyError::None));
+  other = other.resume(answered(VerifyError::None, kNewId));
+  BOOST_TEST_REQUIRE((other.outcome().kind == OutcomeKind::CallPlaced));
+  // The first number again, within its interval: not the cancelled verification joined, but a
+  // new call the resend interval holds back.
+  const verify::Current now_on{kNewId, false, kBrowser, other.outcome().called_at};
+  const verify::Step back = verify::start_call(code_deps, caller, "06 12345678", now_on);
+  BOOST_TEST_REQUIRE(back.finished());
+  BOOST_TEST((back.outcome().kind == OutcomeKind::Limited));
+  BOOST_TEST((back.outcome().window == store::LimitWindow::Resend));
+}
+
 BOOST_AUTO_TEST_CASE(a_different_number_cancels_upstream_and_forgets_the_verification) {
   const verify::Current current = placed(kBrowser);
   verify::Step step = verify::other_number(code_deps, caller, kId, current);

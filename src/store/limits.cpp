@@ -348,6 +348,14 @@ StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {
   return store_.put("done:" + verify_id, "1", lifetime);
 }
 
+StoreError Limiter::finished(const std::string& verify_id, bool& done) {
+  done = false;
+  if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
+  const Fetched marked = store_.get("done:" + verify_id);
+  done = marked.value.has_value();
+  return marked.error;
+}
+
 bool Limiter::store_answers() {
   return store_.peek("global").error == StoreError::None;
 }

@@ -135,10 +135,17 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
         // The first submission is still waiting for MessageBird: today's resend banner.
         log::info("call_still_pending", {{"request_id", rid}, {"number", phone.log_number}});
         return Step::done(limited_resend(resend));
-      case store::ClaimVerdict::Joined:
-        // A number verified in this browser and asked again is a new call, for the limits to
-        // judge; anything else is the same submission twice: the same code page.
-        if (!(current.verified && current.verify_id == claim.verify_id)) {
+      case store::ClaimVerdict::Joined: {
+        // A verification that is over (verified, or replaced by another number since, or given
+        // up) is not joined: the number asked again is a new call, for the limits to judge.
+        // Anything else is the same submission twice: the same code page.
+        bool over = false;
+        if (deps.limiter.finished(claim.verify_id, over) != store::StoreError::None) {
+          util::metrics().store_error();
+          log::error("store_unavailable", {{"request_id", rid}, {"during", "claim"}});
+          return Step::done(of(OutcomeKind::StoreDown));
+        }
+        if (!over) {
           log::info("call_joined", {{"request_id", rid}, {"number", phone.log_number}});
           Outcome outcome = of(OutcomeKind::CallPlaced);
           outcome.verify_id = claim.verify_id;
@@ -148,6 +155,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
         }
         keys.claim.clear();
         break;
+      }
       case store::ClaimVerdict::Ours:
         break;
     }
