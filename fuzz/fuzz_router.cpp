@@ -28,8 +28,10 @@ bool known_path(std::string_view path) {
   for (const auto& row : kRoutes) {
     if (row.local_only) continue;
     if (!row.takes_id && path == row.path) return true;
-    if (row.takes_id && path.starts_with(row.path) &&
-        voiceverify::messagebird::is_verify_id(path.substr(row.path.size())))
+    if (row.takes_id && path.size() >= row.path.size() + row.suffix.size() &&
+        path.starts_with(row.path) && path.ends_with(row.suffix) &&
+        voiceverify::messagebird::is_verify_id(
+            path.substr(row.path.size(), path.size() - row.path.size() - row.suffix.size())))
       return true;
   }
   return false;
@@ -43,7 +45,8 @@ void check_route(std::string_view method, std::string_view path) {
       VV_FUZZ_CHECK(route.row->method == Method::Get ? is_get_or_head(method) : method == "POST");
       if (route.row->takes_id) {
         VV_FUZZ_CHECK(voiceverify::messagebird::is_verify_id(route.verify_id));
-        VV_FUZZ_CHECK(path == std::string(route.row->path) + route.verify_id);
+        VV_FUZZ_CHECK(path == std::string(route.row->path) + route.verify_id +
+                                  std::string(route.row->suffix));
       } else {
         VV_FUZZ_CHECK(path == route.row->path);
         VV_FUZZ_CHECK(route.verify_id.empty());

@@ -34,6 +34,7 @@
 #include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
+#include "store/call_records.hpp"
 #include "store/fraud_guard.hpp"
 #include "store/limits.hpp"
 #include "store/store.hpp"
@@ -222,6 +223,7 @@ int main(int argc, char** argv) {
   const vv::http::CookieSigner signer(settings.cookie_signing_key, settings.cookie_previous_key);
   vv::store::Limiter limiter(*store, settings.limits);
   vv::store::FraudGuard fraud_guard(*store, settings.fraud);
+  vv::store::CallRecords call_records(*store, settings.limits.key_secret);
   // The end of a quarantine is logged by whichever pool looks first (docs/fraud-guard.md).
   // The same look counts the quarantines for /metrics.
   const vv::app::Periodic guard_watch(std::chrono::minutes(1), [&fraud_guard] {
@@ -240,7 +242,7 @@ int main(int argc, char** argv) {
       *templates,
       error_pages,
       vv::verify::FlowDeps{settings.phone, limiter, fraud_guard, settings.verify.timeout,
-                           settings.verify.token_length, &call_voice},
+                           settings.verify.token_length, &call_voice, &call_records},
       runner,
       settings.session_lifetime,
       settings.metrics_allow};

@@ -27,11 +27,11 @@ BOOST_AUTO_TEST_SUITE(memory_capacity_tests)
 BOOST_AUTO_TEST_CASE(memory_capacity_follows_the_site_wide_limit) {
   vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
   settings.global_calls_per_hour = 1000;
-  BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{13} * 24 * 1000 + 1024);
+  BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{16} * 24 * 1000 + 1024);
   settings.global_calls_per_hour = 1;
-  BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{13} * 24 + 1024);
+  BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{16} * 24 + 1024);
   settings.global_calls_per_hour = 1'000'000'000;  // the largest LIMIT_GLOBAL_HOUR accepted
-  BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{13} * 24 * 1'000'000'000 + 1024);
+  BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{16} * 24 * 1'000'000'000 + 1024);
 }
 
 // A whole day at LIMIT_GLOBAL_HOUR=5000, every call to a new number from a new address, each with

@@ -75,7 +75,8 @@ const Location* pick(const std::vector<Location>& locations, const std::string& 
 }
 
 std::string example_path(const voiceverify::web::RouteRow& row) {
-  return std::string(row.path) + (row.takes_id ? "0123456789abcdef0123456789abcdef" : "");
+  return std::string(row.path) +
+         (row.takes_id ? "0123456789abcdef0123456789abcdef" + std::string(row.suffix) : "");
 }
 
 }  // namespace

@@ -47,6 +47,8 @@ BOOST_AUTO_TEST_CASE(every_page_of_a_call_is_dutch_for_a_dutch_browser) {
   const Page code_page = dutch.follow(started);
   expect_language(code_page, "nl");
   BOOST_TEST(contains(code_page.body, "typ de code van 6 cijfers die u hoort"));
+  BOOST_TEST(contains(code_page.body, "De code is 5 minuten geldig."));
+  BOOST_TEST(contains(code_page.body, "Bel mij opnieuw"));
 
   const std::string code = site.last_code(kDigits);
   const Page wrong = dutch.post(started.location, {{"token", wrong_code_for(code)}});

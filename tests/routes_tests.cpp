@@ -24,7 +24,7 @@ struct RouteCase {
   std::string method;
   std::string path;
   std::string expected;   // route_log_name: the row, "not_found" or "method_not_allowed"
-  std::string verify_id;  // expected for CodeForm/CheckCode
+  std::string verify_id;  // expected for the rows that take an id
   std::string allow;      // expected for MethodNotAllowed
 };
 std::ostream& operator<<(std::ostream& os, const RouteCase& c) {
@@ -71,6 +71,18 @@ const RouteCase kRouteCases[] = {
     {"GET", "/EnterCode/" + kId.substr(0, 31) + " ", "not_found", "", ""},
     {"GET", "/EnterCode/" + kId + "?x=1", "not_found", "", ""},
     {"GET", "/x/EnterCode/" + kId, "not_found", "", ""},
+    // the code page's buttons: "/EnterCode/<id>/call-again", "/EnterCode/<id>/other-number"
+    {"POST", "/EnterCode/" + kId + "/call-again", "call_again", kId, ""},
+    {"POST", "/EnterCode/" + kHexId + "/other-number", "other_number", kHexId, ""},
+    {"GET", "/EnterCode/" + kId + "/call-again", "method_not_allowed", "", "POST"},
+    {"HEAD", "/EnterCode/" + kId + "/other-number", "method_not_allowed", "", "POST"},
+    {"POST", "/EnterCode/" + kId.substr(0, 31) + "/call-again", "not_found", "", ""},
+    {"POST", "/EnterCode//call-again", "not_found", "", ""},
+    {"POST", "/EnterCode/call-again", "not_found", "", ""},
+    {"POST", "/EnterCode/" + kId + "/call-again/", "not_found", "", ""},
+    {"POST", "/EnterCode/" + kId + "/Call-Again", "not_found", "", ""},
+    {"POST", "/EnterCode/" + kId + "/call-again/other-number", "not_found", "", ""},
+    {"POST", "/EnterCode/" + kId + "/other-number" + "/call-again", "not_found", "", ""},
     // "/success"
     {"GET", "/success", "success", "", ""},
     {"HEAD", "/success", "success", "", ""},

@@ -80,10 +80,24 @@ BOOST_AUTO_TEST_CASE(phone_form_escapes_banner_and_token) {
 BOOST_AUTO_TEST_CASE(code_form_escapes_every_value) {
   const Templates t = load_project_templates();
   fs::path dir;
-  expect_escaped(load_hostile_catalogue(dir).code_form(
+  const Templates hostile = load_hostile_catalogue(dir);
+  expect_escaped(hostile.code_form(
       {Banner{BannerKind::Error, MessageId::WrongCode, 2}, "tok", "id", "+31 * ******78", 6},
       "en"));
+  // The countdown's sentences ride in attributes: escaped there too.
+  const std::string waiting =
+      hostile.code_form({std::nullopt, "tok", "id", "+31 * ******78", 6, std::chrono::seconds(30),
+                         std::chrono::seconds(100)},
+                        "en");
+  expect_escaped(waiting);
+  BOOST_TEST(waiting.find("data-one=\"&lt;script&gt;") != std::string::npos, waiting);
   fs::remove_all(dir);
+  const std::string ready = t.code_form({std::nullopt, "tok", "id", "+31 * ******78", 6,
+                                         std::chrono::seconds(0), std::chrono::seconds(0)},
+                                        "en");
+  BOOST_TEST(ready.find("That code has expired.") != std::string::npos, ready);
+  BOOST_TEST(ready.find("Did not get the call?") != std::string::npos, ready);
+  BOOST_TEST(ready.find("call-again-wait") == std::string::npos, ready);
   expect_escaped(t.code_form({std::nullopt, "tok", "id", kXss, 6}, "en"));
   const std::string html = t.code_form({std::nullopt, kXss, kXss, "x", 6}, "en");
   BOOST_TEST(html.find("<script>") == std::string::npos);

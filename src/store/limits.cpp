@@ -156,7 +156,8 @@ std::size_t memory_store_capacity(const LimitSettings& settings) {
   // Eight for the limits (the per-client window of the number and the call's number included),
   // five for the fraud guard (the call's record and, for a range not seen
   // before, its three timelines; a quarantine's two): FRAUD_WINDOW is at most a day for this.
-  constexpr std::size_t kKeysPerCall = 13;
+  // Three for the code page (call_records.hpp: the sealed number, the submission, a call again).
+  constexpr std::size_t kKeysPerCall = 16;
   constexpr std::size_t kHoursPerDay = 24;
   constexpr std::size_t kMargin = 1024;  // the "global" key, raced calls, a small site's slack
   const auto per_hour = static_cast<std::size_t>(std::max(0L, settings.global_calls_per_hour));
@@ -345,6 +346,14 @@ StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {
   // pretend it was recorded.
   if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
   return store_.put("done:" + verify_id, "1", lifetime);
+}
+
+StoreError Limiter::finished(const std::string& verify_id, bool& done) {
+  done = false;
+  if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
+  const Fetched marked = store_.get("done:" + verify_id);
+  done = marked.value.has_value();
+  return marked.error;
 }
 
 bool Limiter::store_answers() {

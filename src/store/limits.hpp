@@ -123,6 +123,8 @@ class Limiter {
 
   // Marks a verification finished (verified, expired or cancelled): later checks are Limited.
   StoreError finish(const std::string& verify_id, std::chrono::seconds lifetime);
+  // Whether finish() marked `verify_id` (a double submission must not join a finished one).
+  StoreError finished(const std::string& verify_id, bool& done);
 
   // Whether the store answers now (a read that changes nothing): for /readyz.
   bool store_answers();

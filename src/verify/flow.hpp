@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "forms/phone.hpp"
+#include "store/call_records.hpp"
 #include "store/fraud_guard.hpp"
 #include "store/limits.hpp"
 #include "verify/call_language.hpp"
@@ -25,6 +26,9 @@ struct FlowDeps {
   int token_length;                   // TOKEN_LENGTH
   // What a call says (call_language.hpp); null: the client's settings (LANGUAGE, VERIFY_TEMPLATE).
   const CallVoice* call_voice = nullptr;
+  // The code page's records (store/call_records.hpp): the sealed number for "call me again" and
+  // the double-submission guard. Null: neither (call_again then answers StoreDown).
+  store::CallRecords* call_records = nullptr;
 };
 
 // Who asks: for the log and the per-client limit.
@@ -38,10 +42,14 @@ struct Caller {
 struct Current {
   std::string verify_id;  // empty: none
   bool verified = false;
+  std::string browser_id = {};  // the session's random id: keys this browser's call records
+  long called_at = 0;  // when verify_id's call was placed, seconds since the epoch; 0: unknown
 };
 
 // POST /: check the number, apply every limit, then cancel the verification in progress (only
-// once this call will be placed) and ask MessageBird to call.
+// once this call will be placed) and ask MessageBird to call. The same browser submitting the
+// same number again within RESEND_INTERVAL joins the first submission's call (CallPlaced with its
+// id), waiting up to a second for it when it is still in flight; nothing is paid twice.
 Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view number,
                 const Current& current);
 
@@ -49,6 +57,26 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
 // browser must hold it; the code is checked locally, an attempt counted, then upstream.
 Step check_code(const FlowDeps& deps, const Caller& caller, const std::string& verify_id,
                 std::string_view code, const Current& current);
+
+// POST /EnterCode/<id>/call-again: calls the number of the browser's verification again, through
+// every fraud rule and limit as start_call, once RESEND_INTERVAL has passed since its call
+// (TooSoon with retry_after before that, nothing spent). The new verification replaces it.
+// call_again.cpp.
+Step call_again(const FlowDeps& deps, const Caller& caller, const std::string& verify_id,
+                const Current& current);
+
+// POST /EnterCode/<id>/other-number: the browser gives its verification up; it is finished here
+// and cancelled upstream (a failed cancel is logged only): Cancelled, forget_current.
+// call_again.cpp.
+Step other_number(const FlowDeps& deps, const Caller& caller, const std::string& verify_id,
+                  const Current& current);
+
+// How long until "call me again" is allowed (0: now), and how long the code has left (0: none),
+// counted from current.called_at; `now` in seconds since the epoch.
+std::chrono::seconds call_again_in(const FlowDeps& deps, const Current& current, long now);
+std::chrono::seconds code_time_left(const FlowDeps& deps, const Current& current, long now);
+// Seconds since the epoch, as Current::called_at counts.
+long epoch_seconds();
 
 // True when the session holds `verify_id`, unverified (compared in constant time).
 bool owns(const Current& current, std::string_view verify_id);

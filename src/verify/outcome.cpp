@@ -38,6 +38,10 @@ const char* outcome_name(OutcomeKind kind) {
       return "check_failed";
     case OutcomeKind::Verified:
       return "verified";
+    case OutcomeKind::TooSoon:
+      return "too_soon";
+    case OutcomeKind::Cancelled:
+      return "cancelled";
   }
   return "unknown";
 }

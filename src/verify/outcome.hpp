@@ -13,7 +13,7 @@
 namespace voiceverify::verify {
 
 enum class OutcomeKind {
-  CallPlaced,           // verify_id, masked_number: the browser now owns this verification
+  CallPlaced,           // verify_id, masked_number, called_at: the browser now owns this one
   NumberRefused,        // phone_error: missing, invalid, a type or country we do not call
   Limited,              // window, retry_after
   NumberBlocked,        // the fraud guard quarantines the number's range or country
@@ -30,6 +30,8 @@ enum class OutcomeKind {
   UnknownVerification,  // MessageBird does not know it (any more)
   CheckFailed,          // the answer to a check never came: the try was given back
   Verified,
+  TooSoon,    // "call me again" before RESEND_INTERVAL has passed: retry_after, nothing spent
+  Cancelled,  // the browser gave its verification up ("use a different number")
 };
 
 // "call_placed", "number_refused", ...: one name per kind, for logs and tests.
@@ -44,6 +46,7 @@ struct Outcome {
   store::LimitWindow window = store::LimitWindow::Resend;   // Limited
   std::chrono::seconds retry_after{0};                      // Limited
   int tries_left = 0;                                       // WrongCode
+  long called_at = 0;  // CallPlaced: when MessageBird placed it, seconds since the epoch
   // The verification the browser held is over (cancelled for a new call, spent, expired,
   // unknown, verified elsewhere): forget it.
   bool forget_current = false;

@@ -16,7 +16,7 @@ struct MessageName {
   std::string_view key;
 };
 
-constexpr std::array<MessageName, 24> kMessageNames{{
+constexpr std::array<MessageName, 26> kMessageNames{{
     {MessageId::NumberMissing, "number.missing"},
     {MessageId::NumberInvalid, "number.invalid"},
     {MessageId::NumberTypeRefused, "number.type_refused"},
@@ -41,6 +41,8 @@ constexpr std::array<MessageName, 24> kMessageNames{{
     {MessageId::TitlePhone, "title.phone"},
     {MessageId::TitleCode, "title.code"},
     {MessageId::TitleSuccess, "title.success"},
+    {MessageId::CallAgainWait, "call_again.wait"},
+    {MessageId::CodeValidFor, "code.valid_for"},
 }};
 
 constexpr std::string_view kPagePrefix = "page.";

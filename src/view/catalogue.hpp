@@ -40,6 +40,8 @@ enum class MessageId {
   TitlePhone,
   TitleCode,
   TitleSuccess,
+  CallAgainWait,  // {wait}: until "call me again" is allowed (the code page, and its banner)
+  CodeValidFor,   // {wait}: the code's time left (the code page)
 };
 
 // "number.missing" for NumberMissing; the key in the file and in the flash cookie.

@@ -125,6 +125,22 @@ std::string Templates::code_form(const CodeFormView& view, std::string_view lang
   page.content->SetValue("MASKED_NUMBER", view.masked_number);
   page.content->SetIntValue("TOKEN_LENGTH", view.token_length);
   fill_field_state(*page.content, view.banner, BannerField::Code);
+  page.content->SetValue("CODE_TIME_LEFT",
+                         view.code_left.count() > 0
+                             ? words.text(MessageId::CodeValidFor, view.code_left.count())
+                             : words.text(MessageId::Expired));
+  // Before RESEND_INTERVAL has passed the page says when a new call may be asked for (the
+  // button still posts: the answer is the same sentence as a banner); countdown.js may count the
+  // seconds down in the sentence, from the data the section carries.
+  if (view.call_again_in.count() > 0) {
+    ctemplate::TemplateDictionary* wait = page.content->AddSectionDictionary("CALL_AGAIN_WAIT");
+    wait->SetValue("TEXT", words.text(MessageId::CallAgainWait, view.call_again_in.count()));
+    wait->SetIntValue("SECONDS", static_cast<long>(view.call_again_in.count()));
+    wait->SetValue("ONE", words.text(MessageId::CallAgainWait, 1));
+    wait->SetValue("OTHER", words.text(MessageId::CallAgainWait, 2));
+  } else {
+    page.content->ShowSection("CALL_AGAIN_READY");
+  }
   return page.expand(dir_);
 }
 

@@ -3,6 +3,7 @@
 // Nothing here pre-escapes: ctemplate's HTML auto-escaping does it, in every file.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ struct CodeFormView {
   std::string verify_id;      // validated id, used in the form's action
   std::string masked_number;  // "+31 * ******78"
   int token_length = 6;
+  std::chrono::seconds call_again_in{0};  // until "call me again" is allowed; 0: now
+  std::chrono::seconds code_left{0};      // until the code expires; 0: it has
 };
 
 struct SuccessView {

@@ -51,7 +51,9 @@ struct Context {
   verify::Caller caller() const {
     return {request.request_id, request.remote_addr, request.accept_language};
   }
-  verify::Current current() const { return {session.verify_id, session.verified}; }
+  verify::Current current() const {
+    return {session.verify_id, session.verified, session.browser_id, session.called_at};
+  }
 };
 
 }  // namespace voiceverify::web

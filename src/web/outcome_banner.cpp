@@ -47,7 +47,11 @@ std::optional<view::Banner> banner_for(const verify::Outcome& outcome, int token
     case OutcomeKind::CallPlaced:
     case OutcomeKind::Verified:
     case OutcomeKind::NotOwner:
+    case OutcomeKind::Cancelled:
       return std::nullopt;
+    case OutcomeKind::TooSoon:
+      return view::Banner{view::BannerKind::Info, MessageId::CallAgainWait,
+                          static_cast<long>(outcome.retry_after.count())};
     case OutcomeKind::NumberRefused:
       return error(phone_message(outcome.phone_error));
     case OutcomeKind::Limited:

@@ -8,8 +8,9 @@
 
 namespace voiceverify::web {
 
-// The error banner for `outcome`, or nullopt for the outcomes that show none (CallPlaced,
-// Verified, NotOwner). `token_length` is the number a code-format banner needs.
+// The banner for `outcome` (an error; TooSoon's is information), or nullopt for the outcomes that
+// show none (CallPlaced, Verified, NotOwner, Cancelled). `token_length` is the number a code-format
+// banner needs.
 std::optional<view::Banner> banner_for(const verify::Outcome& outcome, int token_length);
 
 }  // namespace voiceverify::web

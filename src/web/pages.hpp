@@ -25,6 +25,8 @@ Reply show_phone_form(Context& ctx);  // phone_page.cpp
 Reply start_call(Context& ctx);       // phone_page.cpp
 Reply show_code_form(Context& ctx);   // code_page.cpp
 Reply check_code(Context& ctx);       // code_page.cpp
+Reply call_again(Context& ctx);       // code_page.cpp
+Reply other_number(Context& ctx);     // code_page.cpp
 Reply show_success(Context& ctx);     // success_page.cpp
 Reply show_healthz(Context& ctx);     // health_page.cpp
 Reply show_readyz(Context& ctx);      // health_page.cpp

@@ -26,6 +26,7 @@ http::Response call_started(Context& ctx, const verify::Outcome& outcome) {
     ctx.session.verify_id = outcome.verify_id;
     ctx.session.masked_number = outcome.masked_number;
     ctx.session.verified = false;
+    ctx.session.called_at = outcome.called_at;
     util::metrics().verification(util::Verification::Started,
                                  forms::calling_code_region(outcome.masked_number));
     return redirect_plain(ctx, "/EnterCode/" + outcome.verify_id);

@@ -9,8 +9,10 @@ namespace {
 // The id after a row's prefix, or nullopt-like "no match" (false) when the path is not the row's.
 bool path_matches(const RouteRow& row, std::string_view path, std::string_view& id) {
   if (!row.takes_id) return path == row.path;
-  if (!path.starts_with(row.path)) return false;
-  id = path.substr(row.path.size());
+  if (path.size() < row.path.size() + row.suffix.size() || !path.starts_with(row.path) ||
+      !path.ends_with(row.suffix))
+    return false;
+  id = path.substr(row.path.size(), path.size() - row.path.size() - row.suffix.size());
   // The id goes into an upstream URL later; only the exact MessageBird shape gets that far, so
   // "/", "%", ".." and the like never leave this function.
   return messagebird::is_verify_id(id);

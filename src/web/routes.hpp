@@ -1,8 +1,9 @@
 // The route table: every path the pool answers, in one constexpr array. The matcher, the Allow
 // header of a 405, the route's name in the log, the dispatch (handler and CSRF check), the fuzz
 // target and the tests all read it; nothing else lists routes. Paths follow the seed guide: "/",
-// "/EnterCode/<id>", "/success"; the three local-only rows are for operators (README, "Health and
-// metrics").
+// "/EnterCode/<id>", "/success"; the code page's two buttons post to "/EnterCode/<id>/call-again"
+// and "/EnterCode/<id>/other-number"; the three local-only rows are for operators (README,
+// "Health and metrics").
 #pragma once
 
 #include <array>
@@ -14,7 +15,18 @@
 
 namespace voiceverify::web {
 
-enum class RouteId { PhoneForm, StartCall, CodeForm, CheckCode, Success, Healthz, Readyz, Metrics };
+enum class RouteId {
+  PhoneForm,
+  StartCall,
+  CodeForm,
+  CheckCode,
+  CallAgain,
+  OtherNumber,
+  Success,
+  Healthz,
+  Readyz,
+  Metrics
+};
 enum class Method { Get, Post };  // HEAD is answered as GET, without the body
 
 using Handler = Reply (*)(Context&);
@@ -24,18 +36,23 @@ struct RouteRow {
   std::string_view name;  // in the log's route= field
   Method method;
   std::string_view path;  // exact; with takes_id, the prefix before the id
-  bool takes_id;          // path + one MessageBird verify id (^[0-9a-z]{32}$)
+  bool takes_id;          // path + one MessageBird verify id (^[0-9a-z]{32}$) + suffix
   bool csrf;              // a form post: its csrf_token must be this browser's
   bool local_only;        // exists only for loopback and METRICS_ALLOW; 404 for anyone else
   Handler handler;
+  std::string_view suffix = {};  // with takes_id: what follows the id ("/call-again"), exact
 };
 
-inline constexpr std::array<RouteRow, 8> kRoutes{{
+inline constexpr std::array<RouteRow, 10> kRoutes{{
     {RouteId::PhoneForm, "phone_form", Method::Get, "/", false, false, false, show_phone_form},
     {RouteId::StartCall, "start_call", Method::Post, "/", false, true, false, start_call},
     {RouteId::CodeForm, "code_form", Method::Get, "/EnterCode/", true, false, false,
      show_code_form},
     {RouteId::CheckCode, "check_code", Method::Post, "/EnterCode/", true, true, false, check_code},
+    {RouteId::CallAgain, "call_again", Method::Post, "/EnterCode/", true, true, false, call_again,
+     "/call-again"},
+    {RouteId::OtherNumber, "other_number", Method::Post, "/EnterCode/", true, true, false,
+     other_number, "/other-number"},
     {RouteId::Success, "success", Method::Get, "/success", false, false, false, show_success},
     {RouteId::Healthz, "healthz", Method::Get, "/healthz", false, false, true, show_healthz},
     {RouteId::Readyz, "readyz", Method::Get, "/readyz", false, false, true, show_readyz},

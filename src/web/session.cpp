@@ -38,14 +38,23 @@ bool is_masked_char(char c) {
 }  // namespace
 
 std::string encode_session(const Session& s) {
-  return "v1|" + s.browser_id + "|" + s.verify_id + "|" + s.masked_number + "|" +
-         (s.verified ? "1" : "0");
+  return "v2|" + s.browser_id + "|" + s.verify_id + "|" + s.masked_number + "|" +
+         (s.verified ? "1" : "0") + "|" + std::to_string(s.called_at);
 }
 
 std::optional<Session> decode_session(std::string_view payload) {
   const auto parts = split(payload, '|');
-  if (parts.size() != 5 || parts[0] != "v1") return std::nullopt;
+  const bool v1 = parts.size() == 5 && parts[0] == "v1";
+  const bool v2 = parts.size() == 6 && parts[0] == "v2";
+  if (!v1 && !v2) return std::nullopt;
   Session s;
+  if (v2) {
+    // Seconds since the epoch, one spelling per value, as encode writes it.
+    const std::string_view at = parts[5];
+    if (at.empty() || at.size() > 12 || !util::is_digits(at) || (at.size() > 1 && at[0] == '0'))
+      return std::nullopt;
+    s.called_at = std::stol(std::string(at));
+  }
   if (parts[1].size() != 32 || !all_of(parts[1], util::is_hex)) return std::nullopt;
   if (!parts[2].empty() && !messagebird::is_verify_id(parts[2])) return std::nullopt;
   if (parts[3].size() > 40 || !all_of(parts[3], is_masked_char)) return std::nullopt;

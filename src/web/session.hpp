@@ -1,9 +1,10 @@
 // What a browser carries between requests, in two signed cookies (http/signed_cookie.hpp), named
 // "__Host-vv_session" and "__Host-vv_flash" over https (http::scheme_cookie_name):
 // - "vv_session" (purpose "session"): a random browser id (the CSRF secret), and the browser's
-//   verification in progress: verify id, masked number, verified or not. Lives CODE_TIMEOUT plus
-//   a margin. It proves the browser owns /EnterCode/<id>; counts live on the server, so replaying
-//   an old cookie gains nothing.
+//   verification in progress: verify id, masked number, verified or not, when its call was
+//   placed. Never the number itself (docs/architecture.md, "The code page"). Lives CODE_TIMEOUT
+//   plus a margin. It proves the browser owns /EnterCode/<id>; counts live on the server, so
+//   replaying an old cookie gains nothing.
 // - "vv_flash" (purpose "flash"): one banner for the next page (post/redirect/get), 60 s.
 #pragma once
 
@@ -26,14 +27,18 @@ struct Session {
   std::string verify_id;      // empty: no verification in progress
   std::string masked_number;  // as shown on the code page
   bool verified = false;
+  long called_at = 0;  // when verify_id's call was placed, seconds since the epoch; 0: unknown
 
   void forget_verification() {
     verify_id.clear();
     masked_number.clear();
+    called_at = 0;
   }
 };
 
-// Payload form "v1|browser|verify|masked|0or1"; parse is strict and returns nullopt otherwise.
+// Payload form "v2|browser|verify|masked|0or1|called_at"; the older "v1|browser|verify|masked|
+// 0or1" (before called_at) still reads, with called_at 0. Parse is strict and returns nullopt
+// otherwise.
 std::string encode_session(const Session& session);
 std::optional<Session> decode_session(std::string_view payload);
 

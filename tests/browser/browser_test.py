@@ -19,6 +19,8 @@ import argparse
 import os
 import sys
 import tempfile
+import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -42,8 +44,13 @@ VIEWPORTS = [
     ("1280x800-zoom200", 640, 400, 2),
 ]
 
-# A number the site calls under its default settings (DEFAULT_REGION NL).
-NUMBER = "+31612345678"
+# The numbers the site calls under its default settings (DEFAULT_REGION NL): each state run
+# takes its own, since a number called within RESEND_INTERVAL (browser_test.sh sets it) is held
+# for any other browser.
+NUMBER_PREFIX = "+3161234"
+
+# RESEND_INTERVAL of the test's site (browser_test.sh): "call me again" waits this long.
+RESEND_INTERVAL = 6
 
 # axe-core impacts, worst first; the first two fail the test.
 IMPACTS = ["critical", "serious", "moderate", "minor"]
@@ -54,14 +61,20 @@ FAILING_IMPACTS = {"critical", "serious"}
 class Site:
     base_url: str
     sim_url: str
+    number: str = NUMBER_PREFIX + "0000"  # the number of the state being run
+    runs: int = 0
+
+    def next_number(self) -> None:
+        self.runs += 1
+        self.number = f"{NUMBER_PREFIX}{self.runs:04d}"
 
     def expire_codes(self) -> None:
         request = urllib.request.Request(f"{self.sim_url}/_sim/expire", method="POST")
         with urllib.request.urlopen(request, timeout=10):
             pass
 
-    def last_code(self, number: str = NUMBER) -> str:
-        digits = number.lstrip("+")
+    def last_code(self) -> str:
+        digits = self.number.lstrip("+")
         with urllib.request.urlopen(f"{self.sim_url}/_sim/last-code?recipient={digits}",
                                     timeout=10) as answer:
             return answer.read().decode().strip()
@@ -107,7 +120,7 @@ def phone_form_invalid_number(driver, site: Site) -> None:
 
 def code_form(driver, site: Site) -> None:
     phone_form(driver, site)
-    submit(driver, "number", NUMBER)
+    submit(driver, "number", site.number)
     if "/EnterCode/" not in driver.current_url:
         raise AssertionError(f"the number did not lead to the code page: {driver.current_url}")
 
@@ -132,6 +145,36 @@ def phone_form_code_expired(driver, site: Site) -> None:
     submit(driver, "token", code)
 
 
+def code_form_call_again_too_early(driver, site: Site) -> None:
+    """"Call me again" before RESEND_INTERVAL: the code page again, with the wait as a banner."""
+    code_form(driver, site)
+    submit(driver, button="form[action$='/call-again'] button")
+
+
+def code_form_called_again(driver, site: Site) -> None:
+    """"Call me again" once allowed: a new call, and the code page of the new verification."""
+    code_form(driver, site)
+    first = driver.current_url
+    wait = driver.find_element(By.ID, "call-again-wait")
+    ready = wait.get_attribute("data-ready")
+    time.sleep(RESEND_INTERVAL + 1.5)
+    # countdown.js has counted the wait down to the sentence of a call that may be asked for.
+    if wait.text != ready:
+        raise AssertionError(f"the countdown still says {wait.text!r}, not {ready!r}")
+    submit(driver, button="form[action$='/call-again'] button")
+    if "/EnterCode/" not in driver.current_url or driver.current_url == first:
+        raise AssertionError(f"no new verification after call me again: {driver.current_url}")
+
+
+def phone_form_other_number(driver, site: Site) -> None:
+    """"Use a different number": back on an empty number form."""
+    code_form(driver, site)
+    submit(driver, button="form[action$='/other-number'] button")
+    field = driver.find_element(By.ID, "number")
+    if urllib.parse.urlparse(driver.current_url).path != "/" or field.get_attribute("value"):
+        raise AssertionError(f"not an empty number form: {driver.current_url}")
+
+
 def not_found(driver, site: Site) -> None:
     load(driver, site.base_url + "/no-such-page")
 
@@ -140,7 +183,7 @@ def form_without_csrf_token(driver, site: Site) -> None:
     """A form post without its CSRF token: the pool's 403 page."""
     phone_form(driver, site)
     driver.execute_script("document.querySelector('input[name=csrf_token]').remove()")
-    submit(driver, "number", NUMBER)
+    submit(driver, "number", site.number)
 
 
 def unreadable_form(driver, site: Site) -> None:
@@ -150,7 +193,7 @@ def unreadable_form(driver, site: Site) -> None:
         "const extra = document.createElement('input');"
         "extra.type = 'hidden'; extra.name = 'number'; extra.value = '1';"
         "document.querySelector('form').appendChild(extra);")
-    submit(driver, "number", NUMBER)
+    submit(driver, "number", site.number)
 
 
 def oversized_form(driver, site: Site) -> None:
@@ -183,6 +226,10 @@ STATES = [
           banner_about="number"),
     State("code-form", code_form, focus="token"),
     State("code-form-wrong-code", code_form_wrong_code, focus="token", banner_about="token"),
+    State("code-form-call-again-too-early", code_form_call_again_too_early, focus="token",
+          banner=True),
+    State("code-form-called-again", code_form_called_again, focus="token"),
+    State("phone-form-other-number", phone_form_other_number, focus="number"),
     State("phone-form-code-expired", phone_form_code_expired, focus="number", banner=True),
     State("success", success),
     State("not-found", not_found, status=404),
@@ -314,6 +361,7 @@ def run_state(driver, site: Site, state: State, lang: str, axe_source: str, out:
     label = f"{lang}-{state.name}"
     # Every state starts as a new visitor: no session, flash or CSRF cookie carries over.
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    site.next_number()
     set_viewport(driver, *VIEWPORTS[0][1:])
     try:
         state.steps(driver, site)

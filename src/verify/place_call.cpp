@@ -1,0 +1,236 @@
+// See place_call.hpp: start_call and call_again after the number is known, through the fraud
+// guard, every limit and the double-submission claim (docs/architecture.md, "The code page"),
+// then the cancel of the verification in progress and the create. Order matters: validate
+// locally, apply every limit, and only then pay.
+#include "verify/place_call.hpp"
+
+#include <utility>
+
+#include "log/log.hpp"
+#include "util/metrics.hpp"
+
+namespace voiceverify::verify {
+namespace {
+
+using messagebird::VerifyError;
+using messagebird::VerifyResult;
+
+Outcome of(OutcomeKind kind) {
+  Outcome outcome;
+  outcome.kind = kind;
+  return outcome;
+}
+
+// The number a call went to, for its answer.
+struct Called {
+  std::string digits;  // E.164 digits
+  std::string region;  // ISO region code
+  std::string masked;  // as the code page shows it
+};
+
+// The answer to POST /verify.
+Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const Called& called,
+                      bool cancelled_current, const VerifyResult& answer) {
+  Outcome outcome;
+  const std::string number = log::mask_number("+" + called.digits);
+  const std::string& masked = called.masked;
+  switch (answer.error) {
+    case VerifyError::None:
+      log::info("call_placed", {{"request_id", request_id}, {"number", number}});
+      log_if_unrecorded(request_id,
+                        deps.fraud_guard.call_started(answer.id, called.digits, called.region),
+                        "fraud_call_started");
+      log_if_unrecorded(request_id,
+                        deps.limiter.note_call(answer.id, called.digits, deps.code_timeout),
+                        "note_call");
+      outcome.kind = OutcomeKind::CallPlaced;
+      outcome.verify_id = answer.id;
+      outcome.masked_number = masked;
+      break;
+    case VerifyError::InvalidRecipient:
+      log::warning("call_refused", {{"request_id", request_id},
+                                    {"error", messagebird::verify_error_name(answer.error)},
+                                    {"number", number},
+                                    {"detail", answer.detail}});
+      outcome.kind = OutcomeKind::RecipientRefused;
+      break;
+    case VerifyError::Unauthorized:
+    case VerifyError::NoBalance:
+      log_account_problem(request_id, answer);
+      outcome.kind = OutcomeKind::AccountProblem;
+      break;
+    default:
+      log::warning("call_failed", {{"request_id", request_id},
+                                   {"error", messagebird::verify_error_name(answer.error)},
+                                   {"http_status", std::to_string(answer.http_status)},
+                                   {"detail", answer.detail}});
+      outcome.kind = OutcomeKind::CallFailed;
+      break;
+  }
+  outcome.forget_current = cancelled_current;
+  return outcome;
+}
+
+// A double submission is joined only if the first call comes back within this; the worker
+// thread waits for it (docs/architecture.md, "The code page").
+constexpr std::chrono::milliseconds kJoinWait{1000};
+// A pending claim outlives the longest a create may take (TOTAL_TIMEOUT_MS is at most 25 s), so
+// a second submission never takes over one still in flight.
+constexpr std::chrono::seconds kPendingHold{30};
+// The sealed number lives as long as the session that can ask for it: CODE_TIMEOUT plus the
+// session's margin (README.md, "Changing the signing key").
+constexpr std::chrono::seconds kSessionMargin{120};
+
+Outcome limited_resend(std::chrono::seconds retry_after) {
+  Outcome outcome = of(OutcomeKind::Limited);
+  outcome.window = store::LimitWindow::Resend;
+  outcome.retry_after = retry_after;
+  return outcome;
+}
+
+// After the create's answer: a placed call keeps its number sealed for this browser and settles
+// the claims (later submissions join it); any other answer releases the claim.
+void record_call(const FlowDeps& deps, const std::string& request_id, const std::string& browser_id,
+                 const std::string& digits, const ClaimKeys& keys, Outcome& outcome) {
+  store::CallRecords* records = deps.call_records;
+  if (outcome.kind != OutcomeKind::CallPlaced) {
+    if (records != nullptr && !keys.claim.empty()) records->release(keys.claim);
+    return;
+  }
+  outcome.called_at = epoch_seconds();
+  if (records == nullptr) return;
+  if (!browser_id.empty()) {
+    log_if_unrecorded(request_id,
+                      records->keep_number(outcome.verify_id, browser_id, digits,
+                                           deps.code_timeout + kSessionMargin),
+                      "keep_number");
+  }
+  const auto resend = deps.limiter.settings().resend_interval;
+  if (resend <= std::chrono::seconds{0}) return;  // no window, no record to join
+  for (const std::string* key : {&keys.claim, &keys.submission}) {
+    if (key->empty() || (key == &keys.submission && *key == keys.claim)) continue;
+    log_if_unrecorded(request_id,
+                      records->settle(*key, outcome.verify_id, outcome.called_at, resend),
+                      "settle_claim");
+  }
+}
+
+}  // namespace
+
+Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCheck& phone,
+                const Current& current, ClaimKeys keys) {
+  const std::string& rid = caller.request_id;
+  store::CallRecords* records = deps.call_records;
+  const auto resend = deps.limiter.settings().resend_interval;
+  // Without a resend interval there is no window to keep a second submission out of.
+  if (records == nullptr || resend <= std::chrono::seconds{0}) keys.claim.clear();
+  if (records != nullptr && !keys.claim.empty()) {
+    const store::Claim claim = records->claim(keys.claim, resend + kPendingHold, kJoinWait);
+    switch (claim.verdict) {
+      case store::ClaimVerdict::StoreDown:
+        util::metrics().store_error();
+        log::error("store_unavailable", {{"request_id", rid}, {"during", "claim"}});
+        return Step::done(of(OutcomeKind::StoreDown));
+      case store::ClaimVerdict::Pending:
+        // The first submission is still waiting for MessageBird: today's resend banner.
+        log::info("call_still_pending", {{"request_id", rid}, {"number", phone.log_number}});
+        return Step::done(limited_resend(resend));
+      case store::ClaimVerdict::Joined: {
+        // A verification that is over (verified, or replaced by another number since, or given
+        // up) is not joined: the number asked again is a new call, for the limits to judge.
+        // Anything else is the same submission twice: the same code page.
+        bool over = false;
+        if (deps.limiter.finished(claim.verify_id, over) != store::StoreError::None) {
+          util::metrics().store_error();
+          log::error("store_unavailable", {{"request_id", rid}, {"during", "claim"}});
+          return Step::done(of(OutcomeKind::StoreDown));
+        }
+        if (!over) {
+          log::info("call_joined", {{"request_id", rid}, {"number", phone.log_number}});
+          Outcome outcome = of(OutcomeKind::CallPlaced);
+          outcome.verify_id = claim.verify_id;
+          outcome.masked_number = phone.masked;
+          outcome.called_at = claim.called_at;
+          return Step::done(outcome);
+        }
+        keys.claim.clear();
+        break;
+      }
+      case store::ClaimVerdict::Ours:
+        break;
+    }
+  }
+  // Every refusal below gives the claim back, so that a retry is judged afresh.
+  auto refuse = [&](Outcome outcome) {
+    if (records != nullptr && !keys.claim.empty()) records->release(keys.claim);
+    return Step::done(std::move(outcome));
+  };
+
+  // The fraud guard first: a call it refuses must count in no limit window.
+  const store::GuardResult guard = deps.fraud_guard.before_call(phone.digits, phone.region);
+  if (guard.verdict == store::GuardVerdict::StoreDown) {
+    log::error("store_unavailable", {{"request_id", rid}, {"during", "fraud_guard"}});
+    return refuse(of(OutcomeKind::StoreDown));
+  }
+  if (guard.verdict == store::GuardVerdict::Refused) {
+    util::metrics().fraud_refused(store::guard_scope_name(guard.scope));
+    log::warning("fraud_refused", {{"request_id", rid},
+                                   {"scope", store::guard_scope_name(guard.scope)},
+                                   {"number", log::mask_number("+" + phone.digits)},
+                                   {"retry_after", std::to_string(guard.retry_after.count())}});
+    Outcome outcome = of(OutcomeKind::NumberBlocked);
+    outcome.retry_after = guard.retry_after;
+    return refuse(outcome);
+  }
+
+  const store::LimitResult limit =
+      deps.limiter.before_call(phone.digits, caller.client_address, phone.region);
+  if (limit.verdict == store::LimitVerdict::StoreDown ||
+      limit.verdict == store::LimitVerdict::BadKey) {
+    // A store that is down fails closed; a key the limiter refuses is our bug. Neither pays.
+    util::metrics().store_error();
+    log::error("store_unavailable",
+               {{"request_id", rid},
+                {"during", "start_call"},
+                {"limit", limit.verdict == store::LimitVerdict::BadKey ? "bad-key" : ""}});
+    return refuse(of(OutcomeKind::StoreDown));
+  }
+  if (limit.verdict == store::LimitVerdict::Limited) {
+    util::metrics().limit_hit(store::limit_window_name(limit.window));
+    log::warning("limit_hit", {{"request_id", rid},
+                               {"limit", store::limit_window_name(limit.window)},
+                               {"number", log::mask_number("+" + phone.digits)},
+                               {"retry_after", std::to_string(limit.retry_after.count())}});
+    Outcome outcome = of(OutcomeKind::Limited);
+    outcome.window = limit.window;
+    outcome.retry_after = limit.retry_after;
+    return refuse(outcome);
+  }
+
+  // The call's language and sentence (README.md, "The call's language"); without a CallVoice,
+  // the client's settings alone.
+  const messagebird::Speech speech =
+      deps.call_voice != nullptr ? deps.call_voice->speech(caller.accept_language, phone.region)
+                                 : messagebird::Speech{};
+  auto create = [&deps, rid, speech, called = Called{phone.digits, phone.region, phone.masked},
+                 browser_id = current.browser_id, keys](bool cancelled_current) {
+    return Step::call(
+        {UpstreamOp::Create, called.digits, {}, {}, speech},
+        [&deps, rid, called, browser_id, keys, cancelled_current](const VerifyResult& answer) {
+          Outcome outcome = call_answered(deps, rid, called, cancelled_current, answer);
+          record_call(deps, rid, browser_id, called.digits, keys, outcome);
+          return Step::done(outcome);
+        });
+  };
+  // One active verification per browser: only a call that will be placed replaces the one in
+  // progress, so a refused one leaves it usable.
+  if (current.verify_id.empty() || current.verified) return create(false);
+  finish(deps, current.verify_id);
+  return Step::call({UpstreamOp::Cancel, {}, current.verify_id, {}, {}},
+                    [rid, create](const VerifyResult& cancelled) {
+                      log_failed_cancel(rid, cancelled);
+                      return create(true);
+                    });
+}
+
+}  // namespace voiceverify::verify
