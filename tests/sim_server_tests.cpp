@@ -166,6 +166,42 @@ BOOST_AUTO_TEST_CASE(a_spoken_call_is_written_to_a_wav_file_the_line_names) {
   std::filesystem::remove_all(dir);
 }
 
+// A port whose last connection is in TIME_WAIT (its server closed first, as nginx does when a
+// test site stops) can be listened on again at once: test sites pick such
+// ports, and httplib's own options alone refuse them.
+BOOST_AUTO_TEST_CASE(a_port_still_in_time_wait_can_be_listened_on) {
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  BOOST_REQUIRE(listener >= 0);
+  const int yes = 1;  // as nginx and redis-server set it on theirs
+  BOOST_REQUIRE(setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) == 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  BOOST_REQUIRE(listen(listener, 1) == 0);
+  socklen_t length = sizeof address;
+  BOOST_REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const int port = ntohs(address.sin_port);
+  const int client = connect_to(port);
+  BOOST_REQUIRE(client >= 0);
+  const int accepted = accept(listener, nullptr, nullptr);
+  BOOST_REQUIRE(accepted >= 0);
+  close(accepted);  // the server's side closes first: its port goes into TIME_WAIT
+  close(listener);
+  char byte = 0;
+  BOOST_REQUIRE(recv(client, &byte, 1, 0) == 0);  // the client saw the close
+  close(client);
+
+  sim::ServerConfig config;
+  config.access_key = kKey;
+  config.threads = 2;
+  config.port = port;
+  config.announce = [](const std::string&) {};
+  sim::SimServer server(config);
+  BOOST_CHECK_NO_THROW(server.start());
+  server.stop();
+}
+
 BOOST_AUTO_TEST_CASE(fault_fields_parse_within_their_ranges) {
   sim::Faults faults;
   BOOST_TEST(sim::set_fault(faults, "latency_ms", "250"));

@@ -56,14 +56,29 @@ start_site() {
   fi
 
   if [ -z "${MESSAGEBIRD_ACCESS_KEY:-}" ] && ! config_sets MESSAGEBIRD_ACCESS_KEY; then
-    free_port
-    local sim_port=$FREE_PORT
+    local sim_port sim_pid attempt _
     SIM_ACCESS_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
     export SIM_ACCESS_KEY
-    # shellcheck disable=SC2086  # SIM_ARGS is a list of arguments
-    "${BUILD_DIR:-$top/build/release}/messagebird-sim" --listen "127.0.0.1:$sim_port" ${SIM_ARGS:-} \
-      ${SIM_SPEAK_DIR:+--speak-dir "$SIM_SPEAK_DIR"} &
-    pids+=($!)
+    # A port found free can still be taken before the simulator binds it (CI saw one such run):
+    # the simulator then exits at once, and another port is tried.
+    for attempt in 1 2 3 4 5; do
+      free_port
+      sim_port=$FREE_PORT
+      # shellcheck disable=SC2086  # SIM_ARGS is a list of arguments
+      "${BUILD_DIR:-$top/build/release}/messagebird-sim" --listen "127.0.0.1:$sim_port" ${SIM_ARGS:-} \
+        ${SIM_SPEAK_DIR:+--speak-dir "$SIM_SPEAK_DIR"} &
+      sim_pid=$!
+      # Its own control route answers, not whatever else took the port.
+      for _ in $(seq 100); do
+        kill -0 "$sim_pid" 2>/dev/null || break
+        curl -fs "http://127.0.0.1:$sim_port/_sim/stats" 2>/dev/null | grep -q '"creates"' && break
+        sleep 0.05
+      done
+      kill -0 "$sim_pid" 2>/dev/null && break
+      wait "$sim_pid" 2>/dev/null || true
+      echo "the simulator could not listen on port $sim_port (try $attempt of 5)" >&2
+    done
+    pids+=("$sim_pid")
     export MESSAGEBIRD_ACCESS_KEY=$SIM_ACCESS_KEY
     export MESSAGEBIRD_ENDPOINT=http://127.0.0.1:$sim_port
     SIM_URL=http://127.0.0.1:$sim_port

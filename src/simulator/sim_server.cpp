@@ -257,8 +257,13 @@ void SimServer::routes() {
   // answer would come 40 ms later than the latency asked for.
   server.set_tcp_nodelay(true);
   // httplib's own options, and the socket kept so that start() can lengthen the backlog.
+  // httplib's defaults set SO_REUSEPORT but not SO_REUSEADDR, so a port whose last connection
+  // is still in TIME_WAIT could not be bound again: a test site restarted on a port a moment ago
+  // in use failed with "cannot listen" (docs/platform.md).
   server.set_socket_options([this](int fd) {
     httplib::default_socket_options(fd);
+    const int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     listen_fd_ = fd;
   });
   server.set_payload_max_length(kBodyCap);
