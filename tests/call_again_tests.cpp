@@ -12,10 +12,10 @@
 #include "verify/flow.hpp"
 
 using namespace voiceverify;
+using messagebird::Call;
 using messagebird::VerifyError;
 using messagebird::VerifyResult;
 using verify::OutcomeKind;
-using verify::UpstreamOp;
 
 namespace {
 
@@ -81,11 +81,11 @@ BOOST_AUTO_TEST_CASE(call_again_after_the_interval_cancels_and_calls_the_same_nu
   store->remove("last-call:" + store::number_tag("flow-fixture-key-secret", "31612345678"));
   verify::Step step = verify::call_again(code_deps, caller, kId, current);
   BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == UpstreamOp::Cancel));
+  BOOST_TEST((step.upstream().op == Call::Cancel));
   BOOST_TEST(step.upstream().verify_id == kId);
   step = step.resume(answered(VerifyError::None));
   BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == UpstreamOp::Create));
+  BOOST_TEST((step.upstream().op == Call::Create));
   BOOST_TEST(step.upstream().recipient == "31612345678");
   step = step.resume(answered(VerifyError::None, kNewId));
   BOOST_TEST_REQUIRE(step.finished());
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(a_submission_never_joins_a_verification_that_is_over) {
   const verify::Current first = placed(kBrowser);
   // The browser moves on to another number: the first verification is cancelled for it.
   verify::Step other = verify::start_call(code_deps, caller, "06 23456789", first);
-  BOOST_TEST_REQUIRE((!other.finished() && other.upstream().op == UpstreamOp::Cancel));
+  BOOST_TEST_REQUIRE((!other.finished() && other.upstream().op == Call::Cancel));
   other = other.resume(answered(VerifyError::None));
   other = other.resume(answered(VerifyError::None, kNewId));
   BOOST_TEST_REQUIRE((other.outcome().kind == OutcomeKind::CallPlaced));
@@ -171,7 +171,7 @@ BOOST_AUTO_TEST_CASE(a_different_number_cancels_upstream_and_forgets_the_verific
   const verify::Current current = placed(kBrowser);
   verify::Step step = verify::other_number(code_deps, caller, kId, current);
   BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == UpstreamOp::Cancel));
+  BOOST_TEST((step.upstream().op == Call::Cancel));
   BOOST_TEST(step.upstream().verify_id == kId);
   // A failed cancel still ends in the number form.
   step = step.resume(answered(VerifyError::Unavailable));

@@ -86,7 +86,7 @@ Step other_number(const FlowDeps& deps, const Caller& caller, const std::string&
     records->forget_number(verify_id);
   }
   log::info("verification_abandoned", {{"request_id", rid}});
-  return Step::call({UpstreamOp::Cancel, {}, verify_id, {}, {}},
+  return Step::call({messagebird::Call::Cancel, {}, verify_id, {}, {}},
                     [rid](const messagebird::VerifyResult& cancelled) {
                       log_failed_cancel(rid, cancelled);
                       return Step::done(of(OutcomeKind::Cancelled, true));

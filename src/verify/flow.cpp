@@ -66,7 +66,7 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
                         deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
                         "fraud_call_settled");
       finish(deps, verify_id);
-      return Step::call({UpstreamOp::Cancel, {}, verify_id, {}, {}},
+      return Step::call({messagebird::Call::Cancel, {}, verify_id, {}, {}},
                         [request_id](const VerifyResult& cancelled) {
                           log_failed_cancel(request_id, cancelled);
                           return Step::done(over(OutcomeKind::NoTriesLeft));
@@ -199,7 +199,7 @@ Step check_code(const FlowDeps& deps, const Caller& caller, const std::string& v
     finish(deps, verify_id);
     return Step::done(over(OutcomeKind::NoTriesLeft));
   }
-  return Step::call({UpstreamOp::Check, {}, verify_id, checked.code, {}},
+  return Step::call({messagebird::Call::Check, {}, verify_id, checked.code, {}},
                     [&deps, caller, verify_id, tries_left](const VerifyResult& answer) {
                       return code_answered(deps, caller, verify_id, tries_left, answer);
                     });

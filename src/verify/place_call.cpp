@@ -215,7 +215,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   auto create = [&deps, rid, speech, called = Called{phone.digits, phone.region, phone.masked},
                  browser_id = current.browser_id, keys](bool cancelled_current) {
     return Step::call(
-        {UpstreamOp::Create, called.digits, {}, {}, speech},
+        {messagebird::Call::Create, called.digits, {}, {}, speech},
         [&deps, rid, called, browser_id, keys, cancelled_current](const VerifyResult& answer) {
           Outcome outcome = call_answered(deps, rid, called, cancelled_current, answer);
           record_call(deps, rid, browser_id, called.digits, keys, outcome);
@@ -226,7 +226,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   // progress, so a refused one leaves it usable.
   if (current.verify_id.empty() || current.verified) return create(false);
   finish(deps, current.verify_id);
-  return Step::call({UpstreamOp::Cancel, {}, current.verify_id, {}, {}},
+  return Step::call({messagebird::Call::Cancel, {}, current.verify_id, {}, {}},
                     [rid, create](const VerifyResult& cancelled) {
                       log_failed_cancel(rid, cancelled);
                       return create(true);
