@@ -242,7 +242,7 @@ int main(int argc, char** argv) {
       *templates,
       error_pages,
       vv::verify::FlowDeps{settings.phone, limiter, fraud_guard, settings.verify.timeout,
-                           settings.verify.token_length, &call_voice, &call_records},
+                           settings.verify.token_length, call_voice, call_records, runner},
       runner,
       settings.session_lifetime,
       settings.metrics_allow};

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "messagebird/verify_client.hpp"
 #include "messagebird/verify_response.hpp"
@@ -36,7 +38,16 @@ class Step {
   // The next step, given the answer to upstream().
   Step resume(const messagebird::VerifyResult& answer) const { return then_(answer); }
 
+  // The place upstream (admission.hpp) the flow took for this step's calls: the page hands it to
+  // the runner with the step; a finished step gives it back when it goes.
+  Step holding(std::shared_ptr<void> place) && {
+    place_ = std::move(place);
+    return std::move(*this);
+  }
+  std::shared_ptr<void> take_place() { return std::move(place_); }
+
  private:
+  std::shared_ptr<void> place_;
   std::optional<Outcome> outcome_;
   UpstreamCall upstream_;
   Continuation then_;
