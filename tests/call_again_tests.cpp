@@ -40,8 +40,9 @@ struct Fixture : voiceverify::testing::FlowFixture {
   }();
   store::Limiter resend_limiter{*store, resend_limits};
   store::CallRecords records{*store, "flow-fixture-key-secret"};
-  verify::FlowDeps code_deps{policy, resend_limiter, fraud_guard, std::chrono::seconds(300),
-                             6,      call_voice,     records,     admission};
+  verify::FlowDeps code_deps{
+      policy,     resend_limiter, fraud_guard, {std::chrono::seconds(300), 6},
+      call_voice, records,        admission};
 
   // Starts a call for `browser` and returns what its session then holds.
   verify::Current placed(const std::string& browser, const std::string& id = kId) {
@@ -107,8 +108,8 @@ BOOST_AUTO_TEST_CASE(call_again_after_the_interval_cancels_and_calls_the_same_nu
 BOOST_AUTO_TEST_CASE(call_again_counts_in_every_limit_and_a_refusal_keeps_the_verification) {
   limits.number_calls_per_10min = 1;
   store::Limiter one_call{*store, limits};  // resend interval off, one call per number
-  const verify::FlowDeps deps_one{policy, one_call,   fraud_guard, std::chrono::seconds(300),
-                                  6,      call_voice, records,     admission};
+  const verify::FlowDeps deps_one{policy,     one_call, fraud_guard, {std::chrono::seconds(300), 6},
+                                  call_voice, records,  admission};
   verify::Step step = verify::start_call(deps_one, caller, "06 12345678", {"", false, kBrowser});
   step = step.resume(answered(VerifyError::None, kId));
   BOOST_TEST_REQUIRE((step.outcome().kind == OutcomeKind::CallPlaced));

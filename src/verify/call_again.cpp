@@ -58,8 +58,8 @@ std::chrono::seconds call_again_in(const FlowDeps& deps, const Current& current,
 }
 
 std::chrono::seconds code_time_left(const FlowDeps& deps, const Current& current, long now) {
-  if (current.called_at <= 0) return deps.code_timeout;
-  return left_of(current.called_at + deps.code_timeout.count(), now);
+  if (current.called_at <= 0) return deps.settings.code_timeout;
+  return left_of(current.called_at + deps.settings.code_timeout.count(), now);
 }
 
 std::optional<CodePage> code_page(const FlowDeps& deps, const Current& current,

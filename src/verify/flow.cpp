@@ -125,7 +125,7 @@ Step check_placed(const FlowDeps& deps, const Caller& caller, const std::string&
                   std::string_view code) {
   const std::string& rid = caller.request_id;
 
-  const forms::CodeCheck checked = forms::check_code(code, deps.token_length);
+  const forms::CodeCheck checked = forms::check_code(code, deps.settings.token_length);
   if (checked.error != forms::CodeError::None) {
     Outcome outcome = outcome_of(OutcomeKind::CodeRefused);
     outcome.code_error = checked.error;
@@ -134,7 +134,7 @@ Step check_placed(const FlowDeps& deps, const Caller& caller, const std::string&
 
   int tries_left = 0;
   const store::LimitResult limit =
-      deps.limiter.before_check(verify_id, deps.code_timeout, tries_left);
+      deps.limiter.before_check(verify_id, deps.settings.code_timeout, tries_left);
   if (limit.verdict == store::LimitVerdict::StoreDown ||
       limit.verdict == store::LimitVerdict::BadKey) {
     util::metrics().store_error();

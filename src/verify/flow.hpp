@@ -19,15 +19,20 @@
 
 namespace voiceverify::verify {
 
+// The flow's settings. No defaults here: app::flow_settings (src/app/settings.cpp) fills them.
+struct FlowSettings {
+  std::chrono::seconds code_timeout;  // CODE_TIMEOUT: how long a finished mark must outlive a code
+  int token_length;                   // TOKEN_LENGTH
+};
+
 // What the flow needs from the running site; read-only but for the limiter, the records and the
 // admission (each thread-safe).
 struct FlowDeps {
   const forms::PhonePolicy& phone_policy;
   store::Limiter& limiter;
   store::FraudGuard& fraud_guard;
-  std::chrono::seconds code_timeout;  // CODE_TIMEOUT: how long a finished mark must outlive a code
-  int token_length;                   // TOKEN_LENGTH
-  const CallVoice& call_voice;        // what a call says (call_language.hpp)
+  FlowSettings settings;
+  const CallVoice& call_voice;  // what a call says (call_language.hpp)
   // The code page's records (store/call_records.hpp): the sealed number for "call me again" and
   // the double-submission guard.
   store::CallRecords& call_records;

@@ -41,7 +41,7 @@ Place place_upstream(const FlowDeps& deps, const Caller& caller) {
 }
 
 void finish(const FlowDeps& deps, const std::string& verify_id) {
-  deps.limiter.finish(verify_id, deps.code_timeout);
+  deps.limiter.finish(verify_id, deps.settings.code_timeout);
 }
 
 long epoch_seconds() {

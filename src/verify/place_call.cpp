@@ -36,7 +36,7 @@ Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const
                         deps.fraud_guard.call_started(answer.id, called.digits, called.region),
                         "fraud_call_started");
       log_if_unrecorded(
-          request_id, deps.limiter.note_call(answer.id, called.digits, deps.code_timeout),
+          request_id, deps.limiter.note_call(answer.id, called.digits, deps.settings.code_timeout),
           "note_call");
       outcome.kind = OutcomeKind::CallPlaced;
       outcome.verify_id = answer.id;
@@ -96,7 +96,7 @@ void record_call(const FlowDeps& deps, const std::string& request_id, const std:
   if (!browser_id.empty()) {
     log_if_unrecorded(request_id,
                       records.keep_number(outcome.verify_id, browser_id, digits,
-                                          deps.code_timeout + kSessionMargin),
+                                          deps.settings.code_timeout + kSessionMargin),
                       "keep_number");
   }
   const auto resend = deps.limiter.settings().resend_interval;

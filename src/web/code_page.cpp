@@ -21,7 +21,7 @@ Reply show_code_form(Context& ctx) {
                           csrf_token(ctx.deps.signer, ctx.session),
                           ctx.verify_id,
                           ctx.session.masked_number,
-                          ctx.deps.flow.token_length,
+                          ctx.deps.flow.settings.token_length,
                           state->call_again_in,
                           state->code_time_left};
   return render_page(ctx, 200, ctx.deps.templates.code_form(page, ctx.language));

@@ -36,7 +36,7 @@ http::Response answer_outcome(Context& ctx, const verify::Outcome& outcome,
   }
   // Without a banner (not the owner, given up) or with the verification over: the number form.
   const std::optional<view::Banner> banner =
-      banner_for(outcome, ctx.deps.flow.token_length);
+      banner_for(outcome, ctx.deps.flow.settings.token_length);
   if (!banner) return redirect_plain(ctx, path_of(show_phone_form));
   return redirect_with_banner(ctx, outcome.forget_current ? path_of(show_phone_form) : back_to,
                               *banner);

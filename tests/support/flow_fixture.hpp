@@ -42,8 +42,8 @@ struct FlowFixture {
   store::CallRecords call_records{*store, "flow-fixture-key-secret"};
   verify::CallVoice call_voice;
   OpenAdmission admission;
-  verify::FlowDeps deps{policy, limiter,    fraud_guard,  std::chrono::seconds(300),
-                        6,      call_voice, call_records, admission};
+  verify::FlowDeps deps{policy,     limiter,      fraud_guard, {std::chrono::seconds(300), 6},
+                        call_voice, call_records, admission};
   verify::Caller caller{"0123456789abcdef", "192.0.2.7", ""};
 };
 
