@@ -7,21 +7,11 @@
 
 #include "config/values.hpp"
 #include "forms/phone.hpp"
-#include "store/fraud_guard.hpp"
+#include "guard/fraud_guard.hpp"
 
 namespace voiceverify::config {
 
 using Reason = std::string;
-
-// Empty: a tenth of LIMIT_GLOBAL_HOUR (app/settings.cpp works it out, once both are known).
-Reason apply_limit_country_hour(const std::string& v, Config& c) {
-  long calls = 0;
-  if (!v.empty() && !parse_int(std::string_view(v), 1L, kMaxLimit, calls)) {
-    return "must be empty (a tenth of LIMIT_GLOBAL_HOUR) or " + range_reason(1L, kMaxLimit);
-  }
-  c.limit_country_hour = calls;
-  return {};
-}
 
 // "BE:300, DE:100": a region code libphonenumber knows and its calls per hour, each.
 Reason apply_country_limits(const std::string& v, Config& c) {
@@ -48,8 +38,8 @@ Reason apply_country_limits(const std::string& v, Config& c) {
 
 namespace {
 
-Reason apply_guard_mode(const std::string& v, store::GuardMode& mode) {
-  if (!store::parse_guard_mode(v, mode)) return "must be enforce, monitor or off";
+Reason apply_guard_mode(const std::string& v, guard::GuardMode& mode) {
+  if (!guard::parse_guard_mode(v, mode)) return "must be enforce, monitor or off";
   return {};
 }
 

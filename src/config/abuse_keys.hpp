@@ -9,7 +9,6 @@
 namespace voiceverify::config {
 
 // Each returns the reason a value is refused, empty when it was taken into `c`.
-std::string apply_limit_country_hour(const std::string& v, Config& c);
 std::string apply_country_limits(const std::string& v, Config& c);
 std::string apply_fraud_guard(const std::string& v, Config& c);
 std::string apply_fraud_country_mode(const std::string& v, Config& c);
