@@ -1,4 +1,4 @@
-// The code page's store records (store/call_records.hpp): the sealed number opens only for the
+// The code page's store records (guard/call_records.hpp): the sealed number opens only for the
 // browser it was kept for and is never in the store in clear; a claim is taken once, joined once
 // settled, and taken afresh once released.
 #include "guard/call_records.hpp"

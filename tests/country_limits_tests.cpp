@@ -1,4 +1,4 @@
-// The per-country hourly budgets (src/store/limits.cpp): one country's attack cannot spend every
+// The per-country hourly budgets (src/guard/limits.cpp): one country's attack cannot spend every
 // call of the hour; the home region keeps the whole site-wide budget unless listed; a listed
 // country has its own. What a sysadmin sets: LIMIT_COUNTRY_HOUR, COUNTRY_LIMITS.
 #include <boost/test/unit_test.hpp>

@@ -1,4 +1,4 @@
-// The conversion guard (src/store/fraud_guard.cpp) on a clock the test moves: what an attacker
+// The conversion guard (src/guard/fraud_guard.cpp) on a clock the test moves: what an attacker
 // pumping one number range meets, what ten colleagues verifying at once never meet, and the
 // edges of the ratio, the minimum and the quarantine, on the in-process store and on Redis.
 #include "guard/fraud_guard.hpp"

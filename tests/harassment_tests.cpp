@@ -1,4 +1,4 @@
-// The per-requester window of a number (LIMIT_NUMBER_PER_CLIENT_DAY, src/store/limits.cpp): one
+// The per-requester window of a number (LIMIT_NUMBER_PER_CLIENT_DAY, src/guard/limits.cpp): one
 // address cannot make a stranger's phone ring more than three times a day, others still can
 // (up to the number's own daily cap), and an address the number was verified from is exempt.
 #include <boost/test/unit_test.hpp>

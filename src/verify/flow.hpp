@@ -26,7 +26,7 @@ struct FlowDeps {
   int token_length;                   // TOKEN_LENGTH
   // What a call says (call_language.hpp); null: the client's settings (LANGUAGE, VERIFY_TEMPLATE).
   const CallVoice* call_voice = nullptr;
-  // The code page's records (store/call_records.hpp): the sealed number for "call me again" and
+  // The code page's records (guard/call_records.hpp): the sealed number for "call me again" and
   // the double-submission guard. Null: neither (call_again then answers StoreDown).
   guard::CallRecords* call_records = nullptr;
 };
