@@ -8,10 +8,31 @@
 #include "config/values.hpp"
 #include "forms/phone.hpp"
 #include "guard/fraud_guard.hpp"
+#include "guard/limit_windows.hpp"
 
 namespace voiceverify::config {
 
 using Reason = std::string;
+
+// A window's setting, as its row says: a whole number in the row's range (an Interval in
+// seconds), or, where the row allows it, empty for 0.
+Reason apply_window(guard::LimitWindow window, const std::string& v, Config& c) {
+  const guard::LimitWindowRow& row = guard::limit_window(window);
+  const guard::WindowSetting& setting = row.setting;
+  if (setting.when_empty != nullptr && v.empty()) {
+    c.window_sizes[window] = 0;
+    return {};
+  }
+  long n = 0;
+  if (!parse_int(std::string_view(v), setting.min, setting.max, n)) {
+    Reason reason = range_reason(setting.min, setting.max);
+    if (row.sizing == guard::Sizing::Interval) reason += " (seconds)";
+    if (setting.when_empty == nullptr) return reason;
+    return "must be empty (" + std::string(setting.when_empty) + ") or " + reason;
+  }
+  c.window_sizes[window] = n;
+  return {};
+}
 
 // "BE:300, DE:100": a region code libphonenumber knows and its calls per hour, each.
 Reason apply_country_limits(const std::string& v, Config& c) {

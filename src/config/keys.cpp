@@ -1,6 +1,6 @@
 // The key table. Text keys each have a check of their own; integer and duration keys are rows of
 // (name, min, max, field), checked by one function; a limit window's key is its row in
-// guard/limit_windows.hpp (name, default, range), checked by another.
+// guard/limit_windows.hpp (name, default, range), checked by apply_window (abuse_keys.cpp).
 #include "config/keys.hpp"
 
 #include <algorithm>
@@ -62,26 +62,6 @@ Reason apply_number(const NumberRule& rule, const std::string& v, Config& c) {
         return {};
       },
       rule.field);
-}
-
-// A window's setting, as its row says: a whole number in the row's range (an Interval in
-// seconds), or, where the row allows it, empty for 0.
-Reason apply_window(guard::LimitWindow window, const std::string& v, Config& c) {
-  const guard::LimitWindowRow& row = guard::limit_window(window);
-  const guard::WindowSetting& setting = row.setting;
-  if (setting.when_empty != nullptr && v.empty()) {
-    c.window_sizes[window] = 0;
-    return {};
-  }
-  long n = 0;
-  if (!parse_int(std::string_view(v), setting.min, setting.max, n)) {
-    Reason reason = range_reason(setting.min, setting.max);
-    if (row.sizing == guard::Sizing::Interval) reason += " (seconds)";
-    if (setting.when_empty == nullptr) return reason;
-    return "must be empty (" + std::string(setting.when_empty) + ") or " + reason;
-  }
-  c.window_sizes[window] = n;
-  return {};
 }
 
 Reason apply_access_key(const std::string& v, Config& c) {
