@@ -7,12 +7,13 @@
 #include <set>
 #include <string>
 
+#include "guard/limits.hpp"
 #include "redis_server.hpp"
 #include "shipped_settings.hpp"
-#include "store/limits.hpp"
 #include "store/store.hpp"
 
 namespace vs = voiceverify::store;
+namespace vg = voiceverify::guard;
 using namespace std::chrono_literals;
 using std::chrono::seconds;
 
@@ -48,11 +49,11 @@ class RecordingStore final : public vs::Store {
 std::set<std::string> keys_of_one_call(vs::Store& inner, const std::string& signing_key,
                                        const std::string& number) {
   RecordingStore recording(inner);
-  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
-  settings.resend_interval = 60s;
-  settings.key_secret = vs::store_key_secret(signing_key);
-  vs::Limiter limiter(recording, settings);
-  BOOST_TEST((limiter.before_call(number, "10.0.0.1").verdict == vs::LimitVerdict::Allowed));
+  vg::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
+  settings.sizes[vg::LimitWindow::Resend] = 60;
+  settings.key_secret = vg::store_key_secret(signing_key);
+  vg::Limiter limiter(recording, settings);
+  BOOST_TEST((limiter.before_call(number, "10.0.0.1").verdict == vg::LimitVerdict::Allowed));
   return recording.keys;
 }
 
@@ -102,19 +103,19 @@ BOOST_AUTO_TEST_CASE(store_keys_hold_no_phone_number) {
 }
 
 BOOST_AUTO_TEST_CASE(the_store_key_secret_is_derived_from_the_signing_key) {
-  const std::string secret = vs::store_key_secret(kSigningKey);
-  BOOST_TEST(secret == vs::store_key_secret(kSigningKey));
-  BOOST_TEST(secret != vs::store_key_secret(kOtherSigningKey));
+  const std::string secret = vg::store_key_secret(kSigningKey);
+  BOOST_TEST(secret == vg::store_key_secret(kSigningKey));
+  BOOST_TEST(secret != vg::store_key_secret(kOtherSigningKey));
   BOOST_TEST(secret.find(kSigningKey) == std::string::npos);
-  const std::string tag = vs::number_tag(secret, "+31612345678");
+  const std::string tag = vg::number_tag(secret, "+31612345678");
   BOOST_TEST(tag.size() == 32u);
-  BOOST_TEST(tag == vs::number_tag(secret, "31612345678"));
-  BOOST_TEST(tag != vs::number_tag(secret, "31612345679"));
+  BOOST_TEST(tag == vg::number_tag(secret, "31612345678"));
+  BOOST_TEST(tag != vg::number_tag(secret, "31612345679"));
 }
 
 BOOST_AUTO_TEST_CASE(a_limiter_without_a_key_secret_refuses_to_start) {
   auto store = vs::make_memory_store();
-  BOOST_CHECK_THROW(vs::Limiter(*store, vs::LimitSettings{}), std::invalid_argument);
+  BOOST_CHECK_THROW(vg::Limiter(*store, vg::LimitSettings{}), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

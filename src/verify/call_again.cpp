@@ -26,7 +26,7 @@ std::chrono::seconds left_of(long until, long now) {
 
 std::chrono::seconds call_again_in(const FlowDeps& deps, const Current& current, long now) {
   if (current.called_at <= 0) return std::chrono::seconds{0};
-  return left_of(current.called_at + deps.limiter.settings().resend_interval.count(), now);
+  return left_of(current.called_at + deps.limiter.settings().resend_interval().count(), now);
 }
 
 std::chrono::seconds code_time_left(const FlowDeps& deps, const Current& current, long now) {
@@ -45,9 +45,9 @@ Step call_again(const FlowDeps& deps, const Caller& caller, const std::string& v
     outcome.retry_after = wait;
     return Step::done(outcome);
   }
-  store::CallRecords* records = deps.call_records;
+  guard::CallRecords* records = deps.call_records;
   if (records == nullptr) return Step::done(of(OutcomeKind::StoreDown));
-  const store::Recalled number = records->number_of(verify_id, current.browser_id);
+  const guard::Recalled number = records->number_of(verify_id, current.browser_id);
   if (number.error != store::StoreError::None) {
     util::metrics().store_error();
     log::error("store_unavailable", {{"request_id", rid}, {"during", "call_again"}});
@@ -78,9 +78,9 @@ Step other_number(const FlowDeps& deps, const Caller& caller, const std::string&
   if (!owns(current, verify_id)) return Step::done(of(OutcomeKind::NotOwner));
   const std::string rid = caller.request_id;
   finish(deps, verify_id);
-  if (store::CallRecords* records = deps.call_records) {
+  if (guard::CallRecords* records = deps.call_records) {
     // The same number typed again is a new call now, not this one joined.
-    const store::Recalled number = records->number_of(verify_id, current.browser_id);
+    const guard::Recalled number = records->number_of(verify_id, current.browser_id);
     if (number.digits)
       records->release(records->submission_key(current.browser_id, *number.digits));
     records->forget_number(verify_id);

@@ -9,9 +9,9 @@
 #include <string_view>
 
 #include "forms/phone.hpp"
-#include "store/call_records.hpp"
-#include "store/fraud_guard.hpp"
-#include "store/limits.hpp"
+#include "guard/call_records.hpp"
+#include "guard/fraud_guard.hpp"
+#include "guard/limits.hpp"
 #include "verify/call_language.hpp"
 #include "verify/step.hpp"
 
@@ -20,15 +20,15 @@ namespace voiceverify::verify {
 // What the flow needs from the running site; read-only but for the limiter (thread-safe).
 struct FlowDeps {
   const forms::PhonePolicy& phone_policy;
-  store::Limiter& limiter;
-  store::FraudGuard& fraud_guard;
+  guard::Limiter& limiter;
+  guard::FraudGuard& fraud_guard;
   std::chrono::seconds code_timeout;  // CODE_TIMEOUT: how long a finished mark must outlive a code
   int token_length;                   // TOKEN_LENGTH
   // What a call says (call_language.hpp); null: the client's settings (LANGUAGE, VERIFY_TEMPLATE).
   const CallVoice* call_voice = nullptr;
-  // The code page's records (store/call_records.hpp): the sealed number for "call me again" and
+  // The code page's records (guard/call_records.hpp): the sealed number for "call me again" and
   // the double-submission guard. Null: neither (call_again then answers StoreDown).
-  store::CallRecords* call_records = nullptr;
+  guard::CallRecords* call_records = nullptr;
 };
 
 // Who asks: for the log and the per-client limit.

@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "guard/fraud_guard.hpp"
+#include "guard/limits.hpp"
 #include "shipped_settings.hpp"
-#include "store/fraud_guard.hpp"
-#include "store/limits.hpp"
 #include "store/store.hpp"
 #include "verify/flow.hpp"
 
@@ -18,17 +18,17 @@ namespace voiceverify::testing {
 
 struct FlowFixture {
   std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::LimitSettings limits = [] {
-    store::LimitSettings s = shipped_limit_settings();
-    s.resend_interval = std::chrono::seconds(0);
-    s.max_attempts = 3;
-    s.ip_calls_per_hour = 1000;
+  guard::LimitSettings limits = [] {
+    guard::LimitSettings s = shipped_limit_settings();
+    s.sizes[guard::LimitWindow::Resend] = 0;
+    s.sizes[guard::LimitWindow::Attempts] = 3;
+    s.sizes[guard::LimitWindow::ClientHour] = 1000;
     s.key_secret = "flow-fixture-key-secret";
     return s;
   }();
-  store::Limiter limiter{*store, limits};
+  guard::Limiter limiter{*store, limits};
   forms::PhonePolicy policy = shipped_phone_policy();
-  store::FraudGuard fraud_guard{*store, shipped_fraud_settings("flow-fixture-key-secret")};
+  guard::FraudGuard fraud_guard{*store, shipped_fraud_settings("flow-fixture-key-secret")};
   verify::FlowDeps deps{policy, limiter, fraud_guard, std::chrono::seconds(300), 6, nullptr};
   verify::Caller caller{"0123456789abcdef", "192.0.2.7", ""};
 };
