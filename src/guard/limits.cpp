@@ -14,8 +14,10 @@
 // - Phone numbers never appear in keys, only number_tag(): a dump of the store would otherwise be
 //   a list of every number that asked for a call. The tag is keyed (HMAC, not a bare hash): the
 //   space of phone numbers is small enough to hash exhaustively, so an unkeyed digest would hide
-//   nothing. Client IPs stay readable: the web server's access log holds them anyway, and an
-//   operator looking at a flood needs to see which address is behind it.
+//   nothing. Client addresses are keyed the same way (address_tag()): an address is personal
+//   data, and beside a number tag it would tell who verified which number from where. An
+//   operator who needs to see an address sees it in the request's own log line, never in the
+//   store (docs/store.md).
 // - An IPv6 client is counted per prefix (LIMIT_IPV6_PREFIX, /64 by default), not per address:
 //   a subscriber is routinely handed a whole /64 and can pick any of its 2^64 addresses, which
 //   would make a per-address window no window at all. An IPv4-mapped address is its IPv4 one.
@@ -129,6 +131,11 @@ std::string number_tag(std::string_view secret, std::string_view number) {
   return util::hmac_sha256_hex(secret, number).substr(0, 32);
 }
 
+std::string address_tag(std::string_view secret, std::string_view client_key) {
+  // The label keeps an address's tag apart from any number's, under the same secret.
+  return util::hmac_sha256_hex(secret, "address " + std::string(client_key)).substr(0, 32);
+}
+
 // Every key this file writes, per call placed: three for the number (last-call, n10, nday), one
 // for the client IP, and two for the verification it starts (attempts, done). A call refused
 // writes none (peek first) except after a lost race, whose keys sit at zero until they expire:
@@ -208,10 +215,11 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const std::string& ta
 
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip,
                                  const std::string& region) {
-  const std::string client = client_address_key(client_ip, settings_.ipv6_prefix_length);
-  if (!valid_number(number) || !valid_client_key(client)) return bad_key();
+  const std::string client_key = client_address_key(client_ip, settings_.ipv6_prefix_length);
+  if (!valid_number(number) || !valid_client_key(client_key)) return bad_key();
 
   const std::string tag = number_tag(settings_.key_secret, number);
+  const std::string client = address_tag(settings_.key_secret, client_key);
   std::vector<Window> windows;
   for (const auto& row : kLimitWindows) {
     const LimitResult added = windows_of(row, tag, client, region, windows);
@@ -343,13 +351,15 @@ StoreError Limiter::note_call(const std::string& verify_id, const std::string& n
 }
 
 StoreError Limiter::verified_from(const std::string& verify_id, const std::string& client_ip) {
-  const std::string client = client_address_key(client_ip, settings_.ipv6_prefix_length);
-  if (!util::is_verify_id(verify_id) || !valid_client_key(client)) {
+  const std::string client_key = client_address_key(client_ip, settings_.ipv6_prefix_length);
+  if (!util::is_verify_id(verify_id) || !valid_client_key(client_key)) {
     return StoreError::Unavailable;
   }
   const Fetched tag = store_.get("call-number:" + verify_id);
   if (tag.error != StoreError::None || !tag.value) return tag.error;
-  return store_.put("verified-from:" + *tag.value + ":" + client, "1", std::chrono::hours{24});
+  return store_.put(
+      "verified-from:" + *tag.value + ":" + address_tag(settings_.key_secret, client_key), "1",
+      std::chrono::hours{24});
 }
 
 StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {

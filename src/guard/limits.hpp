@@ -55,6 +55,11 @@ std::string number_tag(std::string_view secret, std::string_view number);
 // `client_ip` is not an address inet_pton reads, or the length is outside 1..128.
 std::string client_address_key(std::string_view client_ip, int ipv6_prefix_length);
 
+// What stands for a client in store keys: 32 hex characters of HMAC-SHA256(secret, a label and
+// client_address_key's form), so a dump of the store holds no address (docs/store.md). The same
+// address (IPv6: the same prefix) gives the same tag under one secret.
+std::string address_tag(std::string_view secret, std::string_view client_key);
+
 // BadKey: a number, address or id of a shape the limiter refuses to use as a key (our bug).
 enum class LimitVerdict { Allowed, Limited, StoreDown, BadKey };
 
