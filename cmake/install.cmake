@@ -4,8 +4,8 @@
 # Two components:
 #   runtime  the binary, templates, static files, units and docs;
 #   site     copies of the nginx site and snippets under /usr/share/voiceverify/nginx, for an
-#            install by hand (`cmake --install --prefix /usr` installs runtime and site; README,
-#            "Running it in production"), not in the package;
+#            install by hand (`cmake --install --prefix /usr` installs runtime and site;
+#            docs/operations.md, "Running it in production"), not in the package;
 #   etc      the files the package alone puts in /etc (conffiles): the example config as
 #            /etc/voiceverify/voiceverify.conf, the nginx site (installed, not enabled) and its
 #            snippets. EXCLUDE_FROM_ALL, so an install by hand never overwrites a config.
@@ -22,7 +22,7 @@ install(FILES ${VV_ERROR_PAGES} DESTINATION ${CMAKE_INSTALL_DATADIR}/voiceverify
         COMPONENT runtime)
 install(FILES systemd/voiceverify.service systemd/voiceverify.socket
         DESTINATION lib/systemd/system COMPONENT runtime)
-install(FILES README.md voiceverify.conf.example DESTINATION ${CMAKE_INSTALL_DOCDIR}
+install(FILES README.md docs/operations.md voiceverify.conf.example DESTINATION ${CMAKE_INSTALL_DOCDIR}
         COMPONENT runtime)
 install(FILES nginx/voiceverify.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/voiceverify/nginx
         COMPONENT site)

@@ -28,15 +28,15 @@
 #include "app/service_manager.hpp"
 #include "app/settings.hpp"
 #include "config/config.hpp"
+#include "guard/call_records.hpp"
+#include "guard/fraud_guard.hpp"
+#include "guard/limits.hpp"
 #include "http/fcgi_server.hpp"
 #include "http/signed_cookie.hpp"
 #include "log/log.hpp"
 #include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
-#include "store/call_records.hpp"
-#include "store/fraud_guard.hpp"
-#include "store/limits.hpp"
 #include "store/store.hpp"
 #include "util/metrics.hpp"
 #include "util/task_queue.hpp"
@@ -199,8 +199,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (list_blocks || !unblock.empty()) {
-    vv::store::FraudGuard guard(*store, settings.fraud);
-    vv::store::Limiter limits(*store, settings.limits);
+    vv::guard::FraudGuard guard(*store, settings.fraud);
+    vv::guard::Limiter limits(*store, settings.limits);
     return list_blocks ? vv::app::list_blocks(guard, limits, stdout)
                        : vv::app::unblock(guard, limits, unblock, stdout);
   }
@@ -220,17 +220,17 @@ int main(int argc, char** argv) {
   vv::messagebird::Breaker breaker(settings.breaker);
   vv::verify::Runner runner(settings.runner, client, breaker, answer_threads);
   const vv::http::CookieSigner signer(settings.cookie_signing_key, settings.cookie_previous_key);
-  vv::store::Limiter limiter(*store, settings.limits);
-  vv::store::FraudGuard fraud_guard(*store, settings.fraud);
-  vv::store::CallRecords call_records(*store, settings.limits.key_secret);
+  vv::guard::Limiter limiter(*store, settings.limits);
+  vv::guard::FraudGuard fraud_guard(*store, settings.fraud);
+  vv::guard::CallRecords call_records(*store, settings.limits.key_secret);
   // The end of a quarantine is logged by whichever pool looks first (docs/fraud-guard.md).
   // The same look counts the quarantines for /metrics.
   const vv::app::Periodic guard_watch(std::chrono::minutes(1), [&fraud_guard] {
     fraud_guard.report_ended();
-    std::vector<vv::store::Block> blocks;
+    std::vector<vv::guard::Block> blocks;
     if (fraud_guard.blocks(blocks) != vv::store::StoreError::None) return;
     const auto ranges = std::count_if(blocks.begin(), blocks.end(), [](const auto& b) {
-      return b.scope == vv::store::GuardScope::Range;
+      return b.scope == vv::guard::GuardScope::Range;
     });
     vv::util::metrics().quarantined(static_cast<long>(ranges),
                                     static_cast<long>(blocks.size()) - static_cast<long>(ranges));

@@ -67,7 +67,7 @@ struct Fixture {
     c.signing_key = std::string(40, 'k');
     c.messagebird_access_key = "test_key";
     c.templates_dir = std::string(VV_SOURCE_DIR) + "/templates";
-    c.max_attempts = 3;
+    c.window_sizes[guard::LimitWindow::Attempts] = 3;
     return c;
   }();
   // SIGNING_KEY_PREVIOUS set, as in the middle of a key change: cookies signed by `before` pass.
@@ -81,9 +81,9 @@ struct Fixture {
     return *t;
   }();
   std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::Limiter limiter{*store,
+  guard::Limiter limiter{*store,
                          voiceverify::testing::roomy_limit_settings("app-tests-key-secret")};
-  store::FraudGuard fraud_guard{
+  guard::FraudGuard fraud_guard{
       *store, voiceverify::testing::shipped_fraud_settings("app-tests-key-secret")};
   web::ErrorPages error_pages{templates};
   forms::PhonePolicy policy = voiceverify::testing::shipped_phone_policy();
@@ -93,7 +93,7 @@ struct Fixture {
   messagebird::Breaker breaker{{5, std::chrono::seconds(30)}};
   util::TaskQueue tasks{1};
   verify::Runner runner{{16, std::chrono::seconds(10)}, client, breaker, tasks};
-  store::CallRecords call_records{*store, "app-tests-key-secret"};
+  guard::CallRecords call_records{*store, "app-tests-key-secret"};
   verify::CallVoice call_voice;  // no languages: the client's LANGUAGE and VERIFY_TEMPLATE
   web::AppDeps deps{signer,
                     templates,

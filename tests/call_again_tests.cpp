@@ -8,7 +8,7 @@
 #include <string>
 
 #include "flow_fixture.hpp"
-#include "store/call_records.hpp"
+#include "guard/call_records.hpp"
 #include "verify/flow.hpp"
 
 using namespace voiceverify;
@@ -33,13 +33,13 @@ VerifyResult answered(VerifyError error, std::string id = {}) {
 
 // The flow fixture with RESEND_INTERVAL=60 and the code page's records.
 struct Fixture : voiceverify::testing::FlowFixture {
-  store::LimitSettings resend_limits = [this] {
-    store::LimitSettings s = limits;
-    s.resend_interval = std::chrono::seconds(60);
+  guard::LimitSettings resend_limits = [this] {
+    guard::LimitSettings s = limits;
+    s.sizes[guard::LimitWindow::Resend] = 60;
     return s;
   }();
-  store::Limiter resend_limiter{*store, resend_limits};
-  store::CallRecords records{*store, "flow-fixture-key-secret"};
+  guard::Limiter resend_limiter{*store, resend_limits};
+  guard::CallRecords records{*store, "flow-fixture-key-secret"};
   verify::FlowDeps code_deps{
       policy,     resend_limiter, fraud_guard, {std::chrono::seconds(300), 6},
       call_voice, records,        admission};
@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(call_again_after_the_interval_cancels_and_calls_the_same_nu
   // The interval has passed (for this test's clock: the call was placed 61 s ago; the limiter's
   // own resend window is lifted as an operator would).
   current.called_at -= 61;
-  store->remove("last-call:" + store::number_tag("flow-fixture-key-secret", "31612345678"));
+  store->remove("last-call:" + guard::number_tag("flow-fixture-key-secret", "31612345678"));
   verify::Step step = verify::call_again(code_deps, caller, kId, current);
   BOOST_TEST_REQUIRE(!step.finished());
   BOOST_TEST((step.upstream().op == Call::Cancel));
@@ -106,8 +106,8 @@ BOOST_AUTO_TEST_CASE(call_again_after_the_interval_cancels_and_calls_the_same_nu
 }
 
 BOOST_AUTO_TEST_CASE(call_again_counts_in_every_limit_and_a_refusal_keeps_the_verification) {
-  limits.number_calls_per_10min = 1;
-  store::Limiter one_call{*store, limits};  // resend interval off, one call per number
+  limits.sizes[guard::LimitWindow::Number10Min] = 1;
+  guard::Limiter one_call{*store, limits};  // resend interval off, one call per number
   const verify::FlowDeps deps_one{policy,     one_call, fraud_guard, {std::chrono::seconds(300), 6},
                                   call_voice, records,  admission};
   verify::Step step = verify::start_call(deps_one, caller, "06 12345678", {"", false, kBrowser});
@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(call_again_counts_in_every_limit_and_a_refusal_keeps_the_ve
   const verify::Step again = verify::call_again(deps_one, caller, kId, current);
   BOOST_TEST_REQUIRE(again.finished());
   BOOST_TEST((again.outcome().kind == OutcomeKind::Limited));
-  BOOST_TEST((again.outcome().window == store::LimitWindow::Number10Min));
+  BOOST_TEST((again.outcome().window == guard::LimitWindow::Number10Min));
   BOOST_TEST(!again.outcome().forget_current);
   // The verification is still usable: a check reaches MessageBird.
   const verify::Step check = verify::check_code(deps_one, caller, kId, "123456", current);
@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(the_same_browser_submitting_a_number_twice_places_one_call)
       verify::start_call(code_deps, caller, "06 12345678", {"", false, kOtherBrowser});
   BOOST_TEST_REQUIRE(other.finished());
   BOOST_TEST((other.outcome().kind == OutcomeKind::Limited));
-  BOOST_TEST((other.outcome().window == store::LimitWindow::Resend));
+  BOOST_TEST((other.outcome().window == guard::LimitWindow::Resend));
 }
 
 BOOST_AUTO_TEST_CASE(a_submission_never_joins_a_verification_that_is_over) {
@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(a_submission_never_joins_a_verification_that_is_over) {
   const verify::Step back = verify::start_call(code_deps, caller, "06 12345678", now_on);
   BOOST_TEST_REQUIRE(back.finished());
   BOOST_TEST((back.outcome().kind == OutcomeKind::Limited));
-  BOOST_TEST((back.outcome().window == store::LimitWindow::Resend));
+  BOOST_TEST((back.outcome().window == guard::LimitWindow::Resend));
 }
 
 BOOST_AUTO_TEST_CASE(a_different_number_cancels_upstream_and_forgets_the_verification) {

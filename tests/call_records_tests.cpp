@@ -1,7 +1,7 @@
-// The code page's store records (store/call_records.hpp): the sealed number opens only for the
+// The code page's store records (guard/call_records.hpp): the sealed number opens only for the
 // browser it was kept for and is never in the store in clear; a claim is taken once, joined once
 // settled, and taken afresh once released.
-#include "store/call_records.hpp"
+#include "guard/call_records.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -24,7 +24,7 @@ const std::string kDigits = "31612345678";
 
 struct Fixture {
   std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::CallRecords records{*store, "call-records-tests-secret"};
+  guard::CallRecords records{*store, "call-records-tests-secret"};
 };
 
 }  // namespace
@@ -33,7 +33,7 @@ BOOST_FIXTURE_TEST_SUITE(call_records_tests, Fixture)
 
 BOOST_AUTO_TEST_CASE(the_number_opens_for_its_browser_only_and_is_never_stored_in_clear) {
   BOOST_TEST_REQUIRE((records.keep_number(kId, kBrowser, kDigits, 60s) == store::StoreError::None));
-  const store::Recalled mine = records.number_of(kId, kBrowser);
+  const guard::Recalled mine = records.number_of(kId, kBrowser);
   BOOST_TEST_REQUIRE(mine.digits.has_value());
   BOOST_TEST(*mine.digits == kDigits);
   BOOST_TEST(!records.number_of(kId, kOtherBrowser).digits.has_value());
@@ -61,27 +61,27 @@ BOOST_AUTO_TEST_CASE(arguments_of_the_wrong_shape_never_become_keys) {
       (records.keep_number(kId, kBrowser, "1234567890123456", 60s) != store::StoreError::None));
   BOOST_TEST(records.submission_key(kBrowser, "31 6").empty());
   BOOST_TEST(records.call_again_key("x", kId).empty());
-  BOOST_TEST((records.claim("", 60s, 0ms).verdict == store::ClaimVerdict::StoreDown));
+  BOOST_TEST((records.claim("", 60s, 0ms).verdict == guard::ClaimVerdict::StoreDown));
 }
 
 namespace {
 
 // The claim's life on any backend: taken once, pending to a second asker, joined once settled,
 // taken again once released.
-void check_claims(store::CallRecords& records) {
+void check_claims(guard::CallRecords& records) {
   const std::string key = records.submission_key(kBrowser, kDigits);
-  BOOST_TEST((records.claim(key, 60s, 0ms).verdict == store::ClaimVerdict::Ours));
+  BOOST_TEST((records.claim(key, 60s, 0ms).verdict == guard::ClaimVerdict::Ours));
   // The first is still waiting for MessageBird: the second waits, then says so.
   const auto asked = std::chrono::steady_clock::now();
-  BOOST_TEST((records.claim(key, 60s, 100ms).verdict == store::ClaimVerdict::Pending));
+  BOOST_TEST((records.claim(key, 60s, 100ms).verdict == guard::ClaimVerdict::Pending));
   BOOST_TEST((std::chrono::steady_clock::now() - asked >= 100ms));
   BOOST_TEST((records.settle(key, kId, 1'700'000'000, 60s) == store::StoreError::None));
-  const store::Claim joined = records.claim(key, 60s, 0ms);
-  BOOST_TEST((joined.verdict == store::ClaimVerdict::Joined));
+  const guard::Claim joined = records.claim(key, 60s, 0ms);
+  BOOST_TEST((joined.verdict == guard::ClaimVerdict::Joined));
   BOOST_TEST(joined.verify_id == kId);
   BOOST_TEST(joined.called_at == 1'700'000'000);
   BOOST_TEST((records.release(key) == store::StoreError::None));
-  BOOST_TEST((records.claim(key, 60s, 0ms).verdict == store::ClaimVerdict::Ours));
+  BOOST_TEST((records.claim(key, 60s, 0ms).verdict == guard::ClaimVerdict::Ours));
   // Another browser, or a "call me again", is another key.
   BOOST_TEST(records.submission_key(kOtherBrowser, kDigits) != key);
   BOOST_TEST(records.call_again_key(kBrowser, kId) != key);
@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(claims_and_sealed_numbers_work_the_same_on_redis) {
   auto redis = store::make_redis_store(voiceverify::testing::shared_redis().url(),
                                        voiceverify::testing::unique_redis_prefix(), 500ms, error);
   BOOST_TEST_REQUIRE(redis != nullptr, error);
-  store::CallRecords on_redis{*redis, "call-records-tests-secret"};
+  guard::CallRecords on_redis{*redis, "call-records-tests-secret"};
   check_claims(on_redis);
   BOOST_TEST((on_redis.keep_number(kId, kBrowser, kDigits, 60s) == store::StoreError::None));
   BOOST_TEST(on_redis.number_of(kId, kBrowser).digits.value_or("") == kDigits);

@@ -13,6 +13,7 @@
 #include "config_helpers.hpp"
 
 namespace config = voiceverify::config;
+using voiceverify::guard::LimitWindow;
 using voiceverify::testing::base_env;
 using voiceverify::testing::env_with;
 using voiceverify::testing::kAccessKey;
@@ -158,7 +159,7 @@ BOOST_AUTO_TEST_CASE(example_file_lists_every_key_and_loads_to_the_defaults) {
   BOOST_TEST(a.verify_template == b.verify_template);
   BOOST_TEST(a.token_length == b.token_length);
   BOOST_TEST(a.code_timeout.count() == b.code_timeout.count());
-  BOOST_TEST(a.max_attempts == b.max_attempts);
+  BOOST_TEST(a.window_sizes[LimitWindow::Attempts] == b.window_sizes[LimitWindow::Attempts]);
   BOOST_TEST(a.voice == b.voice);
   BOOST_TEST(a.language == b.language);
   BOOST_TEST(a.originator == b.originator);
@@ -173,13 +174,13 @@ BOOST_AUTO_TEST_CASE(example_file_lists_every_key_and_loads_to_the_defaults) {
   BOOST_TEST((a.allowed_number_types == b.allowed_number_types));
   BOOST_TEST(a.allowed_countries == b.allowed_countries, boost::test_tools::per_element());
   BOOST_TEST(a.any_geographic_region == b.any_geographic_region);
-  BOOST_TEST(a.resend_interval.count() == b.resend_interval.count());
+  BOOST_TEST(a.window_sizes[LimitWindow::Resend] == b.window_sizes[LimitWindow::Resend]);
   BOOST_TEST(a.metrics_allow.empty() == b.metrics_allow.empty());
-  BOOST_TEST(a.limit_number_10min == b.limit_number_10min);
-  BOOST_TEST(a.limit_number_day == b.limit_number_day);
-  BOOST_TEST(a.limit_ip_hour == b.limit_ip_hour);
+  BOOST_TEST(a.window_sizes[LimitWindow::Number10Min] == b.window_sizes[LimitWindow::Number10Min]);
+  BOOST_TEST(a.window_sizes[LimitWindow::NumberDay] == b.window_sizes[LimitWindow::NumberDay]);
+  BOOST_TEST(a.window_sizes[LimitWindow::ClientHour] == b.window_sizes[LimitWindow::ClientHour]);
   BOOST_TEST(a.limit_ipv6_prefix == b.limit_ipv6_prefix);
-  BOOST_TEST(a.limit_global_hour == b.limit_global_hour);
+  BOOST_TEST(a.window_sizes[LimitWindow::GlobalHour] == b.window_sizes[LimitWindow::GlobalHour]);
   BOOST_TEST((a.redis_url == b.redis_url));
   BOOST_TEST(a.redis_prefix == b.redis_prefix);
 }

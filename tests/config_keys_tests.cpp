@@ -15,6 +15,7 @@
 namespace bdata = boost::unit_test::data;
 namespace config = voiceverify::config;
 using voiceverify::forms::NumberType;
+using voiceverify::guard::LimitWindow;
 using voiceverify::testing::base_env;
 using voiceverify::testing::env_with;
 using voiceverify::testing::kAccessKey;
@@ -286,7 +287,7 @@ BOOST_AUTO_TEST_CASE(defaults_when_only_secrets_are_given) {
   BOOST_TEST(c.verify_template.empty());  // the sentence of the call's language
   BOOST_TEST(c.token_length == 6);
   BOOST_TEST(c.code_timeout.count() == 300);
-  BOOST_TEST(c.max_attempts == 3);
+  BOOST_TEST(c.window_sizes[LimitWindow::Attempts] == 3);
   BOOST_TEST(c.voice == "female");
   BOOST_TEST(c.language == "en-gb");
   BOOST_TEST(c.originator.empty());
@@ -303,12 +304,12 @@ BOOST_AUTO_TEST_CASE(defaults_when_only_secrets_are_given) {
                                                       NumberType::FixedLineOrMobile}));
   BOOST_TEST((c.allowed_countries == std::vector<std::string>{"NL"}));
   BOOST_TEST(!c.any_geographic_region);
-  BOOST_TEST(c.resend_interval.count() == 60);
-  BOOST_TEST(c.limit_number_10min == 3);
-  BOOST_TEST(c.limit_number_day == 10);
-  BOOST_TEST(c.limit_ip_hour == 10);
+  BOOST_TEST(c.window_sizes[LimitWindow::Resend] == 60);
+  BOOST_TEST(c.window_sizes[LimitWindow::Number10Min] == 3);
+  BOOST_TEST(c.window_sizes[LimitWindow::NumberDay] == 10);
+  BOOST_TEST(c.window_sizes[LimitWindow::ClientHour] == 10);
   BOOST_TEST(c.limit_ipv6_prefix == 64);
-  BOOST_TEST(c.limit_global_hour == 1000);
+  BOOST_TEST(c.window_sizes[LimitWindow::GlobalHour] == 1000);
   BOOST_TEST(!c.redis_url.has_value());
   BOOST_TEST(c.redis_prefix == "vv:");
   BOOST_TEST(c.metrics_allow.empty());

@@ -4,11 +4,12 @@
 #include <chrono>
 #include <string>
 
+#include "guard/limits.hpp"
 #include "shipped_settings.hpp"
-#include "store/limits.hpp"
 #include "store/store.hpp"
 
 namespace vs = voiceverify::store;
+namespace vg = voiceverify::guard;
 using namespace std::chrono_literals;
 
 namespace {
@@ -25,29 +26,30 @@ struct ManualClock {
 BOOST_AUTO_TEST_SUITE(memory_capacity_tests)
 
 BOOST_AUTO_TEST_CASE(memory_capacity_follows_the_site_wide_limit) {
-  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
-  settings.global_calls_per_hour = 1000;
-  BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{16} * 24 * 1000 + 1024);
-  settings.global_calls_per_hour = 1;
-  BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{16} * 24 + 1024);
-  settings.global_calls_per_hour = 1'000'000'000;  // the largest LIMIT_GLOBAL_HOUR accepted
-  BOOST_TEST(vs::memory_store_capacity(settings) == std::size_t{16} * 24 * 1'000'000'000 + 1024);
+  vg::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
+  settings.sizes[vg::LimitWindow::GlobalHour] = 1000;
+  BOOST_TEST(vg::memory_store_capacity(settings) == std::size_t{16} * 24 * 1000 + 1024);
+  settings.sizes[vg::LimitWindow::GlobalHour] = 1;
+  BOOST_TEST(vg::memory_store_capacity(settings) == std::size_t{16} * 24 + 1024);
+  settings.sizes[vg::LimitWindow::GlobalHour] =
+      1'000'000'000;  // the largest LIMIT_GLOBAL_HOUR accepted
+  BOOST_TEST(vg::memory_store_capacity(settings) == std::size_t{16} * 24 * 1'000'000'000 + 1024);
 }
 
 // A whole day at LIMIT_GLOBAL_HOUR=5000, every call to a new number from a new address, each with
 // its code checked: 120,000 numbers are in their daily window at the end, more than a fixed cap of
 // 100,000 keys held, which then refused every new number for the rest of the day.
 BOOST_AUTO_TEST_CASE(memory_store_sized_from_the_limits_holds_a_full_day) {
-  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
-  settings.resend_interval = 60s;
-  settings.number_calls_per_10min = 3;
-  settings.number_calls_per_day = 10;
-  settings.ip_calls_per_hour = 10;
-  settings.global_calls_per_hour = 5000;
+  vg::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
+  settings.sizes[vg::LimitWindow::Resend] = 60;
+  settings.sizes[vg::LimitWindow::Number10Min] = 3;
+  settings.sizes[vg::LimitWindow::NumberDay] = 10;
+  settings.sizes[vg::LimitWindow::ClientHour] = 10;
+  settings.sizes[vg::LimitWindow::GlobalHour] = 5000;
   settings.key_secret = "capacity-tests-key-secret";
   ManualClock clock;
-  auto store = vs::make_memory_store(vs::memory_store_capacity(settings), clock.function());
-  vs::Limiter limiter(*store, settings);
+  auto store = vs::make_memory_store(vg::memory_store_capacity(settings), clock.function());
+  vg::Limiter limiter(*store, settings);
 
   int refused = 0;  // counted, not asserted per call: 120k assertions would take seconds
   int call = 0;
@@ -56,11 +58,11 @@ BOOST_AUTO_TEST_CASE(memory_store_sized_from_the_limits_holds_a_full_day) {
       const std::string number = "3161" + std::to_string(1'000'000 + call);
       const std::string ip = "10." + std::to_string(call / 65536) + "." +
                              std::to_string(call / 256 % 256) + "." + std::to_string(call % 256);
-      if (limiter.before_call(number, ip).verdict != vs::LimitVerdict::Allowed) ++refused;
+      if (limiter.before_call(number, ip).verdict != vg::LimitVerdict::Allowed) ++refused;
       const std::string serial = std::to_string(call);
       const std::string id = "v" + std::string(31 - serial.size(), '0') + serial;  // 32 of [0-9a-z]
       int left = 0;
-      if (limiter.before_check(id, 300s, left).verdict != vs::LimitVerdict::Allowed) ++refused;
+      if (limiter.before_check(id, 300s, left).verdict != vg::LimitVerdict::Allowed) ++refused;
       if (limiter.finish(id, 300s) != vs::StoreError::None) ++refused;
       // Four bursts an hour: the store's periodic sweep runs between them, not after each call.
       if (i % 1250 == 1249) clock.now += 15min;

@@ -49,6 +49,7 @@ for f in usr/bin/voiceverify \
          usr/lib/systemd/system/voiceverify.service usr/lib/systemd/system/voiceverify.socket \
          etc/nginx/sites-available/voiceverify etc/nginx/snippets/voiceverify-locations.conf \
          etc/voiceverify/voiceverify.conf \
+         usr/share/doc/voiceverify/operations.md \
          usr/share/doc/voiceverify/copyright usr/share/doc/voiceverify/changelog.gz; do
   [ -f "$root/$f" ] || fail "missing /$f"
 done

@@ -13,6 +13,7 @@
 namespace app = voiceverify::app;
 namespace config = voiceverify::config;
 using voiceverify::forms::NumberType;
+using voiceverify::guard::LimitWindow;
 using voiceverify::testing::base_env;
 
 namespace {
@@ -34,8 +35,9 @@ BOOST_AUTO_TEST_CASE(max_attempts_reaches_the_verify_client_and_the_limiter_alik
     const auto c = load_with({{"MAX_ATTEMPTS", attempts}});
     const app::Settings s = app::build_settings(c);
     BOOST_TEST(s.verify.max_attempts == std::stoi(attempts));
-    BOOST_TEST(s.limits.max_attempts == std::stoi(attempts));
-    BOOST_TEST(app::verify_settings(c).max_attempts == app::limit_settings(c).max_attempts);
+    BOOST_TEST(s.limits.sizes[LimitWindow::Attempts] == std::stoi(attempts));
+    BOOST_TEST(app::verify_settings(c).max_attempts ==
+               app::limit_settings(c).sizes[LimitWindow::Attempts]);
   }
 }
 
@@ -68,12 +70,12 @@ BOOST_AUTO_TEST_CASE(the_defaults_reach_every_module) {
   BOOST_TEST(s.verify.token_length == 6);
   BOOST_TEST(s.verify.timeout.count() == 300);
   BOOST_TEST(s.verify.max_attempts == 3);
-  BOOST_TEST(s.limits.resend_interval.count() == 60);
-  BOOST_TEST(s.limits.number_calls_per_10min == 3);
-  BOOST_TEST(s.limits.number_calls_per_day == 10);
-  BOOST_TEST(s.limits.ip_calls_per_hour == 10);
+  BOOST_TEST(s.limits.resend_interval().count() == 60);
+  BOOST_TEST(s.limits.sizes[LimitWindow::Number10Min] == 3);
+  BOOST_TEST(s.limits.sizes[LimitWindow::NumberDay] == 10);
+  BOOST_TEST(s.limits.sizes[LimitWindow::ClientHour] == 10);
   BOOST_TEST(s.limits.ipv6_prefix_length == 64);
-  BOOST_TEST(s.limits.global_calls_per_hour == 1000);
+  BOOST_TEST(s.limits.sizes[LimitWindow::GlobalHour] == 1000);
   BOOST_TEST(s.curl.connect_timeout.count() == 3000);
   BOOST_TEST(s.curl.total_timeout.count() == 10000);
   BOOST_TEST(s.curl.max_response_bytes == std::size_t{64} * 1024);
@@ -96,22 +98,22 @@ BOOST_AUTO_TEST_CASE(limits_and_the_store_key_secret_reach_the_limiter) {
                             {"LIMIT_IPV6_PREFIX", "56"},
                             {"LIMIT_GLOBAL_HOUR", "5000"}});
   const auto limits = app::limit_settings(c);
-  BOOST_TEST(limits.resend_interval.count() == 0);
-  BOOST_TEST(limits.number_calls_per_10min == 4);
-  BOOST_TEST(limits.number_calls_per_day == 20);
-  BOOST_TEST(limits.ip_calls_per_hour == 30);
+  BOOST_TEST(limits.resend_interval().count() == 0);
+  BOOST_TEST(limits.sizes[LimitWindow::Number10Min] == 4);
+  BOOST_TEST(limits.sizes[LimitWindow::NumberDay] == 20);
+  BOOST_TEST(limits.sizes[LimitWindow::ClientHour] == 30);
   BOOST_TEST(limits.ipv6_prefix_length == 56);
-  BOOST_TEST(limits.global_calls_per_hour == 5000);
+  BOOST_TEST(limits.sizes[LimitWindow::GlobalHour] == 5000);
   // LIMIT_COUNTRY_HOUR unset: a tenth of the global hour, for every country but the home one.
-  BOOST_TEST(limits.other_country_calls_per_hour == 500);
+  BOOST_TEST(limits.sizes[LimitWindow::CountryHour] == 500);
   BOOST_TEST(limits.home_region == "NL");
   BOOST_TEST(limits.country_calls_per_hour.empty());
   // Derived from SIGNING_KEY, never the key itself.
-  BOOST_TEST(limits.key_secret == voiceverify::store::store_key_secret(c.signing_key));
+  BOOST_TEST(limits.key_secret == voiceverify::guard::store_key_secret(c.signing_key));
   BOOST_TEST(limits.key_secret != c.signing_key);
   // The in-process store is sized from these same limits.
   BOOST_TEST(app::store_settings(c).memory_capacity ==
-             voiceverify::store::memory_store_capacity(limits));
+             voiceverify::guard::memory_store_capacity(limits));
 }
 
 BOOST_AUTO_TEST_CASE(country_budgets_and_the_fraud_guard_reach_the_store) {
@@ -122,12 +124,12 @@ BOOST_AUTO_TEST_CASE(country_budgets_and_the_fraud_guard_reach_the_store) {
                             {"FRAUD_SAFE_RANGES", "+3161234"},
                             {"CODE_TIMEOUT", "120"}});
   const auto limits = app::limit_settings(c);
-  BOOST_TEST(limits.other_country_calls_per_hour == 40);
+  BOOST_TEST(limits.sizes[LimitWindow::CountryHour] == 40);
   BOOST_TEST(limits.country_calls_per_hour.at("BE") == 300);
   BOOST_TEST(limits.country_calls_per_hour.at("NL") == 900);
   const auto fraud = app::fraud_settings(c);
-  BOOST_TEST((fraud.range_mode == voiceverify::store::GuardMode::Monitor));
-  BOOST_TEST((fraud.country_mode == voiceverify::store::GuardMode::Monitor));
+  BOOST_TEST((fraud.range_mode == voiceverify::guard::GuardMode::Monitor));
+  BOOST_TEST((fraud.country_mode == voiceverify::guard::GuardMode::Monitor));
   BOOST_TEST(fraud.min_ratio == 0.35);
   BOOST_TEST(fraud.safe_ranges == std::vector<std::string>{"3161234"});
   BOOST_TEST(fraud.code_timeout.count() == 120);

@@ -7,12 +7,14 @@
 #include <set>
 #include <string>
 
+#include "guard/limits.hpp"
+#include "recording_store.hpp"
 #include "redis_server.hpp"
 #include "shipped_settings.hpp"
-#include "store/limits.hpp"
 #include "store/store.hpp"
 
 namespace vs = voiceverify::store;
+namespace vg = voiceverify::guard;
 using namespace std::chrono_literals;
 using std::chrono::seconds;
 
@@ -21,38 +23,15 @@ namespace {
 const std::string kSigningKey = "0123456789abcdef0123456789abcdef-signing";
 const std::string kOtherSigningKey = "another-deployment-signing-key-0123456789";
 
-// Passes everything through and remembers every key written.
-class RecordingStore final : public vs::Store {
- public:
-  explicit RecordingStore(vs::Store& inner) : inner_(inner) {}
-  vs::Counter increment(const std::string& key, seconds window, long by) override {
-    keys.insert(key);
-    return inner_.increment(key, window, by);
-  }
-  vs::Counter take_back(const std::string& key) override { return inner_.take_back(key); }
-  vs::Counter peek(const std::string& key) override { return inner_.peek(key); }
-  vs::StoreError put(const std::string& key, const std::string& value, seconds ttl) override {
-    keys.insert(key);
-    return inner_.put(key, value, ttl);
-  }
-  vs::Fetched get(const std::string& key) override { return inner_.get(key); }
-  vs::StoreError remove(const std::string& key) override { return inner_.remove(key); }
-
-  std::set<std::string> keys;
-
- private:
-  vs::Store& inner_;
-};
-
 // The keys one allowed call writes, with the store key secret derived from `signing_key`.
 std::set<std::string> keys_of_one_call(vs::Store& inner, const std::string& signing_key,
                                        const std::string& number) {
-  RecordingStore recording(inner);
-  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
-  settings.resend_interval = 60s;
-  settings.key_secret = vs::store_key_secret(signing_key);
-  vs::Limiter limiter(recording, settings);
-  BOOST_TEST((limiter.before_call(number, "10.0.0.1").verdict == vs::LimitVerdict::Allowed));
+  voiceverify::testing::RecordingStore recording(inner);
+  vg::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
+  settings.sizes[vg::LimitWindow::Resend] = 60;
+  settings.key_secret = vg::store_key_secret(signing_key);
+  vg::Limiter limiter(recording, settings);
+  BOOST_TEST((limiter.before_call(number, "10.0.0.1").verdict == vg::LimitVerdict::Allowed));
   return recording.keys;
 }
 
@@ -78,11 +57,16 @@ void check_no_number_in_keys(const std::function<std::unique_ptr<vs::Store>()>& 
   // the same number written without its '+' is the same number.
   auto again = make_store();
   BOOST_TEST((keys_of_one_call(*again, kSigningKey, "31612345678") == keys));
-  // Another SIGNING_KEY: other number keys; the IP and site-wide keys stay as they were.
+  // Another SIGNING_KEY: other number keys and other address keys (both are keyed tags,
+  // docs/store.md); the site-wide key stays as it was.
   auto other = make_store();
   const auto other_keys = keys_of_one_call(*other, kOtherSigningKey, "+31612345678");
   for (const auto& key : number_keys(other_keys)) BOOST_TEST(!keys.contains(key), key);
-  BOOST_TEST(other_keys.contains("ip:10.0.0.1"));
+  const std::string ip_key =
+      "ip:" + vg::address_tag(vg::store_key_secret(kOtherSigningKey), "10.0.0.1");
+  BOOST_TEST(other_keys.contains(ip_key));
+  BOOST_TEST(!keys.contains(ip_key));
+  BOOST_TEST(!other_keys.contains("ip:10.0.0.1"));
   BOOST_TEST(other_keys.contains("global"));
 }
 
@@ -102,19 +86,19 @@ BOOST_AUTO_TEST_CASE(store_keys_hold_no_phone_number) {
 }
 
 BOOST_AUTO_TEST_CASE(the_store_key_secret_is_derived_from_the_signing_key) {
-  const std::string secret = vs::store_key_secret(kSigningKey);
-  BOOST_TEST(secret == vs::store_key_secret(kSigningKey));
-  BOOST_TEST(secret != vs::store_key_secret(kOtherSigningKey));
+  const std::string secret = vg::store_key_secret(kSigningKey);
+  BOOST_TEST(secret == vg::store_key_secret(kSigningKey));
+  BOOST_TEST(secret != vg::store_key_secret(kOtherSigningKey));
   BOOST_TEST(secret.find(kSigningKey) == std::string::npos);
-  const std::string tag = vs::number_tag(secret, "+31612345678");
+  const std::string tag = vg::number_tag(secret, "+31612345678");
   BOOST_TEST(tag.size() == 32u);
-  BOOST_TEST(tag == vs::number_tag(secret, "31612345678"));
-  BOOST_TEST(tag != vs::number_tag(secret, "31612345679"));
+  BOOST_TEST(tag == vg::number_tag(secret, "31612345678"));
+  BOOST_TEST(tag != vg::number_tag(secret, "31612345679"));
 }
 
 BOOST_AUTO_TEST_CASE(a_limiter_without_a_key_secret_refuses_to_start) {
   auto store = vs::make_memory_store();
-  BOOST_CHECK_THROW(vs::Limiter(*store, vs::LimitSettings{}), std::invalid_argument);
+  BOOST_CHECK_THROW(vg::Limiter(*store, vg::LimitSettings{}), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,13 +12,14 @@
 #include <thread>
 #include <vector>
 
+#include "guard/limits.hpp"
 #include "harness.hpp"
 #include "redis_server.hpp"
 #include "shipped_settings.hpp"
-#include "store/limits.hpp"
 #include "store/store.hpp"
 
 namespace vs = voiceverify::store;
+namespace vg = voiceverify::guard;
 using namespace std::chrono_literals;
 using std::chrono::seconds;
 using voiceverify::testing::free_port;
@@ -138,24 +139,29 @@ std::string id_of(const std::string& stem) {
 
 // How the limiter names a number in its keys.
 std::string tag(const std::string& number) {
-  return vs::number_tag(kKeySecret, number);
+  return vg::number_tag(kKeySecret, number);
 }
 
-vs::LimitSettings roomy() {
+// The per-address window's key of a client, as client_address_key counts it (IPv6: "/64" form).
+std::string ip_key(const std::string& client_key) {
+  return "ip:" + vg::address_tag(kKeySecret, client_key);
+}
+
+vg::LimitSettings roomy() {
   return voiceverify::testing::roomy_limit_settings(kKeySecret);
 }
 
-bool allowed(const vs::LimitResult& result) {
-  return result.verdict == vs::LimitVerdict::Allowed;
+bool allowed(const vg::LimitResult& result) {
+  return result.verdict == vg::LimitVerdict::Allowed;
 }
 
-void check_refused(const vs::LimitResult& result, const std::string& which, seconds low,
+void check_refused(const vg::LimitResult& result, const std::string& which, seconds low,
                    seconds high) {
   if (which == "bad-key") {
-    BOOST_TEST((result.verdict == vs::LimitVerdict::BadKey));
+    BOOST_TEST((result.verdict == vg::LimitVerdict::BadKey));
   } else {
-    BOOST_TEST((result.verdict == vs::LimitVerdict::Limited));
-    BOOST_TEST(vs::limit_window_name(result.window) == which);
+    BOOST_TEST((result.verdict == vg::LimitVerdict::Limited));
+    BOOST_TEST(vg::limit_window_name(result.window) == which);
   }
   BOOST_TEST(result.retry_after.count() >= low.count());
   BOOST_TEST(result.retry_after.count() <= high.count());
@@ -163,8 +169,8 @@ void check_refused(const vs::LimitResult& result, const std::string& which, seco
 
 void check_resend(vs::Store& store) {
   auto settings = roomy();
-  settings.resend_interval = 60s;
-  vs::Limiter limiter(store, settings);
+  settings.sizes[vg::LimitWindow::Resend] = 60;
+  vg::Limiter limiter(store, settings);
   BOOST_TEST(allowed(limiter.before_call("31612345678", "10.0.0.1")));
   check_refused(limiter.before_call("31612345678", "10.0.0.2"), "resend", 59s, 60s);
   BOOST_TEST(allowed(limiter.before_call("31612345679", "10.0.0.1")));  // another number
@@ -172,8 +178,8 @@ void check_resend(vs::Store& store) {
 
 void check_number_10min(vs::Store& store) {
   auto settings = roomy();
-  settings.number_calls_per_10min = 2;
-  vs::Limiter limiter(store, settings);
+  settings.sizes[vg::LimitWindow::Number10Min] = 2;
+  vg::Limiter limiter(store, settings);
   BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
   BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
   for (int i = 0; i < 3; ++i) {
@@ -182,25 +188,25 @@ void check_number_10min(vs::Store& store) {
   // The refused calls counted in no window.
   BOOST_TEST(store.peek("n10:" + tag("311")).value == 2);
   BOOST_TEST(store.peek("nday:" + tag("311")).value == 2);
-  BOOST_TEST(store.peek("ip:10.0.0.1").value == 2);
+  BOOST_TEST(store.peek(ip_key("10.0.0.1")).value == 2);
   BOOST_TEST(store.peek("global").value == 2);
   BOOST_TEST(allowed(limiter.before_call("312", "10.0.0.1")));
 }
 
 void check_number_day(vs::Store& store) {
   auto settings = roomy();
-  settings.number_calls_per_day = 2;
-  vs::Limiter limiter(store, settings);
+  settings.sizes[vg::LimitWindow::NumberDay] = 2;
+  vg::Limiter limiter(store, settings);
   BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
   BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.2")));
   check_refused(limiter.before_call("311", "10.0.0.3"), "number-day", 86399s, 86400s);
-  BOOST_TEST(store.peek("ip:10.0.0.3").value == 0);
+  BOOST_TEST(store.peek(ip_key("10.0.0.3")).value == 0);
 }
 
 void check_ip_hour(vs::Store& store) {
   auto settings = roomy();
-  settings.ip_calls_per_hour = 2;
-  vs::Limiter limiter(store, settings);
+  settings.sizes[vg::LimitWindow::ClientHour] = 2;
+  vg::Limiter limiter(store, settings);
   BOOST_TEST(allowed(limiter.before_call("311", "2001:db8::1")));
   BOOST_TEST(allowed(limiter.before_call("312", "2001:db8::1")));
   check_refused(limiter.before_call("313", "2001:db8::1"), "ip-hour", 3599s, 3600s);
@@ -212,39 +218,39 @@ void check_ip_hour(vs::Store& store) {
 // whether they come as 1.2.3.4 or IPv4-mapped (::ffff:1.2.3.4).
 void check_ip_prefix(vs::Store& store) {
   auto settings = roomy();
-  settings.ip_calls_per_hour = 2;
-  vs::Limiter limiter(store, settings);
+  settings.sizes[vg::LimitWindow::ClientHour] = 2;
+  vg::Limiter limiter(store, settings);
   // Two addresses of one /64 share a window...
   BOOST_TEST(allowed(limiter.before_call("311", "2001:db8:1:2::1")));
   BOOST_TEST(allowed(limiter.before_call("312", "2001:DB8:1:2:ffff:ffff:ffff:fffe")));
   check_refused(limiter.before_call("313", "2001:db8:1:2:abcd::9"), "ip-hour", 3599s, 3600s);
-  BOOST_TEST(store.peek("ip:2001:db8:1:2::/64").value == 2);
+  BOOST_TEST(store.peek(ip_key("2001:db8:1:2::/64")).value == 2);
   // ...and another /64 of the same /48 has one of its own.
   BOOST_TEST(allowed(limiter.before_call("313", "2001:db8:1:3::1")));
-  BOOST_TEST(store.peek("ip:2001:db8:1:3::/64").value == 1);
+  BOOST_TEST(store.peek(ip_key("2001:db8:1:3::/64")).value == 1);
 
   // An IPv4-mapped address is the IPv4 address.
   BOOST_TEST(allowed(limiter.before_call("314", "192.0.2.7")));
   BOOST_TEST(allowed(limiter.before_call("315", "::ffff:192.0.2.7")));
   check_refused(limiter.before_call("316", "::FFFF:192.0.2.7"), "ip-hour", 3599s, 3600s);
-  BOOST_TEST(store.peek("ip:192.0.2.7").value == 2);
+  BOOST_TEST(store.peek(ip_key("192.0.2.7")).value == 2);
   BOOST_TEST(allowed(limiter.before_call("316", "192.0.2.8")));  // IPv4 stays per address
 
   // 128 bits: every IPv6 address is a client of its own.
   settings.ipv6_prefix_length = 128;
-  vs::Limiter per_address(store, settings);
+  vg::Limiter per_address(store, settings);
   for (int i = 0; i < 2; ++i)
     BOOST_TEST(allowed(per_address.before_call("317", "2001:db8:9::" + std::to_string(i + 1))));
   BOOST_TEST(allowed(per_address.before_call("318", "2001:db8:9::3")));
   BOOST_TEST(allowed(per_address.before_call("319", "2001:db8:9::1")));
   check_refused(per_address.before_call("320", "2001:db8:9::1"), "ip-hour", 3599s, 3600s);
-  BOOST_TEST(store.peek("ip:2001:db8:9::1").value == 2);
+  BOOST_TEST(store.peek(ip_key("2001:db8:9::1")).value == 2);
 }
 
 void check_global_hour(vs::Store& store) {
   auto settings = roomy();
-  settings.global_calls_per_hour = 2;
-  vs::Limiter limiter(store, settings);
+  settings.sizes[vg::LimitWindow::GlobalHour] = 2;
+  vg::Limiter limiter(store, settings);
   BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
   BOOST_TEST(allowed(limiter.before_call("312", "10.0.0.2")));
   check_refused(limiter.before_call("313", "10.0.0.3"), "global-hour", 3599s, 3600s);
@@ -254,14 +260,14 @@ void check_global_hour(vs::Store& store) {
 void check_latest_window_named(vs::Store& store) {
   // Resend (60 s) and the 10-minute window both refuse: the answer is the one that frees last.
   auto settings = roomy();
-  settings.resend_interval = 60s;
-  settings.number_calls_per_10min = 1;
-  vs::Limiter limiter(store, settings);
+  settings.sizes[vg::LimitWindow::Resend] = 60;
+  settings.sizes[vg::LimitWindow::Number10Min] = 1;
+  vg::Limiter limiter(store, settings);
   BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));
   check_refused(limiter.before_call("311", "10.0.0.1"), "number-10min", 599s, 600s);
 
-  settings.number_calls_per_day = 1;  // now the day window frees last
-  vs::Limiter stricter(store, settings);
+  settings.sizes[vg::LimitWindow::NumberDay] = 1;  // now the day window frees last
+  vg::Limiter stricter(store, settings);
   check_refused(stricter.before_call("311", "10.0.0.1"), "number-day", 86399s, 86400s);
 }
 
@@ -269,10 +275,10 @@ void check_latest_window_named(vs::Store& store) {
 // exactly the allowed calls (the losers took their increments back).
 void check_race(vs::Store& store, bool resend) {
   auto settings = roomy();
-  settings.number_calls_per_10min = 3;
-  if (resend) settings.resend_interval = 60s;
+  settings.sizes[vg::LimitWindow::Number10Min] = 3;
+  if (resend) settings.sizes[vg::LimitWindow::Resend] = 60;
   const long expected = resend ? 1 : 3;
-  vs::Limiter limiter(store, settings);
+  vg::Limiter limiter(store, settings);
   constexpr int kThreads = 8;
   std::latch start(kThreads);
   std::atomic<int> allowed_calls{0};
@@ -284,7 +290,7 @@ void check_race(vs::Store& store, bool resend) {
       const auto result = limiter.before_call("3199", "10.1.0." + std::to_string(t));
       if (allowed(result)) {
         ++allowed_calls;
-      } else if (result.verdict != vs::LimitVerdict::Limited) {
+      } else if (result.verdict != vg::LimitVerdict::Limited) {
         ++other;
       }
     });
@@ -297,7 +303,7 @@ void check_race(vs::Store& store, bool resend) {
 }
 
 void check_attempts_and_finish(vs::Store& store) {
-  vs::Limiter limiter(store, roomy());
+  vg::Limiter limiter(store, roomy());
   int left = -1;
   for (int expected_left = 2; expected_left >= 0; --expected_left) {
     BOOST_TEST(allowed(limiter.before_check(id_of("abc123"), 900s, left)));
@@ -318,7 +324,7 @@ void check_attempts_and_finish(vs::Store& store) {
 }
 
 void check_bad_keys(vs::Store& store) {
-  vs::Limiter limiter(store, roomy());
+  vg::Limiter limiter(store, roomy());
   const std::vector<std::pair<std::string, std::string>> bad_calls = {
       {"31 6", "10.0.0.1"},
       {"316\n", "10.0.0.1"},
@@ -398,12 +404,12 @@ class FailingStore final : public vs::Store {
 };
 
 void check_store_down(vs::Store& store) {
-  vs::Limiter limiter(store, roomy());
+  vg::Limiter limiter(store, roomy());
   const auto call = limiter.before_call("311", "10.0.0.1");
-  BOOST_TEST((call.verdict == vs::LimitVerdict::StoreDown));
+  BOOST_TEST((call.verdict == vg::LimitVerdict::StoreDown));
   int left = -1;
   BOOST_TEST(
-      (limiter.before_check(id_of("abc"), 900s, left).verdict == vs::LimitVerdict::StoreDown));
+      (limiter.before_check(id_of("abc"), 900s, left).verdict == vg::LimitVerdict::StoreDown));
   BOOST_TEST(left == 0);
   BOOST_TEST((limiter.finish(id_of("abc"), 900s) == vs::StoreError::Unavailable));
 }
@@ -513,7 +519,7 @@ BOOST_AUTO_TEST_CASE(redis_bad_urls_are_refused) {
 BOOST_AUTO_TEST_CASE(redis_stopped_fails_closed_and_reconnects) {
   RedisServer server;
   auto store = make_redis(server.url(), unique_redis_prefix());
-  vs::Limiter limiter(*store, roomy());
+  vg::Limiter limiter(*store, roomy());
   BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));  // pooled connections exist now
 
   server.stop();
@@ -564,29 +570,29 @@ BOOST_AUTO_TEST_CASE(limiter_counts_ipv6_per_prefix_and_mapped_ipv4_as_ipv4) {
   check_ip_prefix(*make_redis());
 }
 BOOST_AUTO_TEST_CASE(client_address_key_forms) {
-  BOOST_TEST(vs::client_address_key("10.0.0.1", 64) == "10.0.0.1");
-  BOOST_TEST(vs::client_address_key("::ffff:10.0.0.1", 64) == "10.0.0.1");
-  BOOST_TEST(vs::client_address_key("2001:0db8:0001:0002:0003:0004:0005:0006", 64) ==
+  BOOST_TEST(vg::client_address_key("10.0.0.1", 64) == "10.0.0.1");
+  BOOST_TEST(vg::client_address_key("::ffff:10.0.0.1", 64) == "10.0.0.1");
+  BOOST_TEST(vg::client_address_key("2001:0db8:0001:0002:0003:0004:0005:0006", 64) ==
              "2001:db8:1:2::/64");
-  BOOST_TEST(vs::client_address_key("2001:db8:1:2:3:4:5:6", 48) == "2001:db8:1::/48");
-  BOOST_TEST(vs::client_address_key("2001:db8:1:2:3:4:5:6", 56) == "2001:db8:1::/56");
-  BOOST_TEST(vs::client_address_key("2001:db8:1:2ff:3:4:5:6", 56) == "2001:db8:1:200::/56");
-  BOOST_TEST(vs::client_address_key("2001:DB8::1", 128) == "2001:db8::1");
-  BOOST_TEST(vs::client_address_key("::1", 64) == "::/64");
+  BOOST_TEST(vg::client_address_key("2001:db8:1:2:3:4:5:6", 48) == "2001:db8:1::/48");
+  BOOST_TEST(vg::client_address_key("2001:db8:1:2:3:4:5:6", 56) == "2001:db8:1::/56");
+  BOOST_TEST(vg::client_address_key("2001:db8:1:2ff:3:4:5:6", 56) == "2001:db8:1:200::/56");
+  BOOST_TEST(vg::client_address_key("2001:DB8::1", 128) == "2001:db8::1");
+  BOOST_TEST(vg::client_address_key("::1", 64) == "::/64");
   // Not addresses, or no prefix length to use: no key.
   for (const char* bad : {"", "localhost", "10.0.0", "10.0.0.1/8", "fe80::1%eth0", "1.2.3.4 ",
                           "2001:db8::1:2:3:4:5:6:7"})
-    BOOST_TEST(vs::client_address_key(bad, 64).empty(), bad);
-  BOOST_TEST(vs::client_address_key("2001:db8::1", 0).empty());
-  BOOST_TEST(vs::client_address_key("2001:db8::1", 129).empty());
+    BOOST_TEST(vg::client_address_key(bad, 64).empty(), bad);
+  BOOST_TEST(vg::client_address_key("2001:db8::1", 0).empty());
+  BOOST_TEST(vg::client_address_key("2001:db8::1", 129).empty());
 }
 BOOST_AUTO_TEST_CASE(limiter_refuses_a_prefix_length_outside_1_to_128) {
   auto store = vs::make_memory_store();
   auto settings = roomy();
   settings.ipv6_prefix_length = 0;
-  BOOST_CHECK_THROW(vs::Limiter(*store, settings), std::invalid_argument);
+  BOOST_CHECK_THROW(vg::Limiter(*store, settings), std::invalid_argument);
   settings.ipv6_prefix_length = 129;
-  BOOST_CHECK_THROW(vs::Limiter(*store, settings), std::invalid_argument);
+  BOOST_CHECK_THROW(vg::Limiter(*store, settings), std::invalid_argument);
 }
 BOOST_AUTO_TEST_CASE(limiter_global_hour) {
   check_global_hour(*vs::make_memory_store());
@@ -614,21 +620,21 @@ BOOST_AUTO_TEST_CASE(limiter_bad_keys) {
 BOOST_AUTO_TEST_CASE(limiter_store_failing_part_way_fails_closed_and_counts_nothing) {
   auto memory = vs::make_memory_store();
   auto settings = roomy();
-  settings.resend_interval = 60s;
+  settings.sizes[vg::LimitWindow::Resend] = 60;
   // With resend on, a call is 5 peeks then 5 increments: fail each one in turn.
   for (int fail_at = 1; fail_at <= 10; ++fail_at) {
     FailingStore failing(*memory, fail_at, false);
-    vs::Limiter limiter(failing, settings);
+    vg::Limiter limiter(failing, settings);
     const auto result = limiter.before_call("311", "10.0.0.1");
-    BOOST_TEST((result.verdict == vs::LimitVerdict::StoreDown), "fail_at=" << fail_at);
+    BOOST_TEST((result.verdict == vg::LimitVerdict::StoreDown), "fail_at=" << fail_at);
     // Every increment that succeeded before the failure was taken back.
     BOOST_TEST(memory->peek("last-call:" + tag("311")).value == 0);
     BOOST_TEST(memory->peek("n10:" + tag("311")).value == 0);
     BOOST_TEST(memory->peek("nday:" + tag("311")).value == 0);
-    BOOST_TEST(memory->peek("ip:10.0.0.1").value == 0);
+    BOOST_TEST(memory->peek(ip_key("10.0.0.1")).value == 0);
     BOOST_TEST(memory->peek("global").value == 0);
   }
-  vs::Limiter limiter(*memory, settings);
+  vg::Limiter limiter(*memory, settings);
   BOOST_TEST(allowed(limiter.before_call("311", "10.0.0.1")));  // the blips left no trace
   FailingStore down(*memory, 1, true);
   check_store_down(down);

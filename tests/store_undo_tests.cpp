@@ -8,12 +8,13 @@
 #include <string>
 #include <thread>
 
+#include "guard/limits.hpp"
 #include "redis_server.hpp"
 #include "shipped_settings.hpp"
-#include "store/limits.hpp"
 #include "store/store.hpp"
 
 namespace vs = voiceverify::store;
+namespace vg = voiceverify::guard;
 using namespace std::chrono_literals;
 using std::chrono::seconds;
 using voiceverify::testing::shared_redis;
@@ -102,27 +103,27 @@ class RacingStore final : public vs::Store {
 };
 
 void check_undo_after_expiry(vs::Store& inner, const std::function<void()>& pass_time) {
-  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
+  vg::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
   settings.key_secret = "store-undo-tests-key-secret";
-  settings.resend_interval = 1s;
-  settings.number_calls_per_10min = 100;
-  settings.number_calls_per_day = 100;
-  settings.ip_calls_per_hour = 100;
-  settings.global_calls_per_hour = 2;
-  RacingStore racing(inner, settings.global_calls_per_hour, pass_time);
-  vs::Limiter limiter(racing, settings);
+  settings.sizes[vg::LimitWindow::Resend] = 1;
+  settings.sizes[vg::LimitWindow::Number10Min] = 100;
+  settings.sizes[vg::LimitWindow::NumberDay] = 100;
+  settings.sizes[vg::LimitWindow::ClientHour] = 100;
+  settings.sizes[vg::LimitWindow::GlobalHour] = 2;
+  RacingStore racing(inner, settings.sizes[vg::LimitWindow::GlobalHour], pass_time);
+  vg::Limiter limiter(racing, settings);
 
   const auto raced = limiter.before_call("31611111111", "10.0.0.1");
-  BOOST_TEST((raced.verdict == vs::LimitVerdict::Limited));
-  BOOST_TEST((raced.window == vs::LimitWindow::GlobalHour));
+  BOOST_TEST((raced.verdict == vg::LimitVerdict::Limited));
+  BOOST_TEST((raced.window == vg::LimitWindow::GlobalHour));
 
   // The other worker's calls leave the site-wide window; the number's own limits must still
   // hold: one call now, and the next one refused until the resend interval is over.
   BOOST_REQUIRE((inner.remove("global") == vs::StoreError::None));
-  BOOST_TEST((limiter.before_call("31611111111", "10.0.0.1").verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST((limiter.before_call("31611111111", "10.0.0.1").verdict == vg::LimitVerdict::Allowed));
   const auto again = limiter.before_call("31611111111", "10.0.0.1");
-  BOOST_TEST((again.verdict == vs::LimitVerdict::Limited));
-  BOOST_TEST((again.window == vs::LimitWindow::Resend));
+  BOOST_TEST((again.verdict == vg::LimitVerdict::Limited));
+  BOOST_TEST((again.window == vg::LimitWindow::Resend));
 }
 
 }  // namespace
@@ -150,19 +151,19 @@ BOOST_AUTO_TEST_CASE(limiter_undo_after_the_window_expired_gives_no_extra_call) 
 
 BOOST_AUTO_TEST_CASE(limiter_refund_attempt_gives_one_back_and_creates_nothing) {
   auto store = vs::make_memory_store();
-  vs::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
-  settings.max_attempts = 2;
+  vg::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
+  settings.sizes[vg::LimitWindow::Attempts] = 2;
   settings.key_secret = "store-undo-tests-key-secret";
-  vs::Limiter limiter(*store, settings);
+  vg::Limiter limiter(*store, settings);
   int left = 0;
-  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vg::LimitVerdict::Allowed));
   BOOST_TEST(left == 1);
   BOOST_TEST((limiter.refund_attempt(kId) == vs::StoreError::None));
-  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vg::LimitVerdict::Allowed));
   BOOST_TEST(left == 1);  // the refunded attempt did not count
-  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vs::LimitVerdict::Allowed));
+  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vg::LimitVerdict::Allowed));
   BOOST_TEST(left == 0);
-  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vs::LimitVerdict::Limited));
+  BOOST_TEST((limiter.before_check(kId, 900s, left).verdict == vg::LimitVerdict::Limited));
 
   // Refunding what was never counted (or has expired) creates nothing and goes below nothing.
   BOOST_TEST((limiter.refund_attempt(kNeverId) == vs::StoreError::None));

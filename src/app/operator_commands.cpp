@@ -22,16 +22,16 @@ bool is_plus_digits(std::string_view what) {
 
 }  // namespace
 
-int list_blocks(store::FraudGuard& guard, store::Limiter& limiter, std::FILE* out) {
-  std::vector<store::Block> blocks;
-  std::vector<store::HeldNumber> held;
-  if (guard.blocks(blocks) != store::StoreError::None ||
-      limiter.list_held(held) != store::StoreError::None) {
+int list_blocks(guard::FraudGuard& guard, guard::Limiter& limiter, std::FILE* out) {
+  std::vector<guard::Block> blocks;
+  std::vector<guard::HeldNumber> held;
+  if (guard.blocks(blocks) != guard::StoreError::None ||
+      limiter.list_held(held) != guard::StoreError::None) {
     std::fprintf(out, "the store cannot be read\n");
     return 1;
   }
   for (const auto& block : blocks) {
-    std::fprintf(out, "%s %s quarantined, %lld s left\n", store::guard_scope_name(block.scope),
+    std::fprintf(out, "%s %s quarantined, %lld s left\n", guard::guard_scope_name(block.scope),
                  block.label.c_str(), static_cast<long long>(block.left.count()));
   }
   for (const auto& number : held) {
@@ -42,18 +42,18 @@ int list_blocks(store::FraudGuard& guard, store::Limiter& limiter, std::FILE* ou
   return 0;
 }
 
-int unblock(store::FraudGuard& guard, store::Limiter& limiter, std::string_view what,
+int unblock(guard::FraudGuard& guard, guard::Limiter& limiter, std::string_view what,
             std::FILE* out) {
   if (!is_country(what) && !is_plus_digits(what)) {
     std::fprintf(out, "give a range or a number as + and digits (+3161234), or a country (NL)\n");
     return 2;
   }
   const std::string label(what);
-  store::StoreError guard_error{};
-  store::StoreError limit_error{};
+  guard::StoreError guard_error{};
+  guard::StoreError limit_error{};
   const bool lifted = guard.lift(label, guard_error);
   const bool released = is_plus_digits(what) && limiter.release(label, limit_error);
-  if (guard_error != store::StoreError::None || limit_error != store::StoreError::None) {
+  if (guard_error != guard::StoreError::None || limit_error != guard::StoreError::None) {
     std::fprintf(out, "the store failed; nothing or not everything was lifted\n");
     return 1;
   }

@@ -8,17 +8,17 @@
 #include <cstdio>
 #include <string_view>
 
-#include "store/fraud_guard.hpp"
-#include "store/limits.hpp"
+#include "guard/fraud_guard.hpp"
+#include "guard/limits.hpp"
 
 namespace voiceverify::app {
 
 // Exit status: 0, or 1 when the store cannot be read.
-int list_blocks(store::FraudGuard& guard, store::Limiter& limiter, std::FILE* out);
+int list_blocks(guard::FraudGuard& guard, guard::Limiter& limiter, std::FILE* out);
 
 // Exit status: 0 when something was lifted, 1 when nothing was held under `what` or the store
 // failed, 2 when `what` is not a '+' and digits or a country code.
-int unblock(store::FraudGuard& guard, store::Limiter& limiter, std::string_view what,
+int unblock(guard::FraudGuard& guard, guard::Limiter& limiter, std::string_view what,
             std::FILE* out);
 
 }  // namespace voiceverify::app

@@ -11,7 +11,7 @@
 
 #include <algorithm>
 
-#include "store/limits.hpp"
+#include "guard/limit_windows.hpp"
 
 namespace voiceverify::app {
 namespace {
@@ -130,12 +130,8 @@ PrometheusMetrics::PrometheusMetrics(const std::string& version, int threads)
   families_->build.Add({{"version", version}}).Set(1);
   families_->threads.Add({}).Set(threads);
   // Zero from the start, so rate() and the README's alerts have a series before the first hit.
-  using store::LimitWindow;
-  for (const LimitWindow window :
-       {LimitWindow::Resend, LimitWindow::Number10Min, LimitWindow::NumberDay,
-        LimitWindow::NumberClientDay, LimitWindow::ClientHour, LimitWindow::GlobalHour,
-        LimitWindow::CountryHour, LimitWindow::Attempts}) {
-    families_->limit_hits.Add({{"window", store::limit_window_name(window)}});
+  for (const auto& window : guard::kLimitWindows) {
+    families_->limit_hits.Add({{"window", window.name}});
   }
   for (const char* scope : {"range", "country"}) {
     families_->fraud_refusals.Add({{"scope", scope}});

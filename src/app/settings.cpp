@@ -2,6 +2,8 @@
 // limiter (attempts we count): one field read in two places here, not two defaults elsewhere.
 #include "app/settings.hpp"
 
+#include <algorithm>
+
 namespace voiceverify::app {
 namespace {
 
@@ -30,31 +32,27 @@ messagebird::VerifySettings verify_settings(const config::Config& config) {
   s.language = config.language;
   s.token_length = config.token_length;
   s.timeout = config.code_timeout;
-  s.max_attempts = config.max_attempts;
+  s.max_attempts = static_cast<int>(config.window_sizes[guard::LimitWindow::Attempts]);
   return s;
 }
 
-store::LimitSettings limit_settings(const config::Config& config) {
-  store::LimitSettings s{};
-  s.resend_interval = config.resend_interval;
-  s.number_calls_per_10min = config.limit_number_10min;
-  s.number_calls_per_day = config.limit_number_day;
-  s.number_calls_per_client_day = config.limit_number_per_client_day;
-  s.ip_calls_per_hour = config.limit_ip_hour;
+guard::LimitSettings limit_settings(const config::Config& config) {
+  using guard::LimitWindow;
+  guard::LimitSettings s{};
+  s.sizes = config.window_sizes;
+  // LIMIT_COUNTRY_HOUR unset (its row's when_empty): a tenth of LIMIT_GLOBAL_HOUR.
+  if (s.sizes[LimitWindow::CountryHour] == 0) {
+    s.sizes[LimitWindow::CountryHour] = std::max(1L, s.sizes[LimitWindow::GlobalHour] / 10);
+  }
   s.ipv6_prefix_length = config.limit_ipv6_prefix;
-  s.global_calls_per_hour = config.limit_global_hour;
   s.country_calls_per_hour = config.country_limits;
-  s.other_country_calls_per_hour = config.limit_country_hour > 0
-                                       ? config.limit_country_hour
-                                       : std::max(1L, config.limit_global_hour / 10);
   s.home_region = config.default_region;
-  s.max_attempts = config.max_attempts;
-  s.key_secret = store::store_key_secret(config.signing_key);
+  s.key_secret = guard::store_key_secret(config.signing_key);
   return s;
 }
 
-store::FraudSettings fraud_settings(const config::Config& config) {
-  return store::FraudSettings{config.fraud_range_mode,
+guard::FraudSettings fraud_settings(const config::Config& config) {
+  return guard::FraudSettings{config.fraud_range_mode,
                               config.fraud_country_mode,
                               config.fraud_window,
                               config.fraud_quarantine,
@@ -63,7 +61,7 @@ store::FraudSettings fraud_settings(const config::Config& config) {
                               config.fraud_country_min_calls,
                               config.fraud_min_ratio,
                               config.fraud_safe_ranges,
-                              store::store_key_secret(config.signing_key)};
+                              guard::store_key_secret(config.signing_key)};
 }
 
 messagebird::CurlOptions curl_options(const config::Config& config) {
@@ -83,7 +81,7 @@ http::PoolOptions pool_options(const config::Config& config) {
 
 StoreSettings store_settings(const config::Config& config) {
   return StoreSettings{config.redis_url, config.redis_prefix, kRedisTimeout,
-                       store::memory_store_capacity(limit_settings(config))};
+                       guard::memory_store_capacity(limit_settings(config))};
 }
 
 messagebird::BreakerSettings breaker_settings(const config::Config& config) {

@@ -11,13 +11,13 @@
 
 #include "config/config.hpp"
 #include "forms/phone.hpp"
+#include "guard/fraud_guard.hpp"
+#include "guard/limits.hpp"
 #include "http/address_allow.hpp"
 #include "http/fcgi_server.hpp"
 #include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
-#include "store/fraud_guard.hpp"
-#include "store/limits.hpp"
 #include "store/redis_url.hpp"
 #include "verify/call_language.hpp"
 #include "verify/flow.hpp"
@@ -37,8 +37,8 @@ struct StoreSettings {
 
 forms::PhonePolicy phone_policy(const config::Config& config);
 messagebird::VerifySettings verify_settings(const config::Config& config);
-store::LimitSettings limit_settings(const config::Config& config);
-store::FraudSettings fraud_settings(const config::Config& config);
+guard::LimitSettings limit_settings(const config::Config& config);
+guard::FraudSettings fraud_settings(const config::Config& config);
 messagebird::CurlOptions curl_options(const config::Config& config);
 http::PoolOptions pool_options(const config::Config& config);
 StoreSettings store_settings(const config::Config& config);
@@ -55,8 +55,8 @@ struct Settings {
   std::string cookie_previous_key;  // SIGNING_KEY_PREVIOUS: verifies cookies only; empty: none
   forms::PhonePolicy phone;
   messagebird::VerifySettings verify;
-  store::LimitSettings limits;
-  store::FraudSettings fraud;
+  guard::LimitSettings limits;
+  guard::FraudSettings fraud;
   messagebird::CurlOptions curl;
   http::PoolOptions pool;
   StoreSettings store;

@@ -7,19 +7,30 @@
 
 #include "config/values.hpp"
 #include "forms/phone.hpp"
-#include "store/fraud_guard.hpp"
+#include "guard/fraud_guard.hpp"
+#include "guard/limit_windows.hpp"
 
 namespace voiceverify::config {
 
 using Reason = std::string;
 
-// Empty: a tenth of LIMIT_GLOBAL_HOUR (app/settings.cpp works it out, once both are known).
-Reason apply_limit_country_hour(const std::string& v, Config& c) {
-  long calls = 0;
-  if (!v.empty() && !parse_int(std::string_view(v), 1L, kMaxLimit, calls)) {
-    return "must be empty (a tenth of LIMIT_GLOBAL_HOUR) or " + range_reason(1L, kMaxLimit);
+// A window's setting, as its row says: a whole number in the row's range (an Interval in
+// seconds), or, where the row allows it, empty for 0.
+Reason apply_window(guard::LimitWindow window, const std::string& v, Config& c) {
+  const guard::LimitWindowRow& row = guard::limit_window(window);
+  const guard::WindowSetting& setting = row.setting;
+  if (setting.when_empty != nullptr && v.empty()) {
+    c.window_sizes[window] = 0;
+    return {};
   }
-  c.limit_country_hour = calls;
+  long n = 0;
+  if (!parse_int(std::string_view(v), setting.min, setting.max, n)) {
+    Reason reason = range_reason(setting.min, setting.max);
+    if (row.sizing == guard::Sizing::Interval) reason += " (seconds)";
+    if (setting.when_empty == nullptr) return reason;
+    return "must be empty (" + std::string(setting.when_empty) + ") or " + reason;
+  }
+  c.window_sizes[window] = n;
   return {};
 }
 
@@ -48,8 +59,8 @@ Reason apply_country_limits(const std::string& v, Config& c) {
 
 namespace {
 
-Reason apply_guard_mode(const std::string& v, store::GuardMode& mode) {
-  if (!store::parse_guard_mode(v, mode)) return "must be enforce, monitor or off";
+Reason apply_guard_mode(const std::string& v, guard::GuardMode& mode) {
+  if (!guard::parse_guard_mode(v, mode)) return "must be enforce, monitor or off";
   return {};
 }
 

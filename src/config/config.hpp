@@ -13,8 +13,9 @@
 #include <vector>
 
 #include "forms/phone.hpp"
+#include "guard/fraud_guard.hpp"
+#include "guard/limit_windows.hpp"
 #include "http/address_allow.hpp"
-#include "store/fraud_guard.hpp"
 #include "store/redis_url.hpp"
 
 namespace voiceverify::config {
@@ -27,9 +28,9 @@ namespace voiceverify::config {
 inline constexpr std::chrono::seconds kShippedWaitLimit{30};
 inline constexpr std::chrono::milliseconds kMaxRequestWait{25000};
 
-// The largest value any limit key accepts (calls per window): beyond any real site's need, and
-// far from overflowing a counter.
-inline constexpr long kMaxLimit = 1'000'000'000;
+// The largest value any limit key accepts (calls per window, calls before the fraud guard
+// judges): beyond any real site's need, and far from overflowing a counter.
+inline constexpr long kMaxLimit = guard::kMaxCalls;
 
 struct Config {
   std::string messagebird_access_key;  // MESSAGEBIRD_ACCESS_KEY, required
@@ -45,7 +46,6 @@ struct Config {
   std::string verify_template;
   int token_length = 6;                    // 6..10
   std::chrono::seconds code_timeout{300};  // CODE_TIMEOUT
-  int max_attempts = 3;                    // MAX_ATTEMPTS, 1..10
   std::string voice = "female";            // VOICE: male | female
   std::string language = "en-gb";          // LANGUAGE: docs/messagebird-verify.md, "TTS languages"
   std::string originator;                  // ORIGINATOR: empty = API default
@@ -72,18 +72,15 @@ struct Config {
   // in the list only when named, "*" or not. An empty value is an error.
   std::vector<std::string> allowed_countries{"NL"};
   bool any_geographic_region = false;
-  std::chrono::seconds resend_interval{60};  // RESEND_INTERVAL
-  long limit_number_10min = 3;               // LIMIT_NUMBER_10MIN
-  long limit_number_day = 10;                // LIMIT_NUMBER_DAY
-  long limit_number_per_client_day = 3;      // LIMIT_NUMBER_PER_CLIENT_DAY
-  long limit_ip_hour = 10;                   // LIMIT_IP_HOUR
-  int limit_ipv6_prefix = 64;                // LIMIT_IPV6_PREFIX: bits of an IPv6 client's window
-  long limit_global_hour = 1000;             // LIMIT_GLOBAL_HOUR
-  long limit_country_hour = 0;  // LIMIT_COUNTRY_HOUR; 0 (unset): a tenth of LIMIT_GLOBAL_HOUR
+  // Every limit window's setting (RESEND_INTERVAL, LIMIT_NUMBER_10MIN, ..., MAX_ATTEMPTS), by
+  // window: the keys, defaults and ranges are the rows of guard/limit_windows.hpp.
+  // LIMIT_COUNTRY_HOUR's 0 (unset) means a tenth of LIMIT_GLOBAL_HOUR.
+  guard::WindowSizes window_sizes = guard::WindowSizes::defaults();
+  int limit_ipv6_prefix = 64;                  // LIMIT_IPV6_PREFIX: bits of an IPv6 client's window
   std::map<std::string, long> country_limits;  // COUNTRY_LIMITS: "BE:300,DE:100", parsed
   // The fraud guard (docs/fraud-guard.md).
-  store::GuardMode fraud_range_mode = store::GuardMode::Enforce;    // FRAUD_GUARD
-  store::GuardMode fraud_country_mode = store::GuardMode::Monitor;  // FRAUD_COUNTRY_MODE
+  guard::GuardMode fraud_range_mode = guard::GuardMode::Enforce;    // FRAUD_GUARD
+  guard::GuardMode fraud_country_mode = guard::GuardMode::Monitor;  // FRAUD_COUNTRY_MODE
   std::chrono::seconds fraud_window{3600};                          // FRAUD_WINDOW
   long fraud_range_min_calls = 10;                                  // FRAUD_RANGE_MIN_CALLS
   long fraud_country_min_calls = 50;                                // FRAUD_COUNTRY_MIN_CALLS

@@ -1,5 +1,6 @@
 // The key table. Text keys each have a check of their own; integer and duration keys are rows of
-// (name, min, max, field), checked by one function.
+// (name, min, max, field), checked by one function; a limit window's key is its row in
+// guard/limit_windows.hpp (name, default, range), checked by apply_window (abuse_keys.cpp).
 #include "config/keys.hpp"
 
 #include <algorithm>
@@ -11,9 +12,10 @@
 #include "config/abuse_keys.hpp"
 #include "config/values.hpp"
 #include "forms/phone.hpp"
+#include "guard/fraud_guard.hpp"
+#include "guard/limit_windows.hpp"
 #include "http/address_allow.hpp"
 #include "messagebird/tts_languages.hpp"
-#include "store/fraud_guard.hpp"
 #include "store/redis_url.hpp"
 
 namespace voiceverify::config {
@@ -36,8 +38,9 @@ struct NumberRule {
 struct KeySpec {
   const char* name;
   bool required = false;
-  Apply apply = nullptr;             // a text key: its own check...
-  std::optional<NumberRule> number;  // ...or a number key: a row
+  Apply apply = nullptr;                     // a text key: its own check...
+  std::optional<NumberRule> number;          // ...or a number key: a row...
+  std::optional<guard::LimitWindow> window;  // ...or a limit window's setting: its row
 };
 
 template <typename T>
@@ -288,11 +291,16 @@ Reason apply_metrics_allow(const std::string& v, Config& c) {
 }
 
 constexpr KeySpec text(const char* name, Apply apply, bool required = false) {
-  return KeySpec{name, required, apply, std::nullopt};
+  return KeySpec{name, required, apply, std::nullopt, std::nullopt};
 }
 
 constexpr KeySpec number(const char* name, NumberField field, long min, long max) {
-  return KeySpec{name, false, nullptr, NumberRule{field, min, max}};
+  return KeySpec{name, false, nullptr, NumberRule{field, min, max}, std::nullopt};
+}
+
+// A limit window's key: its name, default and range are the window's row.
+constexpr KeySpec window(guard::LimitWindow which) {
+  return KeySpec{guard::limit_window(which).setting.key, false, nullptr, std::nullopt, which};
 }
 
 // Every key, in README order. The table is the single list: known_keys(), the file parser and
@@ -307,7 +315,7 @@ constexpr KeySpec kKeys[] = {
     text("VERIFY_TEMPLATE", apply_verify_template),
     number("TOKEN_LENGTH", &Config::token_length, 6, 10),
     number("CODE_TIMEOUT", &Config::code_timeout, 30, 3600),
-    number("MAX_ATTEMPTS", &Config::max_attempts, 1, 10),
+    window(guard::LimitWindow::Attempts),
     text("VOICE", apply_voice),
     text("LANGUAGE", apply_language),
     text("ORIGINATOR", apply_originator),
@@ -324,14 +332,14 @@ constexpr KeySpec kKeys[] = {
     number("MAX_BODY_BYTES", &Config::max_body_bytes, 256, 65536),
     text("ALLOWED_NUMBER_TYPES", apply_allowed_number_types),
     text("ALLOWED_COUNTRIES", apply_allowed_countries),
-    number("RESEND_INTERVAL", &Config::resend_interval, 0, 3600),
-    number("LIMIT_NUMBER_10MIN", &Config::limit_number_10min, 1, kMaxLimit),
-    number("LIMIT_NUMBER_DAY", &Config::limit_number_day, 1, kMaxLimit),
-    number("LIMIT_NUMBER_PER_CLIENT_DAY", &Config::limit_number_per_client_day, 1, kMaxLimit),
-    number("LIMIT_IP_HOUR", &Config::limit_ip_hour, 1, kMaxLimit),
+    window(guard::LimitWindow::Resend),
+    window(guard::LimitWindow::Number10Min),
+    window(guard::LimitWindow::NumberDay),
+    window(guard::LimitWindow::NumberClientDay),
+    window(guard::LimitWindow::ClientHour),
     number("LIMIT_IPV6_PREFIX", &Config::limit_ipv6_prefix, 32, 128),
-    number("LIMIT_GLOBAL_HOUR", &Config::limit_global_hour, 1, kMaxLimit),
-    text("LIMIT_COUNTRY_HOUR", apply_limit_country_hour),
+    window(guard::LimitWindow::GlobalHour),
+    window(guard::LimitWindow::CountryHour),
     text("COUNTRY_LIMITS", apply_country_limits),
     text("FRAUD_GUARD", apply_fraud_guard),
     text("FRAUD_COUNTRY_MODE", apply_fraud_country_mode),
@@ -364,6 +372,7 @@ std::string apply_key(std::string_view name, const std::string& value, Config& c
   const KeySpec* spec = find_key(name);
   if (spec == nullptr) return "unknown key";
   if (spec->number) return apply_number(*spec->number, value, config);
+  if (spec->window) return apply_window(*spec->window, value, config);
   return spec->apply(value, config);
 }
 

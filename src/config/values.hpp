@@ -4,6 +4,7 @@
 #pragma once
 
 #include "util/ascii.hpp"
+#include "util/text.hpp"
 
 #include <charconv>
 #include <cstdint>
@@ -14,14 +15,13 @@
 
 namespace voiceverify::config {
 
-// The ASCII helpers every parser here uses (util/ascii.hpp).
+// The text helpers every parser here uses (util/ascii.hpp, util/text.hpp).
 using util::has_control;
 using util::is_alnum;
 using util::is_digits;
 using util::trim;
-
-// ASCII letters upper-cased, everything else as is.
-std::string upper(std::string_view s);
+using util::upper;
+using util::utf8_length;
 
 // Strict: the whole string is a base-10 integer in [lo, hi]; no sign, spaces or suffix.
 template <typename Int>
@@ -39,9 +39,6 @@ template <typename Int>
 std::string range_reason(Int lo, Int hi) {
   return "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
 }
-
-// Counts UTF-8 code points; -1 for malformed UTF-8 or a C1 control (U+0080..U+009F).
-long utf8_length(std::string_view s);
 
 // Splits "a, b,c" into trimmed items. An empty item ("a,,b", a trailing comma) is an error so a
 // typo cannot silently narrow or widen a list. A blank string is the empty list.

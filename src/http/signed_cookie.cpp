@@ -9,7 +9,7 @@
 // - The purpose is length-prefixed, so ("ab", "c...") and ("a", "bc...") never frame the same
 //   bytes; the expiry is fixed-width; the payload comes last and needs no length.
 // - The expiry is inside the MAC, so a client cannot stretch a cookie's life by editing it.
-// MACs are HMAC-SHA256 (RFC 2104, FIPS 198-1) through OpenSSL and are compared with
+// MACs are HMAC-SHA256 (util/hmac.hpp: RFC 2104, FIPS 198-1, through OpenSSL) and are compared with
 // CRYPTO_memcmp so the time taken says nothing about how many bytes matched.
 //
 // Key rotation: verify() accepts a MAC under the key or, failing that, under the previous key;
@@ -23,8 +23,6 @@
 #include "http/signed_cookie.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <array>
@@ -35,6 +33,7 @@
 #include <utility>
 
 #include "util/ascii.hpp"
+#include "util/hmac.hpp"
 
 namespace voiceverify::http {
 namespace {
@@ -42,7 +41,6 @@ namespace {
 // Browsers keep at most about 4096 bytes per cookie (RFC 6265 section 6.1); anything longer was
 // not written by us.
 constexpr std::size_t kMaxSignedValueBytes = 4096;
-constexpr std::size_t kMacBytes = 32;  // SHA-256
 constexpr std::string_view kWireVersion = "v2";
 constexpr std::string_view kCookieDomain{"\0vv-cookie-v2\0", 14};
 
@@ -62,28 +60,6 @@ void append_be64(std::string& out, std::uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) {
     out.push_back(static_cast<char>((v >> shift) & 0xff));
   }
-}
-
-std::array<unsigned char, kMacBytes> hmac_sha256(std::string_view key, std::string_view data) {
-  std::array<unsigned char, kMacBytes> mac{};
-  unsigned int mac_len = 0;
-  const unsigned char* ok =
-      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &mac_len);
-  // HMAC() fails only when the library itself is broken (no SHA-256, out of memory).
-  if (ok == nullptr || mac_len != kMacBytes) throw std::runtime_error("HMAC-SHA256 failed");
-  return mac;
-}
-
-std::string hex_encode(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kDigits[data[i] >> 4]);
-    out.push_back(kDigits[data[i] & 0x0f]);
-  }
-  return out;
 }
 
 std::int64_t unix_seconds(Clock::time_point t) {
@@ -125,8 +101,7 @@ std::string labelled_mac_hex(std::string_view key, std::string_view label, std::
   in += label;
   in += '\0';
   in += data;
-  const auto mac = hmac_sha256(key, in);
-  return hex_encode(mac.data(), mac.size());
+  return util::hmac_sha256_hex(key, in);
 }
 
 }  // namespace
@@ -154,7 +129,7 @@ std::string CookieSigner::sign(std::string_view purpose, std::string_view payloa
   // A negative expiry cannot be written in the wire form; it would only come from a clock before
   // 1970 or a negative ttl, both bugs.
   if (expiry < 0) throw std::invalid_argument("CookieSigner::sign: expiry before 1970");
-  const auto mac = hmac_sha256(key_, cookie_mac_input(purpose, expiry, payload));
+  const auto mac = util::hmac_sha256(key_, cookie_mac_input(purpose, expiry, payload));
 
   std::string out(kWireVersion);
   out += '.';
@@ -190,12 +165,12 @@ std::optional<std::string> CookieSigner::verify(std::string_view purpose, std::s
   const std::optional<std::int64_t> expiry =
       parse_expiry(value.substr(first_dot + 1, second_dot - first_dot - 1));
   const std::optional<std::string> mac = base64url_decode(value.substr(second_dot + 1));
-  if (!payload || !expiry || !mac || mac->size() != kMacBytes) return std::nullopt;
+  if (!payload || !expiry || !mac || mac->size() != util::kHmacSha256Bytes) return std::nullopt;
 
   const std::string input = cookie_mac_input(purpose, *expiry, *payload);
   const auto matches = [&](std::string_view key) {
-    const auto expected = hmac_sha256(key, input);
-    return CRYPTO_memcmp(expected.data(), mac->data(), kMacBytes) == 0;
+    const auto expected = util::hmac_sha256(key, input);
+    return CRYPTO_memcmp(expected.data(), mac->data(), util::kHmacSha256Bytes) == 0;
   };
   if (!matches(key_) && (previous_key_.empty() || !matches(previous_key_))) return std::nullopt;
 
@@ -213,11 +188,6 @@ bool CookieSigner::mac_hex_matches(std::string_view label, std::string_view data
   if (constant_time_equal(candidate, labelled_mac_hex(key_, label, data))) return true;
   return !previous_key_.empty() &&
          constant_time_equal(candidate, labelled_mac_hex(previous_key_, label, data));
-}
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  const auto mac = hmac_sha256(key, data);
-  return hex_encode(mac.data(), mac.size());
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
@@ -238,7 +208,7 @@ std::string random_hex(std::size_t bytes) {
     if (RAND_bytes(chunk.data(), static_cast<int>(n)) != 1) {
       throw std::runtime_error("RAND_bytes failed");
     }
-    out += hex_encode(chunk.data(), n);
+    out += util::hex_encode(chunk.data(), n);
     bytes -= n;
   }
   OPENSSL_cleanse(chunk.data(), chunk.size());

@@ -1,4 +1,4 @@
-// Signed, expiring, purpose-labelled cookie values: HMAC-SHA256 (OpenSSL) over
+// Signed, expiring, purpose-labelled cookie values: HMAC-SHA256 (util/hmac.hpp) over
 // format version, purpose, expiry and payload, compared with CRYPTO_memcmp. A value signed for one
 // purpose never verifies for another, so a flash cookie cannot stand in for a session cookie.
 //
@@ -55,10 +55,6 @@ class CookieSigner {
 
 // Constant-time comparison of two strings (CRYPTO_memcmp; lengths compared first).
 bool constant_time_equal(std::string_view a, std::string_view b);
-
-// Hex HMAC-SHA256 of `data` under `key`, for keyed digests outside cookies (the store's keys
-// for phone numbers). Throws std::runtime_error only if OpenSSL itself fails.
-std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 // `bytes` random bytes from OpenSSL's RAND_bytes, hex-encoded (std::runtime_error if the CSPRNG
 // fails).

@@ -1,22 +1,12 @@
-// The shape of a MessageBird verify id, the one definition every layer checks against
-// (docs/messagebird-verify.md, "Verify ids"): exactly 32 ASCII digits or lowercase letters. The
-// documentation says lowercase hex, yet its own example has a 'v', so any lowercase letter passes.
-// Only ids of this shape are ever put into an upstream URL or a store key.
+// The verify id's shape lives in util/verify_id.hpp, below every layer that checks it; these
+// names stay for the messagebird and web code that spells them so.
 #pragma once
 
-#include <algorithm>
-#include <string_view>
-
-#include "util/ascii.hpp"
+#include "util/verify_id.hpp"
 
 namespace voiceverify::messagebird {
 
-inline constexpr std::size_t kVerifyIdLength = 32;
-
-constexpr bool is_verify_id(std::string_view id) {
-  return id.size() == kVerifyIdLength && std::all_of(id.begin(), id.end(), [](char c) {
-           return util::is_digit(c) || (c >= 'a' && c <= 'z');
-         });
-}
+using util::is_verify_id;
+using util::kVerifyIdLength;
 
 }  // namespace voiceverify::messagebird

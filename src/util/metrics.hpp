@@ -4,7 +4,7 @@
 // simulator record into nothing and need nothing.
 //
 // Labels are bounded by construction: a route is a name from web/routes.hpp, an operation and an
-// outcome come from messagebird's name tables, a window from store::limit_window_name, a
+// outcome come from messagebird's name tables, a window from guard::limit_window_name, a
 // region from libphonenumber (the sink files anything but two capital letters under one fixed
 // bucket). Never a phone number, an address, an id or a secret. Every method is thread-safe.
 #pragma once
@@ -32,7 +32,7 @@ class Metrics {
                         std::chrono::microseconds /*took*/) {}
   // A call placed (Started) or a code accepted (Verified), by ISO region code ("NL").
   virtual void verification(Verification /*stage*/, std::string_view /*region*/) {}
-  // A limit refused a call or a check: store::limit_window_name's name of the window.
+  // A limit refused a call or a check: guard::limit_window_name's name of the window.
   virtual void limit_hit(std::string_view /*window*/) {}
   // The store did not answer (the flow failed closed).
   virtual void store_error() {}

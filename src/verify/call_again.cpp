@@ -23,8 +23,8 @@ std::chrono::seconds left_of(long until, long now) {
 Step again_placed(const FlowDeps& deps, const Caller& caller, const std::string& verify_id,
                   const Current& current) {
   const std::string& rid = caller.request_id;
-  store::CallRecords& records = deps.call_records;
-  const store::Recalled number = records.number_of(verify_id, current.browser_id);
+  guard::CallRecords& records = deps.call_records;
+  const guard::Recalled number = records.number_of(verify_id, current.browser_id);
   if (number.error != store::StoreError::None) {
     util::metrics().store_error();
     log::error("store_unavailable", {{"request_id", rid}, {"during", "call_again"}});
@@ -54,7 +54,7 @@ Step again_placed(const FlowDeps& deps, const Caller& caller, const std::string&
 
 std::chrono::seconds call_again_in(const FlowDeps& deps, const Current& current, long now) {
   if (current.called_at <= 0) return std::chrono::seconds{0};
-  return left_of(current.called_at + deps.limiter.settings().resend_interval.count(), now);
+  return left_of(current.called_at + deps.limiter.settings().resend_interval().count(), now);
 }
 
 std::chrono::seconds code_time_left(const FlowDeps& deps, const Current& current, long now) {
@@ -90,9 +90,9 @@ Step other_number(const FlowDeps& deps, const Caller& caller, const std::string&
   if (!owns(current, verify_id)) return Step::done(outcome_of(OutcomeKind::NotOwner));
   const std::string rid = caller.request_id;
   finish(deps, verify_id);
-  store::CallRecords& records = deps.call_records;
+  guard::CallRecords& records = deps.call_records;
   // The same number typed again is a new call now, not this one joined.
-  const store::Recalled number = records.number_of(verify_id, current.browser_id);
+  const guard::Recalled number = records.number_of(verify_id, current.browser_id);
   if (number.digits) records.release(records.submission_key(current.browser_id, *number.digits));
   records.forget_number(verify_id);
   log::info("verification_abandoned", {{"request_id", rid}});

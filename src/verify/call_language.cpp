@@ -7,11 +7,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/values.hpp"
 #include "forms/phone.hpp"
 #include "http/accept_language.hpp"
 #include "messagebird/tts_languages.hpp"
 #include "util/ascii.hpp"
+#include "util/text.hpp"
 
 namespace voiceverify::verify {
 namespace {
@@ -42,7 +42,7 @@ std::pair<std::string_view, std::string_view> split_word(std::string_view line) 
 std::string check_sentence(std::string_view text) {
   if (text.find("%token") == std::string_view::npos) return "a sentence must contain %token";
   if (util::has_control(text)) return "a sentence must not contain control characters";
-  const long length = config::utf8_length(text);
+  const long length = util::utf8_length(text);
   if (length < 0) return "a sentence must be valid UTF-8 text";
   if (length > kMaxSentence) return "a sentence must be at most 160 characters";
   return {};
@@ -83,7 +83,7 @@ std::optional<CallLanguages> CallLanguages::parse(std::string_view text, const s
     const auto [key, value] = split_word(rest);
     if (value.empty()) return fail("expected: region|variant|sentence KEY VALUE");
     if (kind == "region") {
-      if (key.size() != 2 || !forms::is_known_region(key) || config::upper(key) != key) {
+      if (key.size() != 2 || !forms::is_known_region(key) || util::upper(key) != key) {
         return fail("not a region code libphonenumber knows, in capitals: " + std::string(key));
       }
       std::vector<std::string> tags;

@@ -35,7 +35,7 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
     case VerifyError::None:
       log::info("number_verified", {{"request_id", request_id}});
       log_if_unrecorded(request_id,
-                        deps.fraud_guard.call_settled(verify_id, store::Settlement::Verified),
+                        deps.fraud_guard.call_settled(verify_id, guard::Settlement::Verified),
                         "fraud_call_settled");
       log_if_unrecorded(request_id, deps.limiter.verified_from(verify_id, caller.client_address),
                         "verified_from");
@@ -51,7 +51,7 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
       }
       // The last try is spent: delete the verification upstream so the code is dead for sure.
       log_if_unrecorded(request_id,
-                        deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
+                        deps.fraud_guard.call_settled(verify_id, guard::Settlement::TriesSpent),
                         "fraud_call_settled");
       finish(deps, verify_id);
       return Step::call({messagebird::Call::Cancel, {}, verify_id, {}, {}},
@@ -133,18 +133,18 @@ Step check_placed(const FlowDeps& deps, const Caller& caller, const std::string&
   }
 
   int tries_left = 0;
-  const store::LimitResult limit =
+  const guard::LimitResult limit =
       deps.limiter.before_check(verify_id, deps.settings.code_timeout, tries_left);
-  if (limit.verdict == store::LimitVerdict::StoreDown ||
-      limit.verdict == store::LimitVerdict::BadKey) {
+  if (limit.verdict == guard::LimitVerdict::StoreDown ||
+      limit.verdict == guard::LimitVerdict::BadKey) {
     util::metrics().store_error();
     log::error("store_unavailable", {{"request_id", rid}, {"during", "check_code"}});
     return Step::done(outcome_of(OutcomeKind::StoreDown));
   }
-  if (limit.verdict == store::LimitVerdict::Limited) {
-    util::metrics().limit_hit(store::limit_window_name(store::LimitWindow::Attempts));
+  if (limit.verdict == guard::LimitVerdict::Limited) {
+    util::metrics().limit_hit(guard::limit_window_name(guard::LimitWindow::Attempts));
     log::warning("attempts_spent", {{"request_id", rid}});
-    log_if_unrecorded(rid, deps.fraud_guard.call_settled(verify_id, store::Settlement::TriesSpent),
+    log_if_unrecorded(rid, deps.fraud_guard.call_settled(verify_id, guard::Settlement::TriesSpent),
                       "fraud_call_settled");
     finish(deps, verify_id);
     return Step::done(outcome_of(OutcomeKind::NoTriesLeft, true));

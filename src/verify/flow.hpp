@@ -10,9 +10,9 @@
 #include <string_view>
 
 #include "forms/phone.hpp"
-#include "store/call_records.hpp"
-#include "store/fraud_guard.hpp"
-#include "store/limits.hpp"
+#include "guard/call_records.hpp"
+#include "guard/fraud_guard.hpp"
+#include "guard/limits.hpp"
 #include "verify/admission.hpp"
 #include "verify/call_language.hpp"
 #include "verify/step.hpp"
@@ -29,13 +29,13 @@ struct FlowSettings {
 // admission (each thread-safe).
 struct FlowDeps {
   const forms::PhonePolicy& phone_policy;
-  store::Limiter& limiter;
-  store::FraudGuard& fraud_guard;
+  guard::Limiter& limiter;
+  guard::FraudGuard& fraud_guard;
   FlowSettings settings;
   const CallVoice& call_voice;  // what a call says (call_language.hpp)
   // The code page's records (store/call_records.hpp): the sealed number for "call me again" and
   // the double-submission guard.
-  store::CallRecords& call_records;
+  guard::CallRecords& call_records;
   // Places among the requests waiting for MessageBird (the runner): every entry below that may
   // call MessageBird takes one before it spends anything, and the Step it returns holds it.
   Admission& admission;

@@ -8,7 +8,7 @@
 
 #include "forms/code.hpp"
 #include "forms/phone.hpp"
-#include "store/limits.hpp"
+#include "guard/limits.hpp"
 
 namespace voiceverify::verify {
 
@@ -45,7 +45,7 @@ struct Outcome {
   std::string masked_number;                                // CallPlaced: "+31 * ******78"
   forms::PhoneError phone_error = forms::PhoneError::None;  // NumberRefused
   forms::CodeError code_error = forms::CodeError::None;     // CodeRefused
-  store::LimitWindow window = store::LimitWindow::Resend;   // Limited
+  guard::LimitWindow window = guard::LimitWindow::Resend;   // Limited
   std::chrono::seconds retry_after{0};                      // Limited
   int tries_left = 0;                                       // WrongCode
   long called_at = 0;  // CallPlaced: when MessageBird placed it, seconds since the epoch

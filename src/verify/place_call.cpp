@@ -78,7 +78,7 @@ constexpr std::chrono::seconds kSessionMargin{120};
 
 Outcome limited_resend(std::chrono::seconds retry_after) {
   Outcome outcome = outcome_of(OutcomeKind::Limited);
-  outcome.window = store::LimitWindow::Resend;
+  outcome.window = guard::LimitWindow::Resend;
   outcome.retry_after = retry_after;
   return outcome;
 }
@@ -87,7 +87,7 @@ Outcome limited_resend(std::chrono::seconds retry_after) {
 // the claims (later submissions join it); any other answer releases the claim.
 void record_call(const FlowDeps& deps, const std::string& request_id, const std::string& browser_id,
                  const std::string& digits, const ClaimKeys& keys, Outcome& outcome) {
-  store::CallRecords& records = deps.call_records;
+  guard::CallRecords& records = deps.call_records;
   if (outcome.kind != OutcomeKind::CallPlaced) {
     if (!keys.claim.empty()) records.release(keys.claim);
     return;
@@ -99,7 +99,7 @@ void record_call(const FlowDeps& deps, const std::string& request_id, const std:
                                           deps.settings.code_timeout + kSessionMargin),
                       "keep_number");
   }
-  const auto resend = deps.limiter.settings().resend_interval;
+  const auto resend = deps.limiter.settings().resend_interval();
   if (resend <= std::chrono::seconds{0}) return;  // no window, no record to join
   for (const std::string* key : {&keys.claim, &keys.submission}) {
     if (key->empty() || (key == &keys.submission && *key == keys.claim)) continue;
@@ -114,22 +114,22 @@ void record_call(const FlowDeps& deps, const std::string& request_id, const std:
 Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCheck& phone,
                 const Current& current, ClaimKeys keys) {
   const std::string& rid = caller.request_id;
-  store::CallRecords& records = deps.call_records;
-  const auto resend = deps.limiter.settings().resend_interval;
+  guard::CallRecords& records = deps.call_records;
+  const auto resend = deps.limiter.settings().resend_interval();
   // Without a resend interval there is no window to keep a second submission out of.
   if (resend <= std::chrono::seconds{0}) keys.claim.clear();
   if (!keys.claim.empty()) {
-    const store::Claim claim = records.claim(keys.claim, resend + kPendingHold, kJoinWait);
+    const guard::Claim claim = records.claim(keys.claim, resend + kPendingHold, kJoinWait);
     switch (claim.verdict) {
-      case store::ClaimVerdict::StoreDown:
+      case guard::ClaimVerdict::StoreDown:
         util::metrics().store_error();
         log::error("store_unavailable", {{"request_id", rid}, {"during", "claim"}});
         return Step::done(outcome_of(OutcomeKind::StoreDown));
-      case store::ClaimVerdict::Pending:
+      case guard::ClaimVerdict::Pending:
         // The first submission is still waiting for MessageBird: today's resend banner.
         log::info("call_still_pending", {{"request_id", rid}, {"number", phone.log_number}});
         return Step::done(limited_resend(resend));
-      case store::ClaimVerdict::Joined: {
+      case guard::ClaimVerdict::Joined: {
         // A verification that is over (verified, or replaced by another number since, or given
         // up) is not joined: the number asked again is a new call, for the limits to judge.
         // Anything else is the same submission twice: the same code page.
@@ -150,7 +150,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
         keys.claim.clear();
         break;
       }
-      case store::ClaimVerdict::Ours:
+      case guard::ClaimVerdict::Ours:
         break;
     }
   }
@@ -161,15 +161,15 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   };
 
   // The fraud guard first: a call it refuses must count in no limit window.
-  const store::GuardResult guard = deps.fraud_guard.before_call(phone.digits, phone.region);
-  if (guard.verdict == store::GuardVerdict::StoreDown) {
+  const guard::GuardResult guard = deps.fraud_guard.before_call(phone.digits, phone.region);
+  if (guard.verdict == guard::GuardVerdict::StoreDown) {
     log::error("store_unavailable", {{"request_id", rid}, {"during", "fraud_guard"}});
     return refuse(outcome_of(OutcomeKind::StoreDown));
   }
-  if (guard.verdict == store::GuardVerdict::Refused) {
-    util::metrics().fraud_refused(store::guard_scope_name(guard.scope));
+  if (guard.verdict == guard::GuardVerdict::Refused) {
+    util::metrics().fraud_refused(guard::guard_scope_name(guard.scope));
     log::warning("fraud_refused", {{"request_id", rid},
-                                   {"scope", store::guard_scope_name(guard.scope)},
+                                   {"scope", guard::guard_scope_name(guard.scope)},
                                    {"number", log::mask_number("+" + phone.digits)},
                                    {"retry_after", std::to_string(guard.retry_after.count())}});
     Outcome outcome = outcome_of(OutcomeKind::NumberBlocked);
@@ -177,22 +177,22 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
     return refuse(outcome);
   }
 
-  const store::LimitResult limit =
+  const guard::LimitResult limit =
       deps.limiter.before_call(phone.digits, caller.client_address, phone.region);
-  if (limit.verdict == store::LimitVerdict::StoreDown ||
-      limit.verdict == store::LimitVerdict::BadKey) {
+  if (limit.verdict == guard::LimitVerdict::StoreDown ||
+      limit.verdict == guard::LimitVerdict::BadKey) {
     // A store that is down fails closed; a key the limiter refuses is our bug. Neither pays.
     util::metrics().store_error();
     log::error("store_unavailable",
                {{"request_id", rid},
                 {"during", "start_call"},
-                {"limit", limit.verdict == store::LimitVerdict::BadKey ? "bad-key" : ""}});
+                {"limit", limit.verdict == guard::LimitVerdict::BadKey ? "bad-key" : ""}});
     return refuse(outcome_of(OutcomeKind::StoreDown));
   }
-  if (limit.verdict == store::LimitVerdict::Limited) {
-    util::metrics().limit_hit(store::limit_window_name(limit.window));
+  if (limit.verdict == guard::LimitVerdict::Limited) {
+    util::metrics().limit_hit(guard::limit_window_name(limit.window));
     log::warning("limit_hit", {{"request_id", rid},
-                               {"limit", store::limit_window_name(limit.window)},
+                               {"limit", guard::limit_window_name(limit.window)},
                                {"number", log::mask_number("+" + phone.digits)},
                                {"retry_after", std::to_string(limit.retry_after.count())}});
     Outcome outcome = outcome_of(OutcomeKind::Limited);

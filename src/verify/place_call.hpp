@@ -10,7 +10,7 @@
 
 namespace voiceverify::verify {
 
-// The records that keep a double submission to one call (store/call_records.hpp): `claim` is
+// The records that keep a double submission to one call (guard/call_records.hpp): `claim` is
 // taken before anything is paid and joined by a second submission; `submission` (the browser's
 // submission of this number) is pointed at the new call as well. Empty: no record.
 struct ClaimKeys {

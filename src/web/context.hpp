@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "guard/limits.hpp"
 #include "http/address_allow.hpp"
 #include "http/request.hpp"
 #include "http/signed_cookie.hpp"
-#include "store/limits.hpp"
 #include "verify/flow.hpp"
 #include "verify/runner.hpp"
 #include "view/templates.hpp"

@@ -1,5 +1,7 @@
 #include "web/outcome_banner.hpp"
 
+#include "guard/limit_windows.hpp"
+
 namespace voiceverify::web {
 namespace {
 
@@ -16,23 +18,6 @@ MessageId phone_message(forms::PhoneError error) {
       return MessageId::CountryRefused;
     default:
       return MessageId::NumberInvalid;
-  }
-}
-
-MessageId limit_message(store::LimitWindow window) {
-  switch (window) {
-    case store::LimitWindow::Resend:
-      return MessageId::LimitResend;
-    case store::LimitWindow::Number10Min:
-    case store::LimitWindow::NumberDay:
-    case store::LimitWindow::NumberClientDay:
-      return MessageId::LimitNumber;
-    case store::LimitWindow::ClientHour:
-      return MessageId::LimitClient;
-    case store::LimitWindow::CountryHour:
-      return MessageId::LimitCountry;
-    default:
-      return MessageId::LimitSite;
   }
 }
 
@@ -55,7 +40,8 @@ std::optional<view::Banner> banner_for(const verify::Outcome& outcome, int token
     case OutcomeKind::NumberRefused:
       return error(phone_message(outcome.phone_error));
     case OutcomeKind::Limited:
-      return error(limit_message(outcome.window), static_cast<long>(outcome.retry_after.count()));
+      return error(guard::limit_window(outcome.window).banner,
+                   static_cast<long>(outcome.retry_after.count()));
     case OutcomeKind::NumberBlocked:
       return error(MessageId::NumberBlocked);
     case OutcomeKind::StoreDown:

@@ -11,10 +11,10 @@
 #include <optional>
 #include <string>
 
+#include "guard/call_records.hpp"
+#include "guard/fraud_guard.hpp"
+#include "guard/limits.hpp"
 #include "shipped_settings.hpp"
-#include "store/call_records.hpp"
-#include "store/fraud_guard.hpp"
-#include "store/limits.hpp"
 #include "store/store.hpp"
 #include "verify/flow.hpp"
 
@@ -28,18 +28,18 @@ struct OpenAdmission : verify::Admission {
 
 struct FlowFixture {
   std::unique_ptr<store::Store> store = store::make_memory_store();
-  store::LimitSettings limits = [] {
-    store::LimitSettings s = shipped_limit_settings();
-    s.resend_interval = std::chrono::seconds(0);
-    s.max_attempts = 3;
-    s.ip_calls_per_hour = 1000;
+  guard::LimitSettings limits = [] {
+    guard::LimitSettings s = shipped_limit_settings();
+    s.sizes[guard::LimitWindow::Resend] = 0;
+    s.sizes[guard::LimitWindow::Attempts] = 3;
+    s.sizes[guard::LimitWindow::ClientHour] = 1000;
     s.key_secret = "flow-fixture-key-secret";
     return s;
   }();
-  store::Limiter limiter{*store, limits};
+  guard::Limiter limiter{*store, limits};
   forms::PhonePolicy policy = shipped_phone_policy();
-  store::FraudGuard fraud_guard{*store, shipped_fraud_settings("flow-fixture-key-secret")};
-  store::CallRecords call_records{*store, "flow-fixture-key-secret"};
+  guard::FraudGuard fraud_guard{*store, shipped_fraud_settings("flow-fixture-key-secret")};
+  guard::CallRecords call_records{*store, "flow-fixture-key-secret"};
   verify::CallVoice call_voice;
   OpenAdmission admission;
   verify::FlowDeps deps{policy,     limiter,      fraud_guard, {std::chrono::seconds(300), 6},

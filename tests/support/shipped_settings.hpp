@@ -18,28 +18,28 @@ inline forms::PhonePolicy shipped_phone_policy() {
 }
 
 // key_secret is derived from an empty SIGNING_KEY: tests that count in a store set their own.
-inline store::LimitSettings shipped_limit_settings() {
+inline guard::LimitSettings shipped_limit_settings() {
   return app::limit_settings(config::Config{});
 }
 
 // The shipped limits made roomy for a unit test that starts many calls: the resend interval off,
 // a hundred calls in every window, three code tries; a test narrows the window it is about.
-inline store::LimitSettings roomy_limit_settings(std::string key_secret) {
-  store::LimitSettings s = shipped_limit_settings();
+inline guard::LimitSettings roomy_limit_settings(std::string key_secret) {
+  guard::LimitSettings s = shipped_limit_settings();
   s.key_secret = std::move(key_secret);
-  s.resend_interval = std::chrono::seconds(0);
-  s.number_calls_per_10min = 100;
-  s.number_calls_per_day = 100;
-  s.number_calls_per_client_day = 100;
-  s.ip_calls_per_hour = 100;
-  s.global_calls_per_hour = 100;
-  s.max_attempts = 3;
+  s.sizes[guard::LimitWindow::Resend] = 0;
+  s.sizes[guard::LimitWindow::Number10Min] = 100;
+  s.sizes[guard::LimitWindow::NumberDay] = 100;
+  s.sizes[guard::LimitWindow::NumberClientDay] = 100;
+  s.sizes[guard::LimitWindow::ClientHour] = 100;
+  s.sizes[guard::LimitWindow::GlobalHour] = 100;
+  s.sizes[guard::LimitWindow::Attempts] = 3;
   return s;
 }
 
 // The shipped fraud guard, with the key secret a test names (it must not be empty).
-inline store::FraudSettings shipped_fraud_settings(std::string key_secret) {
-  store::FraudSettings s = app::fraud_settings(config::Config{});
+inline guard::FraudSettings shipped_fraud_settings(std::string key_secret) {
+  guard::FraudSettings s = app::fraud_settings(config::Config{});
   s.key_secret = std::move(key_secret);
   return s;
 }

@@ -10,17 +10,23 @@
 //                                              the end of a quarantine from it
 // A quarantine clears its subject's timelines when it begins, so counting starts afresh when it
 // ends: the calls that tripped it cannot trip it again.
-#include "store/fraud_guard.hpp"
+#include "guard/fraud_guard.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
+#include "guard/limits.hpp"
 #include "log/log.hpp"
-#include "messagebird/verify_id.hpp"
-#include "store/limits.hpp"
 #include "util/ascii.hpp"
+#include "util/verify_id.hpp"
 
-namespace voiceverify::store {
+namespace voiceverify::guard {
+
+using store::Counts;
+using store::Created;
+using store::Fetched;
+using store::Listed;
+using store::TimelineQuery;
 namespace {
 
 using std::chrono::seconds;
@@ -213,7 +219,7 @@ StoreError FraudGuard::begin_quarantine(const Subject& s) {
 
 StoreError FraudGuard::call_started(std::string_view verify_id, std::string_view number,
                                     std::string_view region) {
-  if (!messagebird::is_verify_id(verify_id) || !valid_number(number) || !valid_region(region)) {
+  if (!util::is_verify_id(verify_id) || !valid_number(number) || !valid_region(region)) {
     return StoreError::Unavailable;
   }
   const Subject range = subject(GuardScope::Range, number);
@@ -233,7 +239,7 @@ StoreError FraudGuard::call_started(std::string_view verify_id, std::string_view
 }
 
 StoreError FraudGuard::call_settled(std::string_view verify_id, Settlement how) {
-  if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
+  if (!util::is_verify_id(verify_id)) return StoreError::Unavailable;
   const std::string id(verify_id);
   const Fetched record = store_.get("fraud:call:" + id);
   if (record.error != StoreError::None || !record.value) return record.error;
@@ -320,4 +326,4 @@ bool FraudGuard::lift(std::string_view label, StoreError& error) {
   return true;
 }
 
-}  // namespace voiceverify::store
+}  // namespace voiceverify::guard

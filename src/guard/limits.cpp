@@ -14,14 +14,16 @@
 // - Phone numbers never appear in keys, only number_tag(): a dump of the store would otherwise be
 //   a list of every number that asked for a call. The tag is keyed (HMAC, not a bare hash): the
 //   space of phone numbers is small enough to hash exhaustively, so an unkeyed digest would hide
-//   nothing. Client IPs stay readable: the web server's access log holds them anyway, and an
-//   operator looking at a flood needs to see which address is behind it.
+//   nothing. Client addresses are keyed the same way (address_tag()): an address is personal
+//   data, and beside a number tag it would tell who verified which number from where. An
+//   operator who needs to see an address sees it in the request's own log line, never in the
+//   store (docs/store.md).
 // - An IPv6 client is counted per prefix (LIMIT_IPV6_PREFIX, /64 by default), not per address:
 //   a subscriber is routinely handed a whole /64 and can pick any of its 2^64 addresses, which
 //   would make a per-address window no window at all. An IPv4-mapped address is its IPv4 one.
 // - Keys are built only from strings of known shape; anything else is refused as BadKey so a
 //   caller's validation bug cannot smuggle separators or control characters into the store.
-#include "store/limits.hpp"
+#include "guard/limits.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -35,13 +37,17 @@
 #include <string_view>
 #include <vector>
 
-#include "http/signed_cookie.hpp"
 #include "log/log.hpp"
-#include "messagebird/verify_id.hpp"
 #include "util/ascii.hpp"
+#include "util/hmac.hpp"
+#include "util/verify_id.hpp"
 
-namespace voiceverify::store {
+namespace voiceverify::guard {
 namespace {
+
+using store::Counter;
+using store::Fetched;
+using store::Listed;
 
 using std::chrono::seconds;
 
@@ -76,42 +82,21 @@ LimitResult bad_key() {
   return LimitResult{LimitVerdict::BadKey, seconds{0}, LimitWindow::Resend};
 }
 
-struct WindowName {
-  LimitWindow window;
-  const char* name;
-};
-constexpr WindowName kWindowNames[] = {
-    {LimitWindow::Resend, "resend"},
-    {LimitWindow::Number10Min, "number-10min"},
-    {LimitWindow::NumberDay, "number-day"},
-    {LimitWindow::NumberClientDay, "number-client-day"},
-    {LimitWindow::ClientHour, "ip-hour"},
-    {LimitWindow::GlobalHour, "global-hour"},
-    {LimitWindow::CountryHour, "country-hour"},
-    {LimitWindow::Attempts, "attempts"},
-};
+// Where list_held finds the numbers note_held wrote: "<masked>|<until>".
+constexpr const char* kHeldPrefix = "held:";
+
+std::string attempts_key(const std::string& verify_id) {
+  return limit_window(LimitWindow::Attempts).key_prefix + verify_id;
+}
 
 LimitResult store_down() {
   return LimitResult{LimitVerdict::StoreDown, seconds{0}, {}};
 }
 
-struct Window {
-  std::string key;
-  seconds length;
-  long limit;
-  LimitWindow which;
-};
-
 }  // namespace
 
-const char* limit_window_name(LimitWindow window) {
-  for (const auto& entry : kWindowNames)
-    if (entry.window == window) return entry.name;
-  return "unknown";
-}
-
 std::string store_key_secret(std::string_view signing_key) {
-  return http::hmac_sha256_hex(signing_key, "voiceverify store keys v1");
+  return util::hmac_sha256_hex(signing_key, "voiceverify store keys v1");
 }
 
 std::string client_address_key(std::string_view client_ip, int ipv6_prefix_length) {
@@ -143,7 +128,12 @@ std::string client_address_key(std::string_view client_ip, int ipv6_prefix_lengt
 std::string number_tag(std::string_view secret, std::string_view number) {
   if (number.starts_with('+')) number.remove_prefix(1);
   // 128 bits: no two numbers share a window in practice, and keys stay short.
-  return http::hmac_sha256_hex(secret, number).substr(0, 32);
+  return util::hmac_sha256_hex(secret, number).substr(0, 32);
+}
+
+std::string address_tag(std::string_view secret, std::string_view client_key) {
+  // The label keeps an address's tag apart from any number's, under the same secret.
+  return util::hmac_sha256_hex(secret, "address " + std::string(client_key)).substr(0, 32);
 }
 
 // Every key this file writes, per call placed: three for the number (last-call, n10, nday), one
@@ -160,7 +150,8 @@ std::size_t memory_store_capacity(const LimitSettings& settings) {
   constexpr std::size_t kKeysPerCall = 16;
   constexpr std::size_t kHoursPerDay = 24;
   constexpr std::size_t kMargin = 1024;  // the "global" key, raced calls, a small site's slack
-  const auto per_hour = static_cast<std::size_t>(std::max(0L, settings.global_calls_per_hour));
+  const auto per_hour =
+      static_cast<std::size_t>(std::max(0L, settings.sizes[LimitWindow::GlobalHour]));
   const std::size_t max = std::numeric_limits<std::size_t>::max();
   if (per_hour > (max - kMargin) / (kKeysPerCall * kHoursPerDay)) return max;
   return kKeysPerCall * kHoursPerDay * per_hour + kMargin;
@@ -173,42 +164,66 @@ Limiter::Limiter(Store& store, LimitSettings settings)
     throw std::invalid_argument("Limiter: ipv6_prefix_length outside 1..128");
 }
 
+LimitResult Limiter::windows_of(const LimitWindowRow& row, const std::string& tag,
+                                const std::string& client, const std::string& region,
+                                std::vector<Window>& out) {
+  const long size = settings_.sizes[row.window];
+  long limit = size;
+  seconds length = row.length;
+  if (row.sizing == Sizing::Interval) {
+    if (size <= 0) return LimitResult{};  // switched off
+    limit = 1;
+    length = seconds{size};
+  }
+  std::string counted;
+  switch (row.counts) {
+    case CountsPer::Number:
+      counted = tag;
+      break;
+    case CountsPer::NumberAndSource: {
+      // Not for a number verified from this client: it is theirs, or they share the address.
+      const Fetched verified_here = store_.get("verified-from:" + tag + ":" + client);
+      if (verified_here.error != StoreError::None) return store_down();
+      if (verified_here.value) return LimitResult{};
+      counted = tag + ":" + client;
+      break;
+    }
+    case CountsPer::Source:
+      counted = client;
+      break;
+    case CountsPer::Site:
+      break;
+    case CountsPer::Country: {
+      if (region.empty()) return LimitResult{};
+      // Region codes are ours (libphonenumber's), but a key takes only their shape.
+      if (!only_chars(region, 3, util::is_alnum)) return bad_key();
+      const auto listed = settings_.country_calls_per_hour.find(region);
+      if (listed != settings_.country_calls_per_hour.end()) {
+        limit = listed->second;
+      } else if (region == settings_.home_region) {
+        return LimitResult{};
+      }
+      counted = region;
+      break;
+    }
+    case CountsPer::Verification:
+      return LimitResult{};  // before_check's
+  }
+  out.push_back({row.key_prefix + counted, length, limit, &row});
+  return LimitResult{};
+}
+
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip,
                                  const std::string& region) {
-  const std::string client = client_address_key(client_ip, settings_.ipv6_prefix_length);
-  if (!valid_number(number) || !valid_client_key(client)) return bad_key();
+  const std::string client_key = client_address_key(client_ip, settings_.ipv6_prefix_length);
+  if (!valid_number(number) || !valid_client_key(client_key)) return bad_key();
 
   const std::string tag = number_tag(settings_.key_secret, number);
+  const std::string client = address_tag(settings_.key_secret, client_key);
   std::vector<Window> windows;
-  if (settings_.resend_interval > seconds{0}) {
-    windows.push_back({"last-call:" + tag, settings_.resend_interval, 1, LimitWindow::Resend});
-  }
-  windows.push_back({"n10:" + tag, std::chrono::minutes{10}, settings_.number_calls_per_10min,
-                     LimitWindow::Number10Min});
-  windows.push_back({"nday:" + tag, std::chrono::hours{24}, settings_.number_calls_per_day,
-                     LimitWindow::NumberDay});
-  // The per-client window of this number, unless the number was verified from this client.
-  const Fetched verified_here = store_.get("verified-from:" + tag + ":" + client);
-  if (verified_here.error != StoreError::None) return store_down();
-  if (!verified_here.value) {
-    windows.push_back({"nc:" + tag + ":" + client, std::chrono::hours{24},
-                       settings_.number_calls_per_client_day, LimitWindow::NumberClientDay});
-  }
-  windows.push_back({"ip:" + client, std::chrono::hours{1}, settings_.ip_calls_per_hour,
-                     LimitWindow::ClientHour});
-  windows.push_back(
-      {"global", std::chrono::hours{1}, settings_.global_calls_per_hour, LimitWindow::GlobalHour});
-  if (!region.empty()) {
-    // Region codes are ours (libphonenumber's), but a key takes only their shape.
-    if (!only_chars(region, 3, util::is_alnum)) return bad_key();
-    const auto listed = settings_.country_calls_per_hour.find(region);
-    if (listed != settings_.country_calls_per_hour.end()) {
-      windows.push_back(
-          {"country:" + region, std::chrono::hours{1}, listed->second, LimitWindow::CountryHour});
-    } else if (region != settings_.home_region) {
-      windows.push_back({"country:" + region, std::chrono::hours{1},
-                         settings_.other_country_calls_per_hour, LimitWindow::CountryHour});
-    }
+  for (const auto& row : kLimitWindows) {
+    const LimitResult added = windows_of(row, tag, client, region, windows);
+    if (added.verdict != LimitVerdict::Allowed) return added;
   }
 
   // Refuse when any window is full, naming the one that frees last: retrying after that is the
@@ -218,7 +233,7 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
     const Counter counter = store_.peek(window.key);
     if (counter.error != StoreError::None) return store_down();
     if (counter.value >= window.limit && (!refusal || counter.ttl_left > refusal->retry_after)) {
-      refusal = limited(window.which, counter.ttl_left);
+      refusal = limited(window.row->window, counter.ttl_left);
     }
   }
   if (refusal) return note_held(number, tag, *refusal);
@@ -237,39 +252,40 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
       return store_down();
     }
     counted.push_back(&window);
-    // The call that fills 80 % of the site-wide hour says so, once per hour (each window is an
-    // hour, and only one call takes the counter to that value): time to look before it is full.
-    if (window.which == LimitWindow::GlobalHour && counter.value == (window.limit * 4 + 4) / 5 &&
+    // The call that fills 80 % of a window so marked (the site-wide hour) says so, once per
+    // window (only one call takes the counter to that value): time to look before it is full.
+    if (window.row->near_event != nullptr && counter.value == (window.limit * 4 + 4) / 5 &&
         counter.value <= window.limit) {
-      log::warning("global_limit_near", {{"used", std::to_string(counter.value)},
-                                         {"limit", std::to_string(window.limit)}});
+      log::warning(window.row->near_event, {{"used", std::to_string(counter.value)},
+                                            {"limit", std::to_string(window.limit)}});
     }
     if (counter.value > window.limit) {
       undo();
-      return note_held(number, tag, limited(window.which, counter.ttl_left));
+      return note_held(number, tag, limited(window.row->window, counter.ttl_left));
     }
   }
   return LimitResult{};
 }
 
-// A number held by its own windows is noted, masked, for operators (list_held); the resend
-// interval is too short to be worth it, and other windows hold addresses or the site.
+// A number held by its own windows is noted, masked, for operators (list_held): the rows marked
+// ListAndLift. The resend interval is too short to be worth it, and other windows hold
+// addresses, the site or a country.
 LimitResult Limiter::note_held(const std::string& number, const std::string& tag,
                                LimitResult result) {
-  if (result.window == LimitWindow::Number10Min || result.window == LimitWindow::NumberDay) {
+  if (limit_window(result.window).operators == Operators::ListAndLift) {
     // "<masked>|<until>": the value's own time, since a string key has no counter to peek.
     const auto until =
         std::chrono::duration_cast<seconds>(
             (std::chrono::system_clock::now() + result.retry_after).time_since_epoch())
             .count();
-    store_.put("held:" + tag, log::mask_number(number) + "|" + std::to_string(until),
+    store_.put(kHeldPrefix + tag, log::mask_number(number) + "|" + std::to_string(until),
                result.retry_after);  // best effort
   }
   return result;
 }
 
 StoreError Limiter::list_held(std::vector<HeldNumber>& out) {
-  const Listed listed = store_.keys_with_prefix("held:", 10'000);
+  const Listed listed = store_.keys_with_prefix(kHeldPrefix, 10'000);
   if (listed.error != StoreError::None) return listed.error;
   const auto now =
       std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch());
@@ -290,74 +306,79 @@ bool Limiter::release(const std::string& number, StoreError& error) {
   error = StoreError::None;
   if (!valid_number(number)) return false;
   const std::string tag = number_tag(settings_.key_secret, number);
-  const Fetched held = store_.get("held:" + tag);
+  const Fetched held = store_.get(kHeldPrefix + tag);
   if (held.error != StoreError::None) {
     error = held.error;
     return false;
   }
-  for (const char* window : {"last-call:", "n10:", "nday:", "held:"}) {
-    if (const auto e = store_.remove(window + tag); e != StoreError::None) error = e;
+  for (const auto& row : kLimitWindows) {
+    if (row.operators == Operators::None) continue;
+    if (const auto e = store_.remove(row.key_prefix + tag); e != StoreError::None) error = e;
   }
+  if (const auto e = store_.remove(kHeldPrefix + tag); e != StoreError::None) error = e;
   return error == StoreError::None && held.value.has_value();
 }
 
 LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime,
                                   int& attempts_left) {
   attempts_left = 0;
-  if (!messagebird::is_verify_id(verify_id)) return bad_key();
+  if (!util::is_verify_id(verify_id)) return bad_key();
 
   // Waiting does not help a spent or finished verification, so retry_after stays 0.
   const Fetched done = store_.get("done:" + verify_id);
   if (done.error != StoreError::None) return store_down();
   if (done.value) return limited(LimitWindow::Attempts);
 
-  const Counter attempts = store_.increment("attempts:" + verify_id, lifetime);
+  const long max_attempts = settings_.sizes[LimitWindow::Attempts];
+  const Counter attempts = store_.increment(attempts_key(verify_id), lifetime);
   if (attempts.error != StoreError::None) return store_down();
-  if (attempts.value > settings_.max_attempts) return limited(LimitWindow::Attempts);
-  attempts_left = static_cast<int>(settings_.max_attempts - attempts.value);
+  if (attempts.value > max_attempts) return limited(LimitWindow::Attempts);
+  attempts_left = static_cast<int>(max_attempts - attempts.value);
   return LimitResult{};
 }
 
 StoreError Limiter::refund_attempt(const std::string& verify_id) {
-  if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
-  return store_.take_back("attempts:" + verify_id).error;
+  if (!util::is_verify_id(verify_id)) return StoreError::Unavailable;
+  return store_.take_back(attempts_key(verify_id)).error;
 }
 
 StoreError Limiter::note_call(const std::string& verify_id, const std::string& number,
                               seconds lifetime) {
-  if (!messagebird::is_verify_id(verify_id) || !valid_number(number)) {
+  if (!util::is_verify_id(verify_id) || !valid_number(number)) {
     return StoreError::Unavailable;
   }
   return store_.put("call-number:" + verify_id, number_tag(settings_.key_secret, number), lifetime);
 }
 
 StoreError Limiter::verified_from(const std::string& verify_id, const std::string& client_ip) {
-  const std::string client = client_address_key(client_ip, settings_.ipv6_prefix_length);
-  if (!messagebird::is_verify_id(verify_id) || !valid_client_key(client)) {
+  const std::string client_key = client_address_key(client_ip, settings_.ipv6_prefix_length);
+  if (!util::is_verify_id(verify_id) || !valid_client_key(client_key)) {
     return StoreError::Unavailable;
   }
   const Fetched tag = store_.get("call-number:" + verify_id);
   if (tag.error != StoreError::None || !tag.value) return tag.error;
-  return store_.put("verified-from:" + *tag.value + ":" + client, "1", std::chrono::hours{24});
+  return store_.put(
+      "verified-from:" + *tag.value + ":" + address_tag(settings_.key_secret, client_key), "1",
+      std::chrono::hours{24});
 }
 
 StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {
   // An id that could not have been counted cannot be finished either; say so rather than
   // pretend it was recorded.
-  if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
+  if (!util::is_verify_id(verify_id)) return StoreError::Unavailable;
   return store_.put("done:" + verify_id, "1", lifetime);
 }
 
 StoreError Limiter::finished(const std::string& verify_id, bool& done) {
   done = false;
-  if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
+  if (!util::is_verify_id(verify_id)) return StoreError::Unavailable;
   const Fetched marked = store_.get("done:" + verify_id);
   done = marked.value.has_value();
   return marked.error;
 }
 
 bool Limiter::store_answers() {
-  return store_.peek("global").error == StoreError::None;
+  return store_.peek(limit_window(LimitWindow::GlobalHour).key_prefix).error == StoreError::None;
 }
 
-}  // namespace voiceverify::store
+}  // namespace voiceverify::guard

@@ -17,7 +17,10 @@
 
 #include "store/store.hpp"
 
-namespace voiceverify::store {
+namespace voiceverify::guard {
+
+using store::Store;
+using store::StoreError;
 
 enum class ClaimVerdict {
   Ours,      // nobody else holds the key: this request places the call, then settles or releases
@@ -71,4 +74,4 @@ class CallRecords {
   std::string key_secret_;
 };
 
-}  // namespace voiceverify::store
+}  // namespace voiceverify::guard

@@ -14,7 +14,10 @@
 
 #include "store/store.hpp"
 
-namespace voiceverify::store {
+namespace voiceverify::guard {
+
+using store::Store;
+using store::StoreError;
 
 // FRAUD_GUARD (ranges) and FRAUD_COUNTRY_MODE (countries): Enforce refuses calls while a
 // quarantine holds; Monitor quarantines and logs what it would have refused, refusing nothing;
@@ -106,4 +109,4 @@ class FraudGuard {
   WallClock clock_;
 };
 
-}  // namespace voiceverify::store
+}  // namespace voiceverify::guard

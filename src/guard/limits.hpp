@@ -1,6 +1,7 @@
-// Abuse limits, checked before every paid upstream call: per number, per client IP, site-wide,
-// and the "call me again" interval; plus the server-side count of code attempts per
-// verification. Fixed windows in the Store; a Store that is down fails closed.
+// Abuse limits, checked before every paid upstream call: the windows of limit_windows.hpp (per
+// number, per client IP, site-wide, per country, and the "call me again" interval), plus the
+// server-side count of code attempts per verification. Fixed windows in the Store; a Store that
+// is down fails closed.
 #pragma once
 
 #include <chrono>
@@ -10,31 +11,32 @@
 #include <string_view>
 #include <vector>
 
+#include "guard/limit_windows.hpp"
 #include "store/store.hpp"
 
-namespace voiceverify::store {
+namespace voiceverify::guard {
+
+using store::Store;
+using store::StoreError;
 
 // No defaults here: app::limit_settings (src/app/settings.cpp) fills every field from the config.
 struct LimitSettings {
-  std::chrono::seconds resend_interval;  // RESEND_INTERVAL: same number again no sooner
-  long number_calls_per_10min;           // LIMIT_NUMBER_10MIN
-  long number_calls_per_day;             // LIMIT_NUMBER_DAY
-  // LIMIT_NUMBER_PER_CLIENT_DAY: one client address (IPv6: its prefix) may make one number ring
-  // this often a day, unless that number was verified from there within the day (harassment).
-  long number_calls_per_client_day;
-  long ip_calls_per_hour;      // LIMIT_IP_HOUR
-  int ipv6_prefix_length;      // LIMIT_IPV6_PREFIX: IPv6 clients share a window per
-                               // prefix of this many bits (1 to 128; 128: per address)
-  long global_calls_per_hour;  // LIMIT_GLOBAL_HOUR
-  // Calls per hour to numbers of one country (COUNTRY_LIMITS, else LIMIT_COUNTRY_HOUR), so one
-  // country's attack cannot spend everyone's calls; the home region has no budget of its own
-  // unless listed (the global hour is its budget).
-  std::map<std::string, long> country_calls_per_hour;  // by region code: the overrides
-  long other_country_calls_per_hour;                   // every other country but home_region
-  std::string home_region;                             // DEFAULT_REGION
-  int max_attempts;                                    // MAX_ATTEMPTS: code checks per verification
-  std::string key_secret;  // store_key_secret(SIGNING_KEY): keys phone numbers in the store;
-                           // required (the Limiter throws std::invalid_argument when empty)
+  // Every window's setting, by window (limit_windows.hpp): calls per window, the resend
+  // interval in seconds, code checks per verification.
+  WindowSizes sizes;
+  int ipv6_prefix_length;  // LIMIT_IPV6_PREFIX: IPv6 clients share a window per
+                           // prefix of this many bits (1 to 128; 128: per address)
+  // COUNTRY_LIMITS: listed regions' own budgets (calls per hour) instead of the country window's
+  // size; the home region has no budget of its own unless listed (the global hour is its budget).
+  std::map<std::string, long> country_calls_per_hour;
+  std::string home_region;  // DEFAULT_REGION
+  std::string key_secret;   // store_key_secret(SIGNING_KEY): keys phone numbers in the store;
+                            // required (the Limiter throws std::invalid_argument when empty)
+
+  // RESEND_INTERVAL: the same number again no sooner (also when "call me again" is allowed).
+  std::chrono::seconds resend_interval() const {
+    return std::chrono::seconds{sizes[LimitWindow::Resend]};
+  }
 };
 
 // The secret that turns phone numbers into store keys, derived from SIGNING_KEY (a labelled
@@ -53,20 +55,10 @@ std::string number_tag(std::string_view secret, std::string_view number);
 // `client_ip` is not an address inet_pton reads, or the length is outside 1..128.
 std::string client_address_key(std::string_view client_ip, int ipv6_prefix_length);
 
-// The windows a call or a code check can be refused by.
-enum class LimitWindow {
-  Resend,
-  Number10Min,
-  NumberDay,
-  NumberClientDay,
-  ClientHour,
-  GlobalHour,
-  CountryHour,
-  Attempts
-};
-// "resend", "number-10min", "number-day", "number-client-day", "ip-hour", "global-hour",
-// "country-hour", "attempts": the names the log uses.
-const char* limit_window_name(LimitWindow window);
+// What stands for a client in store keys: 32 hex characters of HMAC-SHA256(secret, a label and
+// client_address_key's form), so a dump of the store holds no address (docs/store.md). The same
+// address (IPv6: the same prefix) gives the same tag under one secret.
+std::string address_tag(std::string_view secret, std::string_view client_key);
 
 // BadKey: a number, address or id of a shape the limiter refuses to use as a key (our bug).
 enum class LimitVerdict { Allowed, Limited, StoreDown, BadKey };
@@ -103,7 +95,7 @@ class Limiter {
 
   // Before GET /verify/{id}?token=: counts one attempt for `verify_id`. Limited when the
   // attempts are already spent (the caller must not call upstream). `attempts_left` is set to
-  // what remains after this attempt. Here and below, an id not of messagebird::is_verify_id's
+  // what remains after this attempt. Here and below, an id not of util::is_verify_id's
   // shape is refused ("bad-key", or Unavailable) and never becomes part of a key.
   LimitResult before_check(const std::string& verify_id, std::chrono::seconds lifetime,
                            int& attempts_left);
@@ -138,9 +130,20 @@ class Limiter {
   bool release(const std::string& number, StoreError& error);
 
  private:
+  // One window as this call meets it: the key and how much it allows.
+  struct Window {
+    std::string key;
+    std::chrono::seconds length;
+    long limit;
+    const LimitWindowRow* row;
+  };
+  // The windows `row` puts before a call; bad_key set for a region of the wrong shape.
+  LimitResult windows_of(const LimitWindowRow& row, const std::string& tag,
+                         const std::string& client, const std::string& region,
+                         std::vector<Window>& out);
   LimitResult note_held(const std::string& number, const std::string& tag, LimitResult result);
   Store& store_;
   LimitSettings settings_;
 };
 
-}  // namespace voiceverify::store
+}  // namespace voiceverify::guard

@@ -8,18 +8,22 @@
 // is used once, since each verify id is new. Why not the number in the session cookie: a signed
 // cookie is readable by whoever holds it (a shared computer, a proxy log), the number's tag is
 // not. docs/architecture.md, "The code page".
-#include "store/call_records.hpp"
+#include "guard/call_records.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
 #include <thread>
 
-#include "http/signed_cookie.hpp"
-#include "messagebird/verify_id.hpp"
 #include "util/ascii.hpp"
+#include "util/hmac.hpp"
+#include "util/verify_id.hpp"
 
-namespace voiceverify::store {
+namespace voiceverify::guard {
+
+using store::Created;
+using store::Fetched;
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -71,7 +75,7 @@ std::string xor_with(std::string data, std::string_view stream) {
 // "<verify id>|<time>" as settle() writes it.
 bool read_settled(const std::string& value, Claim& claim) {
   const auto bar = value.find('|');
-  if (bar == std::string::npos || !messagebird::is_verify_id(value.substr(0, bar))) return false;
+  if (bar == std::string::npos || !util::is_verify_id(value.substr(0, bar))) return false;
   long at = 0;
   const char* first = value.data() + bar + 1;
   const char* last = value.data() + value.size();
@@ -92,13 +96,12 @@ CallRecords::CallRecords(Store& store, std::string key_secret)
 std::string CallRecords::keystream(const std::string& verify_id,
                                    const std::string& browser_id) const {
   // 64 hex digits: 32 bytes, of which the sealed block uses the first 18.
-  return *from_hex(http::hmac_sha256_hex(key_secret_, "recall|" + browser_id + "|" + verify_id));
+  return *from_hex(util::hmac_sha256_hex(key_secret_, "recall|" + browser_id + "|" + verify_id));
 }
 
 StoreError CallRecords::keep_number(const std::string& verify_id, const std::string& browser_id,
                                     const std::string& digits, std::chrono::seconds lifetime) {
-  if (!messagebird::is_verify_id(verify_id) || !valid_browser(browser_id) ||
-      !valid_digits(digits)) {
+  if (!util::is_verify_id(verify_id) || !valid_browser(browser_id) || !valid_digits(digits)) {
     return StoreError::Unavailable;
   }
   std::string block(kCheck);
@@ -110,7 +113,7 @@ StoreError CallRecords::keep_number(const std::string& verify_id, const std::str
 }
 
 Recalled CallRecords::number_of(const std::string& verify_id, const std::string& browser_id) {
-  if (!messagebird::is_verify_id(verify_id) || !valid_browser(browser_id)) return {};
+  if (!util::is_verify_id(verify_id) || !valid_browser(browser_id)) return {};
   const Fetched fetched = store_.get("recall:" + verify_id);
   if (fetched.error != StoreError::None) return {fetched.error, std::nullopt};
   if (!fetched.value) return {};
@@ -125,7 +128,7 @@ Recalled CallRecords::number_of(const std::string& verify_id, const std::string&
 }
 
 StoreError CallRecords::forget_number(const std::string& verify_id) {
-  if (!messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
+  if (!util::is_verify_id(verify_id)) return StoreError::Unavailable;
   return store_.remove("recall:" + verify_id);
 }
 
@@ -133,14 +136,14 @@ std::string CallRecords::submission_key(const std::string& browser_id,
                                         const std::string& digits) const {
   if (!valid_browser(browser_id) || !valid_digits(digits)) return "";
   return "submit:" +
-         http::hmac_sha256_hex(key_secret_, "submit|" + browser_id + "|" + digits).substr(0, 32);
+         util::hmac_sha256_hex(key_secret_, "submit|" + browser_id + "|" + digits).substr(0, 32);
 }
 
 std::string CallRecords::call_again_key(const std::string& browser_id,
                                         const std::string& verify_id) const {
-  if (!valid_browser(browser_id) || !messagebird::is_verify_id(verify_id)) return "";
+  if (!valid_browser(browser_id) || !util::is_verify_id(verify_id)) return "";
   return "again:" +
-         http::hmac_sha256_hex(key_secret_, "again|" + browser_id + "|" + verify_id).substr(0, 32);
+         util::hmac_sha256_hex(key_secret_, "again|" + browser_id + "|" + verify_id).substr(0, 32);
 }
 
 Claim CallRecords::claim(const std::string& key, std::chrono::seconds hold,
@@ -168,7 +171,7 @@ Claim CallRecords::claim(const std::string& key, std::chrono::seconds hold,
 
 StoreError CallRecords::settle(const std::string& key, const std::string& verify_id, long called_at,
                                std::chrono::seconds ttl) {
-  if (key.empty() || !messagebird::is_verify_id(verify_id)) return StoreError::Unavailable;
+  if (key.empty() || !util::is_verify_id(verify_id)) return StoreError::Unavailable;
   return store_.put(key, verify_id + "|" + std::to_string(called_at), ttl);
 }
 
@@ -177,4 +180,4 @@ StoreError CallRecords::release(const std::string& key) {
   return store_.remove(key);
 }
 
-}  // namespace voiceverify::store
+}  // namespace voiceverify::guard
