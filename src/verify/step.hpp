@@ -1,9 +1,8 @@
 // A verification step: either finished (an Outcome), or waiting for one MessageBird call and
 // holding what to do with its answer. The flow (flow.hpp) only ever returns steps; whoever runs
-// them decides how the upstream call is made. run() makes them one after another on this thread;
-// an event-driven runner can park the request, make the call without holding a worker thread, and
-// resume the continuation on any thread: a continuation holds copies of what it needs, never
-// references to the request.
+// them decides how the upstream call is made: the runner (runner.hpp) parks the request, makes the
+// call without holding a worker thread, and resumes the continuation on any thread: a
+// continuation holds copies of what it needs, never references to the request.
 #pragma once
 
 #include <functional>
@@ -43,11 +42,5 @@ class Step {
   UpstreamCall upstream_;
   Continuation then_;
 };
-
-// Makes `call` with `client` (blocking).
-messagebird::VerifyResult perform(messagebird::VerifyClient& client, const UpstreamCall& call);
-
-// Runs `step` to its end, making each upstream call with `client` on this thread.
-Outcome run(Step step, messagebird::VerifyClient& client);
 
 }  // namespace voiceverify::verify
