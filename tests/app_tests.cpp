@@ -6,6 +6,7 @@
 #include <deque>
 #include <future>
 #include <memory>
+#include <utility>
 #include <variant>
 
 #include "capture_stderr.hpp"
@@ -23,12 +24,15 @@ namespace {
 
 class ScriptedTransport : public messagebird::Transport {
  public:
-  messagebird::HttpResponse perform(const messagebird::HttpRequest& request) override {
-    requests.push_back(request);
-    if (answers.empty()) return {messagebird::TransportError::ConnectFailed, 0, "", "no answer"};
+  void submit(messagebird::HttpRequest request, messagebird::ResponseHandler done) override {
+    requests.push_back(std::move(request));
+    if (answers.empty()) {
+      done({messagebird::TransportError::ConnectFailed, 0, "", "no answer"});
+      return;
+    }
     auto answer = answers.front();
     answers.pop_front();
-    return answer;
+    done(std::move(answer));
   }
   std::deque<messagebird::HttpResponse> answers;
   std::vector<messagebird::HttpRequest> requests;

@@ -1,7 +1,8 @@
 // The curl transport against a real cpp-httplib server on loopback: status, body and headers,
 // handle reuse, timeouts, refused connections, the size cap, redirects, protocols and TLS
-// verification; submit() on the event thread (many transfers at once, answers off the caller's
-// thread, connection reuse, per-request timeouts, stopping); and the Verify client over it.
+// verification; the event thread (many transfers at once, answers off the caller's thread,
+// connection reuse, per-request timeouts, stopping); and the Verify client over it. Every request
+// goes through submit(), the transport's one way in.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -22,7 +23,6 @@
 #include <mutex>
 #include <set>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,11 +33,18 @@
 
 namespace mb = voiceverify::messagebird;
 using mb::VerifyError;
+using voiceverify::testing::verify::check_code;
+using voiceverify::testing::verify::create_call;
+using voiceverify::testing::verify::exchange;
 using voiceverify::testing::verify::fixture;
 using voiceverify::testing::verify::kId;
 using voiceverify::testing::verify::test_settings;
 
 BOOST_AUTO_TEST_SUITE(curl_transport_tests)
+
+// How long a test waits for something that should happen soon: only a broken transport or
+// server ever waits this out, never a slow machine or a sanitizer build.
+constexpr std::chrono::milliseconds kPatience = std::chrono::seconds(60);
 
 // ---------------------------------------------------------------- curl against a loopback server
 
@@ -57,7 +64,7 @@ class LocalServer {
     port_ = server_->bind_to_any_port("127.0.0.1");
     BOOST_REQUIRE(port_ > 0);
     thread_ = std::thread([this] { server_->listen_after_bind(); });
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
     while (!server_->is_running() && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -102,7 +109,7 @@ class LocalServer {
   std::thread thread_;
 };
 
-// What the server saw, written by its thread and read by the test after perform() returned.
+// What the server saw, written by its thread and read by the test after the answer came.
 struct Seen {
   std::mutex mutex;
   std::vector<std::string> methods;
@@ -167,7 +174,7 @@ BOOST_FIXTURE_TEST_CASE(curl_round_trips_status_body_and_headers, CurlFixture) {
                      "Content-Type: application/json", "User-Agent: voiceverify-test/1"};
   // Over 1 KiB, where curl 7.88 would otherwise wait for "100 Continue".
   request.body = R"({"recipient":"31612345678","template":")" + std::string(1500, 'a') + "\"}";
-  const mb::HttpResponse response = transport.perform(request);
+  const mb::HttpResponse response = exchange(transport, request);
 
   BOOST_TEST(response.error == mb::TransportError::None);
   BOOST_TEST(response.status == 201);
@@ -200,9 +207,9 @@ BOOST_FIXTURE_TEST_CASE(curl_reuses_its_handle_without_leaking_options, CurlFixt
   mb::HttpRequest post{"POST", server.url("/verify"), {"Content-Type: application/json"}, "{}"};
   mb::HttpRequest remove{"DELETE", server.url("/verify/abc"), {}, ""};
   mb::HttpRequest get{"GET", server.url("/verify/abc?token=123456"), {}, ""};
-  BOOST_TEST(transport.perform(post).status == 200);
-  BOOST_TEST(transport.perform(remove).status == 204);
-  const mb::HttpResponse last = transport.perform(get);
+  BOOST_TEST(exchange(transport, post).status == 200);
+  BOOST_TEST(exchange(transport, remove).status == 204);
+  const mb::HttpResponse last = exchange(transport, get);
   BOOST_TEST(last.status == 200);
   BOOST_TEST(last.body == "{}");
   std::lock_guard lock(seen.mutex);
@@ -215,7 +222,7 @@ BOOST_FIXTURE_TEST_CASE(curl_times_out, CurlFixture) {
   std::atomic<bool> release{false};
   LocalServer server;
   server.routes().Get("/slow", [&](const httplib::Request&, httplib::Response& out) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
     while (!release && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -227,7 +234,7 @@ BOOST_FIXTURE_TEST_CASE(curl_times_out, CurlFixture) {
   options.total_timeout = std::chrono::milliseconds(200);
   mb::CurlTransport transport(options);
   const auto started = std::chrono::steady_clock::now();
-  const mb::HttpResponse response = transport.perform({"GET", server.url("/slow"), {}, ""});
+  const mb::HttpResponse response = exchange(transport, {"GET", server.url("/slow"), {}, ""});
   const auto took = std::chrono::steady_clock::now() - started;
   release = true;
 
@@ -235,13 +242,14 @@ BOOST_FIXTURE_TEST_CASE(curl_times_out, CurlFixture) {
   BOOST_TEST(!response.detail.empty());
   BOOST_TEST(response.body.empty());
   BOOST_TEST(took >= std::chrono::milliseconds(150));
-  BOOST_TEST(took < std::chrono::milliseconds(1500));
+  // Well before the server would have answered: the timeout, not the answer, ended it.
+  BOOST_TEST(took < kPatience / 2);
 }
 
 BOOST_FIXTURE_TEST_CASE(curl_reports_a_closed_port_as_connect_failed, CurlFixture) {
   mb::CurlTransport transport(fast_options());
   const std::string url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/verify";
-  const mb::HttpResponse response = transport.perform({"GET", url, {}, ""});
+  const mb::HttpResponse response = exchange(transport, {"GET", url, {}, ""});
   BOOST_TEST(response.error == mb::TransportError::ConnectFailed);
   BOOST_TEST(response.status == 0);
   BOOST_TEST(!response.detail.empty());
@@ -268,13 +276,13 @@ BOOST_FIXTURE_TEST_CASE(curl_caps_the_response_size, CurlFixture) {
   server.start();
 
   mb::CurlTransport transport(fast_options());
-  const mb::HttpResponse exact = transport.perform({"GET", server.url("/exact"), {}, ""});
+  const mb::HttpResponse exact = exchange(transport, {"GET", server.url("/exact"), {}, ""});
   BOOST_TEST(exact.error == mb::TransportError::None);
   BOOST_TEST(exact.body.size() == cap);
-  const mb::HttpResponse big = transport.perform({"GET", server.url("/big"), {}, ""});
+  const mb::HttpResponse big = exchange(transport, {"GET", server.url("/big"), {}, ""});
   BOOST_TEST(big.error == mb::TransportError::TooLarge);
   BOOST_TEST(big.body.empty());
-  const mb::HttpResponse chunked = transport.perform({"GET", server.url("/chunked"), {}, ""});
+  const mb::HttpResponse chunked = exchange(transport, {"GET", server.url("/chunked"), {}, ""});
   BOOST_TEST(chunked.error == mb::TransportError::TooLarge);
   BOOST_TEST(chunked.body.empty());
 }
@@ -292,7 +300,7 @@ BOOST_FIXTURE_TEST_CASE(curl_does_not_follow_redirects, CurlFixture) {
   server.start();
 
   mb::CurlTransport transport(fast_options());
-  const mb::HttpResponse response = transport.perform({"GET", server.url("/verify"), {}, ""});
+  const mb::HttpResponse response = exchange(transport, {"GET", server.url("/verify"), {}, ""});
   BOOST_TEST(response.error == mb::TransportError::None);
   BOOST_TEST(response.status == 302);
   std::lock_guard lock(seen.mutex);
@@ -303,7 +311,7 @@ BOOST_FIXTURE_TEST_CASE(curl_refuses_other_protocols, CurlFixture) {
   mb::CurlTransport transport(fast_options());
   for (const char* url : {"file:///etc/hostname", "ftp://127.0.0.1/", "gopher://127.0.0.1/"}) {
     BOOST_TEST_CONTEXT(url) {
-      const mb::HttpResponse response = transport.perform({"GET", url, {}, ""});
+      const mb::HttpResponse response = exchange(transport, {"GET", url, {}, ""});
       BOOST_TEST(response.error == mb::TransportError::Other);
       BOOST_TEST(response.body.empty());
       BOOST_TEST(!response.detail.empty());
@@ -335,7 +343,7 @@ BOOST_FIXTURE_TEST_CASE(curl_verifies_tls_certificates, CurlFixture) {
 
   mb::CurlTransport transport(fast_options());
   const mb::HttpResponse response =
-      transport.perform({"GET", server.url("https", "/verify"), {}, ""});
+      exchange(transport, {"GET", server.url("https", "/verify"), {}, ""});
   server.stop();
   std::filesystem::remove_all(dir);
 
@@ -365,8 +373,7 @@ struct Answers {
   }
   bool wait_for(std::size_t count) {
     std::unique_lock lock(mutex);
-    return changed.wait_for(lock, std::chrono::seconds(20),
-                            [&] { return responses.size() >= count; });
+    return changed.wait_for(lock, kPatience, [&] { return responses.size() >= count; });
   }
 };
 
@@ -390,7 +397,7 @@ struct Gate {
   }
   bool wait_arrivals(int count) {
     std::unique_lock lock(mutex);
-    return changed.wait_for(lock, std::chrono::seconds(10), [&] { return arrived >= count; });
+    return changed.wait_for(lock, kPatience, [&] { return arrived >= count; });
   }
   void open() {
     std::lock_guard lock(mutex);
@@ -399,19 +406,21 @@ struct Gate {
   }
 };
 
+// Outlasts every wait of the tests below: only a transfer that is meant to time out does.
 mb::CurlOptions patient_options() {
   mb::CurlOptions options = fast_options();
-  options.total_timeout = std::chrono::milliseconds(15000);
+  options.total_timeout = 2 * kPatience;
   return options;
 }
 
 // 200 requests held by the server until all 200 are there at once: only transfers that truly
-// run concurrently can pass, and they all come back through the one event thread.
+// run concurrently can pass, and they all come back through the one event thread. The deadline
+// only ends a failing run: a slow machine gets all the time it needs to open 200 connections.
 BOOST_FIXTURE_TEST_CASE(curl_runs_200_submits_at_once_on_one_thread, CurlFixture) {
   constexpr int kRequests = 200;
   Gate gate;
   std::atomic<int> released_by_deadline{0};
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
   auto routes = std::make_unique<httplib::Server>();
   routes->new_task_queue = [] { return new httplib::ThreadPool(256); };
   routes->set_keep_alive_timeout(1);
@@ -445,7 +454,6 @@ BOOST_FIXTURE_TEST_CASE(curl_runs_200_submits_at_once_on_one_thread, CurlFixture
   const std::set<std::thread::id> threads(answers.threads.begin(), answers.threads.end());
   BOOST_TEST(threads.size() == 1u);
   BOOST_TEST(!threads.contains(std::this_thread::get_id()));
-  BOOST_TEST(transport.in_flight() == 0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(curl_runs_done_once_and_never_on_the_submitting_thread, CurlFixture) {
@@ -462,7 +470,7 @@ BOOST_FIXTURE_TEST_CASE(curl_runs_done_once_and_never_on_the_submitting_thread, 
   transport.submit({"GET", "ftp://127.0.0.1/", {}, ""}, answers.handler());
   BOOST_REQUIRE(answers.wait_for(2));
   // Anything a second call of either handler would add has time to arrive: a round trip more.
-  BOOST_TEST(transport.perform({"GET", server.url("/verify"), {}, ""}).status == 200);
+  BOOST_TEST(exchange(transport, {"GET", server.url("/verify"), {}, ""}).status == 200);
 
   std::lock_guard lock(answers.mutex);
   BOOST_REQUIRE(answers.responses.size() == 2u);
@@ -476,9 +484,8 @@ BOOST_FIXTURE_TEST_CASE(curl_runs_done_once_and_never_on_the_submitting_thread, 
   BOOST_TEST(refused == 1);
 }
 
-// A handler may chain the next call with submit(), but perform() from it could never be
-// answered: it throws instead of hanging the event thread.
-BOOST_FIXTURE_TEST_CASE(curl_lets_done_submit_but_not_perform, CurlFixture) {
+// A handler may chain the next call with submit().
+BOOST_FIXTURE_TEST_CASE(curl_lets_done_submit_the_next_request, CurlFixture) {
   LocalServer server;
   server.routes().Get("/verify", [&](const httplib::Request&, httplib::Response& out) {
     out.set_content("{}", "application/json");
@@ -486,19 +493,11 @@ BOOST_FIXTURE_TEST_CASE(curl_lets_done_submit_but_not_perform, CurlFixture) {
   server.start();
 
   Answers answers;
-  std::atomic<bool> perform_refused{false};
   mb::CurlTransport transport(fast_options());
   const mb::HttpRequest request{"GET", server.url("/verify"), {}, ""};
-  transport.submit(request, [&](const mb::HttpResponse&) {
-    try {
-      transport.perform(request);
-    } catch (const std::logic_error&) {
-      perform_refused = true;
-    }
-    transport.submit(request, answers.handler());
-  });
+  transport.submit(request,
+                   [&](const mb::HttpResponse&) { transport.submit(request, answers.handler()); });
   BOOST_REQUIRE(answers.wait_for(1));
-  BOOST_TEST(perform_refused.load());
   std::lock_guard lock(answers.mutex);
   BOOST_TEST(answers.responses.front().status == 200);
 }
@@ -536,7 +535,7 @@ BOOST_FIXTURE_TEST_CASE(curl_honours_a_shorter_per_request_timeout, CurlFixture)
   mb::CurlTransport transport(patient_options());
   mb::HttpRequest request{"GET", server.url("/slow"), {}, ""};
   request.timeout = std::chrono::milliseconds(200);
-  const mb::HttpResponse response = transport.perform(request);
+  const mb::HttpResponse response = exchange(transport, request);
   gate.open();
 
   BOOST_TEST(response.error == mb::TransportError::Timeout);
@@ -550,7 +549,7 @@ BOOST_FIXTURE_TEST_CASE(curl_answers_hanging_transfers_when_destroyed, CurlFixtu
   Gate gate;
   LocalServer server;
   server.routes().Get("/hang", [&](const httplib::Request&, httplib::Response& out) {
-    gate.arrive_and_wait(std::chrono::milliseconds(5000));
+    gate.arrive_and_wait(kPatience);  // opened once the transport is gone
     out.set_content("{}", "application/json");
   });
   server.start();
@@ -562,7 +561,6 @@ BOOST_FIXTURE_TEST_CASE(curl_answers_hanging_transfers_when_destroyed, CurlFixtu
   for (int i = 0; i < 3; ++i) {
     transport->submit({"GET", server.url("/hang"), {}, ""}, answers.handler());
   }
-  BOOST_TEST(transport->in_flight() == 4u);
   transport.reset();
   gate.open();
 
@@ -598,7 +596,7 @@ BOOST_FIXTURE_TEST_CASE(client_over_curl_creates_and_checks, CurlFixture) {
   settings.endpoint = server.url("");
   mb::CurlTransport transport(fast_options());
   mb::VerifyClient client(settings, transport);
-  const mb::VerifyResult call = client.create_call("31612345678");
+  const mb::VerifyResult call = create_call(client, "31612345678");
   BOOST_TEST(call.error == VerifyError::None);
   BOOST_TEST(call.id == kId);
   {
@@ -610,7 +608,7 @@ BOOST_FIXTURE_TEST_CASE(client_over_curl_creates_and_checks, CurlFixture) {
     BOOST_REQUIRE(Json::parseFromStream(Json::CharReaderBuilder(), in, &body, nullptr));
     BOOST_TEST(body["recipient"].asString() == "31612345678");
   }
-  BOOST_TEST(client.check_code(call.id, "123456").error == VerifyError::WrongCode);
+  BOOST_TEST(check_code(client, call.id, "123456").error == VerifyError::WrongCode);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -110,7 +110,9 @@ BOOST_AUTO_TEST_CASE(hanging_upstream_times_out_into_a_banner) {
   const auto took = std::chrono::steady_clock::now() - started;
   BOOST_TEST(answer.status == 303);
   BOOST_TEST(answer.location == "/");
-  BOOST_TEST((took < std::chrono::seconds(5)));
+  // The pool's own timeout answered, well before the browser (15 s) or nginx (30 s) would have
+  // given up on a pool waiting for the hang; the margin is for slow builds.
+  BOOST_TEST((took < std::chrono::seconds(12)));
   BOOST_TEST(contains(banner_after(browser, answer), "could not place the call"));
   site.sim_faults({{"hang", "0"}});
   expect_still_serving(site);

@@ -32,7 +32,7 @@ BOOST_AUTO_TEST_CASE(health_and_readiness_answer_loopback) {
   BOOST_TEST(browser.get("/").status == 200);
   // nginx writes the line once the answer is sent: wait for the page's, which comes last.
   std::string access;
-  for (int i = 0; i < 100 && !contains(access, "\"GET / HTTP/1.1\" 200"); ++i) {
+  for (int i = 0; i < 3000 && !contains(access, "\"GET / HTTP/1.1\" 200"); ++i) {
     if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     access = read_file(site.run_dir() + "/nginx-access.log");
   }

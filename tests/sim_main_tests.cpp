@@ -63,20 +63,21 @@ Spawned spawn_sim(const std::vector<std::string>& args, const std::string& key_e
   return child;
 }
 
-// One line of the child's stdout, or "" after 5 s or at end of file.
+// One line of the child's stdout, or "" after 60 s (only a failure waits that long) or at end of
+// file.
 std::string read_line(int fd) {
   std::string line;
   char c = 0;
   while (true) {
     pollfd ready{fd, POLLIN, 0};
-    if (poll(&ready, 1, 5000) <= 0 || read(fd, &c, 1) != 1 || c == '\n') return line;
+    if (poll(&ready, 1, 60000) <= 0 || read(fd, &c, 1) != 1 || c == '\n') return line;
     line += c;
   }
 }
 
 int wait_exit(pid_t pid) {
   int status = 0;
-  for (int i = 0; i < 500; ++i) {
+  for (int i = 0; i < 6000; ++i) {  // 60 s: the exit comes at once; the bound ends a failure
     if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::this_thread::sleep_for(10ms);
   }

@@ -58,17 +58,23 @@ std::string raw_create() {
          "\r\n\r\n" + body;
 }
 
-// Reads from every socket until each has an answer's head or `deadline` passes; returns how many
-// heads start with `status_line`.
-int count_answers(const std::vector<int>& sockets, const std::string& status_line,
-                  std::chrono::steady_clock::time_point deadline) {
+// How long a wait may see no progress at all before the test gives up: only a server that is
+// stuck (or cannot take more) stands still that long; a slow or loaded machine, a sanitizer build,
+// merely progresses slowly, and each step of progress starts the stall over.
+constexpr auto kStall = 60s;
+
+// Reads from every socket until each has an answer's head, or until none has given a byte for
+// kStall; returns how many heads start with `status_line`.
+int count_answers(const std::vector<int>& sockets, const std::string& status_line) {
   std::vector<pollfd> waiting;
   for (int fd : sockets) waiting.push_back({fd, POLLIN, 0});
   std::vector<std::string> heads(sockets.size());
   int answered = 0;
   int open = static_cast<int>(sockets.size());
-  while (open > 0 && std::chrono::steady_clock::now() < deadline) {
+  auto progressed = std::chrono::steady_clock::now();
+  while (open > 0 && std::chrono::steady_clock::now() - progressed < kStall) {
     if (poll(waiting.data(), waiting.size(), 100) <= 0) continue;
+    progressed = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < waiting.size(); ++i) {
       if (waiting[i].fd < 0 || waiting[i].revents == 0) continue;
       char buffer[4096];
@@ -82,6 +88,22 @@ int count_answers(const std::vector<int>& sockets, const std::string& status_lin
     }
   }
   return answered;
+}
+
+// Waits until `count()` reaches `target`, or until it has not grown for kStall; returns the last
+// count.
+template <typename Count>
+int wait_for_count(Count count, int target) {
+  int last = count();
+  auto progressed = std::chrono::steady_clock::now();
+  while (last < target && std::chrono::steady_clock::now() - progressed < kStall) {
+    std::this_thread::sleep_for(20ms);
+    if (const int now = count(); now > last) {
+      last = now;
+      progressed = std::chrono::steady_clock::now();
+    }
+  }
+  return last;
 }
 
 // The test holds both ends of every connection: twice as many descriptors as connections.
@@ -228,16 +250,20 @@ BOOST_AUTO_TEST_CASE(fault_fields_parse_within_their_ranges) {
 
 BOOST_FIXTURE_TEST_CASE(latency_delays_api_answers_but_not_control_ones, ServerFixture) {
   set_faults({{"latency_ms", "150"}});
-  auto started = std::chrono::steady_clock::now();
+  const auto started = std::chrono::steady_clock::now();
   auto res = create_json(kGuideBody);
   const auto api_took = std::chrono::steady_clock::now() - started;
   BOOST_REQUIRE(res);
   BOOST_TEST(res->status == 201);
   BOOST_TEST((api_took >= 150ms));
 
-  started = std::chrono::steady_clock::now();
-  stats();
-  BOOST_TEST((std::chrono::steady_clock::now() - started < 150ms));
+  // A latency far beyond the client's read timeout: a control answer that waited it out would
+  // never arrive. No bound on how fast it comes, so a slow machine cannot fail this.
+  set_faults({{"latency_ms", "600000"}});
+  auto control = client()->Get("/_sim/stats");
+  BOOST_REQUIRE(control);
+  BOOST_TEST(control->status == 200);
+  set_faults({{"latency_ms", "0"}});
 }
 
 BOOST_FIXTURE_TEST_CASE(fail_percent_100_answers_5xx_that_is_not_json, ServerFixture) {
@@ -275,10 +301,14 @@ BOOST_FIXTURE_TEST_CASE(hang_holds_answers_until_switched_off, ServerFixture) {
   BOOST_TEST(!timed_out);                       // no answer within the client's read timeout
   BOOST_TEST(stats()["creates"].asInt() == 0);  // control endpoints still answer
 
-  auto pending = std::async(std::launch::async, [this] { return create_json(kGuideBody); });
+  auto pending = std::async(std::launch::async, [this] {
+    return client(kStall)->Post("/verify", {{"Authorization", kAuth}}, kGuideBody,
+                                "application/json");
+  });
   BOOST_TEST((pending.wait_for(200ms) == std::future_status::timeout));
   set_faults({{"hang", "0"}});
-  BOOST_REQUIRE((pending.wait_for(3s) == std::future_status::ready));
+  // Bounded only so that a broken switch fails instead of hanging the run.
+  BOOST_REQUIRE((pending.wait_for(kStall) == std::future_status::ready));
   auto released = pending.get();
   BOOST_REQUIRE(released);
   BOOST_TEST(released->status == 201);
@@ -289,7 +319,7 @@ BOOST_FIXTURE_TEST_CASE(stop_returns_promptly_while_requests_hang, ServerFixture
   const int idle = connect_to(port);
   BOOST_REQUIRE(idle >= 0);
   BOOST_REQUIRE(send_all(idle, raw_create()));
-  BOOST_REQUIRE(count_answers({idle}, "HTTP/1.1 201", std::chrono::steady_clock::now() + 3s) == 1);
+  BOOST_REQUIRE(count_answers({idle}, "HTTP/1.1 201") == 1);
 
   set_faults({{"hang", "1"}, {"latency_ms", "600000"}});
   std::vector<std::future<httplib::Result>> hanging;
@@ -299,7 +329,8 @@ BOOST_FIXTURE_TEST_CASE(stop_returns_promptly_while_requests_hang, ServerFixture
                                   "application/json");
     }));
   }
-  std::this_thread::sleep_for(150ms);  // let them reach the handlers
+  // All three in the handlers, hanging, before the stop.
+  BOOST_REQUIRE(wait_for_count([this] { return server->in_flight(); }, 3) == 3);
   const auto started = std::chrono::steady_clock::now();
   server->stop();
   BOOST_TEST((std::chrono::steady_clock::now() - started < 1500ms));
@@ -314,9 +345,11 @@ BOOST_FIXTURE_TEST_CASE(stop_returns_promptly_while_requests_hang, ServerFixture
 // The pool keeps up to 1024 calls in flight (docs/messagebird-verify.md, The simulator): with its
 // default thread count the simulator must hold that many slow requests at once, or a benchmark
 // measures the simulator instead of the pool. One thread writes all the requests, then reads.
-// The hang switch keeps them all waiting until every one has arrived (on a busy machine taking
-// in a thousand requests can outlast the latency), so the count of concurrent requests does not
-// depend on timing.
+// The hang switch keeps them all waiting until every one has arrived, so the count of concurrent
+// requests does not depend on timing; and no wait has a deadline for the whole work, which a slow
+// or loaded machine (a sanitizer build) could miss: each waits while the count still grows, so
+// only a server that stops short of 1024 fails. How fast it takes them in is scripts/bench's
+// business, not this test's.
 BOOST_AUTO_TEST_CASE(the_default_server_holds_1024_slow_requests_at_once) {
   constexpr int kClients = 1024;
   allow_descriptors(2 * kClients + 256);
@@ -336,17 +369,11 @@ BOOST_AUTO_TEST_CASE(the_default_server_holds_1024_slow_requests_at_once) {
   }
   const std::string request = raw_create();
   for (int fd : sockets) BOOST_REQUIRE(send_all(fd, request));
-  // Generous for a sanitizer build: each wait ends as soon as its condition holds.
-  const auto arrived_by = std::chrono::steady_clock::now() + 10s;
-  while (server.in_flight() < kClients && std::chrono::steady_clock::now() < arrived_by) {
-    std::this_thread::sleep_for(20ms);
-  }
-  BOOST_TEST(server.in_flight() == kClients);
+  BOOST_TEST(wait_for_count([&server] { return server.in_flight(); }, kClients) == kClients);
   sim::Faults faults = server.faults();
   faults.hang = false;
   server.set_faults(faults);
-  const int answered =
-      count_answers(sockets, "HTTP/1.1 201", std::chrono::steady_clock::now() + 10s);
+  const int answered = count_answers(sockets, "HTTP/1.1 201");
   BOOST_TEST(answered == kClients);
   for (int fd : sockets) close(fd);
 

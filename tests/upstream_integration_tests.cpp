@@ -33,9 +33,10 @@ std::future<std::pair<Page, std::string>> start_in_background(const Site& site,
   });
 }
 
-// Waits until the simulator holds `n` API requests unanswered; false after 20 s.
+// Waits until the simulator holds `n` API requests unanswered; false after 60 s, a bound that
+// only a failure meets.
 bool wait_for_waiting_requests(Site& site, long n) {
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
   while (std::chrono::steady_clock::now() < deadline) {
     if (site.sim_stats()["in_flight"] >= n) return true;
     std::this_thread::sleep_for(20ms);

@@ -1,5 +1,6 @@
-// The Verify client's requests over a fake transport: what goes on the wire for each call, and
-// what the client refuses locally (bad ids, codes, recipients, settings) so it never does.
+// The Verify client's requests over a fake transport, through its asynchronous calls as production
+// makes them: what goes on the wire for each call, and what the client refuses locally (bad ids,
+// codes, recipients, settings) so it never does.
 #include <json/json.h>
 
 #include <boost/test/data/monomorphic.hpp>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "messagebird/verify_client.hpp"
@@ -18,20 +20,24 @@ namespace mb = voiceverify::messagebird;
 namespace bdata = boost::unit_test::data;
 using mb::VerifyError;
 using voiceverify::testing::verify::answer;
+using voiceverify::testing::verify::cancel;
+using voiceverify::testing::verify::check_code;
+using voiceverify::testing::verify::create_call;
 using voiceverify::testing::verify::fixture;
 using voiceverify::testing::verify::kId;
+using voiceverify::testing::verify::look_up;
 using voiceverify::testing::verify::test_settings;
 
 namespace {
 
-// Records every request and replays one prepared answer.
+// Records every request and replays one prepared answer, inline.
 class FakeTransport final : public mb::Transport {
  public:
   mb::HttpResponse next = answer(500, "");
   std::vector<mb::HttpRequest> requests;
-  mb::HttpResponse perform(const mb::HttpRequest& request) override {
-    requests.push_back(request);
-    return next;
+  void submit(mb::HttpRequest request, mb::ResponseHandler done) override {
+    requests.push_back(std::move(request));
+    done(next);
   }
 };
 
@@ -47,7 +53,7 @@ Json::Value create_body(const mb::VerifySettings& settings, const mb::Speech& sp
   FakeTransport transport;
   transport.next = answer(201, fixture("create_201.json"));
   mb::VerifyClient client(settings, transport);
-  client.create_call("31612345678", speech);
+  create_call(client, "31612345678", speech);
   Json::Value json;
   if (transport.requests.size() != 1u) return json;
   std::istringstream in(transport.requests.front().body);
@@ -92,7 +98,7 @@ BOOST_AUTO_TEST_CASE(create_sends_the_documented_request) {
   transport.next = answer(201, fixture("create_201.json"));
   mb::VerifyClient client(settings, transport);
 
-  const auto result = client.create_call("31612345678");
+  const auto result = create_call(client, "31612345678");
   BOOST_TEST(result.error == VerifyError::None);
   BOOST_TEST(result.id == kId);
   BOOST_REQUIRE(transport.requests.size() == 1u);
@@ -124,7 +130,7 @@ BOOST_AUTO_TEST_CASE(create_sends_optional_fields_only_when_set) {
   FakeTransport transport;
   transport.next = answer(201, fixture("create_201.json"));
   mb::VerifyClient client(settings, transport);
-  client.create_call("4915112345678");
+  create_call(client, "4915112345678");
 
   BOOST_REQUIRE(transport.requests.size() == 1u);
   const std::string& body = transport.requests.front().body;
@@ -153,7 +159,7 @@ BOOST_AUTO_TEST_CASE(max_attempts_of_one_is_not_sent) {
     FakeTransport transport;
     transport.next = answer(201, fixture("create_201.json"));
     mb::VerifyClient client(settings, transport);
-    client.create_call("31612345678");
+    create_call(client, "31612345678");
     BOOST_REQUIRE(transport.requests.size() == 1u);
     BOOST_TEST(transport.requests.front().body.find("maxAttempts") == std::string::npos);
   }
@@ -161,7 +167,7 @@ BOOST_AUTO_TEST_CASE(max_attempts_of_one_is_not_sent) {
   FakeTransport transport;
   transport.next = answer(201, fixture("create_201.json"));
   mb::VerifyClient client(settings, transport);
-  client.create_call("31612345678");
+  create_call(client, "31612345678");
   BOOST_TEST(transport.requests.front().body.find(R"("maxAttempts":2)") != std::string::npos);
 }
 
@@ -171,7 +177,7 @@ BOOST_AUTO_TEST_CASE(check_sends_a_get_with_the_token) {
   transport.next = answer(200, fixture("verified_200.json"));
   mb::VerifyClient client(settings, transport);
 
-  const auto result = client.check_code(kId, "123456");
+  const auto result = check_code(client, kId, "123456");
   BOOST_TEST(result.error == VerifyError::None);
   BOOST_TEST(result.status == "verified");
   BOOST_REQUIRE(transport.requests.size() == 1u);
@@ -192,7 +198,7 @@ BOOST_AUTO_TEST_CASE(check_answer_about_another_id_does_not_verify) {
   FakeTransport transport;
   transport.next = answer(200, fixture("verified_other_id_200.json"));
   mb::VerifyClient client(settings, transport);
-  BOOST_TEST(client.check_code(kId, "123456").error == VerifyError::Unavailable);
+  BOOST_TEST(check_code(client, kId, "123456").error == VerifyError::Unavailable);
 }
 
 BOOST_AUTO_TEST_CASE(cancel_sends_a_delete) {
@@ -201,10 +207,25 @@ BOOST_AUTO_TEST_CASE(cancel_sends_a_delete) {
   transport.next = answer(204, "");
   mb::VerifyClient client(settings, transport);
 
-  BOOST_TEST(client.cancel(kId).error == VerifyError::None);
+  BOOST_TEST(cancel(client, kId).error == VerifyError::None);
   BOOST_REQUIRE(transport.requests.size() == 1u);
   const mb::HttpRequest& request = transport.requests.front();
   BOOST_TEST(request.method == "DELETE");
+  BOOST_TEST(request.url == "https://rest.example.test/verify/" + kId);
+  BOOST_TEST(request.body.empty());
+  BOOST_TEST(request.headers.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(look_up_sends_a_get_without_a_token) {
+  const mb::VerifySettings settings = test_settings();
+  FakeTransport transport;
+  transport.next = answer(404, fixture("not_found_404.json"));
+  mb::VerifyClient client(settings, transport);
+
+  BOOST_TEST(look_up(client, kId).error == VerifyError::NotFound);
+  BOOST_REQUIRE(transport.requests.size() == 1u);
+  const mb::HttpRequest& request = transport.requests.front();
+  BOOST_TEST(request.method == "GET");
   BOOST_TEST(request.url == "https://rest.example.test/verify/" + kId);
   BOOST_TEST(request.body.empty());
   BOOST_TEST(request.headers.size() == 3u);
@@ -228,8 +249,9 @@ BOOST_DATA_TEST_CASE(bad_ids_never_reach_the_transport, bdata::make(kBadIds), id
   FakeTransport transport;
   transport.next = answer(200, fixture("verified_200.json"));
   mb::VerifyClient client(settings, transport);
-  BOOST_TEST(client.check_code(id, "123456").error == VerifyError::Rejected);
-  BOOST_TEST(client.cancel(id).error == VerifyError::Rejected);
+  BOOST_TEST(check_code(client, id, "123456").error == VerifyError::Rejected);
+  BOOST_TEST(cancel(client, id).error == VerifyError::Rejected);
+  BOOST_TEST(look_up(client, id).error == VerifyError::Rejected);
   BOOST_TEST(transport.requests.empty());
 }
 
@@ -243,7 +265,7 @@ BOOST_DATA_TEST_CASE(bad_codes_never_reach_the_transport, bdata::make(kBadCodes)
   FakeTransport transport;
   transport.next = answer(200, fixture("verified_200.json"));
   mb::VerifyClient client(settings, transport);
-  BOOST_TEST(client.check_code(kId, code).error == VerifyError::Rejected);
+  BOOST_TEST(check_code(client, kId, code).error == VerifyError::Rejected);
   BOOST_TEST(transport.requests.empty());
 }
 
@@ -255,11 +277,11 @@ BOOST_AUTO_TEST_CASE(bad_recipients_never_reach_the_transport) {
   for (const std::string recipient :
        {"", "+31612345678", "3161234567a", "31 612345678", "3161234567812345", "31612345678\n"}) {
     BOOST_TEST_CONTEXT("recipient '" << recipient << "'") {
-      BOOST_TEST(client.create_call(recipient).error == VerifyError::InvalidRecipient);
+      BOOST_TEST(create_call(client, recipient).error == VerifyError::InvalidRecipient);
     }
   }
   BOOST_TEST(transport.requests.empty());
-  BOOST_TEST(client.create_call("316123456781234").error == VerifyError::None);  // 15 digits
+  BOOST_TEST(create_call(client, "316123456781234").error == VerifyError::None);  // 15 digits
   BOOST_TEST(transport.requests.size() == 1u);
 }
 
@@ -270,7 +292,7 @@ BOOST_AUTO_TEST_CASE(access_key_appears_only_in_the_authorization_header) {
   mb::VerifyClient client(settings, transport);
   transport.next = answer(401, fixture("error_401.json"));
   const std::vector<mb::VerifyResult> results = {
-      client.create_call("31612345678"), client.check_code(kId, "123456"), client.cancel(kId)};
+      create_call(client, "31612345678"), check_code(client, kId, "123456"), cancel(client, kId)};
   for (const auto& result : results) {
     BOOST_TEST(result.error == VerifyError::Unauthorized);
     BOOST_TEST(result.detail.find(key) == std::string::npos);
@@ -295,12 +317,13 @@ BOOST_AUTO_TEST_CASE(settings_with_line_breaks_never_reach_the_transport) {
   FakeTransport transport;
   transport.next = answer(201, fixture("create_201.json"));
   mb::VerifyClient client(settings, transport);
-  BOOST_TEST(client.create_call("31612345678").error == VerifyError::Unavailable);
-  BOOST_TEST(client.check_code(kId, "123456").error == VerifyError::Unavailable);
-  BOOST_TEST(client.cancel(kId).error == VerifyError::Unavailable);
+  BOOST_TEST(create_call(client, "31612345678").error == VerifyError::Unavailable);
+  BOOST_TEST(check_code(client, kId, "123456").error == VerifyError::Unavailable);
+  BOOST_TEST(cancel(client, kId).error == VerifyError::Unavailable);
+  BOOST_TEST(look_up(client, kId).error == VerifyError::Unavailable);
   settings.access_key = "live_key";
   settings.user_agent = "agent\nX-Injected: 1";
-  BOOST_TEST(client.create_call("31612345678").error == VerifyError::Unavailable);
+  BOOST_TEST(create_call(client, "31612345678").error == VerifyError::Unavailable);
   BOOST_TEST(transport.requests.empty());
 }
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,9 @@
 #include "app/check_key.hpp"
 
+#include <future>
+#include <memory>
+#include <utility>
+
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
 
@@ -15,7 +19,14 @@ KeyCheck check_key(const Settings& settings) {
   const messagebird::CurlGlobal curl_global;
   messagebird::CurlTransport transport(settings.curl);
   messagebird::VerifyClient client(settings.verify, transport);
-  const messagebird::VerifyResult answer = client.look_up(kUnknownId);
+  // Shared with the handler, which runs on the transport's event thread: the promise outlives
+  // set_value even once get() has returned here.
+  auto promised = std::make_shared<std::promise<messagebird::VerifyResult>>();
+  std::future<messagebird::VerifyResult> answered = promised->get_future();
+  client.look_up(kUnknownId, [promised](messagebird::VerifyResult result) {
+    promised->set_value(std::move(result));
+  });
+  const messagebird::VerifyResult answer = answered.get();
   switch (answer.error) {
     case messagebird::VerifyError::NotFound:
       return {true, "the key works: " + settings.verify.endpoint +

@@ -1,8 +1,9 @@
-// The FastCGI worker pool: the only code that includes fcgiapp.h. One process, N threads serving
-// every connection nginx opens (docs/architecture.md, "The pool"). Each request is copied into a
-// plain Request at once (FCGX_Finish_r frees libfcgi's strings) and handed to the thread's
-// Worker, which answers at once or parks the request: a parked request holds no thread while it
-// waits (for MessageBird), and its Answer writes the Response later from whichever thread has it.
+// The FastCGI worker pool: fcgi_server.cpp is the only code that includes fcgiapp.h; its threads
+// and epoll set are pool_loop.cpp's. One process, N threads serving every connection nginx opens
+// (docs/architecture.md, "The pool"). Each request is copied into a plain Request at once
+// (FCGX_Finish_r frees libfcgi's strings) and handed to the thread's Worker, which answers at once
+// or parks the request: a parked request holds no thread while it waits (for MessageBird), and
+// its Answer writes the Response later from whichever thread has it.
 #pragma once
 
 #include <chrono>
@@ -76,9 +77,10 @@ int open_listener(const std::string& listen, std::string& error);
 // (and those nginx already sent on a kept-alive connection) finish, waits until every parked
 // request is answered, and returns: 0, or 1 when the listener broke (accept failed for good;
 // logged). One pool per process.
-// `serving` (if any) is called once every thread is waiting for work.
+// `serving` is called once every thread has started (connections wait in the listener's
+// backlog until one takes them).
 int run_pool(int listen_fd, const PoolOptions& options, const WorkerFactory& make_worker,
-             const std::function<void()>& serving = {});
+             const std::function<void()>& serving);
 
 // True when one of the pool's threads picks up a canary within `limit`: the pool can still serve
 // (the systemd watchdog asks; an idle pool answers at once, one whose threads are all stuck does

@@ -1,26 +1,23 @@
-// The libcurl transport, and the only includer of curl.h. The settings follow
+// The libcurl transport, and the only includer of curl.h: the multi socket API driven by one
+// event thread that owns the multi handle, every easy handle and the share. What each request
+// asks of the wire and what its answer becomes is exchange.cpp's (plain types); here it is put
+// into curl's options and curl's verdict read back. The settings follow
 // docs/messagebird-verify.md, "Timeouts and transport" (TLS verification always on), and
-// docs/platform.md, "libcurl": connect and total timeouts, no signals, a response size cap, and
-// the multi socket API driven by one event thread that owns the multi handle, every easy handle
-// and the share.
+// docs/platform.md, "libcurl": connect and total timeouts, no signals, a response size cap.
 #include "messagebird/curl_transport.hpp"
 
 #include <curl/curl.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
-#include <future>
 #include <list>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -29,6 +26,8 @@
 #include <vector>
 
 #include "log/log.hpp"
+#include "messagebird/exchange.hpp"
+#include "messagebird/wake_queue.hpp"
 
 namespace voiceverify::messagebird {
 
@@ -67,11 +66,7 @@ struct Fd {
 // Everything curl points at while a transfer runs (URL, body, headers, error buffer) lives here,
 // on the heap, until the easy handle has been removed from the multi handle and reset.
 struct Transfer {
-  HttpRequest request;
-  ResponseHandler done;
-  HttpResponse response;
-  std::size_t max_bytes = 0;
-  bool too_large = false;
+  Exchange exchange;
   HeaderList headers;
   Easy easy;
   std::array<char, CURL_ERROR_SIZE> error{};
@@ -80,18 +75,13 @@ struct Transfer {
 
 // Collects the body and stops the transfer once it would pass the cap.
 extern "C" std::size_t write_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* transfer = static_cast<Transfer*>(user);
-  std::string& body = transfer->response.body;
   const std::size_t bytes = size * count;
-  if (bytes > transfer->max_bytes - body.size()) {
-    transfer->too_large = true;
-    return 0;  // anything but `bytes` makes curl abort with CURLE_WRITE_ERROR
-  }
-  body.append(data, bytes);
-  return bytes;
+  // Anything but `bytes` makes curl abort with CURLE_WRITE_ERROR.
+  return static_cast<Transfer*>(user)->exchange.take(data, bytes) ? bytes : 0;
 }
 
-TransportError classify(CURLcode code, bool too_large) {
+// A write error is ours (the cap): the Exchange tells it apart.
+TransportError classify(CURLcode code) {
   switch (code) {
     case CURLE_OK:
       return TransportError::None;
@@ -103,8 +93,6 @@ TransportError classify(CURLcode code, bool too_large) {
       return TransportError::ConnectFailed;
     case CURLE_FILESIZE_EXCEEDED:
       return TransportError::TooLarge;
-    case CURLE_WRITE_ERROR:
-      return too_large ? TransportError::TooLarge : TransportError::Other;
     default:
       return TransportError::Other;
   }
@@ -119,19 +107,14 @@ bool append(HeaderList& headers, const char* header) {
 }
 
 // Sets every option of one request on a fresh (or reset) handle. False when out of memory.
-bool configure(Transfer& transfer, const CurlOptions& options, CURLSH* share) {
-  // curl 7.88 sends "Expect: 100-continue" for bodies over 1 KiB, costing a round trip.
-  if (!append(transfer.headers, "Expect:")) return false;
-  for (const std::string& header : transfer.request.headers) {
+bool configure(Transfer& transfer, CURLSH* share) {
+  const Exchange& exchange = transfer.exchange;
+  for (const std::string& header : exchange.header_lines()) {
     if (!append(transfer.headers, header.c_str())) return false;
   }
 
   CURL* curl = transfer.easy.get();
-  const HttpRequest& request = transfer.request;
-  const auto total =
-      request.timeout > std::chrono::milliseconds::zero() ? request.timeout : options.total_timeout;
-  transfer.max_bytes = options.max_response_bytes;
-
+  const HttpRequest& request = exchange.request();
   curl_easy_setopt(curl, CURLOPT_PRIVATE, &transfer);
   curl_easy_setopt(curl, CURLOPT_SHARE, share);
   // Signals and threads do not mix (docs/platform.md, "libcurl"); timeouts then rely on curl's
@@ -141,8 +124,8 @@ bool configure(Transfer& transfer, const CurlOptions& options, CURLSH* share) {
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(total.count()));
+                   static_cast<long>(exchange.connect_timeout().count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(exchange.total_timeout().count()));
   // Peer and host verification stay on (docs/messagebird-verify.md, "Timeouts and transport").
   // Never turn it off.
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -150,24 +133,20 @@ bool configure(Transfer& transfer, const CurlOptions& options, CURLSH* share) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, transfer.headers.get());
   // Fails early when Content-Length announces too much; the write callback covers the rest.
   curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
-                   static_cast<curl_off_t>(options.max_response_bytes));
+                   static_cast<curl_off_t>(exchange.max_response_bytes()));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, transfer.error.data());
 
-  if (request.method == "GET") {
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-  } else {
-    if (request.method == "POST" || !request.body.empty()) {
-      // POSTFIELDS does not copy: the body lives in the Transfer until the handle is reset.
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(request.body.size()));
-    }
-    if (request.method != "POST") {
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    }
+  const MethodForm form = exchange.method_form();
+  if (form.plain_get) curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  if (form.sends_body) {
+    // POSTFIELDS does not copy: the body lives in the Transfer until the handle is reset.
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
   }
+  if (!form.verb.empty()) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, form.verb.c_str());
   return true;
 }
 
@@ -177,14 +156,14 @@ extern "C" int on_timer(CURLM*, long timeout_ms, void* loop);
 // ------------------------------------------------------------------ the event loop
 
 // One thread owns the multi handle, every easy handle and the share; other threads only touch
-// the queue (under the mutex), the eventfd and the counter.
+// the inbox.
 struct EventLoop {
   using Clock = std::chrono::steady_clock;
   static constexpr std::size_t kSpareHandles = 32;
 
   CurlOptions options;
   Fd epoll{::epoll_create1(EPOLL_CLOEXEC)};
-  Fd wake{::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
+  WakeQueue<std::unique_ptr<Transfer>> inbox;  // shared with the submitting threads
   // Shares TLS sessions and resolved names between the easy handles. Only the event thread
   // touches it (and the handles), so it needs no lock callbacks (docs/platform.md, "libcurl").
   std::unique_ptr<CURLSH, Deleter<curl_share_cleanup>> share{curl_share_init()};
@@ -194,20 +173,13 @@ struct EventLoop {
   std::list<std::unique_ptr<Transfer>> running;
   std::optional<Clock::time_point> timer;  // when curl wants CURL_SOCKET_TIMEOUT
 
-  // Shared with the submitting threads.
-  mutable std::mutex mutex;
-  std::deque<std::unique_ptr<Transfer>> queued;  // guarded by mutex
-  bool stopping = false;                         // guarded by mutex
-  bool closed = false;                           // guarded by mutex: the loop has ended
-  std::atomic<std::size_t> in_flight{0};
-
   std::thread thread;  // started last, when everything above is ready
 
   explicit EventLoop(CurlOptions opts) : options(opts) {
-    if (epoll.fd < 0 || wake.fd < 0) throw std::runtime_error("epoll or eventfd failed");
+    if (epoll.fd < 0) throw std::runtime_error("epoll_create1 failed");
     if (!share || !multi) throw std::runtime_error("curl_multi_init or curl_share_init failed");
-    epoll_event event{EPOLLIN, {.fd = wake.fd}};
-    if (::epoll_ctl(epoll.fd, EPOLL_CTL_ADD, wake.fd, &event) != 0) {
+    epoll_event event{EPOLLIN, {.fd = inbox.fd()}};
+    if (::epoll_ctl(epoll.fd, EPOLL_CTL_ADD, inbox.fd(), &event) != 0) {
       throw std::runtime_error("epoll_ctl failed");
     }
     curl_share_setopt(share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
@@ -222,11 +194,7 @@ struct EventLoop {
   }
 
   ~EventLoop() {
-    {
-      std::lock_guard lock(mutex);
-      stopping = true;
-    }
-    notify();
+    inbox.stop();
     thread.join();
     // The loop removed every running handle from the multi handle. Now, in this order: easy
     // handles (they hold the share), the multi handle (closing its cached connections calls
@@ -238,24 +206,6 @@ struct EventLoop {
 
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
-
-  void submit(std::unique_ptr<Transfer> transfer) {
-    bool first = false;
-    {
-      std::lock_guard lock(mutex);
-      if (closed) throw std::logic_error("CurlTransport::submit during destruction");
-      first = queued.empty();
-      queued.push_back(std::move(transfer));
-      in_flight.fetch_add(1);
-    }
-    if (first) notify();  // otherwise a wake-up is already on its way
-  }
-
-  void notify() const {
-    const std::uint64_t one = 1;
-    // Only fails if the counter would overflow, and then the loop is already due to wake.
-    [[maybe_unused]] const ssize_t written = ::write(wake.fd, &one, sizeof one);
-  }
 
   // curl's callbacks, called from inside curl_multi_* calls on the event thread (and from
   // curl_multi_cleanup in the destructor, after the join).
@@ -303,9 +253,7 @@ struct EventLoop {
       bool woken = false;
       for (int i = 0; i < ready; ++i) {
         const epoll_event& event = events[static_cast<std::size_t>(i)];
-        if (event.data.fd == wake.fd) {
-          std::uint64_t count = 0;
-          [[maybe_unused]] const ssize_t got = ::read(wake.fd, &count, sizeof count);
+        if (event.data.fd == inbox.fd()) {
           woken = true;
           continue;
         }
@@ -320,13 +268,9 @@ struct EventLoop {
         act(CURL_SOCKET_TIMEOUT, 0);
       }
       if (woken) {
-        std::deque<std::unique_ptr<Transfer>> batch;
-        {
-          std::lock_guard lock(mutex);
-          if (stopping) break;
-          batch.swap(queued);
-        }
-        for (auto& transfer : batch) start(std::move(transfer));
+        auto batch = inbox.take();
+        if (!batch) break;
+        for (auto& transfer : *batch) start(std::move(transfer));
       }
       collect_finished();
     }
@@ -343,7 +287,7 @@ struct EventLoop {
     }
     // Both fail only when memory runs out. Adding a handle only arms the timer: nothing can
     // finish before the transfer is in `running`.
-    if (!configure(*transfer, options, share.get()) ||
+    if (!configure(*transfer, share.get()) ||
         curl_multi_add_handle(multi.get(), transfer->easy.get()) != CURLM_OK) {
       recycle(std::move(transfer->easy));
       return fail(std::move(transfer), "out of memory starting the transfer");
@@ -366,17 +310,14 @@ struct EventLoop {
       running.erase(finished->self);
       curl_multi_remove_handle(multi.get(), easy);
 
-      HttpResponse& response = transfer->response;
       long status = 0;
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-      response.status = status;
-      response.error = classify(code, transfer->too_large);
-      if (response.error != TransportError::None) {
-        response.detail = curl_easy_strerror(code);
-        if (transfer->error[0] != '\0')
-          response.detail += std::string(": ") + transfer->error.data();
-        response.body.clear();  // a partial body must not be mistaken for an answer
+      std::string detail;
+      if (code != CURLE_OK) {
+        detail = curl_easy_strerror(code);
+        if (transfer->error[0] != '\0') detail += std::string(": ") + transfer->error.data();
       }
+      transfer->exchange.finish(status, classify(code), std::move(detail));
       recycle(std::move(transfer->easy));
       deliver(std::move(transfer));
     }
@@ -391,20 +332,15 @@ struct EventLoop {
   }
 
   void fail(std::unique_ptr<Transfer> transfer, const char* detail) {
-    transfer->response = HttpResponse{TransportError::Other, 0, {}, detail};
+    transfer->exchange.fail(detail);
     deliver(std::move(transfer));
   }
 
-  void deliver(std::unique_ptr<Transfer> transfer) {
-    const ResponseHandler done = std::move(transfer->done);
-    HttpResponse response = std::move(transfer->response);
+  // Frees the transfer first: `done` may submit the next one.
+  static void deliver(std::unique_ptr<Transfer> transfer) {
+    Delivery delivery = transfer->exchange.delivery();
     transfer.reset();
-    in_flight.fetch_sub(1);
-    try {
-      done(std::move(response));
-    } catch (...) {
-      log::error("curl_done_threw");  // our bug: the contract says it must not; carry on
-    }
+    delivery.run();
   }
 
   // Answers everything running or queued, including what a `done` submits while this runs.
@@ -416,16 +352,11 @@ struct EventLoop {
       batch.push_back(std::move(transfer));
     }
     running.clear();
-    for (;;) {
+    // Once drained, the inbox is closed: a submit() then is a call during destruction.
+    do {
       for (auto& transfer : batch) fail(std::move(transfer), "transport stopped");
-      batch.clear();
-      std::lock_guard lock(mutex);
-      if (queued.empty()) {
-        closed = true;  // a submit() now would be a call during destruction
-        return;
-      }
-      batch.swap(queued);
-    }
+      batch = inbox.drain();
+    } while (!batch.empty());
   }
 };
 
@@ -451,25 +382,8 @@ CurlTransport::CurlTransport(CurlOptions options) : impl_(std::make_unique<Impl>
 CurlTransport::~CurlTransport() = default;
 
 void CurlTransport::submit(HttpRequest request, ResponseHandler done) {
-  auto transfer = std::make_unique<Transfer>();
-  transfer->request = std::move(request);
-  transfer->done = std::move(done);
-  impl_->submit(std::move(transfer));
-}
-
-HttpResponse CurlTransport::perform(const HttpRequest& request) {
-  if (std::this_thread::get_id() == impl_->thread.get_id()) {
-    throw std::logic_error("CurlTransport::perform on its own event thread");
-  }
-  // Shared with the handler, so the promise outlives set_value even after get() has returned.
-  auto answer = std::make_shared<std::promise<HttpResponse>>();
-  std::future<HttpResponse> future = answer->get_future();
-  submit(request, [answer](HttpResponse response) { answer->set_value(std::move(response)); });
-  return future.get();
-}
-
-std::size_t CurlTransport::in_flight() const {
-  return impl_->in_flight.load();
+  impl_->inbox.push(std::make_unique<Transfer>(
+      Transfer{Exchange(std::move(request), std::move(done), impl_->options), {}, {}, {}, {}}));
 }
 
 }  // namespace voiceverify::messagebird

@@ -1,7 +1,8 @@
-// libcurl transport: the only file of ours that includes curl.h. One event thread per instance
-// drives every transfer through libcurl's multi socket API, so a request waiting on MessageBird
-// holds no caller's thread; connections (keep-alive) and TLS sessions are reused across requests
-// (docs/platform.md, "libcurl").
+// libcurl transport: curl_transport.cpp is the only file of ours that includes curl.h. One event
+// thread per instance drives every transfer through libcurl's multi socket API, so a request
+// waiting on MessageBird holds no caller's thread; connections (keep-alive) and TLS sessions are
+// reused across requests (docs/platform.md, "libcurl"). What each request asks of the wire and
+// what its answer becomes, in plain types, is exchange.hpp's.
 // curl_global_init must have run (CurlGlobal) before any thread starts. The constructor throws
 // std::runtime_error if curl or the kernel cannot give it what it needs (out of memory, out of
 // file descriptors); network trouble never throws: it comes back as a TransportError with curl's
@@ -36,9 +37,9 @@ struct CurlOptions {
   std::size_t max_connections = 1024;
 };
 
-// Thread-safe: any thread may call submit(), perform() and in_flight() at once. Destroying the
-// transport answers every transfer still queued or running with TransportError::Other
-// ("transport stopped"), then joins the event thread; no call may overlap or follow destruction.
+// Thread-safe: any thread may call submit() at once. Destroying the transport answers every
+// transfer still queued or running with TransportError::Other ("transport stopped"), then joins
+// the event thread; no call may overlap or follow destruction.
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(CurlOptions options);
@@ -47,18 +48,12 @@ class CurlTransport final : public Transport {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   // Queues the request and returns at once. `done` runs exactly once, always on the transport's
-  // event thread and never inline on the caller's: it must be quick, must not throw, call
-  // perform() or destroy the transport; anything slow (the store, rendering a page) goes to
-  // another thread. It may submit() the next request. A request the transport cannot start
-  // (no easy handle, stopping) is answered with TransportError::Other, on the event thread too.
+  // event thread and never inline on the caller's: it must be quick, must not throw or destroy
+  // the transport, and must not wait for another answer of this transport (it would never come);
+  // anything slow (the store, rendering a page) goes to another thread. It may submit() the next
+  // request. A request the transport cannot start (no easy handle, stopping) is answered with
+  // TransportError::Other, on the event thread too.
   void submit(HttpRequest request, ResponseHandler done) override;
-
-  // submit() and wait for the answer. Blocks the calling thread; throws std::logic_error if
-  // called on the event thread (from inside a `done`), where it could never be answered.
-  HttpResponse perform(const HttpRequest& request) override;
-
-  // Requests submitted whose `done` has not started yet (queued + running).
-  std::size_t in_flight() const;
 
  private:
   struct Impl;

@@ -1,6 +1,6 @@
-// The HTTP transport the Verify client talks through. The curl transport is the real one; unit
-// tests pass a fake that replays recorded answers (as MessageBird's own Python client takes an
-// http_client).
+// The HTTP transport the Verify client talks through: asynchronous only, the one way production
+// uses it. The curl transport is the real one; unit tests pass a fake that replays recorded
+// answers (as MessageBird's own Python client takes an http_client).
 #pragma once
 
 #include <chrono>
@@ -40,14 +40,10 @@ using ResponseHandler = std::function<void(HttpResponse)>;
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Makes the request and waits for its answer.
-  virtual HttpResponse perform(const HttpRequest& request) = 0;
-  // Starts the request; `done` runs exactly once with the answer. A transport that has no
-  // threads of its own (a test fake) answers inline; the curl transport answers on its event
-  // thread, so `done` must hand anything slow (the store, a page) to another thread.
-  // By value: an override that answers later (the curl transport) keeps both.
-  // NOLINTNEXTLINE(performance-unnecessary-value-param): only this inline default reads them
-  virtual void submit(HttpRequest request, ResponseHandler done) { done(perform(request)); }
+  // Starts the request and returns; `done` runs exactly once with the answer. A transport that
+  // has no threads of its own (a test fake) may answer inline; the curl transport answers on its
+  // event thread, so `done` must hand anything slow (the store, a page) to another thread.
+  virtual void submit(HttpRequest request, ResponseHandler done) = 0;
 };
 
 }  // namespace voiceverify::messagebird

@@ -1,12 +1,14 @@
 // The Verify client: the three requests as docs/messagebird-verify.md ("Authentication",
-// "Create a verification", "Check a code", "Cancel") describes them, each checked locally before
-// anything is sent. Reading the answers is verify_response.cpp's job.
+// "Create a verification", "Check a code", "Cancel") describes them, and the look-up of
+// "Checking a key", each checked locally before anything is sent. Reading the answers is
+// verify_response.cpp's job.
 #include "messagebird/verify_client.hpp"
 
 #include <json/json.h>
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -112,13 +114,14 @@ Prepared prepare_check(const VerifySettings& settings, const std::string& id,
   return {std::move(request), {}};
 }
 
-Prepared prepare_cancel(const VerifySettings& settings, const std::string& id) {
+// DELETE /verify/{id} (a cancel) or GET /verify/{id} without a token (a look-up).
+Prepared prepare_by_id(const VerifySettings& settings, const char* method, const std::string& id) {
   if (!is_verify_id(id)) return refused(VerifyError::Rejected, "refused locally: bad id");
   auto headers = request_headers(settings, false);
   if (!headers)
     return refused(VerifyError::Unavailable, "refused locally: control byte in settings");
   HttpRequest request;
-  request.method = "DELETE";
+  request.method = method;
   request.url = settings.endpoint + "/verify/" + id;
   request.headers = std::move(*headers);
   return {std::move(request), {}};
@@ -134,7 +137,7 @@ Prepared prepare(const VerifySettings& settings, Call call, const std::string& s
     case Call::Cancel:
       break;
   }
-  return prepare_cancel(settings, subject);
+  return prepare_by_id(settings, "DELETE", subject);
 }
 
 // Reads the answer; for a check, an answer about another verify object must not verify this one.
@@ -157,64 +160,46 @@ void count_upstream(const char* operation, const VerifyResult& result, Clock::ti
       operation, result.error == VerifyError::None ? "ok" : verify_error_name(result.error), took);
 }
 
-}  // namespace
+using Reader = std::function<VerifyResult(const HttpResponse&)>;
 
-VerifyClient::VerifyClient(const VerifySettings& settings, Transport& transport)
-    : settings_(settings), transport_(transport) {}
-
-VerifyResult VerifyClient::send(Call call, const std::string& subject, const std::string& code,
-                                const Speech& speech) {
-  Prepared prepared = prepare(settings_, call, subject, code, speech);
-  if (!prepared.request) return prepared.refusal;
-  const auto sent = Clock::now();
-  VerifyResult result = read_answer(call, subject, transport_.perform(*prepared.request));
-  count_upstream(call_name(call), result, sent);
-  return result;
-}
-
-VerifyResult VerifyClient::create_call(const std::string& recipient_digits, const Speech& speech) {
-  return send(Call::Create, recipient_digits, {}, speech);
-}
-
-VerifyResult VerifyClient::check_code(const std::string& id, const std::string& code) {
-  return send(Call::Check, id, code, {});
-}
-
-VerifyResult VerifyClient::look_up(const std::string& id) {
-  if (!is_verify_id(id)) return failed_result(VerifyError::Rejected, 0, "refused locally: bad id");
-  auto headers = request_headers(settings_, false);
-  if (!headers) {
-    return failed_result(VerifyError::Unavailable, 0, "refused locally: control byte in settings");
-  }
-  HttpRequest request;
-  request.method = "GET";
-  request.url = settings_.endpoint + "/verify/" + id;
-  request.headers = std::move(*headers);
-  const auto sent = Clock::now();
-  VerifyResult result = interpret(Call::Check, transport_.perform(request));
-  count_upstream("look_up", result, sent);
-  return result;
-}
-
-VerifyResult VerifyClient::cancel(const std::string& id) {
-  return send(Call::Cancel, id, {}, {});
-}
-
-void VerifyClient::start(Call call, const std::string& subject, const std::string& code,
-                         const Speech& speech, std::chrono::milliseconds timeout, Done done) {
-  Prepared prepared = prepare(settings_, call, subject, code, speech);
+// Answers a local refusal at once, or submits the request; `read` makes its answer a result,
+// counted under `operation`.
+void send(Transport& transport, Prepared prepared, std::chrono::milliseconds timeout,
+          const char* operation, Reader read, VerifyClient::Done done) {
   if (!prepared.request) {
     done(std::move(prepared.refusal));
     return;
   }
   prepared.request->timeout = timeout;
-  transport_.submit(
-      std::move(*prepared.request),
-      [call, subject, sent = Clock::now(), done = std::move(done)](const HttpResponse& response) {
-        VerifyResult result = read_answer(call, subject, response);
-        count_upstream(call_name(call), result, sent);
-        done(std::move(result));
-      });
+  transport.submit(std::move(*prepared.request),
+                   [operation, read = std::move(read), sent = Clock::now(),
+                    done = std::move(done)](const HttpResponse& response) {
+                     VerifyResult result = read(response);
+                     count_upstream(operation, result, sent);
+                     done(std::move(result));
+                   });
+}
+
+}  // namespace
+
+VerifyClient::VerifyClient(const VerifySettings& settings, Transport& transport)
+    : settings_(settings), transport_(transport) {}
+
+void VerifyClient::start(Call call, const std::string& subject, const std::string& code,
+                         const Speech& speech, std::chrono::milliseconds timeout, Done done) {
+  send(
+      transport_, prepare(settings_, call, subject, code, speech), timeout, call_name(call),
+      [call, subject](const HttpResponse& response) {
+        return read_answer(call, subject, response);
+      },
+      std::move(done));
+}
+
+void VerifyClient::look_up(const std::string& id, Done done) {
+  send(
+      transport_, prepare_by_id(settings_, "GET", id), std::chrono::milliseconds(0), "look_up",
+      [](const HttpResponse& response) { return interpret(Call::Check, response); },
+      std::move(done));
 }
 
 }  // namespace voiceverify::messagebird

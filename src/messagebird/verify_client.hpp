@@ -38,43 +38,35 @@ struct Speech {
   std::string template_text;
 };
 
+// Asynchronous only, the way production uses it: each request is handed to the transport and its
+// result given to `done` (on the transport's thread, see Transport::submit), or at once for a
+// request refused locally. An access key or user agent holding a control byte (header injection)
+// is Unavailable without any request.
 class VerifyClient {
  public:
+  using Done = std::function<void(VerifyResult)>;
+
   // Keeps references: both must outlive the client.
   VerifyClient(const VerifySettings& settings, Transport& transport);
 
-  // POST /verify with the recipient's E.164 digits. Success: error None, id set, status "sent".
-  // A recipient that is not 1 to 15 digits is InvalidRecipient without any request.
-  VerifyResult create_call(const std::string& recipient_digits, const Speech& speech = {});
-
-  // GET /verify/{id}?token=CODE. The caller validates `id` (^[0-9a-z]{32}$) and `code` (digits);
-  // this checks again and answers Rejected without any request if either is off (a code over
-  // 10 digits included). Success means status "verified"; a 200 with "expired" is Expired,
-  // "failed" AlreadyProcessed, "deleted" NotFound, anything else ("sent") WrongCode.
-  VerifyResult check_code(const std::string& id, const std::string& code);
-
-  // DELETE /verify/{id}. Success: 204. NotFound is reported as such.
-  VerifyResult cancel(const std::string& id);
-
-  // GET /verify/{id} without a token: reads a verification and changes nothing, so it can ask
-  // whether the key works. An unknown id is NotFound (the key works), a bad key Unauthorized.
-  VerifyResult look_up(const std::string& id);
-
-  // All four: an access key or user agent holding a control byte (header injection) is
-  // Unavailable without any request.
-
-  // The same requests without waiting: `subject` is the recipient (Create) or the verify id,
-  // `code` the code (Check). `done` gets the result on the transport's thread (see
-  // Transport::submit), or at once for a request refused locally. `timeout` zero: the
-  // transport's total timeout. `speech` counts for Create only.
-  using Done = std::function<void(VerifyResult)>;
+  // One of the three requests; `subject` is the recipient (Create) or the verify id, `code` the
+  // code (Check); `speech` counts for Create only. `timeout` zero: the transport's total timeout.
+  // - Create: POST /verify with the recipient's E.164 digits. Success: error None, id set, status
+  //   "sent". A recipient that is not 1 to 15 digits is InvalidRecipient without any request.
+  // - Check: GET /verify/{id}?token=CODE. The caller validates `id` (^[0-9a-z]{32}$) and `code`
+  //   (digits); this checks again and answers Rejected without any request if either is off (a
+  //   code over 10 digits included). Success means status "verified"; a 200 with "expired" is
+  //   Expired, "failed" AlreadyProcessed, "deleted" NotFound, anything else ("sent") WrongCode.
+  // - Cancel: DELETE /verify/{id}. Success: 204. NotFound is reported as such.
   void start(Call call, const std::string& subject, const std::string& code, const Speech& speech,
              std::chrono::milliseconds timeout, Done done);
 
- private:
-  VerifyResult send(Call call, const std::string& subject, const std::string& code,
-                    const Speech& speech);
+  // GET /verify/{id} without a token, within the transport's total timeout: reads a verification
+  // and changes nothing, so it can ask whether the key works. An unknown id is NotFound (the key
+  // works), a bad key Unauthorized; an id of the wrong shape Rejected without any request.
+  void look_up(const std::string& id, Done done);
 
+ private:
   const VerifySettings& settings_;
   Transport& transport_;
 };

@@ -107,7 +107,8 @@ void RedisServer::start(int port) {
     ::execv(kRedisServer, argv.data());
     ::_exit(127);
   }
-  for (int waited_ms = 0; waited_ms < 5000; waited_ms += 20) {
+  // Bounded only so that a redis that never starts ends the run; a slow machine never meets it.
+  for (int waited_ms = 0; waited_ms < 60000; waited_ms += 20) {
     int status = 0;
     if (::waitpid(child, &status, WNOHANG) == child) return;  // exited: port taken?
     if (redis_answers_ping(bind_, port)) {

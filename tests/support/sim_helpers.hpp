@@ -117,10 +117,12 @@ struct ServerFixture {
     port = server->start();
   }
 
-  std::unique_ptr<httplib::Client> client(std::chrono::milliseconds read_timeout = 3000ms) {
+  // The default timeouts only stop a stuck server from hanging the run: a loaded machine or a
+  // sanitizer build must never meet them. A test of a timeout passes its own, short one.
+  std::unique_ptr<httplib::Client> client(std::chrono::milliseconds read_timeout = 30s) {
     auto cli = std::make_unique<httplib::Client>("127.0.0.1", port);
     cli->set_read_timeout(read_timeout);
-    cli->set_connection_timeout(2, 0);
+    cli->set_connection_timeout(10, 0);
     return cli;
   }
   httplib::Result create_json(const std::string& body, const char* auth = kAuth) {
