@@ -184,8 +184,7 @@ int main(int argc, char** argv) {
   auto call_languages =
       vv::verify::CallLanguages::load(settings.templates_dir + "/call-languages.txt", error);
   if (!call_languages) return fail(2, "template_invalid", error);
-  const vv::verify::CallVoice call_voice{std::move(*call_languages), settings.verify.language,
-                                         settings.verify.template_text};
+  const vv::verify::CallVoice call_voice{std::move(*call_languages), settings.voice};
 
   std::unique_ptr<vv::store::Store> store;
   if (!settings.store.redis) {
@@ -237,15 +236,14 @@ int main(int argc, char** argv) {
                                     static_cast<long>(blocks.size()) - static_cast<long>(ranges));
   });
   const vv::web::ErrorPages error_pages(*templates);
-  const vv::web::AppDeps deps{
-      signer,
-      *templates,
-      error_pages,
-      vv::verify::FlowDeps{settings.phone, limiter, fraud_guard, settings.verify.timeout,
-                           settings.verify.token_length, &call_voice, &call_records},
-      runner,
-      settings.session_lifetime,
-      settings.metrics_allow};
+  const vv::web::AppDeps deps{signer,
+                              *templates,
+                              error_pages,
+                              vv::verify::FlowDeps{settings.phone, limiter, fraud_guard,
+                                                   settings.flow, call_voice, call_records, runner},
+                              runner,
+                              settings.session_lifetime,
+                              settings.metrics_allow};
 
   const int listen_fd = vv::http::open_listener(settings.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);

@@ -97,11 +97,18 @@ struct Fixture {
   messagebird::Breaker breaker{{5, std::chrono::seconds(30)}};
   util::TaskQueue tasks{1};
   verify::Runner runner{{16, std::chrono::seconds(10)}, client, breaker, tasks};
+  guard::CallRecords call_records{*store, "app-tests-key-secret"};
+  verify::CallVoice call_voice;  // no languages: the client's LANGUAGE and VERIFY_TEMPLATE
   web::AppDeps deps{signer,
                     templates,
                     error_pages,
-                    verify::FlowDeps{policy, limiter, fraud_guard, config.code_timeout,
-                                     config.token_length, nullptr},
+                    verify::FlowDeps{policy,
+                                     limiter,
+                                     fraud_guard,
+                                     {config.code_timeout, config.token_length},
+                                     call_voice,
+                                     call_records,
+                                     runner},
                     runner,
                     config.code_timeout + std::chrono::seconds(120),
                     config.metrics_allow};

@@ -12,10 +12,10 @@
 #include "verify/flow.hpp"
 
 using namespace voiceverify;
+using messagebird::Call;
 using messagebird::VerifyError;
 using messagebird::VerifyResult;
 using verify::OutcomeKind;
-using verify::UpstreamOp;
 
 namespace {
 
@@ -40,8 +40,9 @@ struct Fixture : voiceverify::testing::FlowFixture {
   }();
   guard::Limiter resend_limiter{*store, resend_limits};
   guard::CallRecords records{*store, "flow-fixture-key-secret"};
-  verify::FlowDeps code_deps{policy, resend_limiter, fraud_guard, std::chrono::seconds(300),
-                             6,      nullptr,        &records};
+  verify::FlowDeps code_deps{
+      policy,     resend_limiter, fraud_guard, {std::chrono::seconds(300), 6},
+      call_voice, records,        admission};
 
   // Starts a call for `browser` and returns what its session then holds.
   verify::Current placed(const std::string& browser, const std::string& id = kId) {
@@ -81,11 +82,11 @@ BOOST_AUTO_TEST_CASE(call_again_after_the_interval_cancels_and_calls_the_same_nu
   store->remove("last-call:" + guard::number_tag("flow-fixture-key-secret", "31612345678"));
   verify::Step step = verify::call_again(code_deps, caller, kId, current);
   BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == UpstreamOp::Cancel));
+  BOOST_TEST((step.upstream().op == Call::Cancel));
   BOOST_TEST(step.upstream().verify_id == kId);
   step = step.resume(answered(VerifyError::None));
   BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == UpstreamOp::Create));
+  BOOST_TEST((step.upstream().op == Call::Create));
   BOOST_TEST(step.upstream().recipient == "31612345678");
   step = step.resume(answered(VerifyError::None, kNewId));
   BOOST_TEST_REQUIRE(step.finished());
@@ -107,8 +108,8 @@ BOOST_AUTO_TEST_CASE(call_again_after_the_interval_cancels_and_calls_the_same_nu
 BOOST_AUTO_TEST_CASE(call_again_counts_in_every_limit_and_a_refusal_keeps_the_verification) {
   limits.sizes[guard::LimitWindow::Number10Min] = 1;
   guard::Limiter one_call{*store, limits};  // resend interval off, one call per number
-  const verify::FlowDeps deps_one{policy, one_call, fraud_guard, std::chrono::seconds(300),
-                                  6,      nullptr,  &records};
+  const verify::FlowDeps deps_one{policy,     one_call, fraud_guard, {std::chrono::seconds(300), 6},
+                                  call_voice, records,  admission};
   verify::Step step = verify::start_call(deps_one, caller, "06 12345678", {"", false, kBrowser});
   step = step.resume(answered(VerifyError::None, kId));
   BOOST_TEST_REQUIRE((step.outcome().kind == OutcomeKind::CallPlaced));
@@ -154,7 +155,7 @@ BOOST_AUTO_TEST_CASE(a_submission_never_joins_a_verification_that_is_over) {
   const verify::Current first = placed(kBrowser);
   // The browser moves on to another number: the first verification is cancelled for it.
   verify::Step other = verify::start_call(code_deps, caller, "06 23456789", first);
-  BOOST_TEST_REQUIRE((!other.finished() && other.upstream().op == UpstreamOp::Cancel));
+  BOOST_TEST_REQUIRE((!other.finished() && other.upstream().op == Call::Cancel));
   other = other.resume(answered(VerifyError::None));
   other = other.resume(answered(VerifyError::None, kNewId));
   BOOST_TEST_REQUIRE((other.outcome().kind == OutcomeKind::CallPlaced));
@@ -171,7 +172,7 @@ BOOST_AUTO_TEST_CASE(a_different_number_cancels_upstream_and_forgets_the_verific
   const verify::Current current = placed(kBrowser);
   verify::Step step = verify::other_number(code_deps, caller, kId, current);
   BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == UpstreamOp::Cancel));
+  BOOST_TEST((step.upstream().op == Call::Cancel));
   BOOST_TEST(step.upstream().verify_id == kId);
   // A failed cancel still ends in the number form.
   step = step.resume(answered(VerifyError::Unavailable));

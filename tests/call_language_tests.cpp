@@ -69,7 +69,7 @@ const std::vector<Choice> kChoices = {
 };
 
 verify::CallVoice voice(std::string configured = {}) {
-  return {shipped(), "en-us", std::move(configured)};
+  return {shipped(), {"en-us", std::move(configured)}};
 }
 
 std::optional<verify::CallLanguages> parse(const std::string& text, std::string& error) {

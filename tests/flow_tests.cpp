@@ -8,10 +8,10 @@
 #include "flow_fixture.hpp"
 
 using namespace voiceverify;
+using messagebird::Call;
 using messagebird::VerifyError;
 using messagebird::VerifyResult;
 using verify::OutcomeKind;
-using verify::UpstreamOp;
 
 namespace {
 
@@ -42,11 +42,11 @@ BOOST_AUTO_TEST_CASE(a_number_we_do_not_call_ends_the_flow_before_any_upstream_c
 BOOST_AUTO_TEST_CASE(a_new_call_cancels_the_current_verification_first_then_creates) {
   verify::Step step = verify::start_call(deps, caller, "06 12345678", {kOldId, false});
   BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == UpstreamOp::Cancel));
+  BOOST_TEST((step.upstream().op == Call::Cancel));
   BOOST_TEST(step.upstream().verify_id == kOldId);
   step = step.resume(answered(VerifyError::None));
   BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == UpstreamOp::Create));
+  BOOST_TEST((step.upstream().op == Call::Create));
   BOOST_TEST(step.upstream().recipient == "31612345678");
   step = step.resume(answered(VerifyError::None, kId));
   BOOST_TEST_REQUIRE(step.finished());
@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(a_new_call_cancels_the_current_verification_first_then_crea
 
 BOOST_AUTO_TEST_CASE(a_call_messagebird_does_not_place_is_a_failure_not_a_verification) {
   verify::Step step = verify::start_call(deps, caller, "06 12345678", {});
-  BOOST_TEST((step.upstream().op == UpstreamOp::Create));  // nothing to cancel
+  BOOST_TEST((step.upstream().op == Call::Create));  // nothing to cancel
   step = step.resume(answered(VerifyError::Unavailable));
   BOOST_TEST((step.outcome().kind == OutcomeKind::CallFailed));
   BOOST_TEST(!step.outcome().forget_current);
@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(wrong_codes_count_down_and_the_last_one_cancels_upstream) {
   const verify::Current current{kId, false};
   for (int left : {2, 1}) {
     verify::Step step = verify::check_code(deps, caller, kId, "123 456", current);
-    BOOST_TEST((step.upstream().op == UpstreamOp::Check));
+    BOOST_TEST((step.upstream().op == Call::Check));
     BOOST_TEST(step.upstream().code == "123456");
     step = step.resume(answered(VerifyError::WrongCode));
     BOOST_TEST((step.outcome().kind == OutcomeKind::WrongCode));
@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(wrong_codes_count_down_and_the_last_one_cancels_upstream) {
   verify::Step last = verify::check_code(deps, caller, kId, "123456", current);
   last = last.resume(answered(VerifyError::WrongCode));
   BOOST_TEST_REQUIRE(!last.finished());
-  BOOST_TEST((last.upstream().op == UpstreamOp::Cancel));
+  BOOST_TEST((last.upstream().op == Call::Cancel));
   last = last.resume(answered(VerifyError::None));
   BOOST_TEST((last.outcome().kind == OutcomeKind::NoTriesLeft));
   BOOST_TEST(last.outcome().forget_current);

@@ -94,6 +94,14 @@ verify::RunnerSettings runner_settings(const config::Config& config) {
   return verify::RunnerSettings{config.upstream_max_inflight, config.total_timeout};
 }
 
+verify::FlowSettings flow_settings(const config::Config& config) {
+  return verify::FlowSettings{config.code_timeout, config.token_length};
+}
+
+verify::VoiceSettings voice_settings(const config::Config& config) {
+  return verify::VoiceSettings{config.language, config.verify_template};
+}
+
 Settings build_settings(const config::Config& config) {
   return Settings{config.templates_dir,    config.listen,
                   config.signing_key,      config.signing_key_previous,
@@ -102,7 +110,8 @@ Settings build_settings(const config::Config& config) {
                   curl_options(config),    pool_options(config),
                   store_settings(config),  breaker_settings(config),
                   runner_settings(config), config.code_timeout + std::chrono::seconds(120),
-                  config.metrics_allow};
+                  config.metrics_allow,    flow_settings(config),
+                  voice_settings(config)};
 }
 
 }  // namespace voiceverify::app

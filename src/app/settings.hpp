@@ -19,6 +19,8 @@
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
 #include "store/redis_url.hpp"
+#include "verify/call_language.hpp"
+#include "verify/flow.hpp"
 #include "verify/runner.hpp"
 
 namespace voiceverify::app {
@@ -42,6 +44,8 @@ http::PoolOptions pool_options(const config::Config& config);
 StoreSettings store_settings(const config::Config& config);
 messagebird::BreakerSettings breaker_settings(const config::Config& config);
 verify::RunnerSettings runner_settings(const config::Config& config);
+verify::FlowSettings flow_settings(const config::Config& config);
+verify::VoiceSettings voice_settings(const config::Config& config);
 
 // All of the above, plus what main() itself needs.
 struct Settings {
@@ -62,6 +66,8 @@ struct Settings {
   // owns the code page.
   std::chrono::seconds session_lifetime;
   http::AddressAllowList metrics_allow;  // METRICS_ALLOW (loopback needs no entry)
+  verify::FlowSettings flow;
+  verify::VoiceSettings voice;
 };
 
 Settings build_settings(const config::Config& config);

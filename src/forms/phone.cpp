@@ -22,53 +22,31 @@ namespace {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
+// Every fact about a number type: its name (in settings and the log) and libphonenumber's type.
 struct TypeName {
   NumberType type;
   const char* name;
+  PhoneNumberUtil::PhoneNumberType libphonenumber;
 };
 
-constexpr std::array<TypeName, 12> kTypeNames{{
-    {NumberType::FixedLine, "fixed-line"},
-    {NumberType::Mobile, "mobile"},
-    {NumberType::FixedLineOrMobile, "fixed-line-or-mobile"},
-    {NumberType::TollFree, "toll-free"},
-    {NumberType::PremiumRate, "premium-rate"},
-    {NumberType::SharedCost, "shared-cost"},
-    {NumberType::Voip, "voip"},
-    {NumberType::PersonalNumber, "personal"},
-    {NumberType::Pager, "pager"},
-    {NumberType::Uan, "uan"},
-    {NumberType::Voicemail, "voicemail"},
-    {NumberType::Unknown, "unknown"},
-}};
+constexpr auto kTypeNames = std::to_array<TypeName>({
+    {NumberType::FixedLine, "fixed-line", PhoneNumberUtil::FIXED_LINE},
+    {NumberType::Mobile, "mobile", PhoneNumberUtil::MOBILE},
+    {NumberType::FixedLineOrMobile, "fixed-line-or-mobile", PhoneNumberUtil::FIXED_LINE_OR_MOBILE},
+    {NumberType::TollFree, "toll-free", PhoneNumberUtil::TOLL_FREE},
+    {NumberType::PremiumRate, "premium-rate", PhoneNumberUtil::PREMIUM_RATE},
+    {NumberType::SharedCost, "shared-cost", PhoneNumberUtil::SHARED_COST},
+    {NumberType::Voip, "voip", PhoneNumberUtil::VOIP},
+    {NumberType::PersonalNumber, "personal", PhoneNumberUtil::PERSONAL_NUMBER},
+    {NumberType::Pager, "pager", PhoneNumberUtil::PAGER},
+    {NumberType::Uan, "uan", PhoneNumberUtil::UAN},
+    {NumberType::Voicemail, "voicemail", PhoneNumberUtil::VOICEMAIL},
+    {NumberType::Unknown, "unknown", PhoneNumberUtil::UNKNOWN},
+});
 
 NumberType from_libphonenumber(PhoneNumberUtil::PhoneNumberType type) {
-  switch (type) {
-    case PhoneNumberUtil::FIXED_LINE:
-      return NumberType::FixedLine;
-    case PhoneNumberUtil::MOBILE:
-      return NumberType::Mobile;
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
-      return NumberType::FixedLineOrMobile;
-    case PhoneNumberUtil::TOLL_FREE:
-      return NumberType::TollFree;
-    case PhoneNumberUtil::PREMIUM_RATE:
-      return NumberType::PremiumRate;
-    case PhoneNumberUtil::SHARED_COST:
-      return NumberType::SharedCost;
-    case PhoneNumberUtil::VOIP:
-      return NumberType::Voip;
-    case PhoneNumberUtil::PERSONAL_NUMBER:
-      return NumberType::PersonalNumber;
-    case PhoneNumberUtil::PAGER:
-      return NumberType::Pager;
-    case PhoneNumberUtil::UAN:
-      return NumberType::Uan;
-    case PhoneNumberUtil::VOICEMAIL:
-      return NumberType::Voicemail;
-    case PhoneNumberUtil::UNKNOWN:
-      break;
-  }
+  for (const auto& entry : kTypeNames)
+    if (entry.libphonenumber == type) return entry.type;
   return NumberType::Unknown;
 }
 

@@ -1,4 +1,5 @@
 // Response helpers shared by the handlers and the FastCGI adapter.
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -33,38 +34,36 @@ Response redirect_to(std::string location) {
   return response;
 }
 
+namespace {
+
+// RFC 9110 section 15 reason phrases, plus 429 from RFC 6585 section 4.
+struct Reason {
+  int status;
+  const char* phrase;
+};
+
+constexpr auto kReasons = std::to_array<Reason>({
+    {200, "OK"},
+    {303, "See Other"},
+    {400, "Bad Request"},
+    {403, "Forbidden"},
+    {404, "Not Found"},
+    {405, "Method Not Allowed"},
+    {413, "Content Too Large"},
+    {415, "Unsupported Media Type"},
+    {429, "Too Many Requests"},
+    {431, "Request Header Fields Too Large"},
+    {500, "Internal Server Error"},
+    {502, "Bad Gateway"},
+    {503, "Service Unavailable"},
+});
+
+}  // namespace
+
 const char* reason_phrase(int status) {
-  // RFC 9110 section 15 reason phrases, plus 429 from RFC 6585 section 4.
-  switch (status) {
-    case 200:
-      return "OK";
-    case 303:
-      return "See Other";
-    case 400:
-      return "Bad Request";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 413:
-      return "Content Too Large";
-    case 415:
-      return "Unsupported Media Type";
-    case 429:
-      return "Too Many Requests";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Unknown";
-  }
+  for (const auto& row : kReasons)
+    if (row.status == status) return row.phrase;
+  return "Unknown";
 }
 
 std::string cgi_response(const Response& response, bool head) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <ctime>
 
@@ -13,15 +14,20 @@ namespace {
 
 constexpr std::size_t kMaxValueBytes = 200;
 
+struct LevelName {
+  Level level;
+  const char* name;
+};
+
+constexpr auto kLevelNames = std::to_array<LevelName>({
+    {Level::Info, "info"},
+    {Level::Warning, "warning"},
+    {Level::Error, "error"},
+});
+
 const char* level_name(Level level) {
-  switch (level) {
-    case Level::Info:
-      return "info";
-    case Level::Warning:
-      return "warning";
-    case Level::Error:
-      return "error";
-  }
+  for (const auto& row : kLevelNames)
+    if (row.level == level) return row.name;
   return "error";
 }
 

@@ -151,19 +151,6 @@ VerifyResult read_answer(Call call, const std::string& subject, const HttpRespon
   return result;
 }
 
-// For /metrics: the operation's and the outcome's names (closed sets, util/metrics.hpp).
-const char* call_name(Call call) {
-  switch (call) {
-    case Call::Create:
-      return "create";
-    case Call::Check:
-      return "check";
-    case Call::Cancel:
-      break;
-  }
-  return "cancel";
-}
-
 using Clock = std::chrono::steady_clock;
 
 // One request that went out, however it ended; a refusal before sending is not counted.

@@ -7,6 +7,7 @@
 #include <json/json.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <exception>
 #include <memory>
@@ -35,21 +36,53 @@ std::string clean_detail(std::string_view text) {
   return out;
 }
 
+struct TransportErrorName {
+  TransportError error;
+  const char* name;
+};
+
+constexpr auto kTransportErrorNames = std::to_array<TransportErrorName>({
+    {TransportError::None, "none"},
+    {TransportError::ConnectFailed, "connect_failed"},
+    {TransportError::Timeout, "timeout"},
+    {TransportError::TooLarge, "too_large"},
+    {TransportError::Other, "other"},
+});
+
 const char* transport_error_name(TransportError error) {
-  switch (error) {
-    case TransportError::None:
-      return "none";
-    case TransportError::ConnectFailed:
-      return "connect_failed";
-    case TransportError::Timeout:
-      return "timeout";
-    case TransportError::TooLarge:
-      return "too_large";
-    case TransportError::Other:
-      return "other";
-  }
+  for (const auto& row : kTransportErrorNames)
+    if (row.error == error) return row.name;
   return "unknown";
 }
+
+struct VerifyErrorName {
+  VerifyError error;
+  const char* name;
+};
+
+constexpr auto kVerifyErrorNames = std::to_array<VerifyErrorName>({
+    {VerifyError::None, "none"},
+    {VerifyError::InvalidRecipient, "invalid_recipient"},
+    {VerifyError::Unauthorized, "unauthorized"},
+    {VerifyError::NoBalance, "no_balance"},
+    {VerifyError::WrongCode, "wrong_code"},
+    {VerifyError::Expired, "expired"},
+    {VerifyError::AlreadyProcessed, "already_processed"},
+    {VerifyError::NotFound, "not_found"},
+    {VerifyError::Rejected, "rejected"},
+    {VerifyError::Unavailable, "unavailable"},
+});
+
+struct CallName {
+  Call call;
+  const char* name;
+};
+
+constexpr auto kCallNames = std::to_array<CallName>({
+    {Call::Create, "create"},
+    {Call::Check, "check"},
+    {Call::Cancel, "cancel"},
+});
 
 // Strict JSON: no comments, no trailing garbage, no duplicate keys, an object or array root.
 std::optional<Json::Value> parse_json(const std::string& body) {
@@ -215,28 +248,14 @@ VerifyResult failed_result(VerifyError error, long http_status, std::string_view
 }
 
 const char* verify_error_name(VerifyError error) {
-  switch (error) {
-    case VerifyError::None:
-      return "none";
-    case VerifyError::InvalidRecipient:
-      return "invalid_recipient";
-    case VerifyError::Unauthorized:
-      return "unauthorized";
-    case VerifyError::NoBalance:
-      return "no_balance";
-    case VerifyError::WrongCode:
-      return "wrong_code";
-    case VerifyError::Expired:
-      return "expired";
-    case VerifyError::AlreadyProcessed:
-      return "already_processed";
-    case VerifyError::NotFound:
-      return "not_found";
-    case VerifyError::Rejected:
-      return "rejected";
-    case VerifyError::Unavailable:
-      return "unavailable";
-  }
+  for (const auto& row : kVerifyErrorNames)
+    if (row.error == error) return row.name;
+  return "unknown";
+}
+
+const char* call_name(Call call) {
+  for (const auto& row : kCallNames)
+    if (row.call == call) return row.name;
   return "unknown";
 }
 

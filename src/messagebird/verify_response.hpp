@@ -10,6 +10,13 @@
 
 namespace voiceverify::messagebird {
 
+// The three Verify API calls (docs/messagebird-verify.md): create a verification (the call),
+// check a code, cancel (DELETE) a verification.
+enum class Call { Create, Check, Cancel };
+
+// "create", "check", "cancel": the operation's name in /metrics and the log.
+const char* call_name(Call call);
+
 enum class VerifyError {
   None,
   InvalidRecipient,  // 422 with parameter "recipient" (codes 9/10)
@@ -40,7 +47,6 @@ VerifyResult failed_result(VerifyError error, long http_status, std::string_view
 
 // Parses one upstream answer into a result; used by VerifyClient, exposed for unit tests and the
 // fuzzer. Never throws, whatever the body holds.
-enum class Call { Create, Check, Cancel };
 VerifyResult interpret(Call call, const HttpResponse& response);
 
 }  // namespace voiceverify::messagebird

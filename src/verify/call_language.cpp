@@ -151,10 +151,10 @@ std::string CallLanguages::sentence(std::string_view language) const {
 messagebird::Speech CallVoice::speech(std::string_view accept_language,
                                       std::string_view region) const {
   messagebird::Speech out;
-  out.language =
-      languages.choose(http::preferred_languages(accept_language), region, fallback_language);
-  out.template_text =
-      configured_template.empty() ? languages.sentence(out.language) : configured_template;
+  out.language = languages.choose(http::preferred_languages(accept_language), region,
+                                  settings.fallback_language);
+  out.template_text = settings.configured_template.empty() ? languages.sentence(out.language)
+                                                           : settings.configured_template;
   return out;
 }
 

@@ -40,12 +40,18 @@ class CallLanguages {
   std::map<std::string, std::string, std::less<>> sentences_;  // base or TTS tag -> sentence
 };
 
+// What the operator set for a call's voice. No defaults here: app::voice_settings
+// (src/app/settings.cpp) fills them.
+struct VoiceSettings {
+  std::string fallback_language;    // LANGUAGE
+  std::string configured_template;  // VERIFY_TEMPLATE; empty: the language's sentence
+};
+
 // What a call says, from the request: the language of CallLanguages::choose and our sentence in
 // it; a configured VERIFY_TEMPLATE wins over the sentence.
 struct CallVoice {
   CallLanguages languages;
-  std::string fallback_language;    // LANGUAGE
-  std::string configured_template;  // VERIFY_TEMPLATE; empty: the language's sentence
+  VoiceSettings settings;
 
   // `accept_language`: the raw header (capped and checked here). The template is empty when we
   // have no sentence in the language: MessageBird then speaks its own.

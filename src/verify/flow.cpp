@@ -6,9 +6,9 @@
 
 #include <utility>
 
-#include "http/signed_cookie.hpp"
 #include "log/log.hpp"
 #include "util/metrics.hpp"
+#include "verify/flow_parts.hpp"
 #include "verify/place_call.hpp"
 
 namespace voiceverify::verify {
@@ -16,18 +16,6 @@ namespace {
 
 using messagebird::VerifyError;
 using messagebird::VerifyResult;
-
-Outcome of(OutcomeKind kind) {
-  Outcome outcome;
-  outcome.kind = kind;
-  return outcome;
-}
-
-Outcome over(OutcomeKind kind) {
-  Outcome outcome = of(kind);
-  outcome.forget_current = true;
-  return outcome;
-}
 
 // A check whose answer never came, or our account refused: the person did not get to try their
 // code, so the try is given back (MessageBird keeps its own count for a check that reached it,
@@ -52,12 +40,12 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
       log_if_unrecorded(request_id, deps.limiter.verified_from(verify_id, caller.client_address),
                         "verified_from");
       finish(deps, verify_id);
-      return Step::done(of(OutcomeKind::Verified));
+      return Step::done(outcome_of(OutcomeKind::Verified));
     case VerifyError::WrongCode: {
       log::info("wrong_code",
                 {{"request_id", request_id}, {"attempts_left", std::to_string(tries_left)}});
       if (tries_left > 0) {
-        Outcome outcome = of(OutcomeKind::WrongCode);
+        Outcome outcome = outcome_of(OutcomeKind::WrongCode);
         outcome.tries_left = tries_left;
         return Step::done(outcome);
       }
@@ -66,30 +54,30 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
                         deps.fraud_guard.call_settled(verify_id, guard::Settlement::TriesSpent),
                         "fraud_call_settled");
       finish(deps, verify_id);
-      return Step::call({UpstreamOp::Cancel, {}, verify_id, {}, {}},
+      return Step::call({messagebird::Call::Cancel, {}, verify_id, {}, {}},
                         [request_id](const VerifyResult& cancelled) {
                           log_failed_cancel(request_id, cancelled);
-                          return Step::done(over(OutcomeKind::NoTriesLeft));
+                          return Step::done(outcome_of(OutcomeKind::NoTriesLeft, true));
                         });
     }
     case VerifyError::Expired:
       log::info("code_expired", {{"request_id", request_id}});
       finish(deps, verify_id);
-      return Step::done(over(OutcomeKind::Expired));
+      return Step::done(outcome_of(OutcomeKind::Expired, true));
     case VerifyError::AlreadyProcessed:
       log::info("code_already_processed", {{"request_id", request_id}});
       finish(deps, verify_id);
-      return Step::done(over(OutcomeKind::AlreadyUsed));
+      return Step::done(outcome_of(OutcomeKind::AlreadyUsed, true));
     case VerifyError::NotFound:
       log::warning("verification_not_found",
                    {{"request_id", request_id}, {"detail", answer.detail}});
       finish(deps, verify_id);
-      return Step::done(over(OutcomeKind::UnknownVerification));
+      return Step::done(outcome_of(OutcomeKind::UnknownVerification, true));
     case VerifyError::Unauthorized:
     case VerifyError::NoBalance:
       refund(deps, request_id, verify_id);
       log_account_problem(request_id, answer);
-      return Step::done(of(OutcomeKind::AccountProblem));
+      return Step::done(outcome_of(OutcomeKind::AccountProblem));
     default:
       // Timeout, 5xx, garbage: we do not know whether the code was right.
       refund(deps, request_id, verify_id);
@@ -97,49 +85,13 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
                                     {"error", messagebird::verify_error_name(answer.error)},
                                     {"http_status", std::to_string(answer.http_status)},
                                     {"detail", answer.detail}});
-      return Step::done(of(OutcomeKind::CheckFailed));
+      return Step::done(outcome_of(OutcomeKind::CheckFailed));
   }
 }
 
-}  // namespace
-
-void log_account_problem(const std::string& request_id, const VerifyResult& answer) {
-  log::error("upstream_account_problem", {{"request_id", request_id},
-                                          {"error", messagebird::verify_error_name(answer.error)},
-                                          {"detail", answer.detail}});
-}
-
-void log_if_unrecorded(const std::string& request_id, store::StoreError error, const char* what) {
-  if (error != store::StoreError::None) {
-    log::error("store_unavailable", {{"request_id", request_id}, {"during", what}});
-  }
-}
-
-void log_failed_cancel(const std::string& request_id, const VerifyResult& answer) {
-  if (answer.error == VerifyError::None || answer.error == VerifyError::NotFound) return;
-  log::warning("cancel_failed", {{"request_id", request_id},
-                                 {"error", messagebird::verify_error_name(answer.error)},
-                                 {"detail", answer.detail}});
-}
-
-// The verification is over (verified elsewhere, expired, spent): later checks are refused.
-void finish(const FlowDeps& deps, const std::string& verify_id) {
-  deps.limiter.finish(verify_id, deps.code_timeout);
-}
-
-long epoch_seconds() {
-  return static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count());
-}
-
-bool owns(const Current& current, std::string_view verify_id) {
-  return !current.verify_id.empty() && !current.verified &&
-         http::constant_time_equal(current.verify_id, verify_id);
-}
-
-Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view number,
-                const Current& current) {
+// start_call once a place upstream is taken.
+Step start_placed(const FlowDeps& deps, const Caller& caller, std::string_view number,
+                  const Current& current) {
   const std::string& rid = caller.request_id;
   const forms::PhoneCheck phone = forms::check_phone(number, deps.phone_policy);
   if (phone.error == forms::PhoneError::CountryNotAllowed ||
@@ -158,38 +110,36 @@ Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view num
     log::info("number_refused", {{"request_id", rid}, {"reason", "invalid"}});
   }
   if (phone.error != forms::PhoneError::None) {
-    Outcome outcome = of(OutcomeKind::NumberRefused);
+    Outcome outcome = outcome_of(OutcomeKind::NumberRefused);
     outcome.phone_error = phone.error;
     return Step::done(outcome);
   }
   ClaimKeys keys;
-  if (deps.call_records != nullptr) {
-    keys.submission = deps.call_records->submission_key(current.browser_id, phone.digits);
-    keys.claim = keys.submission;
-  }
+  keys.submission = deps.call_records.submission_key(current.browser_id, phone.digits);
+  keys.claim = keys.submission;
   return place_call(deps, caller, phone, current, std::move(keys));
 }
 
-Step check_code(const FlowDeps& deps, const Caller& caller, const std::string& verify_id,
-                std::string_view code, const Current& current) {
-  if (!owns(current, verify_id)) return Step::done(of(OutcomeKind::NotOwner));
+// check_code once the browser is known to hold `verify_id` and a place upstream is taken.
+Step check_placed(const FlowDeps& deps, const Caller& caller, const std::string& verify_id,
+                  std::string_view code) {
   const std::string& rid = caller.request_id;
 
-  const forms::CodeCheck checked = forms::check_code(code, deps.token_length);
+  const forms::CodeCheck checked = forms::check_code(code, deps.settings.token_length);
   if (checked.error != forms::CodeError::None) {
-    Outcome outcome = of(OutcomeKind::CodeRefused);
+    Outcome outcome = outcome_of(OutcomeKind::CodeRefused);
     outcome.code_error = checked.error;
     return Step::done(outcome);
   }
 
   int tries_left = 0;
   const guard::LimitResult limit =
-      deps.limiter.before_check(verify_id, deps.code_timeout, tries_left);
+      deps.limiter.before_check(verify_id, deps.settings.code_timeout, tries_left);
   if (limit.verdict == guard::LimitVerdict::StoreDown ||
       limit.verdict == guard::LimitVerdict::BadKey) {
     util::metrics().store_error();
     log::error("store_unavailable", {{"request_id", rid}, {"during", "check_code"}});
-    return Step::done(of(OutcomeKind::StoreDown));
+    return Step::done(outcome_of(OutcomeKind::StoreDown));
   }
   if (limit.verdict == guard::LimitVerdict::Limited) {
     util::metrics().limit_hit(guard::limit_window_name(guard::LimitWindow::Attempts));
@@ -197,12 +147,29 @@ Step check_code(const FlowDeps& deps, const Caller& caller, const std::string& v
     log_if_unrecorded(rid, deps.fraud_guard.call_settled(verify_id, guard::Settlement::TriesSpent),
                       "fraud_call_settled");
     finish(deps, verify_id);
-    return Step::done(over(OutcomeKind::NoTriesLeft));
+    return Step::done(outcome_of(OutcomeKind::NoTriesLeft, true));
   }
-  return Step::call({UpstreamOp::Check, {}, verify_id, checked.code, {}},
+  return Step::call({messagebird::Call::Check, {}, verify_id, checked.code, {}},
                     [&deps, caller, verify_id, tries_left](const VerifyResult& answer) {
                       return code_answered(deps, caller, verify_id, tries_left, answer);
                     });
+}
+
+}  // namespace
+
+Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view number,
+                const Current& current) {
+  Place place = place_upstream(deps, caller);
+  if (place.refused) return Step::done(*place.refused);
+  return start_placed(deps, caller, number, current).holding(std::move(place.ticket));
+}
+
+Step check_code(const FlowDeps& deps, const Caller& caller, const std::string& verify_id,
+                std::string_view code, const Current& current) {
+  if (!owns(current, verify_id)) return Step::done(outcome_of(OutcomeKind::NotOwner));
+  Place place = place_upstream(deps, caller);
+  if (place.refused) return Step::done(*place.refused);
+  return check_placed(deps, caller, verify_id, code).holding(std::move(place.ticket));
 }
 
 }  // namespace voiceverify::verify

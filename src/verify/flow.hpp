@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,23 +13,32 @@
 #include "guard/call_records.hpp"
 #include "guard/fraud_guard.hpp"
 #include "guard/limits.hpp"
+#include "verify/admission.hpp"
 #include "verify/call_language.hpp"
 #include "verify/step.hpp"
 
 namespace voiceverify::verify {
 
-// What the flow needs from the running site; read-only but for the limiter (thread-safe).
+// The flow's settings. No defaults here: app::flow_settings (src/app/settings.cpp) fills them.
+struct FlowSettings {
+  std::chrono::seconds code_timeout;  // CODE_TIMEOUT: how long a finished mark must outlive a code
+  int token_length;                   // TOKEN_LENGTH
+};
+
+// What the flow needs from the running site; read-only but for the limiter, the records and the
+// admission (each thread-safe).
 struct FlowDeps {
   const forms::PhonePolicy& phone_policy;
   guard::Limiter& limiter;
   guard::FraudGuard& fraud_guard;
-  std::chrono::seconds code_timeout;  // CODE_TIMEOUT: how long a finished mark must outlive a code
-  int token_length;                   // TOKEN_LENGTH
-  // What a call says (call_language.hpp); null: the client's settings (LANGUAGE, VERIFY_TEMPLATE).
-  const CallVoice* call_voice = nullptr;
-  // The code page's records (guard/call_records.hpp): the sealed number for "call me again" and
-  // the double-submission guard. Null: neither (call_again then answers StoreDown).
-  guard::CallRecords* call_records = nullptr;
+  FlowSettings settings;
+  const CallVoice& call_voice;  // what a call says (call_language.hpp)
+  // The code page's records (store/call_records.hpp): the sealed number for "call me again" and
+  // the double-submission guard.
+  guard::CallRecords& call_records;
+  // Places among the requests waiting for MessageBird (the runner): every entry below that may
+  // call MessageBird takes one before it spends anything, and the Step it returns holds it.
+  Admission& admission;
 };
 
 // Who asks: for the log and the per-client limit.
@@ -45,6 +55,10 @@ struct Current {
   std::string browser_id = {};  // the session's random id: keys this browser's call records
   long called_at = 0;  // when verify_id's call was placed, seconds since the epoch; 0: unknown
 };
+
+// Every entry below that may call MessageBird answers Busy or UpstreamDown, nothing spent, when
+// no place upstream is to be had (admission.hpp); one that takes a verify id answers NotOwner
+// first when the browser does not hold it, unverified. The pages ask nothing of their own.
 
 // POST /: check the number, apply every limit, then cancel the verification in progress (only
 // once this call will be placed) and ask MessageBird to call. The same browser submitting the
@@ -66,8 +80,8 @@ Step call_again(const FlowDeps& deps, const Caller& caller, const std::string& v
                 const Current& current);
 
 // POST /EnterCode/<id>/other-number: the browser gives its verification up; it is finished here
-// and cancelled upstream (a failed cancel is logged only): Cancelled, forget_current.
-// call_again.cpp.
+// and cancelled upstream (a failed cancel is logged only; without a place upstream it is not
+// sent, and logged): Cancelled, forget_current. call_again.cpp.
 Step other_number(const FlowDeps& deps, const Caller& caller, const std::string& verify_id,
                   const Current& current);
 
@@ -78,7 +92,13 @@ std::chrono::seconds code_time_left(const FlowDeps& deps, const Current& current
 // Seconds since the epoch, as Current::called_at counts.
 long epoch_seconds();
 
-// True when the session holds `verify_id`, unverified (compared in constant time).
-bool owns(const Current& current, std::string_view verify_id);
+// GET /EnterCode/<id>: what the code page shows, or nothing when the browser does not hold
+// `verify_id` (the page then sends it to the number form). call_again.cpp.
+struct CodePage {
+  std::chrono::seconds call_again_in;   // as call_again_in below
+  std::chrono::seconds code_time_left;  // as code_time_left below
+};
+std::optional<CodePage> code_page(const FlowDeps& deps, const Current& current,
+                                  std::string_view verify_id, long now);
 
 }  // namespace voiceverify::verify

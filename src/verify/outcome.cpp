@@ -1,48 +1,44 @@
 #include "verify/outcome.hpp"
 
+#include <array>
+
 namespace voiceverify::verify {
+namespace {
+
+struct OutcomeName {
+  OutcomeKind kind;
+  const char* name;
+};
+
+constexpr auto kOutcomeNames = std::to_array<OutcomeName>({
+    {OutcomeKind::CallPlaced, "call_placed"},
+    {OutcomeKind::NumberRefused, "number_refused"},
+    {OutcomeKind::Limited, "limited"},
+    {OutcomeKind::NumberBlocked, "number_blocked"},
+    {OutcomeKind::StoreDown, "store_down"},
+    {OutcomeKind::CallFailed, "call_failed"},
+    {OutcomeKind::AccountProblem, "account_problem"},
+    {OutcomeKind::RecipientRefused, "recipient_refused"},
+    {OutcomeKind::NotOwner, "not_owner"},
+    {OutcomeKind::CodeRefused, "code_refused"},
+    {OutcomeKind::WrongCode, "wrong_code"},
+    {OutcomeKind::NoTriesLeft, "no_tries_left"},
+    {OutcomeKind::Expired, "expired"},
+    {OutcomeKind::AlreadyUsed, "already_used"},
+    {OutcomeKind::UnknownVerification, "unknown_verification"},
+    {OutcomeKind::CheckFailed, "check_failed"},
+    {OutcomeKind::Verified, "verified"},
+    {OutcomeKind::TooSoon, "too_soon"},
+    {OutcomeKind::Cancelled, "cancelled"},
+    {OutcomeKind::Busy, "busy"},
+    {OutcomeKind::UpstreamDown, "upstream_down"},
+});
+
+}  // namespace
 
 const char* outcome_name(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::CallPlaced:
-      return "call_placed";
-    case OutcomeKind::NumberRefused:
-      return "number_refused";
-    case OutcomeKind::Limited:
-      return "limited";
-    case OutcomeKind::NumberBlocked:
-      return "number_blocked";
-    case OutcomeKind::StoreDown:
-      return "store_down";
-    case OutcomeKind::CallFailed:
-      return "call_failed";
-    case OutcomeKind::AccountProblem:
-      return "account_problem";
-    case OutcomeKind::RecipientRefused:
-      return "recipient_refused";
-    case OutcomeKind::NotOwner:
-      return "not_owner";
-    case OutcomeKind::CodeRefused:
-      return "code_refused";
-    case OutcomeKind::WrongCode:
-      return "wrong_code";
-    case OutcomeKind::NoTriesLeft:
-      return "no_tries_left";
-    case OutcomeKind::Expired:
-      return "expired";
-    case OutcomeKind::AlreadyUsed:
-      return "already_used";
-    case OutcomeKind::UnknownVerification:
-      return "unknown_verification";
-    case OutcomeKind::CheckFailed:
-      return "check_failed";
-    case OutcomeKind::Verified:
-      return "verified";
-    case OutcomeKind::TooSoon:
-      return "too_soon";
-    case OutcomeKind::Cancelled:
-      return "cancelled";
-  }
+  for (const auto& row : kOutcomeNames)
+    if (row.kind == kind) return row.name;
   return "unknown";
 }
 

@@ -30,8 +30,10 @@ enum class OutcomeKind {
   UnknownVerification,  // MessageBird does not know it (any more)
   CheckFailed,          // the answer to a check never came: the try was given back
   Verified,
-  TooSoon,    // "call me again" before RESEND_INTERVAL has passed: retry_after, nothing spent
-  Cancelled,  // the browser gave its verification up ("use a different number")
+  TooSoon,       // "call me again" before RESEND_INTERVAL has passed: retry_after, nothing spent
+  Cancelled,     // the browser gave its verification up ("use a different number")
+  Busy,          // UPSTREAM_MAX_INFLIGHT requests already wait for MessageBird: nothing spent
+  UpstreamDown,  // the circuit breaker is open (MessageBird is known down): nothing spent
 };
 
 // "call_placed", "number_refused", ...: one name per kind, for logs and tests.

@@ -8,18 +8,13 @@
 
 #include "log/log.hpp"
 #include "util/metrics.hpp"
+#include "verify/flow_parts.hpp"
 
 namespace voiceverify::verify {
 namespace {
 
 using messagebird::VerifyError;
 using messagebird::VerifyResult;
-
-Outcome of(OutcomeKind kind) {
-  Outcome outcome;
-  outcome.kind = kind;
-  return outcome;
-}
 
 // The number a call went to, for its answer.
 struct Called {
@@ -40,9 +35,9 @@ Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const
       log_if_unrecorded(request_id,
                         deps.fraud_guard.call_started(answer.id, called.digits, called.region),
                         "fraud_call_started");
-      log_if_unrecorded(request_id,
-                        deps.limiter.note_call(answer.id, called.digits, deps.code_timeout),
-                        "note_call");
+      log_if_unrecorded(
+          request_id, deps.limiter.note_call(answer.id, called.digits, deps.settings.code_timeout),
+          "note_call");
       outcome.kind = OutcomeKind::CallPlaced;
       outcome.verify_id = answer.id;
       outcome.masked_number = masked;
@@ -82,7 +77,7 @@ constexpr std::chrono::seconds kPendingHold{30};
 constexpr std::chrono::seconds kSessionMargin{120};
 
 Outcome limited_resend(std::chrono::seconds retry_after) {
-  Outcome outcome = of(OutcomeKind::Limited);
+  Outcome outcome = outcome_of(OutcomeKind::Limited);
   outcome.window = guard::LimitWindow::Resend;
   outcome.retry_after = retry_after;
   return outcome;
@@ -92,17 +87,16 @@ Outcome limited_resend(std::chrono::seconds retry_after) {
 // the claims (later submissions join it); any other answer releases the claim.
 void record_call(const FlowDeps& deps, const std::string& request_id, const std::string& browser_id,
                  const std::string& digits, const ClaimKeys& keys, Outcome& outcome) {
-  guard::CallRecords* records = deps.call_records;
+  guard::CallRecords& records = deps.call_records;
   if (outcome.kind != OutcomeKind::CallPlaced) {
-    if (records != nullptr && !keys.claim.empty()) records->release(keys.claim);
+    if (!keys.claim.empty()) records.release(keys.claim);
     return;
   }
   outcome.called_at = epoch_seconds();
-  if (records == nullptr) return;
   if (!browser_id.empty()) {
     log_if_unrecorded(request_id,
-                      records->keep_number(outcome.verify_id, browser_id, digits,
-                                           deps.code_timeout + kSessionMargin),
+                      records.keep_number(outcome.verify_id, browser_id, digits,
+                                          deps.settings.code_timeout + kSessionMargin),
                       "keep_number");
   }
   const auto resend = deps.limiter.settings().resend_interval();
@@ -110,7 +104,7 @@ void record_call(const FlowDeps& deps, const std::string& request_id, const std:
   for (const std::string* key : {&keys.claim, &keys.submission}) {
     if (key->empty() || (key == &keys.submission && *key == keys.claim)) continue;
     log_if_unrecorded(request_id,
-                      records->settle(*key, outcome.verify_id, outcome.called_at, resend),
+                      records.settle(*key, outcome.verify_id, outcome.called_at, resend),
                       "settle_claim");
   }
 }
@@ -120,17 +114,17 @@ void record_call(const FlowDeps& deps, const std::string& request_id, const std:
 Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCheck& phone,
                 const Current& current, ClaimKeys keys) {
   const std::string& rid = caller.request_id;
-  guard::CallRecords* records = deps.call_records;
+  guard::CallRecords& records = deps.call_records;
   const auto resend = deps.limiter.settings().resend_interval();
   // Without a resend interval there is no window to keep a second submission out of.
-  if (records == nullptr || resend <= std::chrono::seconds{0}) keys.claim.clear();
-  if (records != nullptr && !keys.claim.empty()) {
-    const guard::Claim claim = records->claim(keys.claim, resend + kPendingHold, kJoinWait);
+  if (resend <= std::chrono::seconds{0}) keys.claim.clear();
+  if (!keys.claim.empty()) {
+    const guard::Claim claim = records.claim(keys.claim, resend + kPendingHold, kJoinWait);
     switch (claim.verdict) {
       case guard::ClaimVerdict::StoreDown:
         util::metrics().store_error();
         log::error("store_unavailable", {{"request_id", rid}, {"during", "claim"}});
-        return Step::done(of(OutcomeKind::StoreDown));
+        return Step::done(outcome_of(OutcomeKind::StoreDown));
       case guard::ClaimVerdict::Pending:
         // The first submission is still waiting for MessageBird: today's resend banner.
         log::info("call_still_pending", {{"request_id", rid}, {"number", phone.log_number}});
@@ -143,11 +137,11 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
         if (deps.limiter.finished(claim.verify_id, over) != store::StoreError::None) {
           util::metrics().store_error();
           log::error("store_unavailable", {{"request_id", rid}, {"during", "claim"}});
-          return Step::done(of(OutcomeKind::StoreDown));
+          return Step::done(outcome_of(OutcomeKind::StoreDown));
         }
         if (!over) {
           log::info("call_joined", {{"request_id", rid}, {"number", phone.log_number}});
-          Outcome outcome = of(OutcomeKind::CallPlaced);
+          Outcome outcome = outcome_of(OutcomeKind::CallPlaced);
           outcome.verify_id = claim.verify_id;
           outcome.masked_number = phone.masked;
           outcome.called_at = claim.called_at;
@@ -162,7 +156,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   }
   // Every refusal below gives the claim back, so that a retry is judged afresh.
   auto refuse = [&](Outcome outcome) {
-    if (records != nullptr && !keys.claim.empty()) records->release(keys.claim);
+    if (!keys.claim.empty()) records.release(keys.claim);
     return Step::done(std::move(outcome));
   };
 
@@ -170,7 +164,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   const guard::GuardResult guard = deps.fraud_guard.before_call(phone.digits, phone.region);
   if (guard.verdict == guard::GuardVerdict::StoreDown) {
     log::error("store_unavailable", {{"request_id", rid}, {"during", "fraud_guard"}});
-    return refuse(of(OutcomeKind::StoreDown));
+    return refuse(outcome_of(OutcomeKind::StoreDown));
   }
   if (guard.verdict == guard::GuardVerdict::Refused) {
     util::metrics().fraud_refused(guard::guard_scope_name(guard.scope));
@@ -178,7 +172,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
                                    {"scope", guard::guard_scope_name(guard.scope)},
                                    {"number", log::mask_number("+" + phone.digits)},
                                    {"retry_after", std::to_string(guard.retry_after.count())}});
-    Outcome outcome = of(OutcomeKind::NumberBlocked);
+    Outcome outcome = outcome_of(OutcomeKind::NumberBlocked);
     outcome.retry_after = guard.retry_after;
     return refuse(outcome);
   }
@@ -193,7 +187,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
                {{"request_id", rid},
                 {"during", "start_call"},
                 {"limit", limit.verdict == guard::LimitVerdict::BadKey ? "bad-key" : ""}});
-    return refuse(of(OutcomeKind::StoreDown));
+    return refuse(outcome_of(OutcomeKind::StoreDown));
   }
   if (limit.verdict == guard::LimitVerdict::Limited) {
     util::metrics().limit_hit(guard::limit_window_name(limit.window));
@@ -201,21 +195,18 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
                                {"limit", guard::limit_window_name(limit.window)},
                                {"number", log::mask_number("+" + phone.digits)},
                                {"retry_after", std::to_string(limit.retry_after.count())}});
-    Outcome outcome = of(OutcomeKind::Limited);
+    Outcome outcome = outcome_of(OutcomeKind::Limited);
     outcome.window = limit.window;
     outcome.retry_after = limit.retry_after;
     return refuse(outcome);
   }
 
-  // The call's language and sentence (README.md, "The call's language"); without a CallVoice,
-  // the client's settings alone.
-  const messagebird::Speech speech =
-      deps.call_voice != nullptr ? deps.call_voice->speech(caller.accept_language, phone.region)
-                                 : messagebird::Speech{};
+  // The call's language and sentence (README.md, "The call's language").
+  const messagebird::Speech speech = deps.call_voice.speech(caller.accept_language, phone.region);
   auto create = [&deps, rid, speech, called = Called{phone.digits, phone.region, phone.masked},
                  browser_id = current.browser_id, keys](bool cancelled_current) {
     return Step::call(
-        {UpstreamOp::Create, called.digits, {}, {}, speech},
+        {messagebird::Call::Create, called.digits, {}, {}, speech},
         [&deps, rid, called, browser_id, keys, cancelled_current](const VerifyResult& answer) {
           Outcome outcome = call_answered(deps, rid, called, cancelled_current, answer);
           record_call(deps, rid, browser_id, called.digits, keys, outcome);
@@ -226,7 +217,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   // progress, so a refused one leaves it usable.
   if (current.verify_id.empty() || current.verified) return create(false);
   finish(deps, current.verify_id);
-  return Step::call({UpstreamOp::Cancel, {}, current.verify_id, {}, {}},
+  return Step::call({messagebird::Call::Cancel, {}, current.verify_id, {}, {}},
                     [rid, create](const VerifyResult& cancelled) {
                       log_failed_cancel(rid, cancelled);
                       return create(true);

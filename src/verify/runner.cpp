@@ -5,22 +5,6 @@
 #include "util/metrics.hpp"
 
 namespace voiceverify::verify {
-namespace {
-
-messagebird::Call call_of(UpstreamOp op) {
-  switch (op) {
-    case UpstreamOp::Create:
-      return messagebird::Call::Create;
-    case UpstreamOp::Check:
-      return messagebird::Call::Check;
-    case UpstreamOp::Cancel:
-      break;
-  }
-  return messagebird::Call::Cancel;
-}
-
-}  // namespace
-
 struct Runner::Chain {
   Step step;
   Ticket ticket;
@@ -66,9 +50,10 @@ void Runner::advance(const std::shared_ptr<Chain>& chain) {
           messagebird::VerifyError::Unavailable, 0, "circuit breaker open"));
       continue;
     }
-    const bool check = call.op == UpstreamOp::Check;
-    const std::string& subject = call.op == UpstreamOp::Create ? call.recipient : call.verify_id;
-    client_.start(call_of(call.op), subject, check ? call.code : std::string(), call.speech, left,
+    const bool check = call.op == messagebird::Call::Check;
+    const std::string& subject =
+        call.op == messagebird::Call::Create ? call.recipient : call.verify_id;
+    client_.start(call.op, subject, check ? call.code : std::string(), call.speech, left,
                   [this, chain](messagebird::VerifyResult answer) {
                     breaker_.record(messagebird::is_upstream_failure(answer));
                     // Off the transport's thread: the continuation talks to the store and

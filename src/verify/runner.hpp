@@ -15,6 +15,7 @@
 #include "messagebird/breaker.hpp"
 #include "messagebird/verify_client.hpp"
 #include "util/task_queue.hpp"
+#include "verify/admission.hpp"
 #include "verify/step.hpp"
 
 namespace voiceverify::verify {
@@ -26,19 +27,16 @@ struct RunnerSettings {
   std::chrono::milliseconds budget;  // for all the upstream calls of one request together
 };
 
-class Runner {
+class Runner : public Admission {
  public:
-  // A place among the requests waiting for MessageBird; given back when the last copy goes.
-  using Ticket = std::shared_ptr<void>;
-
   // Keeps references: all three must outlive the runner and every run it started.
   Runner(RunnerSettings settings, messagebird::VerifyClient& client, messagebird::Breaker& breaker,
          util::TaskQueue& tasks);
 
   // A ticket, or nothing when max_in_flight requests are already waiting (the site is busy).
-  std::optional<Ticket> admit();
+  std::optional<Ticket> admit() override;
   // The breaker is open: MessageBird is known to be down, refuse before spending anything.
-  bool upstream_down() const { return breaker_.refusing(); }
+  bool upstream_down() const override { return breaker_.refusing(); }
   std::size_t in_flight() const { return in_flight_.load(); }
   // For /readyz.
   messagebird::BreakerState breaker_state() const { return breaker_.state(); }

@@ -5,23 +5,6 @@
 
 namespace voiceverify::view {
 
-BannerField banner_field(MessageId id) {
-  switch (id) {
-    case MessageId::NumberMissing:
-    case MessageId::NumberInvalid:
-    case MessageId::NumberTypeRefused:
-    case MessageId::CountryRefused:
-    case MessageId::NumberBlocked:
-      return BannerField::Number;
-    case MessageId::CodeMissing:
-    case MessageId::CodeFormat:
-    case MessageId::WrongCode:
-      return BannerField::Code;
-    default:
-      return BannerField::None;
-  }
-}
-
 bool banner_is_about(const std::optional<Banner>& banner, BannerField field) {
   return banner && field != BannerField::None && banner_field(banner->message) == field;
 }

@@ -12,6 +12,7 @@ namespace voiceverify::view {
 // verification that is over), so nothing is marked invalid.
 enum class BannerField { None, Number, Code };
 
+// The field of `id`'s row in the message table (catalogue.cpp, beside its catalogue key).
 BannerField banner_field(MessageId id);
 
 // True when `banner` is shown and is about `field`.

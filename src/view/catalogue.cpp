@@ -7,47 +7,51 @@
 #include <sstream>
 
 #include "util/ascii.hpp"
+#include "view/banner_field.hpp"
 
 namespace voiceverify::view {
 namespace {
 
+// Every fact about a message: its key in the catalogue files, and the form field a banner of it
+// is about (banner_field.hpp: what was typed there is the problem, WCAG 3.3.1).
 struct MessageName {
   MessageId id;
   std::string_view key;
+  BannerField field;
 };
 
-constexpr std::array<MessageName, 26> kMessageNames{{
-    {MessageId::NumberMissing, "number.missing"},
-    {MessageId::NumberInvalid, "number.invalid"},
-    {MessageId::NumberTypeRefused, "number.type_refused"},
-    {MessageId::CountryRefused, "number.country_refused"},
-    {MessageId::NumberBlocked, "number.blocked"},
-    {MessageId::CallFailed, "call.failed"},
-    {MessageId::ServiceUnavailable, "service.unavailable"},
-    {MessageId::Busy, "service.busy"},
-    {MessageId::CodeMissing, "code.missing"},
-    {MessageId::CodeFormat, "code.format"},
-    {MessageId::CheckFailed, "code.check_failed"},
-    {MessageId::WrongCode, "code.wrong"},
-    {MessageId::NoTriesLeft, "code.no_tries_left"},
-    {MessageId::Expired, "code.expired"},
-    {MessageId::AlreadyUsed, "code.already_used"},
-    {MessageId::UnknownVerification, "verification.unknown"},
-    {MessageId::LimitResend, "limit.resend"},
-    {MessageId::LimitNumber, "limit.number"},
-    {MessageId::LimitClient, "limit.client"},
-    {MessageId::LimitSite, "limit.site"},
-    {MessageId::LimitCountry, "limit.country"},
-    {MessageId::TitlePhone, "title.phone"},
-    {MessageId::TitleCode, "title.code"},
-    {MessageId::TitleSuccess, "title.success"},
-    {MessageId::CallAgainWait, "call_again.wait"},
-    {MessageId::CodeValidFor, "code.valid_for"},
-}};
+constexpr auto kMessageNames = std::to_array<MessageName>({
+    {MessageId::NumberMissing, "number.missing", BannerField::Number},
+    {MessageId::NumberInvalid, "number.invalid", BannerField::Number},
+    {MessageId::NumberTypeRefused, "number.type_refused", BannerField::Number},
+    {MessageId::CountryRefused, "number.country_refused", BannerField::Number},
+    {MessageId::NumberBlocked, "number.blocked", BannerField::Number},
+    {MessageId::CallFailed, "call.failed", BannerField::None},
+    {MessageId::ServiceUnavailable, "service.unavailable", BannerField::None},
+    {MessageId::Busy, "service.busy", BannerField::None},
+    {MessageId::CodeMissing, "code.missing", BannerField::Code},
+    {MessageId::CodeFormat, "code.format", BannerField::Code},
+    {MessageId::CheckFailed, "code.check_failed", BannerField::None},
+    {MessageId::WrongCode, "code.wrong", BannerField::Code},
+    {MessageId::NoTriesLeft, "code.no_tries_left", BannerField::None},
+    {MessageId::Expired, "code.expired", BannerField::None},
+    {MessageId::AlreadyUsed, "code.already_used", BannerField::None},
+    {MessageId::UnknownVerification, "verification.unknown", BannerField::None},
+    {MessageId::LimitResend, "limit.resend", BannerField::None},
+    {MessageId::LimitNumber, "limit.number", BannerField::None},
+    {MessageId::LimitClient, "limit.client", BannerField::None},
+    {MessageId::LimitSite, "limit.site", BannerField::None},
+    {MessageId::LimitCountry, "limit.country", BannerField::None},
+    {MessageId::TitlePhone, "title.phone", BannerField::None},
+    {MessageId::TitleCode, "title.code", BannerField::None},
+    {MessageId::TitleSuccess, "title.success", BannerField::None},
+    {MessageId::CallAgainWait, "call_again.wait", BannerField::None},
+    {MessageId::CodeValidFor, "code.valid_for", BannerField::None},
+});
 
 constexpr std::string_view kPagePrefix = "page.";
-constexpr std::array<std::string_view, 3> kDurationUnits{"duration.second", "duration.minute",
-                                                         "duration.hour"};
+constexpr auto kDurationUnits =
+    std::to_array<std::string_view>({"duration.second", "duration.minute", "duration.hour"});
 
 bool valid_key(std::string_view key) {
   if (key.empty() || key.size() > 64) return false;
@@ -105,6 +109,12 @@ std::string_view message_key(MessageId id) {
   for (const auto& entry : kMessageNames)
     if (entry.id == id) return entry.key;
   return "unknown";
+}
+
+BannerField banner_field(MessageId id) {
+  for (const auto& entry : kMessageNames)
+    if (entry.id == id) return entry.field;
+  return BannerField::None;
 }
 
 std::optional<MessageId> message_from_key(std::string_view key) {

@@ -20,11 +20,18 @@ struct FieldSpec {
   std::size_t max_bytes;  // longer is a 400 (no page of ours sends more)
 };
 
-inline constexpr std::array<FieldSpec, 3> kFields{{
+inline constexpr auto kFields = std::to_array<FieldSpec>({
     {Field::CsrfToken, "csrf_token", 256},
     {Field::Number, "number", 256},  // forms::check_phone refuses over 32 with a banner
     {Field::Token, "token", 256},    // forms::check_code refuses over 64 with a banner
-}};
+});
+
+// FormValues keeps each field's value at its row's place: the rows follow the enum's order.
+static_assert([] {
+  for (std::size_t i = 0; i < kFields.size(); ++i)
+    if (kFields[i].field != static_cast<Field>(i)) return false;
+  return true;
+}());
 
 class FormValues {
  public:

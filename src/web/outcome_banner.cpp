@@ -46,7 +46,10 @@ std::optional<view::Banner> banner_for(const verify::Outcome& outcome, int token
       return error(MessageId::NumberBlocked);
     case OutcomeKind::StoreDown:
     case OutcomeKind::AccountProblem:
+    case OutcomeKind::UpstreamDown:
       return error(MessageId::ServiceUnavailable);
+    case OutcomeKind::Busy:
+      return error(MessageId::Busy);
     case OutcomeKind::CallFailed:
       return error(MessageId::CallFailed);
     case OutcomeKind::RecipientRefused:

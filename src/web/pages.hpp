@@ -1,9 +1,10 @@
 // The pages, one file each; the route table (routes.hpp) binds them to paths. A page answers at
-// once, or (when the flow needs MessageBird) with a Pending: the pipeline runs its step and calls
-// `finish` with the outcome, on whichever thread the answer arrives, with the same Context.
+// once, or (when the flow needs MessageBird) with a Pending: the pipeline runs its step and
+// answers its outcome (outcome_reply.hpp), on whichever thread the answer arrives, with the same
+// Context.
 #pragma once
 
-#include <functional>
+#include <string>
 #include <variant>
 
 #include "http/request.hpp"
@@ -15,8 +16,8 @@ namespace voiceverify::web {
 
 struct Pending {
   verify::Step step;
-  verify::Runner::Ticket ticket;
-  std::function<http::Response(Context&, const verify::Outcome&)> finish;
+  verify::Runner::Ticket ticket;  // the step's place upstream
+  std::string back_to;            // the path of the page the request came from
 };
 
 using Reply = std::variant<http::Response, Pending>;

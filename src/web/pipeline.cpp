@@ -15,6 +15,7 @@
 #include "log/log.hpp"
 #include "util/ascii.hpp"
 #include "util/metrics.hpp"
+#include "web/outcome_reply.hpp"
 #include "web/reply.hpp"
 #include "web/routes.hpp"
 
@@ -171,11 +172,11 @@ Reply first_answer(Exchange& exchange) {
   }
 }
 
-// The page's `finish` for the outcome of its step, on the thread the answer came on.
+// The answer to the outcome of a page's step, on the thread the answer came on.
 http::Response resumed_answer(Exchange& exchange, const Pending& pending,
                               const verify::Outcome& outcome) {
   try {
-    return pending.finish(exchange.ctx, outcome);
+    return answer_outcome(exchange.ctx, outcome, pending.back_to);
   } catch (const std::exception& e) {
     return internal_error(exchange, e.what());
   } catch (...) {

@@ -4,7 +4,6 @@
 #include "web/reply.hpp"
 
 #include "http/cookies.hpp"
-#include "log/log.hpp"
 
 namespace voiceverify::web {
 
@@ -77,26 +76,6 @@ http::Response redirect_with_banner(Context& ctx, const std::string& location,
   response.add_header("Set-Cookie", http::format_set_cookie(flash));
   ctx.flash_set = true;
   return response;
-}
-
-std::variant<verify::Runner::Ticket, http::Response> admit_upstream(Context& ctx,
-                                                                    const std::string& back_to) {
-  if (ctx.deps.runner.upstream_down()) {
-    return redirect_with_banner(ctx, back_to,
-                                {view::BannerKind::Error, view::MessageId::ServiceUnavailable, 0});
-  }
-  auto ticket = ctx.deps.runner.admit();
-  if (!ticket) {
-    log::warning("upstream_busy", {{"request_id", ctx.request.request_id}});
-    return redirect_with_banner(ctx, back_to, {view::BannerKind::Error, view::MessageId::Busy, 0});
-  }
-  return std::move(*ticket);
-}
-
-Reply continue_with(Context& ctx, verify::Step step, verify::Runner::Ticket ticket,
-                    std::function<http::Response(Context&, const verify::Outcome&)> finish) {
-  if (step.finished()) return finish(ctx, step.outcome());
-  return Pending{std::move(step), std::move(ticket), std::move(finish)};
 }
 
 }  // namespace voiceverify::web

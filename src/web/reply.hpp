@@ -7,7 +7,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "http/request.hpp"
 #include "view/templates.hpp"
@@ -36,14 +35,6 @@ http::Response redirect_with_banner(Context& ctx, const std::string& location,
                                     const view::Banner& banner);
 // The error page for `status` in the request's language.
 http::Response error_page(const Context& ctx, int status);
-// Before a page asks the flow for anything that may call MessageBird: a place among the requests
-// waiting for it, or the redirect to `back_to` with the banner that says why not (the site is
-// busy, or MessageBird is down). Nothing is spent either way.
-std::variant<verify::Runner::Ticket, http::Response> admit_upstream(Context& ctx,
-                                                                    const std::string& back_to);
-// The page's reply for `step`: `finish` at once when the step needs no upstream call.
-Reply continue_with(Context& ctx, verify::Step step, verify::Runner::Ticket ticket,
-                    std::function<http::Response(Context&, const verify::Outcome&)> finish);
 // Writes the session cookie (signed, deps.session_lifetime) onto `response`.
 void set_session_cookie(Context& ctx, http::Response& response);
 

@@ -1,6 +1,8 @@
 // See routes.hpp.
 #include "web/routes.hpp"
 
+#include <stdexcept>
+
 #include "messagebird/verify_id.hpp"
 
 namespace voiceverify::web {
@@ -17,6 +19,17 @@ bool path_matches(const RouteRow& row, std::string_view path, std::string_view& 
   // "/", "%", ".." and the like never leave this function.
   return messagebird::is_verify_id(id);
 }
+
+// What the log calls a request that matched no row.
+struct MissName {
+  RouteMatch match;
+  std::string_view name;
+};
+
+constexpr auto kMissNames = std::to_array<MissName>({
+    {RouteMatch::NotFound, "not_found"},
+    {RouteMatch::MethodNotAllowed, "method_not_allowed"},
+});
 
 bool method_matches(Method method, std::string_view asked) {
   return method == Method::Get ? (asked == "GET" || asked == "HEAD") : asked == "POST";
@@ -48,15 +61,19 @@ Route route(std::string_view method, std::string_view path, Asker asker) {
 }
 
 std::string_view route_log_name(const Route& route) {
-  switch (route.match) {
-    case RouteMatch::Found:
-      return route.row->name;
-    case RouteMatch::MethodNotAllowed:
-      return "method_not_allowed";
-    case RouteMatch::NotFound:
-      break;
-  }
+  if (route.match == RouteMatch::Found) return route.row->name;
+  for (const auto& row : kMissNames)
+    if (row.match == route.match) return row.name;
   return "not_found";
+}
+
+std::string path_of(Handler page, std::string_view verify_id) {
+  for (const RouteRow& row : kRoutes) {
+    if (row.handler != page || row.method != Method::Get) continue;
+    if (row.takes_id != !verify_id.empty()) throw std::logic_error("path_of: id does not fit");
+    return std::string(row.path) + std::string(verify_id) + std::string(row.suffix);
+  }
+  throw std::logic_error("path_of: no GET route for this page");
 }
 
 }  // namespace voiceverify::web

@@ -15,24 +15,11 @@
 
 namespace voiceverify::web {
 
-enum class RouteId {
-  PhoneForm,
-  StartCall,
-  CodeForm,
-  CheckCode,
-  CallAgain,
-  OtherNumber,
-  Success,
-  Healthz,
-  Readyz,
-  Metrics
-};
 enum class Method { Get, Post };  // HEAD is answered as GET, without the body
 
 using Handler = Reply (*)(Context&);
 
 struct RouteRow {
-  RouteId id;
   std::string_view name;  // in the log's route= field
   Method method;
   std::string_view path;  // exact; with takes_id, the prefix before the id
@@ -43,21 +30,18 @@ struct RouteRow {
   std::string_view suffix = {};  // with takes_id: what follows the id ("/call-again"), exact
 };
 
-inline constexpr std::array<RouteRow, 10> kRoutes{{
-    {RouteId::PhoneForm, "phone_form", Method::Get, "/", false, false, false, show_phone_form},
-    {RouteId::StartCall, "start_call", Method::Post, "/", false, true, false, start_call},
-    {RouteId::CodeForm, "code_form", Method::Get, "/EnterCode/", true, false, false,
-     show_code_form},
-    {RouteId::CheckCode, "check_code", Method::Post, "/EnterCode/", true, true, false, check_code},
-    {RouteId::CallAgain, "call_again", Method::Post, "/EnterCode/", true, true, false, call_again,
-     "/call-again"},
-    {RouteId::OtherNumber, "other_number", Method::Post, "/EnterCode/", true, true, false,
-     other_number, "/other-number"},
-    {RouteId::Success, "success", Method::Get, "/success", false, false, false, show_success},
-    {RouteId::Healthz, "healthz", Method::Get, "/healthz", false, false, true, show_healthz},
-    {RouteId::Readyz, "readyz", Method::Get, "/readyz", false, false, true, show_readyz},
-    {RouteId::Metrics, "metrics", Method::Get, "/metrics", false, false, true, show_metrics},
-}};
+inline constexpr auto kRoutes = std::to_array<RouteRow>({
+    {"phone_form", Method::Get, "/", false, false, false, show_phone_form},
+    {"start_call", Method::Post, "/", false, true, false, start_call},
+    {"code_form", Method::Get, "/EnterCode/", true, false, false, show_code_form},
+    {"check_code", Method::Post, "/EnterCode/", true, true, false, check_code},
+    {"call_again", Method::Post, "/EnterCode/", true, true, false, call_again, "/call-again"},
+    {"other_number", Method::Post, "/EnterCode/", true, true, false, other_number, "/other-number"},
+    {"success", Method::Get, "/success", false, false, false, show_success},
+    {"healthz", Method::Get, "/healthz", false, false, true, show_healthz},
+    {"readyz", Method::Get, "/readyz", false, false, true, show_readyz},
+    {"metrics", Method::Get, "/metrics", false, false, true, show_metrics},
+});
 
 // Who asks: the pipeline says Local for loopback and METRICS_ALLOW (http/address_allow.hpp).
 enum class Asker { Public, Local };
@@ -81,5 +65,11 @@ Route route(std::string_view method, std::string_view path, Asker asker = Asker:
 
 // The row's name, or "not_found" / "method_not_allowed".
 std::string_view route_log_name(const Route& route);
+
+// The path of the GET row whose handler is `page`, with `verify_id` after its prefix for a row
+// that takes an id: every redirect's Location is built here, so no page spells a path. Throws
+// std::logic_error for a page in no GET row, or an id given to a row without one (or none to a
+// row with one): our bug, the 500 page.
+std::string path_of(Handler page, std::string_view verify_id = {});
 
 }  // namespace voiceverify::web
