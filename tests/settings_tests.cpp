@@ -62,7 +62,6 @@ BOOST_AUTO_TEST_CASE(the_defaults_reach_every_module) {
   BOOST_TEST((s.phone.allowed_countries == std::set<std::string, std::less<>>{"NL"}));
   BOOST_TEST(s.verify.endpoint == "https://rest.messagebird.com");
   BOOST_TEST(s.verify.access_key == voiceverify::testing::kAccessKey);
-  BOOST_TEST(s.verify.type == "tts");
   BOOST_TEST(s.verify.template_text.empty());  // the sentence of the call's language
   BOOST_TEST(s.verify.voice == "female");
   BOOST_TEST(s.verify.language == "en-gb");

@@ -25,7 +25,6 @@ messagebird::VerifySettings verify_settings(const config::Config& config) {
   messagebird::VerifySettings s{};
   s.endpoint = config.messagebird_endpoint;
   s.access_key = config.messagebird_access_key;
-  s.type = config.verify_type;
   s.template_text = config.verify_template;
   s.originator = config.originator;
   s.voice = config.voice;

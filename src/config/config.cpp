@@ -58,8 +58,17 @@ std::string resolve_signing_key(const std::string& config_path, Config& config) 
 
 LoadResult load(const std::string& file_path, const std::map<std::string, std::string>& env) {
   RawValues raw;
-  if (auto error = read_raw_values(file_path, env, known_keys(), raw); !error.empty()) {
+  std::vector<std::string> readable = known_keys();
+  readable.insert(readable.end(), retired_keys().begin(), retired_keys().end());
+  if (auto error = read_raw_values(file_path, env, readable, raw); !error.empty()) {
     return failure(std::move(error));
+  }
+  for (const auto& name : retired_keys()) {
+    const auto it = raw.find(name);
+    if (it == raw.end()) continue;
+    if (auto reason = check_retired_key(name, it->second.value); !reason.empty()) {
+      return failure(name + " (" + it->second.origin + "): " + reason);
+    }
   }
 
   Config config;

@@ -40,7 +40,6 @@ struct Config {
   // relative path is relative to the config file's folder. load() reads it into signing_key.
   std::string signing_key_file;
   std::string signing_key_previous;  // SIGNING_KEY_PREVIOUS or ""
-  std::string verify_type = "tts";   // VERIFY_TYPE: tts
   // VERIFY_TEMPLATE: empty (the default) = the sentence of the call's language; else must
   // contain %token, and every call speaks it.
   std::string verify_template;

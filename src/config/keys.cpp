@@ -116,12 +116,6 @@ Reason apply_signing_key_previous(const std::string& v, Config& c) {
   return {};
 }
 
-Reason apply_verify_type(const std::string& v, Config& c) {
-  if (v != "tts") return "must be tts: this app verifies numbers by voice call only";
-  c.verify_type = v;
-  return {};
-}
-
 Reason apply_verify_template(const std::string& v, Config& c) {
   // Empty: each call speaks the sentence of its own language (README.md, "The call's language").
   if (v.empty()) {
@@ -311,7 +305,6 @@ constexpr KeySpec kKeys[] = {
     text("SIGNING_KEY", apply_signing_key),
     text("SIGNING_KEY_FILE", apply_signing_key_file),
     text("SIGNING_KEY_PREVIOUS", apply_signing_key_previous),
-    text("VERIFY_TYPE", apply_verify_type),
     text("VERIFY_TEMPLATE", apply_verify_template),
     number("TOKEN_LENGTH", &Config::token_length, 6, 10),
     number("CODE_TIMEOUT", &Config::code_timeout, 30, 3600),
@@ -374,6 +367,37 @@ std::string apply_key(std::string_view name, const std::string& value, Config& c
   if (spec->number) return apply_number(*spec->number, value, config);
   if (spec->window) return apply_window(*spec->window, value, config);
   return spec->apply(value, config);
+}
+
+namespace {
+
+// A retired key: the one value it ever accepted, and why it is no longer a setting.
+struct RetiredKey {
+  const char* name;
+  const char* only_value;
+  const char* why;
+};
+constexpr RetiredKey kRetiredKeys[] = {
+    {"VERIFY_TYPE", "tts", "every call is a voice call"},
+};
+
+}  // namespace
+
+const std::vector<std::string>& retired_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> out;
+    for (const auto& key : kRetiredKeys) out.emplace_back(key.name);
+    return out;
+  }();
+  return keys;
+}
+
+std::string check_retired_key(std::string_view name, std::string_view value) {
+  for (const auto& key : kRetiredKeys) {
+    if (name != key.name || value == key.only_value) continue;
+    return std::string("is no longer a setting (") + key.why + "): remove the line";
+  }
+  return {};
 }
 
 const std::vector<std::string>& known_keys() {

@@ -18,7 +18,6 @@ namespace voiceverify::messagebird {
 struct VerifySettings {
   std::string endpoint;  // no trailing slash
   std::string access_key;
-  std::string type;
   std::string template_text;  // empty: not sent unless the call brings one (Speech)
   std::string originator;     // empty: not sent
   std::string voice;          // empty: not sent

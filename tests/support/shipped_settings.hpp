@@ -51,7 +51,6 @@ inline messagebird::VerifySettings test_verify_settings(std::string endpoint,
   messagebird::VerifySettings s{};
   s.endpoint = std::move(endpoint);
   s.access_key = std::move(access_key);
-  s.type = "tts";
   s.template_text = "Your security code is %token.";
   s.token_length = 6;
   s.timeout = std::chrono::seconds(300);
