@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
   std::string error;
   const auto templates = vv::view::Templates::load(settings.templates_dir, error);
   if (!templates) return fail(2, "template_invalid", error);
-  // What each call says (README.md, "The call's language").
+  // What each call says (docs/operations.md, "The call's language").
   auto call_languages =
       vv::verify::CallLanguages::load(settings.templates_dir + "/call-languages.txt", error);
   if (!call_languages) return fail(2, "template_invalid", error);
@@ -206,8 +206,8 @@ int main(int argc, char** argv) {
   }
 
   make_room_for_connections(settings.runner.max_in_flight, settings.pool.threads);
-  // What /metrics shows; installed before any thread starts, outlives them all (README, "Health
-  // and metrics").
+  // What /metrics shows; installed before any thread starts, outlives them all (docs/operations.md,
+  // "Health and metrics").
   vv::app::PrometheusMetrics metrics(VV_VERSION, settings.pool.threads);
   vv::util::install_metrics(&metrics);
   // curl_global_init must run before any thread starts (docs/platform.md, "libcurl").

@@ -1,6 +1,6 @@
 // The language and sentence of a call as the MessageBird simulator receives them, through real
-// nginx and the pool (README.md, "The call's language"): the browser's Accept-Language first,
-// then the number's region, then LANGUAGE; our sentence when we have one, none otherwise; a
+// nginx and the pool (docs/operations.md, "The call's language"): the browser's Accept-Language
+// first, then the number's region, then LANGUAGE; our sentence when we have one, none otherwise; a
 // configured VERIFY_TEMPLATE as is.
 #include <boost/test/unit_test.hpp>
 

@@ -129,7 +129,8 @@ PrometheusMetrics::PrometheusMetrics(const std::string& version, int threads)
     : families_(std::make_unique<Families>()) {
   families_->build.Add({{"version", version}}).Set(1);
   families_->threads.Add({}).Set(threads);
-  // Zero from the start, so rate() and the README's alerts have a series before the first hit.
+  // Zero from the start, so rate() and the alerts in docs/operations.md have a series before the
+  // first hit.
   for (const auto& window : guard::kLimitWindows) {
     families_->limit_hits.Add({{"window", window.name}});
   }

@@ -106,7 +106,7 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
 // The process environment as a map.
 std::map<std::string, std::string> environment();
 
-// The keys this program knows, in the order the README documents them.
+// The keys this program knows, in the order docs/operations.md documents them.
 const std::vector<std::string>& known_keys();
 
 }  // namespace voiceverify::config

@@ -117,7 +117,8 @@ Reason apply_signing_key_previous(const std::string& v, Config& c) {
 }
 
 Reason apply_verify_template(const std::string& v, Config& c) {
-  // Empty: each call speaks the sentence of its own language (README.md, "The call's language").
+  // Empty: each call speaks the sentence of its own language (docs/operations.md, "The call's
+  // language").
   if (v.empty()) {
     c.verify_template.clear();
     return {};
@@ -297,8 +298,8 @@ constexpr KeySpec window(guard::LimitWindow which) {
   return KeySpec{guard::limit_window(which).setting.key, false, nullptr, std::nullopt, which};
 }
 
-// Every key, in README order. The table is the single list: known_keys(), the file parser and
-// the environment overrides all read it.
+// Every key, in the order of docs/operations.md. The table is the single list: known_keys(), the
+// file parser and the environment overrides all read it.
 constexpr KeySpec kKeys[] = {
     text("MESSAGEBIRD_ACCESS_KEY", apply_access_key, true),
     text("MESSAGEBIRD_ENDPOINT", apply_endpoint),

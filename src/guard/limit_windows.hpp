@@ -2,7 +2,7 @@
 // builds its keys and counts from the rows, the config reads each window's setting from them
 // (config/keys.cpp), the banners, the metrics' zero series and the operators' commands are loops
 // over them, and scripts/lib/no-limits.env must lift every one (limit_windows_tests checks it).
-// Adding a window: a row here, its key's line in config/keys.cpp, its docs (README.md,
+// Adding a window: a row here, its key's line in config/keys.cpp, its docs (docs/operations.md,
 // voiceverify.conf.example) and its line in no-limits.env.
 #pragma once
 

@@ -75,8 +75,8 @@ Prepared prepare_create(const VerifySettings& settings, const std::string& recip
   // Sent as a string of digits, as the guide does: no number precision questions on any side.
   body["recipient"] = recipient_digits;
   body["type"] = "tts";  // a voice call: the only kind this site places
-  // The call's own sentence and language first (README.md, "The call's language"); no template
-  // at all lets MessageBird speak its own sentence in the language.
+  // The call's own sentence and language first (docs/operations.md, "The call's language"); no
+  // template at all lets MessageBird speak its own sentence in the language.
   const std::string& spoken =
       speech.template_text.empty() ? settings.template_text : speech.template_text;
   if (!spoken.empty()) body["template"] = spoken;

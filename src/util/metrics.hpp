@@ -1,7 +1,7 @@
 // What the pool counts for /metrics, as a small interface every layer records through
-// (README, "Health and metrics"). The sink is process-wide: a no-op until main installs the real
-// one (app/prometheus_metrics.cpp, the only user of prometheus-cpp), so unit tests, tools and the
-// simulator record into nothing and need nothing.
+// (docs/operations.md, "Health and metrics"). The sink is process-wide: a no-op until main installs
+// the real one (app/prometheus_metrics.cpp, the only user of prometheus-cpp), so unit tests, tools
+// and the simulator record into nothing and need nothing.
 //
 // Labels are bounded by construction: a route is a name from web/routes.hpp, an operation and an
 // outcome come from messagebird's name tables, a window from guard::limit_window_name, a

@@ -1,7 +1,7 @@
-// The language a call speaks and the sentence it says (README.md, "The call's language"): the
-// browser's Accept-Language first, then the number's region, then LANGUAGE. What a region speaks,
-// which variant a bare language takes, and the sentences are data, in one file read at start
-// (templates/call-languages.txt); no code knows any language.
+// The language a call speaks and the sentence it says (docs/operations.md, "The call's language"):
+// the browser's Accept-Language first, then the number's region, then LANGUAGE. What a region
+// speaks, which variant a bare language takes, and the sentences are data, in one file read at
+// start (templates/call-languages.txt); no code knows any language.
 #pragma once
 
 #include <map>

@@ -73,7 +73,7 @@ constexpr std::chrono::milliseconds kJoinWait{1000};
 // a second submission never takes over one still in flight.
 constexpr std::chrono::seconds kPendingHold{30};
 // The sealed number lives as long as the session that can ask for it: CODE_TIMEOUT plus the
-// session's margin (README.md, "Changing the signing key").
+// session's margin (docs/operations.md, "Changing the signing key").
 constexpr std::chrono::seconds kSessionMargin{120};
 
 Outcome limited_resend(std::chrono::seconds retry_after) {
@@ -201,7 +201,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
     return refuse(outcome);
   }
 
-  // The call's language and sentence (README.md, "The call's language").
+  // The call's language and sentence (docs/operations.md, "The call's language").
   const messagebird::Speech speech = deps.call_voice.speech(caller.accept_language, phone.region);
   auto create = [&deps, rid, speech, called = Called{phone.digits, phone.region, phone.masked},
                  browser_id = current.browser_id, keys](bool cancelled_current) {

@@ -1,6 +1,6 @@
 // "/healthz", "/readyz", "/metrics": plain text for load balancers and Prometheus, reachable only
-// from loopback and METRICS_ALLOW (the route table's local_only rows). README, "Health and
-// metrics", says what each answers.
+// from loopback and METRICS_ALLOW (the route table's local_only rows). docs/operations.md, "Health
+// and metrics", says what each answers.
 #include <string>
 
 #include "messagebird/breaker.hpp"

@@ -2,8 +2,8 @@
 // header of a 405, the route's name in the log, the dispatch (handler and CSRF check), the fuzz
 // target and the tests all read it; nothing else lists routes. Paths follow the seed guide: "/",
 // "/EnterCode/<id>", "/success"; the code page's two buttons post to "/EnterCode/<id>/call-again"
-// and "/EnterCode/<id>/other-number"; the three local-only rows are for operators (README,
-// "Health and metrics").
+// and "/EnterCode/<id>/other-number"; the three local-only rows are for operators
+// (docs/operations.md, "Health and metrics").
 #pragma once
 
 #include <array>
