@@ -15,8 +15,8 @@
 #include "guard/fraud_guard.hpp"
 #include "guard/limit_windows.hpp"
 #include "http/address_allow.hpp"
-#include "messagebird/tts_languages.hpp"
 #include "store/redis_url.hpp"
+#include "util/tts_languages.hpp"
 
 namespace voiceverify::config {
 namespace {
@@ -139,9 +139,9 @@ Reason apply_voice(const std::string& v, Config& c) {
 }
 
 Reason apply_language(const std::string& v, Config& c) {
-  if (!messagebird::is_tts_language(v)) {
+  if (!util::is_tts_language(v)) {
     std::string list;
-    for (const auto lang : messagebird::kTtsLanguages) {
+    for (const auto lang : util::kTtsLanguages) {
       if (!list.empty()) list += ", ";
       list += lang;
     }

@@ -6,16 +6,12 @@
 #include <initializer_list>
 
 #include "util/ascii.hpp"
+#include "util/tts_languages.hpp"
 
 namespace voiceverify::simulator {
 namespace {
 
 constexpr std::string_view kDefaultTemplate = "Your code is: %token";
-
-// TTS languages from MessageBird's Java client (docs/messagebird-verify.md, TTS languages).
-constexpr std::array<std::string_view, 19> kLanguages = {
-    "nl-nl", "de-de", "en-gb", "en-us", "en-au", "es-es", "es-mx", "es-us", "fr-fr", "fr-ca",
-    "it-it", "pl-pl", "pt-br", "ro-ro", "ru-ru", "is-is", "ja-jp", "ko-kr", "zh-cn"};
 
 bool all_alnum(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), util::is_alnum);
@@ -92,8 +88,7 @@ CheckedCreate check_create(const Params& p) {
   one_of("voice", {"male", "female"});
   one_of("datacoding", {"plain", "unicode", "auto"});
   out.language = get(p, "language");
-  if (const auto language = get(p, "language");
-      language && std::find(kLanguages.begin(), kLanguages.end(), *language) == kLanguages.end()) {
+  if (const auto language = get(p, "language"); language && !util::is_tts_language(*language)) {
     bad("language");
   }
   // originator: a number, or up to 11 alphanumerics (docs/messagebird-verify.md, Create a

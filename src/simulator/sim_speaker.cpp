@@ -14,20 +14,30 @@
 #include <thread>
 #include <utility>
 
+#include "util/tts_languages.hpp"
+
 extern char** environ;
 
 namespace voiceverify::simulator {
 namespace {
 
-// MessageBird's TTS languages (messagebird/tts_languages.hpp) and the espeak-ng voice that
+// MessageBird's TTS languages (util/tts_languages.hpp), in its order, and the espeak-ng voice that
 // speaks each: espeak-ng names a voice by its language alone unless it has regional ones.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 19> kVoices{{
+constexpr auto kVoices = std::to_array<std::pair<std::string_view, std::string_view>>({
     {"nl-nl", "nl"},    {"de-de", "de"},    {"en-gb", "en-gb"},  {"en-us", "en-us"},
     {"en-au", "en-gb"}, {"es-es", "es"},    {"es-mx", "es-419"}, {"es-us", "es-419"},
     {"fr-fr", "fr-fr"}, {"fr-ca", "fr-fr"}, {"it-it", "it"},     {"pl-pl", "pl"},
     {"pt-br", "pt-br"}, {"ro-ro", "ro"},    {"ru-ru", "ru"},     {"is-is", "is"},
     {"ja-jp", "ja"},    {"ko-kr", "ko"},    {"zh-cn", "cmn"},
-}};
+});
+
+constexpr bool voices_follow_the_languages() {
+  if (kVoices.size() != util::kTtsLanguages.size()) return false;
+  for (std::size_t i = 0; i < kVoices.size(); ++i)
+    if (kVoices[i].first != util::kTtsLanguages[i]) return false;
+  return true;
+}
+static_assert(voices_follow_the_languages(), "one voice per TTS language, in the list's order");
 
 }  // namespace
 
@@ -62,8 +72,8 @@ std::string Speaker::speak(const std::string& id, std::string_view language,
     if (!text) return {};
   }
   const std::string voice(espeak_voice(language));
-  std::array<const char*, 8> argv{"espeak-ng",       "-v", voice.c_str(),     "-w",
-                                  part_path.c_str(), "-f", text_path.c_str(), nullptr};
+  auto argv = std::to_array<const char*>({"espeak-ng", "-v", voice.c_str(), "-w", part_path.c_str(),
+                                          "-f", text_path.c_str(), nullptr});
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   // espeak-ng's own complaints (a missing voice) go nowhere near the announcement lines.

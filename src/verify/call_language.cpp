@@ -9,9 +9,9 @@
 
 #include "forms/phone.hpp"
 #include "http/accept_language.hpp"
-#include "messagebird/tts_languages.hpp"
 #include "util/ascii.hpp"
 #include "util/text.hpp"
+#include "util/tts_languages.hpp"
 
 namespace voiceverify::verify {
 namespace {
@@ -25,7 +25,7 @@ std::string_view base_of(std::string_view tag) {
 
 // The base language of some TTS language ("en", "zh").
 bool is_tts_base(std::string_view base) {
-  for (const auto tag : messagebird::kTtsLanguages) {
+  for (const auto tag : util::kTtsLanguages) {
     if (base_of(tag) == base) return true;
   }
   return false;
@@ -89,7 +89,7 @@ std::optional<CallLanguages> CallLanguages::parse(std::string_view text, const s
       std::vector<std::string> tags;
       for (std::string_view list = value; !list.empty();) {
         const auto [tag, more] = split_word(list);
-        if (!messagebird::is_tts_language(tag)) {
+        if (!util::is_tts_language(tag)) {
           return fail("not one of MessageBird's TTS languages: " + std::string(tag));
         }
         tags.emplace_back(tag);
@@ -98,12 +98,12 @@ std::optional<CallLanguages> CallLanguages::parse(std::string_view text, const s
       if (!out.regions_.emplace(key, std::move(tags)).second) return fail("region given twice");
     } else if (kind == "variant") {
       if (key.find('-') != std::string_view::npos || !is_tts_base(key) ||
-          !messagebird::is_tts_language(value) || base_of(value) != key) {
+          !util::is_tts_language(value) || base_of(value) != key) {
         return fail("expected: variant LANGUAGE TTS-LANGUAGE-OF-IT, e.g. variant en en-gb");
       }
       if (!out.variants_.emplace(key, value).second) return fail("variant given twice");
     } else if (kind == "sentence") {
-      if (!messagebird::is_tts_language(key) &&
+      if (!util::is_tts_language(key) &&
           (key.find('-') != std::string_view::npos || !is_tts_base(key))) {
         return fail("a sentence is for a TTS language or the base of one: " + std::string(key));
       }
@@ -118,7 +118,7 @@ std::optional<CallLanguages> CallLanguages::parse(std::string_view text, const s
 
 std::optional<std::string> CallLanguages::from_tag(const std::string& tag,
                                                    std::string_view region) const {
-  if (messagebird::is_tts_language(tag)) return tag;
+  if (util::is_tts_language(tag)) return tag;
   // A bare language, or a variant MessageBird cannot speak (de-ch): the region's variant of
   // that language, else the language's default variant.
   const std::string_view base = base_of(tag);
