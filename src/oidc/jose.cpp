@@ -4,7 +4,6 @@
 
 #include <cjose/cjose.h>
 #include <fcntl.h>
-#include <json/json.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -20,6 +19,7 @@
 
 #include "log/log.hpp"
 #include "oidc/crypto.hpp"
+#include "oidc/json.hpp"
 
 namespace voiceverify::oidc {
 namespace {
@@ -83,22 +83,6 @@ std::string read_key_file(const std::string& path, std::string& text) {
   return error;
 }
 
-Json::Value parse_json(const char* text) {
-  Json::Value value;
-  Json::CharReaderBuilder builder;
-  std::string errors;
-  const std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
-  const std::size_t length = std::strlen(text);
-  if (!reader->parse(text, text + length, &value, &errors)) return Json::Value{};
-  return value;
-}
-
-std::string compact(const Json::Value& value) {
-  Json::StreamWriterBuilder builder;
-  builder["indentation"] = "";
-  return Json::writeString(builder, value);
-}
-
 }  // namespace
 
 struct SigningKey::Impl {
@@ -118,11 +102,11 @@ bool describe(cjose_jwk_t* jwk, std::string& kid, std::string& x, std::string& y
   cjose_err err{};
   char* json = cjose_jwk_to_json(jwk, false, &err);
   if (json == nullptr) return false;
-  const Json::Value value = parse_json(json);
+  const auto value = parse_json_object(json);
   std::free(json);  // NOLINT(cppcoreguidelines-no-malloc): cjose allocates with malloc
-  if (!value.isObject() || !value["x"].isString() || !value["y"].isString()) return false;
-  x = value["x"].asString();
-  y = value["y"].asString();
+  if (!value || !(*value)["x"].isString() || !(*value)["y"].isString()) return false;
+  x = (*value)["x"].asString();
+  y = (*value)["y"].asString();
   kid = jwk_thumbprint({{"crv", "P-256"}, {"kty", "EC"}, {"x", x}, {"y", y}});
   return !kid.empty() && cjose_jwk_set_kid(jwk, kid.data(), kid.size(), &err);
 }
@@ -208,7 +192,7 @@ std::string SigningKey::public_jwk_json() const {
   jwk["kid"] = impl_->kid;
   jwk["use"] = "sig";
   jwk["alg"] = "ES256";
-  return compact(jwk);
+  return compact_json(jwk);
 }
 
 std::string SigningKey::sign(std::string_view payload) const {
@@ -235,11 +219,11 @@ std::string jwks_json(const SigningKey& current, const SigningKey* previous) {
   Json::Value keys(Json::arrayValue);
   for (const SigningKey* key : {&current, previous}) {
     if (key == nullptr) continue;
-    keys.append(parse_json(key->public_jwk_json().c_str()));
+    keys.append(parse_json_object(key->public_jwk_json()).value_or(Json::Value{}));
   }
   Json::Value jwks(Json::objectValue);
   jwks["keys"] = keys;
-  return compact(jwks);
+  return compact_json(jwks);
 }
 
 std::optional<std::string> verified_payload(std::string_view public_jwk_json,
