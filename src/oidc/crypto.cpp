@@ -43,16 +43,24 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   std::string padded(text);
   std::replace(padded.begin(), padded.end(), '-', '+');
   std::replace(padded.begin(), padded.end(), '_', '/');
-  const std::size_t pad = (4 - padded.size() % 4) % 4;
-  padded.append(pad, '=');
-  std::string out(padded.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes_of(padded),
-                                static_cast<int>(padded.size()));
-  if (n < 0) return std::nullopt;
-  out.resize(static_cast<std::size_t>(n) - pad);  // EVP_DecodeBlock counts the padding as zeros
+  padded.append((4 - padded.size() % 4) % 4, '=');
+  auto out = base64_decode(padded);
   // Canonical only: the unused low bits of the last character must be zero, so that one value
   // has exactly one spelling.
-  if (base64url(out) != text) return std::nullopt;
+  if (!out || base64url(*out) != text) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  const std::size_t pad = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
+  if (text.substr(0, text.size() - pad).find('=') != std::string_view::npos) return std::nullopt;
+  std::string out(text.size() / 4 * 3, '\0');
+  // EVP_DecodeBlock refuses bytes outside the alphabet, and counts the padding as zero bytes.
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes_of(text),
+                                static_cast<int>(text.size()));
+  if (n < 0 || static_cast<std::size_t>(n) < pad) return std::nullopt;
+  out.resize(static_cast<std::size_t>(n) - pad);
   return out;
 }
 

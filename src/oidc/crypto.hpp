@@ -16,6 +16,9 @@ std::string base64url(std::string_view bytes);
 // The inverse; nullopt for a byte outside the alphabet, padding, or an impossible length.
 std::optional<std::string> base64url_decode(std::string_view text);
 bool is_base64url(std::string_view text);
+// Standard base64 with padding (RFC 4648 section 4), as HTTP Basic credentials use it; nullopt
+// for anything else.
+std::optional<std::string> base64_decode(std::string_view text);
 
 // `count` bytes from OpenSSL's CSPRNG; throws std::runtime_error when it fails (a broken
 // machine, not an input: the caller's request answers 500).
