@@ -74,7 +74,9 @@ BOOST_AUTO_TEST_CASE(refusals_name_the_line) {
       {"shop-0002|Shop|-|public|", "redirect URIs: 1 to 10"},
       {"shop-0001|Shop|-|public|https://a.example/cb", "already registered"},
       {"shop-0002|Shop\x07|-|public|https://a.example/cb", "no control characters"},
-      {"shop-0002|" + std::string(65, 'n') + "|-|public|https://a.example/cb", "1 to 64 bytes"},
+      {"shop-0002|" + std::string(65, 'n') + "|-|public|https://a.example/cb",
+       "1 to 64 characters"},
+      {"shop-0002|Sh\xc3|-|public|https://a.example/cb", "not UTF-8"},
       {"shop-0002| Shop|-|public|https://a.example/cb", "leading or trailing blanks"},
       {"shop-0002|Shop|-|public,admin|https://a.example/cb", "unknown flag"},
       {"short|Shop|-|public|https://a.example/cb", "client id"},
@@ -86,6 +88,14 @@ BOOST_AUTO_TEST_CASE(refusals_name_the_line) {
     BOOST_TEST(error.starts_with("line 3: "), c.line << " -> " << error);
     BOOST_TEST(error.find(c.says) != std::string::npos, c.line << " -> " << error);
   }
+}
+
+BOOST_AUTO_TEST_CASE(display_names_count_characters) {
+  vo::ClientRegistry registry;
+  std::string name;
+  for (int i = 0; i < 64; ++i) name += "\xc3\xa9";  // 64 characters, 128 bytes
+  BOOST_TEST(vo::add_client(registry, name, {"https://a.example/cb"}, {}).error.empty());
+  BOOST_TEST(!vo::add_client(registry, name + "e", {"https://a.example/cb"}, {}).error.empty());
 }
 
 BOOST_AUTO_TEST_CASE(errors_never_show_a_secret_or_hash) {

@@ -8,13 +8,16 @@
 #include "oidc/crypto.hpp"
 #include "oidc/redirect_uri.hpp"
 #include "util/ascii.hpp"
+#include "util/hmac.hpp"
+#include "util/text.hpp"
 
 namespace voiceverify::oidc {
 namespace {
 
 constexpr std::size_t kMinIdBytes = 8;
 constexpr std::size_t kMaxIdBytes = 64;
-constexpr std::size_t kMaxNameBytes = 64;
+constexpr long kMaxNameCharacters = 64;
+constexpr std::size_t kMaxNameBytes = 256;
 constexpr std::size_t kMaxRedirectUris = 10;
 constexpr std::size_t kFieldCount = 5;
 constexpr std::string_view kHashScheme = "pbkdf2-sha256";
@@ -51,9 +54,11 @@ std::string id_problem(std::string_view id) {
 }
 
 std::string name_problem(std::string_view name) {
-  if (name.empty() || name.size() > kMaxNameBytes) {
-    return "display name: 1 to " + std::to_string(kMaxNameBytes) + " bytes";
+  const long characters = util::utf8_length(name);
+  if (name.empty() || name.size() > kMaxNameBytes || characters > kMaxNameCharacters) {
+    return "display name: 1 to " + std::to_string(kMaxNameCharacters) + " characters";
   }
+  if (characters < 0) return "display name: not UTF-8, or holds a control character";
   if (util::has_control(name) || name.find('|') != std::string_view::npos) {
     return "display name: no control characters and no '|'";
   }
@@ -147,14 +152,8 @@ std::string parse_line(std::string_view line, Client& client) {
 // 128 random bits as 32 lowercase hex digits: never starts with '-', so a command line that
 // names it (--remove-client ID) cannot take it for an option.
 std::string random_id() {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (const char c : random_bytes(16)) {
-    const auto byte = static_cast<unsigned char>(c);
-    id += kHex[byte >> 4];
-    id += kHex[byte & 0x0f];
-  }
-  return id;
+  const std::string bytes = random_bytes(16);
+  return util::hex_encode(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
 }
 
 }  // namespace

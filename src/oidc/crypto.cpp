@@ -4,12 +4,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
 #include <stdexcept>
+
+#include "util/hmac.hpp"
 
 namespace voiceverify::oidc {
 namespace {
@@ -83,12 +84,8 @@ std::string sha256(std::string_view data) {
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-  std::string out(SHA256_DIGEST_LENGTH, '\0');
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), bytes_of(data), data.size(),
-       reinterpret_cast<unsigned char*>(out.data()), &length);
-  out.resize(length);
-  return out;
+  const util::HmacSha256 mac = util::hmac_sha256(key, data);
+  return std::string(reinterpret_cast<const char*>(mac.data()), mac.size());
 }
 
 std::string pbkdf2_sha256(std::string_view secret, std::string_view salt, unsigned iterations,

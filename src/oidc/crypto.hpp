@@ -1,7 +1,7 @@
 // The primitives the OpenID Connect layer builds on, over OpenSSL: random values, SHA-256,
-// HMAC-SHA256, PBKDF2, base64url without padding (RFC 4648 section 5, as JOSE and PKCE use it)
-// and a comparison that takes the same time wherever the inputs differ. Byte strings travel
-// as std::string.
+// HMAC-SHA256 (util/hmac.hpp's, as bytes), PBKDF2, base64url without padding (RFC 4648
+// section 5, as JOSE and PKCE use it) and a comparison that takes the same time wherever the
+// inputs differ. Byte strings travel as std::string.
 #pragma once
 
 #include <cstddef>
