@@ -128,6 +128,31 @@ void check_concurrent_increments(vs::Store& store, int threads, int per_thread) 
   BOOST_TEST(store.peek("many").value == static_cast<long>(threads) * per_thread);
 }
 
+// A single-use value: the first take gets it and removes it, later ones find nothing; of several
+// threads racing for one key, exactly one wins.
+void check_take(vs::Store& store, int threads) {
+  BOOST_TEST(!store.take("once").value.has_value());
+  BOOST_REQUIRE((store.put("once", "value", 60s) == vs::StoreError::None));
+  const auto first = store.take("once");
+  BOOST_TEST((first.error == vs::StoreError::None));
+  BOOST_TEST(first.value.value_or("") == "value");
+  BOOST_TEST(!store.take("once").value.has_value());
+  BOOST_TEST(!store.get("once").value.has_value());
+
+  BOOST_REQUIRE((store.put("raced", "prize", 60s) == vs::StoreError::None));
+  std::latch start(threads);
+  std::atomic<int> winners{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      start.arrive_and_wait();
+      if (store.take("raced").value == "prize") ++winners;
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  BOOST_TEST(winners.load() == 1);
+}
+
 // ---- the Limiter, for any backend ----
 
 constexpr const char* kKeySecret = "store-tests-key-secret";
@@ -436,6 +461,10 @@ BOOST_AUTO_TEST_CASE(memory_concurrent_increments) {
   check_concurrent_increments(*vs::make_memory_store(), 8, 2000);
 }
 
+BOOST_AUTO_TEST_CASE(memory_take_is_single_use) {
+  check_take(*vs::make_memory_store(), 8);
+}
+
 BOOST_AUTO_TEST_CASE(memory_full_store_fails_closed_then_sweeps) {
   auto store = vs::make_memory_store();
   constexpr int kCap = 100'000;
@@ -475,6 +504,10 @@ BOOST_AUTO_TEST_CASE(redis_expiry) {
 }
 BOOST_AUTO_TEST_CASE(redis_concurrent_increments) {
   check_concurrent_increments(*make_redis(), 8, 100);
+}
+
+BOOST_AUTO_TEST_CASE(redis_take_is_single_use) {
+  check_take(*make_redis(), 8);
 }
 
 BOOST_AUTO_TEST_CASE(redis_key_prefix_and_database) {

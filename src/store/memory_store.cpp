@@ -112,6 +112,15 @@ class MemoryStore final : public Store {
     return Fetched{StoreError::None, entry->value};
   }
 
+  Fetched take(const std::string& key) override {
+    std::lock_guard lock(mutex_);
+    Entry* entry = find_live(key, clock_());
+    if (entry == nullptr) return Fetched{};
+    Fetched fetched{StoreError::None, std::move(entry->value)};
+    entries_.erase(key);
+    return fetched;
+  }
+
   StoreError remove(const std::string& key) override {
     std::lock_guard lock(mutex_);
     entries_.erase(key);

@@ -95,6 +95,12 @@ constexpr const char* kTakeBackScript =
     "if n > 0 then n = redis.call('DECR', KEYS[1]) end "
     "return {n, redis.call('PTTL', KEYS[1])}";
 
+// GET then DEL, atomically: the value (a Lua false, answered as nil, when missing).
+constexpr const char* kTakeScript =
+    "local v = redis.call('GET', KEYS[1]) "
+    "if v then redis.call('DEL', KEYS[1]) end "
+    "return v";
+
 // GET and PTTL read together, so the value and its time left belong to the same key version.
 constexpr const char* kPeekScript =
     "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}";
@@ -184,6 +190,16 @@ class RedisStore final : public Store {
 
   Fetched get(const std::string& key) override {
     auto reply = run({"GET", prefix_ + key});
+    if (!reply) return Fetched{StoreError::Unavailable, std::nullopt};
+    if (reply->type == REDIS_REPLY_NIL) return Fetched{};
+    if (reply->type != REDIS_REPLY_STRING) return Fetched{StoreError::Unavailable, std::nullopt};
+    return Fetched{StoreError::None, std::string(reply->str, reply->len)};
+  }
+
+  // GET and DEL in one script rather than GETDEL, which needs Redis 6.2: a script is atomic on
+  // every version a distribution still ships.
+  Fetched take(const std::string& key) override {
+    auto reply = run({"EVAL", kTakeScript, "1", prefix_ + key});
     if (!reply) return Fetched{StoreError::Unavailable, std::nullopt};
     if (reply->type == REDIS_REPLY_NIL) return Fetched{};
     if (reply->type != REDIS_REPLY_STRING) return Fetched{StoreError::Unavailable, std::nullopt};

@@ -3,6 +3,10 @@
 
 namespace voiceverify::store {
 
+Fetched Store::take(const std::string&) {
+  return Fetched{StoreError::Unavailable, std::nullopt};
+}
+
 StoreError Store::add_to_timeline(const std::string&, const std::string&, long,
                                   std::chrono::seconds) {
   return StoreError::Unavailable;

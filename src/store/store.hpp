@@ -70,6 +70,11 @@ class Store {
                          std::chrono::seconds ttl) = 0;
   virtual Fetched get(const std::string& key) = 0;
   virtual StoreError remove(const std::string& key) = 0;
+  // Gets and removes `key` in one atomic step (Redis GETDEL): of several callers racing for the
+  // same key, across pools, exactly one receives the value. What makes a single-use value
+  // (an OpenID Connect authorization code, docs/oidc.md) single-use. A backend (or a test's
+  // wrapper) without it answers Unavailable.
+  virtual Fetched take(const std::string& key);
 
   // The rest serves the fraud guard (fraud_guard.hpp) and the operators' listings. A backend
   // (or a test's wrapper) without them answers Unavailable, so whatever relies on them fails
