@@ -260,8 +260,8 @@ Reason apply_redis_url(const std::string& v, Config& c) {
   std::string error;
   auto parsed = store::parse_redis_url(v, error);
   if (!parsed) {
-    return "must be empty (in-memory store) or redis://host:port[/db] (IPv6 as [addr]); no user "
-           "info, TLS or query: " +
+    return "must be empty (in-memory store), redis://host:port[/db] or "
+           "redis+sentinel://host:port[,host:port...]/name[?db=N] (IPv6 as [addr]); no TLS: " +
            error;
   }
   c.redis_url = std::move(parsed);
@@ -274,6 +274,18 @@ Reason apply_redis_prefix(const std::string& v, Config& c) {
                   });
   if (!ok) return "must be at most 64 characters of A-Z a-z 0-9 : _ -";
   c.redis_prefix = v;
+  return {};
+}
+
+// The sentinels' own requirepass (docs/redis.md): it goes into an AUTH command, so no control
+// byte; empty means the sentinels ask for none.
+Reason apply_redis_sentinel_password(const std::string& v, Config& c) {
+  const bool clean = v.size() <= 512 && std::none_of(v.begin(), v.end(), [](char ch) {
+                       const auto b = static_cast<unsigned char>(ch);
+                       return b < 0x20 || b == 0x7f;
+                     });
+  if (!clean) return "must be at most 512 characters, none of them a control character";
+  c.redis_sentinel_password = v;
   return {};
 }
 
@@ -350,6 +362,7 @@ constexpr KeySpec kKeys[] = {
     number("FRAUD_QUARANTINE", &Config::fraud_quarantine, 1, 30L * 86400),
     text("FRAUD_SAFE_RANGES", apply_fraud_safe_ranges),
     text("REDIS_URL", apply_redis_url),
+    text("REDIS_SENTINEL_PASSWORD", apply_redis_sentinel_password),
     text("REDIS_PREFIX", apply_redis_prefix),
     text("METRICS_ALLOW", apply_metrics_allow),
 };
