@@ -132,6 +132,11 @@ BOOST_AUTO_TEST_CASE(a_killed_primary_is_replaced_and_the_site_carries_on) {
                                "\" to=\"127.0.0.1:" + std::to_string(replica.port()) + "\""),
              log);
 
+  const std::string metrics = Browser(site).get("/metrics").body;
+  BOOST_TEST(contains(metrics, "voiceverify_redis_primary_changes_total 1\n"), metrics);
+  BOOST_TEST(contains(metrics, "voiceverify_redis_without_primary_seconds_total "), metrics);
+  BOOST_TEST(!contains(metrics, "voiceverify_redis_without_primary_seconds_total 0\n"), metrics);
+
   // The verification begun before the kill finishes on the new primary.
   const Page finished = before.post(begun.location, {{"token", code}});
   BOOST_TEST(finished.location == "/success");

@@ -104,6 +104,18 @@ struct PrometheusMetrics::Families {
           .Help("Store operations that failed (the flow failed closed)")
           .Register(registry)
           .Add({});
+  prometheus::Counter& redis_primary_changes =
+      prometheus::BuildCounter()
+          .Name("voiceverify_redis_primary_changes_total")
+          .Help("Times Redis Sentinel named a new primary (failovers this pool saw)")
+          .Register(registry)
+          .Add({});
+  prometheus::Counter& redis_without_primary =
+      prometheus::BuildCounter()
+          .Name("voiceverify_redis_without_primary_seconds_total")
+          .Help("Time with no Redis primary known, from a loss to the next confirmed primary")
+          .Register(registry)
+          .Add({});
   prometheus::Gauge& in_flight = prometheus::BuildGauge()
                                      .Name("voiceverify_upstream_in_flight")
                                      .Help("Requests waiting for MessageBird now")
@@ -181,6 +193,14 @@ void PrometheusMetrics::add(util::Gauge gauge, long delta) {
   prometheus::Gauge& target =
       gauge == util::Gauge::UpstreamInFlight ? families_->in_flight : families_->busy;
   target.Increment(static_cast<double>(delta));
+}
+
+void PrometheusMetrics::redis_primary_changed() {
+  families_->redis_primary_changes.Increment();
+}
+
+void PrometheusMetrics::redis_without_primary(std::chrono::milliseconds without) {
+  families_->redis_without_primary.Increment(static_cast<double>(without.count()) / 1e3);
 }
 
 std::string PrometheusMetrics::exposition() const {

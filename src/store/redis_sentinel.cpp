@@ -17,6 +17,7 @@
 #include <charconv>
 
 #include "log/log.hpp"
+#include "util/metrics.hpp"
 
 namespace voiceverify::store {
 namespace {
@@ -88,6 +89,7 @@ std::optional<PrimaryFinder::Target> PrimaryFinder::target() {
     const std::string from = last_known_ ? describe(*last_known_) : "none";
     const std::string to = describe(*found);
     log::warning("redis_primary_changed", {{"from", from}, {"to", to}, {"name", primary_name_}});
+    if (last_known_) util::metrics().redis_primary_changed();
     last_known_ = found;
   }
   return Target{*current_, generation_};
@@ -121,6 +123,7 @@ void PrimaryFinder::confirmed(std::uint64_t generation) {
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - *lost_since_);
     log::info("redis_primary_confirmed", {{"primary", describe(*current_)},
                                           {"without_primary_ms", std::to_string(gap.count())}});
+    util::metrics().redis_without_primary(gap);
     lost_since_.reset();
   }
 }
