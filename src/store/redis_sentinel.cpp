@@ -99,9 +99,12 @@ void PrimaryFinder::lost(std::uint64_t generation, PrimaryLoss why) {
   if (!uses_sentinel()) return;
   std::lock_guard lock(mutex_);
   if (generation != generation_ || !current_) return;
-  log::warning(
-      "redis_primary_lost",
-      {{"primary", describe(*current_)}, {"reason", loss_name(why)}, {"name", primary_name_}});
+  // One line per loss: while the sentinels still name the dead primary, trying it again is quiet.
+  if (!lost_since_) {
+    log::warning(
+        "redis_primary_lost",
+        {{"primary", describe(*current_)}, {"reason", loss_name(why)}, {"name", primary_name_}});
+  }
   if (why == PrimaryLoss::NotPrimary) {
     // The sentinel that named it is at the front (ask_sentinels): it goes to the back.
     std::rotate(sentinels_.begin(), sentinels_.begin() + 1, sentinels_.end());
