@@ -42,6 +42,13 @@ bool is_string(const redisReply* reply) {
 
 }  // namespace
 
+timeval redis_timeval(std::chrono::milliseconds timeout) {
+  timeval value{};
+  value.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+  value.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+  return value;
+}
+
 RedisReplyPtr redis_command(redisContext* context, const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   std::vector<std::size_t> lengths;
@@ -60,11 +67,6 @@ PrimaryFinder::PrimaryFinder(const RedisUrl& url, timeval timeout)
       sentinels_(url.sentinels),
       back_off_(kFirstBackOff) {
   if (!uses_sentinel()) current_ = RedisEndpoint{url.host, url.port};
-}
-
-std::uint64_t PrimaryFinder::generation() const {
-  std::lock_guard lock(mutex_);
-  return generation_;
 }
 
 std::optional<PrimaryFinder::Target> PrimaryFinder::target() {

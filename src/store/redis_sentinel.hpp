@@ -36,6 +36,9 @@ struct RedisContextDeleter {
 };
 using RedisContextPtr = std::unique_ptr<redisContext, RedisContextDeleter>;
 
+// hiredis's form of a timeout.
+timeval redis_timeval(std::chrono::milliseconds timeout);
+
 // One command, binary-safe (redisCommandArgv): nullptr when no reply came.
 RedisReplyPtr redis_command(redisContext* context, const std::vector<std::string>& args);
 
@@ -55,8 +58,6 @@ class PrimaryFinder {
   // The primary to connect to: the one known, or one found now (at most one thread asks the
   // sentinels at a time; the others get nullopt meanwhile). nullopt: none known (fail closed).
   std::optional<Target> target();
-  // The generation connections must carry to be used.
-  std::uint64_t generation() const;
   // A connection to `generation`'s primary failed, or found it is no primary (ROLE, READONLY):
   // forget it, so that the next target() asks the sentinels again. Later reports of the same
   // generation change nothing. A no-op without Sentinel (a plain URL has only one address).
@@ -78,7 +79,7 @@ class PrimaryFinder {
   const std::string sentinel_password_;
   const timeval timeout_;
 
-  mutable std::mutex mutex_;  // guards what follows
+  std::mutex mutex_;  // guards what follows
   std::vector<RedisEndpoint> sentinels_;
   std::optional<RedisEndpoint> current_;
   std::optional<RedisEndpoint> last_known_;  // for the log line of a change

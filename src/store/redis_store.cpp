@@ -44,13 +44,6 @@ namespace {
 using Reply = RedisReplyPtr;
 using Context = RedisContextPtr;
 
-timeval to_timeval(std::chrono::milliseconds timeout) {
-  timeval value{};
-  value.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-  value.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-  return value;
-}
-
 // Blocks SIGPIPE on this thread while alive and swallows one raised meanwhile (see top).
 class SigpipeGuard {
  public:
@@ -151,7 +144,7 @@ class RedisStore final : public Store {
   RedisStore(RedisUrl address, std::string key_prefix, std::chrono::milliseconds timeout)
       : address_(std::move(address)),
         prefix_(std::move(key_prefix)),
-        timeout_(to_timeval(timeout)),
+        timeout_(redis_timeval(timeout)),
         finder_(address_, timeout_) {}
 
   Counter increment(const std::string& key, std::chrono::seconds window, long by) override {
@@ -269,13 +262,13 @@ class RedisStore final : public Store {
   // Enough for every worker thread of a pool; beyond it, spare connections are closed.
   static constexpr std::size_t kMaxIdle = 64;
 
-  // One command on a checked-out connection. nullptr for any failure, including an error reply.
   // A connection and the finder's generation it was made in.
   struct Pooled {
     Context context;
     std::uint64_t generation = 0;
   };
 
+  // One command on a checked-out connection. nullptr for any failure, including an error reply.
   Reply run(const std::vector<std::string>& args) {
     SigpipeGuard guard;
     Pooled pooled = check_out();
@@ -301,7 +294,9 @@ class RedisStore final : public Store {
     if (!target) return {};  // no primary known: fail closed
     {
       std::lock_guard lock(mutex_);
-      if (idle_generation_ != target->generation) {
+      // Generations only grow: an older target was given up while this thread fetched it.
+      if (target->generation < idle_generation_) return {};
+      if (target->generation > idle_generation_) {
         idle_.clear();  // connections to a primary given up: never reused
         idle_generation_ = target->generation;
       }
