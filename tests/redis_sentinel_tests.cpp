@@ -28,11 +28,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A sentinel that answers every SENTINEL command with `answer` (raw RESP) and AUTH with +OK,
-// one connection at a time, on 127.0.0.1.
+// A sentinel that answers every SENTINEL command with `answer` (raw RESP) and AUTH with +OK when
+// it carries `password` (any password when that is empty), one connection at a time, on
+// 127.0.0.1. Without a password it asks for none; with one, SENTINEL before AUTH is refused.
 class FakeSentinel {
  public:
-  explicit FakeSentinel(std::string answer) : answer_(std::move(answer)) {
+  explicit FakeSentinel(std::string answer, std::string password = {})
+      : answer_(std::move(answer)), password_(std::move(password)) {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
     const int one = 1;
     ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -56,6 +58,7 @@ class FakeSentinel {
 
   int port() const { return port_; }
   int asked() const { return asked_; }
+  int refused_auth() const { return refused_auth_; }
   void answer(std::string resp) {
     std::lock_guard lock(mutex_);
     answer_ = std::move(resp);
@@ -69,6 +72,7 @@ class FakeSentinel {
       const int fd = ::accept(listener_, nullptr, nullptr);
       if (fd < 0) continue;
       char buffer[4096];
+      bool authenticated = password_.empty();
       while (!stopping_) {
         pollfd readable{fd, POLLIN, 0};
         if (::poll(&readable, 1, 20) <= 0) continue;
@@ -76,10 +80,17 @@ class FakeSentinel {
         if (got <= 0) break;
         const std::string command(buffer, static_cast<std::size_t>(got));
         std::string reply = "+OK\r\n";
-        if (command.find("SENTINEL") != std::string::npos) {
+        if (command.find("AUTH") != std::string::npos) {
+          authenticated =
+              password_.empty() || command.find("\r\n" + password_ + "\r\n") != std::string::npos;
+          if (!authenticated) {
+            ++refused_auth_;
+            reply = "-WRONGPASS invalid username-password pair\r\n";
+          }
+        } else if (command.find("SENTINEL") != std::string::npos) {
           ++asked_;
           std::lock_guard lock(mutex_);
-          reply = answer_;
+          reply = authenticated ? answer_ : "-NOAUTH Authentication required.\r\n";
         }
         ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
       }
@@ -91,7 +102,9 @@ class FakeSentinel {
   int port_ = 0;
   std::mutex mutex_;
   std::string answer_;
+  const std::string password_;
   std::atomic<int> asked_{0};
+  std::atomic<int> refused_auth_{0};
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
@@ -166,6 +179,29 @@ BOOST_AUTO_TEST_CASE(discovery_passes_over_dead_unknowing_erring_and_lying_senti
     BOOST_TEST((store->increment("k", 60s).error == vs::StoreError::None));
   BOOST_TEST(unknowing.asked() + erring.asked() + lying.asked() + truthful.asked() == asked);
   BOOST_TEST(direct->peek("k").value == 51);
+}
+
+BOOST_AUTO_TEST_CASE(the_sentinels_get_their_own_password_and_the_primary_the_urls) {
+  RedisServer primary("127.0.0.1", "primary-pw");
+  FakeSentinel wrong_password(names(primary.port()), "not-what-the-pool-has");
+  FakeSentinel sentinel(names(primary.port()), "sentinel-pw");
+  std::string error;
+  auto url =
+      vs::parse_redis_url("redis+sentinel://:primary-pw@" +
+                              sentinel_url({wrong_password.port(), sentinel.port()}).substr(17),
+                          error);
+  BOOST_TEST_REQUIRE(url.has_value(), error);
+  url->sentinel_password = "sentinel-pw";
+  auto store = vs::make_redis_store(*url, unique_redis_prefix(), 500ms, error);
+  BOOST_TEST_REQUIRE(static_cast<bool>(store), error);
+  bool reached = false;
+  const std::string log = capture_stderr([&] { reached = increment_within(*store, 5s); });
+  BOOST_TEST_REQUIRE(reached, log);
+  BOOST_TEST(wrong_password.refused_auth() >= 1);
+  BOOST_TEST(sentinel.refused_auth() == 0);
+  BOOST_TEST(log.find("event=redis_sentinel_auth_failed") != std::string::npos, log);
+  BOOST_TEST(log.find("sentinel-pw") == std::string::npos, log);
+  BOOST_TEST(log.find("primary-pw") == std::string::npos, log);
 }
 
 BOOST_AUTO_TEST_CASE(with_no_primary_known_every_operation_fails_closed_without_a_busy_loop) {
