@@ -92,6 +92,15 @@ struct PrometheusMetrics::Families {
       registered(prometheus::BuildCounter(), registry, "voiceverify_store_errors_total",
                  "Store operations that failed (the flow failed closed)")
           .Add({});
+  prometheus::Counter& redis_primary_changes =
+      registered(prometheus::BuildCounter(), registry, "voiceverify_redis_primary_changes_total",
+                 "Times Redis Sentinel named a new primary (failovers this pool saw)")
+          .Add({});
+  prometheus::Counter& redis_without_primary =
+      registered(prometheus::BuildCounter(), registry,
+                 "voiceverify_redis_without_primary_seconds_total",
+                 "Time with no Redis primary known, from a loss to the next confirmed primary")
+          .Add({});
   prometheus::Gauge& in_flight =
       registered(prometheus::BuildGauge(), registry, "voiceverify_upstream_in_flight",
                  "Requests waiting for MessageBird now")
@@ -165,6 +174,14 @@ void PrometheusMetrics::add(util::Gauge gauge, long delta) {
   prometheus::Gauge& target =
       gauge == util::Gauge::UpstreamInFlight ? families_->in_flight : families_->busy;
   target.Increment(static_cast<double>(delta));
+}
+
+void PrometheusMetrics::redis_primary_changed() {
+  families_->redis_primary_changes.Increment();
+}
+
+void PrometheusMetrics::redis_without_primary(std::chrono::milliseconds without) {
+  families_->redis_without_primary.Increment(static_cast<double>(without.count()) / 1e3);
 }
 
 std::string PrometheusMetrics::exposition() const {

@@ -33,6 +33,7 @@ KeyCheck apply_listen;
 KeyCheck apply_fastcgi_allowed_peers;
 KeyCheck apply_templates_dir;
 KeyCheck apply_redis_url;
+KeyCheck apply_redis_sentinel_password;
 KeyCheck apply_redis_prefix;
 KeyCheck apply_metrics_allow;
 

@@ -118,6 +118,7 @@ constexpr KeySpec kKeys[] = {
     number("FRAUD_QUARANTINE", &Config::fraud_quarantine, 1, 30L * 86400),
     text("FRAUD_SAFE_RANGES", apply_fraud_safe_ranges),
     text("REDIS_URL", apply_redis_url),
+    text("REDIS_SENTINEL_PASSWORD", apply_redis_sentinel_password),
     text("REDIS_PREFIX", apply_redis_prefix),
     text("METRICS_ALLOW", apply_metrics_allow),
 };

@@ -74,11 +74,23 @@ Reason apply_redis_url(const std::string& v, Config& c) {
   std::string error;
   auto parsed = store::parse_redis_url(v, error);
   if (!parsed) {
-    return "must be empty (in-memory store) or redis://host:port[/db] (IPv6 as [addr]); no user "
-           "info, TLS or query: " +
+    return "must be empty (in-memory store), redis://host:port[/db] or "
+           "redis+sentinel://host:port[,host:port...]/name[?db=N] (IPv6 as [addr]); no TLS: " +
            error;
   }
   c.redis_url = std::move(parsed);
+  return {};
+}
+
+// The sentinels' own requirepass (docs/redis.md): it goes into an AUTH command, so no control
+// byte; empty means the sentinels ask for none.
+Reason apply_redis_sentinel_password(const std::string& v, Config& c) {
+  const bool clean = v.size() <= 512 && std::none_of(v.begin(), v.end(), [](char ch) {
+                       const auto b = static_cast<unsigned char>(ch);
+                       return b < 0x20 || b == 0x7f;
+                     });
+  if (!clean) return "must be at most 512 characters, none of them a control character";
+  c.redis_sentinel_password = v;
   return {};
 }
 
