@@ -67,7 +67,10 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
     const auto it = raw.find(name);
     if (it == raw.end()) continue;
     if (auto reason = check_retired_key(name, it->second.value); !reason.empty()) {
-      return failure(name + " (" + it->second.origin + "): " + reason);
+      std::string message = name;
+      message += " (" + it->second.origin + "): ";
+      message += reason;
+      return failure(std::move(message));
     }
   }
 
