@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,6 +44,7 @@
 #include "verify/call_language.hpp"
 #include "verify/runner.hpp"
 #include "view/templates.hpp"
+#include "web/oidc_site.hpp"
 #include "web/pipeline.hpp"
 #include "web/reply.hpp"
 
@@ -236,6 +238,12 @@ int main(int argc, char** argv) {
                                     static_cast<long>(blocks.size()) - static_cast<long>(ranges));
   });
   const vv::web::ErrorPages error_pages(*templates);
+  std::optional<vv::web::OidcSite> oidc_site;
+  if (settings.oidc.enabled()) {
+    oidc_site = vv::web::make_oidc_site(settings.oidc.issuer, settings.oidc.clients,
+                                        settings.oidc.signing_key, settings.oidc.previous_key,
+                                        settings.oidc.subject_secret);
+  }
   const vv::web::AppDeps deps{signer,
                               *templates,
                               error_pages,
@@ -243,7 +251,8 @@ int main(int argc, char** argv) {
                                                    settings.flow, call_voice, call_records, runner},
                               runner,
                               settings.session_lifetime,
-                              settings.metrics_allow};
+                              settings.metrics_allow,
+                              oidc_site ? &*oidc_site : nullptr};
 
   const int listen_fd = vv::http::open_listener(settings.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);

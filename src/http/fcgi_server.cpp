@@ -37,6 +37,9 @@
 namespace voiceverify::http {
 namespace {
 
+// An Origin header is a scheme, a host and a port; the longest registered redirect URI is 512.
+constexpr std::size_t kMaxOriginBytes = 512;
+
 // One accepted connection and libfcgi's request object for it. Owned by the registry; at any
 // moment exactly one thread (or one parked request) works on it.
 struct Connection : Watched {
@@ -167,6 +170,9 @@ Request read_request(FCGX_Request& request) {
   if (in.accept_language.size() > kMaxAcceptLanguageBytes) {
     in.accept_language.resize(kMaxAcceptLanguageBytes + 1);
   }
+  // An Origin is an origin (scheme, host, port): anything longer is no registered one.
+  in.origin = param(request, "HTTP_ORIGIN");
+  if (in.origin.size() > kMaxOriginBytes) in.origin.clear();
   in.remote_addr = param(request, "REMOTE_ADDR");
   in.https = param(request, "HTTPS") == "on";
   in.request_id = param(request, "REQUEST_ID");

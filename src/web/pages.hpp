@@ -32,5 +32,7 @@ Reply show_success(Context& ctx);     // success_page.cpp
 Reply show_healthz(Context& ctx);     // health_page.cpp
 Reply show_readyz(Context& ctx);      // health_page.cpp
 Reply show_metrics(Context& ctx);     // health_page.cpp
+Reply show_discovery(Context& ctx);   // oidc_endpoints.cpp
+Reply show_jwks(Context& ctx);        // oidc_endpoints.cpp
 
 }  // namespace voiceverify::web
