@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "app/check_key.hpp"
+#include "app/client_commands.hpp"
 #include "app/operator_commands.hpp"
 #include "app/periodic.hpp"
 #include "app/prometheus_metrics.hpp"
@@ -149,6 +150,7 @@ int main(int argc, char** argv) {
   bool check_key = false;
   bool list_blocks = false;
   std::string unblock;
+  vv::app::ClientCommand clients;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--config" && i + 1 < argc) {
@@ -161,10 +163,14 @@ int main(int argc, char** argv) {
       list_blocks = true;
     } else if (arg == "--unblock" && i + 1 < argc) {
       unblock = argv[++i];
+    } else if (clients.take(arg, i + 1 < argc ? argv[i + 1] : nullptr, i)) {
+      continue;
     } else {
       std::fprintf(stderr,
                    "usage: voiceverify [--config FILE] [--check-config | --check-key | "
-                   "--list-blocks | --unblock RANGE|NUMBER|COUNTRY]\n");
+                   "--list-blocks | --unblock RANGE|NUMBER|COUNTRY | --add-client NAME "
+                   "--redirect-uri URI [--redirect-uri URI...] [--public] | --list-clients | "
+                   "--remove-client ID]\n");
       return 2;
     }
   }
@@ -173,6 +179,12 @@ int main(int argc, char** argv) {
   if (!loaded.config) return fail(2, "config_invalid", loaded.error);
   const vv::config::Config& config = *loaded.config;
   const vv::app::Settings settings = vv::app::build_settings(config);
+  if (clients.asked()) {
+    if (!settings.oidc.enabled()) {
+      return fail(2, "config_invalid", "OIDC_ISSUER: the client commands need OpenID Connect on");
+    }
+    return clients.run(settings.oidc.clients_path);
+  }
   if (check_key) {
     const vv::app::KeyCheck checked = vv::app::check_key(settings);
     std::printf("%s\n", checked.says.c_str());
