@@ -254,7 +254,7 @@ int main(int argc, char** argv) {
   if (settings.oidc.enabled()) {
     oidc_site = vv::web::make_oidc_site(settings.oidc.issuer, settings.oidc.clients,
                                         settings.oidc.signing_key, settings.oidc.previous_key,
-                                        settings.oidc.subject_secret);
+                                        settings.oidc.subject_secret, *store);
   }
   const vv::web::AppDeps deps{signer,
                               *templates,

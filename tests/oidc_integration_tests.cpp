@@ -1,7 +1,8 @@
 // The OpenID Connect endpoints through real nginx and the pool (docs/oidc.md), with
 // python3-authlib as the client (tests/oidc/relying_party.py): the discovery document names the
 // issuer exactly, and the JWKS it points to verifies what the site's key signs; CORS only for
-// registered origins; every OIDC path is unknown when OIDC_ISSUER is empty.
+// registered origins; /token and /userinfo refuse in JSON; every OIDC path is unknown when
+// OIDC_ISSUER is empty.
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
@@ -78,15 +79,57 @@ BOOST_AUTO_TEST_CASE(cors_only_for_registered_origins) {
   std::remove(clients.c_str());
 }
 
+// The endpoints a client calls itself: JSON answers, never cached, with the right status (the
+// whole flow, with codes that work, is the end-to-end test's).
+BOOST_AUTO_TEST_CASE(token_and_userinfo_refuse_in_json) {
+  const std::string dir = std::string(VV_BINARY_DIR) + "/test-runs";
+  const std::string clients = dir + "/oidc-token-clients-" + std::to_string(::getpid());
+  const std::string secret = "the-shop-secret-0123456789abcdefghijklmnopq";
+  std::ofstream(clients) << "shop000001|Example Shop|" << oidc::hash_client_secret(secret)
+                         << "|-|https://shop.example/cb\n";
+  SiteOptions options = oidc_options();
+  options.env["OIDC_CLIENTS"] = clients;
+  Site site(options);
+  Browser browser(site);
+  const auto token = [&](const std::string& client_secret) {
+    return browser.post_raw("/token",
+                            form_encode({{"grant_type", "authorization_code"},
+                                         {"code", "no-such-code-0123456789"},
+                                         {"redirect_uri", "https://shop.example/cb"},
+                                         {"client_id", "shop000001"},
+                                         {"client_secret", client_secret}}),
+                            "application/x-www-form-urlencoded");
+  };
+  const Page unknown_code = token(secret);
+  BOOST_TEST(unknown_code.status == 400);
+  BOOST_TEST(contains(unknown_code.body, "\"error\":\"invalid_grant\""), unknown_code.body);
+  BOOST_TEST(contains(unknown_code.header("Cache-Control"), "no-store"));
+  BOOST_TEST(contains(unknown_code.header("Content-Type"), "application/json"));
+  const Page wrong_secret = token("not-the-secret");
+  BOOST_TEST(wrong_secret.status == 401);
+  BOOST_TEST(contains(wrong_secret.body, "\"error\":\"invalid_client\""), wrong_secret.body);
+
+  const Page no_token = browser.get("/userinfo");
+  BOOST_TEST(no_token.status == 401);
+  BOOST_TEST(contains(no_token.header("WWW-Authenticate"), "Bearer"));
+  browser.headers["Authorization"] = "Bearer no-such-token-0123456789";
+  const Page bad_token = browser.get("/userinfo");
+  BOOST_TEST(bad_token.status == 401);
+  BOOST_TEST(contains(bad_token.body, "invalid_token"), bad_token.body);
+  std::remove(clients.c_str());
+}
+
 BOOST_AUTO_TEST_CASE(off_without_an_issuer) {
   Site site;
   Browser browser(site);
   const Page unknown = browser.get("/no-such-page");
-  for (const char* path : {kDiscovery.c_str(), "/jwks.json"}) {
+  for (const char* path : {kDiscovery.c_str(), "/jwks.json", "/userinfo"}) {
     const Page page = browser.get(path);
     BOOST_TEST(page.status == 404, path);
     BOOST_TEST(page.body == unknown.body, path);
   }
+  BOOST_TEST(browser.post_raw("/token", "code=x", "application/x-www-form-urlencoded").status ==
+             404);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

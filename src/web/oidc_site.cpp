@@ -4,7 +4,9 @@
 #include <algorithm>
 
 #include "oidc/discovery.hpp"
+#include "oidc/id_token.hpp"
 #include "oidc/redirect_uri.hpp"
+#include "util/hmac.hpp"
 
 namespace voiceverify::web {
 namespace {
@@ -41,7 +43,7 @@ bool OidcSite::allows_origin(std::string_view origin) const {
 OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,
                         std::shared_ptr<const oidc::SigningKey> signing_key,
                         std::shared_ptr<const oidc::SigningKey> previous_key,
-                        std::string subject_secret) {
+                        std::string_view subject_secret, store::Store& store) {
   OidcSite site;
   site.discovery_json = oidc::discovery_json(issuer);
   site.jwks_json = oidc::jwks_json(*signing_key, previous_key.get());
@@ -49,7 +51,11 @@ OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,
   site.clients = std::move(clients);
   site.signing_key = std::move(signing_key);
   site.previous_key = std::move(previous_key);
-  site.subject_secret = std::move(subject_secret);
+  // Both keys come from the one secret that never rotates, each under a label of its own:
+  // a code issued before a restart with a new signing key is still redeemed.
+  site.subject_key = oidc::derive_subject_key(subject_secret);
+  site.grants = std::make_unique<oidc::Grants>(
+      store, util::hmac_sha256_hex(subject_secret, "voiceverify oidc grants v1"));
   return site;
 }
 

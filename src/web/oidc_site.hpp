@@ -8,7 +8,9 @@
 #include <string_view>
 
 #include "oidc/clients.hpp"
+#include "oidc/grants.hpp"
 #include "oidc/jose.hpp"
+#include "store/store.hpp"
 
 namespace voiceverify::web {
 
@@ -17,8 +19,9 @@ struct OidcSite {
   oidc::ClientRegistry clients;
   std::shared_ptr<const oidc::SigningKey> signing_key;
   std::shared_ptr<const oidc::SigningKey> previous_key;  // or null
-  std::string subject_secret;                            // the pairwise subjects' key
-  std::string discovery_json;                            // made once by make_oidc_site
+  std::string subject_key;  // the pairwise subjects' key, from OIDC_SUBJECT_KEY_FILE's secret
+  std::unique_ptr<oidc::Grants> grants;  // codes and access tokens, in the shared store
+  std::string discovery_json;            // made once by make_oidc_site
   std::string jwks_json;
 
   // Whether `origin` (a browser's Origin header) is the origin of a registered redirect URI,
@@ -30,6 +33,6 @@ struct OidcSite {
 OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,
                         std::shared_ptr<const oidc::SigningKey> signing_key,
                         std::shared_ptr<const oidc::SigningKey> previous_key,
-                        std::string subject_secret);
+                        std::string_view subject_secret, store::Store& store);
 
 }  // namespace voiceverify::web
