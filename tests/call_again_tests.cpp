@@ -14,7 +14,6 @@
 using namespace voiceverify;
 using messagebird::Call;
 using messagebird::VerifyError;
-using messagebird::VerifyResult;
 using verify::OutcomeKind;
 
 namespace {
@@ -24,12 +23,7 @@ const std::string kNewId = "0123456789abcdefghijklmnopqrstuv";
 const std::string kBrowser = "0123456789abcdef0123456789abcdef";
 const std::string kOtherBrowser = "fedcba9876543210fedcba9876543210";
 
-VerifyResult answered(VerifyError error, std::string id = {}) {
-  VerifyResult result;
-  result.error = error;
-  result.id = std::move(id);
-  return result;
-}
+using voiceverify::testing::answered;
 
 // The flow fixture with RESEND_INTERVAL=60 and the code page's records.
 struct Fixture : voiceverify::testing::FlowFixture {
@@ -80,19 +74,8 @@ BOOST_AUTO_TEST_CASE(call_again_after_the_interval_cancels_and_calls_the_same_nu
   // own resend window is lifted as an operator would).
   current.called_at -= 61;
   store->remove("last-call:" + guard::number_tag("flow-fixture-key-secret", "31612345678"));
-  verify::Step step = verify::call_again(code_deps, caller, kId, current);
-  BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == Call::Cancel));
-  BOOST_TEST(step.upstream().verify_id == kId);
-  step = step.resume(answered(VerifyError::None));
-  BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == Call::Create));
-  BOOST_TEST(step.upstream().recipient == "31612345678");
-  step = step.resume(answered(VerifyError::None, kNewId));
-  BOOST_TEST_REQUIRE(step.finished());
-  BOOST_TEST((step.outcome().kind == OutcomeKind::CallPlaced));
-  BOOST_TEST(step.outcome().verify_id == kNewId);
-  BOOST_TEST(step.outcome().masked_number == "+31 * ******78");
+  voiceverify::testing::cancel_then_create(verify::call_again(code_deps, caller, kId, current), kId,
+                                           kNewId);
   // The new call's number is kept too: it can be called again in its turn.
   BOOST_TEST(records.number_of(kNewId, kBrowser).digits.value_or("") == "31612345678");
   // Another browser cannot call this verification's number again.

@@ -119,6 +119,9 @@ const KeyValue kGoodValues[] = {
     {"REDIS_URL", "redis://cache.internal:6380/2"},
     {"REDIS_URL", "redis://:s3cret@cache.internal:6380/2"},
     {"REDIS_URL", "redis://voiceverify:s3cret@cache.internal:6380"},
+    {"REDIS_URL", "redis+sentinel://:s3cret@10.0.0.5:26379,[::1]:26380/mymaster?db=2"},
+    {"REDIS_SENTINEL_PASSWORD", ""},
+    {"REDIS_SENTINEL_PASSWORD", "s3ntinel pass:word@"},
     {"REDIS_PREFIX", ""},
     {"REDIS_PREFIX", "voiceverify:prod_1-"},
     {"METRICS_ALLOW", ""},
@@ -268,6 +271,7 @@ const KeyValue kBadValues[] = {
     {"REDIS_URL", "redis://:SECRETpw@127.0.0.1"},  // no port: the error hides the password
     {"REDIS_URL", "redis://127.0.0.1:6379/x"},
     {"REDIS_URL", "127.0.0.1:6379"},
+    {"REDIS_URL", "redis+sentinel://10.0.0.5:26379"},
     {"REDIS_PREFIX", "vv prefix"},
     {"REDIS_PREFIX", "vv/"},
     {"REDIS_PREFIX", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},  // 65
@@ -353,7 +357,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 50u);
+  BOOST_TEST(keys.size() == 51u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "OIDC_SUBJECT_KEY_FILE");

@@ -10,7 +10,6 @@
 using namespace voiceverify;
 using messagebird::Call;
 using messagebird::VerifyError;
-using messagebird::VerifyResult;
 using verify::OutcomeKind;
 
 namespace {
@@ -20,12 +19,7 @@ const std::string kOldId = "0123456789abcdefghijklmnopqrstuv";
 
 using Fixture = voiceverify::testing::FlowFixture;
 
-VerifyResult answered(VerifyError error, std::string id = {}) {
-  VerifyResult result;
-  result.error = error;
-  result.id = std::move(id);
-  return result;
-}
+using voiceverify::testing::answered;
 
 }  // namespace
 
@@ -40,19 +34,8 @@ BOOST_AUTO_TEST_CASE(a_number_we_do_not_call_ends_the_flow_before_any_upstream_c
 }
 
 BOOST_AUTO_TEST_CASE(a_new_call_cancels_the_current_verification_first_then_creates) {
-  verify::Step step = verify::start_call(deps, caller, "06 12345678", {kOldId, false});
-  BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == Call::Cancel));
-  BOOST_TEST(step.upstream().verify_id == kOldId);
-  step = step.resume(answered(VerifyError::None));
-  BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == Call::Create));
-  BOOST_TEST(step.upstream().recipient == "31612345678");
-  step = step.resume(answered(VerifyError::None, kId));
-  BOOST_TEST_REQUIRE(step.finished());
-  BOOST_TEST((step.outcome().kind == OutcomeKind::CallPlaced));
-  BOOST_TEST(step.outcome().verify_id == kId);
-  BOOST_TEST(step.outcome().masked_number == "+31 * ******78");
+  const verify::Step step = voiceverify::testing::cancel_then_create(
+      verify::start_call(deps, caller, "06 12345678", {kOldId, false}), kOldId, kId);
   BOOST_TEST(step.outcome().forget_current);
 }
 

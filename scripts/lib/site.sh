@@ -3,7 +3,8 @@
 # Sourced by scripts/run and scripts/bench: starts the simulator (unless MESSAGEBIRD_ACCESS_KEY
 # is set), the worker pool and nginx from build/release, with everything under $rundir.
 # Needs: $top, $rundir, $port. Optional: $POOL_BIN (another voiceverify binary), $SIM_ARGS,
-# $BUILD_DIR (the build whose programs and error pages run, default build/release).
+# $BUILD_DIR (the build whose programs and error pages run, default build/release),
+# $REDIS=sentinel (a local Redis primary, replica and three sentinels: start_redis_sentinel).
 # Sets: $pids (to stop), $pool_pid, $SIM_URL (when it started the simulator), $mode (what the
 # calls go to).
 
@@ -27,12 +28,70 @@ lift_limits() {
   done <"$top/scripts/lib/no-limits.env"
 }
 
+# Waits until a Redis (or sentinel) answers PING on 127.0.0.1:$1; false after 5 s.
+redis_answers() {
+  local _
+  for _ in $(seq 100); do
+    [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# REDIS=sentinel: a Redis primary, its replica and three sentinels on loopback (docs/redis.md),
+# their data and logs under $rundir/redis, and REDIS_URL pointing the pool at the sentinels.
+# Sets $redis_primary_pid (kill -9 it to watch a failover) and the ports it used. Its processes
+# go in $redis_pids, not $pids: scripts/run stops when one of $pids exits, and a killed primary
+# is the point of the exercise.
+start_redis_sentinel() {
+  local dir=$rundir/redis port i list=
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  free_port
+  redis_primary_port=$FREE_PORT
+  redis-server --port "$redis_primary_port" --bind 127.0.0.1 --dir "$dir" \
+    --dbfilename primary.rdb --logfile "$dir/primary.log" &
+  redis_primary_pid=$!
+  redis_pids+=("$redis_primary_pid")
+  redis_answers "$redis_primary_port" || { echo "redis primary did not start" >&2; return 1; }
+  free_port
+  redis_replica_port=$FREE_PORT
+  redis-server --port "$redis_replica_port" --bind 127.0.0.1 --dir "$dir" \
+    --dbfilename replica.rdb --logfile "$dir/replica.log" \
+    --replicaof 127.0.0.1 "$redis_primary_port" &
+  redis_pids+=($!)
+  redis_answers "$redis_replica_port" || { echo "redis replica did not start" >&2; return 1; }
+  redis_sentinel_ports=()
+  for i in 1 2 3; do
+    free_port
+    port=$FREE_PORT
+    cat >"$dir/sentinel-$i.conf" <<CONF
+port $port
+bind 127.0.0.1
+dir $dir
+logfile $dir/sentinel-$i.log
+sentinel monitor mymaster 127.0.0.1 $redis_primary_port 2
+sentinel down-after-milliseconds mymaster 2000
+sentinel failover-timeout mymaster 10000
+sentinel parallel-syncs mymaster 1
+CONF
+    redis-server "$dir/sentinel-$i.conf" --sentinel &
+    redis_pids+=($!)
+    redis_answers "$port" || { echo "sentinel $i did not start" >&2; return 1; }
+    redis_sentinel_ports+=("$port")
+    list=$list${list:+,}127.0.0.1:$port
+  done
+  export REDIS_URL=redis+sentinel://$list/mymaster
+}
+
 pids=()
+redis_pids=()
 pool_pid=
 stop_site() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" "${redis_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   pids=()
+  redis_pids=()
 }
 
 # True when the config file (VOICEVERIFY_CONFIG) sets KEY to something: the environment would
@@ -89,6 +148,13 @@ start_site() {
     mode="MessageBird at ${MESSAGEBIRD_ENDPOINT:-the configured endpoint}: real calls"
   fi
   unset SIM_ACCESS_KEY
+
+  if [ "${REDIS:-}" = sentinel ]; then
+    start_redis_sentinel
+  elif [ -n "${REDIS:-}" ]; then
+    echo "REDIS=$REDIS: only REDIS=sentinel is known" >&2
+    return 1
+  fi
 
   # A unix socket, as in production: over TCP any local process could talk FastCGI to the pool
   # and claim any client address.

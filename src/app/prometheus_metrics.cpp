@@ -49,80 +49,72 @@ const prometheus::Histogram::BucketBoundaries kRequestBuckets{
 const prometheus::Histogram::BucketBoundaries kUpstreamBuckets{0.05, 0.1, 0.25, 0.5, 1,
                                                                2,    3,   5,    10,  30};
 
+// One family registered in `registry`: its builder (prometheus::BuildCounter() and the like),
+// name and help text.
+template <typename Builder>
+auto& registered(Builder builder, prometheus::Registry& registry, const char* name,
+                 const char* help) {
+  return builder.Name(name).Help(help).Register(registry);
+}
+
 }  // namespace
 
 struct PrometheusMetrics::Families {
   prometheus::Registry registry;
   prometheus::Family<prometheus::Counter>& requests =
-      prometheus::BuildCounter()
-          .Name("voiceverify_http_requests_total")
-          .Help("Requests answered by the pool, by route (web/routes.hpp) and status")
-          .Register(registry);
-  prometheus::Family<prometheus::Histogram>& request_seconds =
-      prometheus::BuildHistogram()
-          .Name("voiceverify_http_request_duration_seconds")
-          .Help("Time from a request's arrival in the pool to its answer, by route")
-          .Register(registry);
+      registered(prometheus::BuildCounter(), registry, "voiceverify_http_requests_total",
+                 "Requests answered by the pool, by route (web/routes.hpp) and status");
+  prometheus::Family<prometheus::Histogram>& request_seconds = registered(
+      prometheus::BuildHistogram(), registry, "voiceverify_http_request_duration_seconds",
+      "Time from a request's arrival in the pool to its answer, by route");
   prometheus::Family<prometheus::Counter>& upstream =
-      prometheus::BuildCounter()
-          .Name("voiceverify_upstream_calls_total")
-          .Help("Calls to MessageBird's Verify API by operation and outcome (ok, or the error)")
-          .Register(registry);
-  prometheus::Family<prometheus::Histogram>& upstream_seconds =
-      prometheus::BuildHistogram()
-          .Name("voiceverify_upstream_call_duration_seconds")
-          .Help("Time from sending a call to MessageBird to its answer, by operation")
-          .Register(registry);
+      registered(prometheus::BuildCounter(), registry, "voiceverify_upstream_calls_total",
+                 "Calls to MessageBird's Verify API by operation and outcome (ok, or the error)");
+  prometheus::Family<prometheus::Histogram>& upstream_seconds = registered(
+      prometheus::BuildHistogram(), registry, "voiceverify_upstream_call_duration_seconds",
+      "Time from sending a call to MessageBird to its answer, by operation");
   prometheus::Family<prometheus::Counter>& started =
-      prometheus::BuildCounter()
-          .Name("voiceverify_verifications_started_total")
-          .Help("Calls placed, by the main region of the number's calling code")
-          .Register(registry);
+      registered(prometheus::BuildCounter(), registry, "voiceverify_verifications_started_total",
+                 "Calls placed, by the main region of the number's calling code");
   prometheus::Family<prometheus::Counter>& verified =
-      prometheus::BuildCounter()
-          .Name("voiceverify_verifications_verified_total")
-          .Help("Codes accepted, by the main region of the number's calling code")
-          .Register(registry);
+      registered(prometheus::BuildCounter(), registry, "voiceverify_verifications_verified_total",
+                 "Codes accepted, by the main region of the number's calling code");
   prometheus::Family<prometheus::Counter>& limit_hits =
-      prometheus::BuildCounter()
-          .Name("voiceverify_limit_hits_total")
-          .Help("Calls or checks refused by a limit, by window")
-          .Register(registry);
+      registered(prometheus::BuildCounter(), registry, "voiceverify_limit_hits_total",
+                 "Calls or checks refused by a limit, by window");
   prometheus::Family<prometheus::Counter>& fraud_refusals =
-      prometheus::BuildCounter()
-          .Name("voiceverify_fraud_refusals_total")
-          .Help("Calls the fraud guard refused, by what was quarantined (range or country)")
-          .Register(registry);
+      registered(prometheus::BuildCounter(), registry, "voiceverify_fraud_refusals_total",
+                 "Calls the fraud guard refused, by what was quarantined (range or country)");
   prometheus::Family<prometheus::Gauge>& quarantined =
-      prometheus::BuildGauge()
-          .Name("voiceverify_fraud_quarantined")
-          .Help("Number ranges and countries in quarantine now, by scope")
-          .Register(registry);
+      registered(prometheus::BuildGauge(), registry, "voiceverify_fraud_quarantined",
+                 "Number ranges and countries in quarantine now, by scope");
   prometheus::Counter& store_errors =
-      prometheus::BuildCounter()
-          .Name("voiceverify_store_errors_total")
-          .Help("Store operations that failed (the flow failed closed)")
-          .Register(registry)
+      registered(prometheus::BuildCounter(), registry, "voiceverify_store_errors_total",
+                 "Store operations that failed (the flow failed closed)")
           .Add({});
-  prometheus::Gauge& in_flight = prometheus::BuildGauge()
-                                     .Name("voiceverify_upstream_in_flight")
-                                     .Help("Requests waiting for MessageBird now")
-                                     .Register(registry)
-                                     .Add({});
-  prometheus::Gauge& busy = prometheus::BuildGauge()
-                                .Name("voiceverify_workers_busy")
-                                .Help("Worker threads handling a request now")
-                                .Register(registry)
-                                .Add({});
-  prometheus::Family<prometheus::Gauge>& threads = prometheus::BuildGauge()
-                                                       .Name("voiceverify_worker_threads")
-                                                       .Help("Worker threads in the pool (THREADS)")
-                                                       .Register(registry);
+  prometheus::Counter& redis_primary_changes =
+      registered(prometheus::BuildCounter(), registry, "voiceverify_redis_primary_changes_total",
+                 "Times Redis Sentinel named a new primary (failovers this pool saw)")
+          .Add({});
+  prometheus::Counter& redis_without_primary =
+      registered(prometheus::BuildCounter(), registry,
+                 "voiceverify_redis_without_primary_seconds_total",
+                 "Time with no Redis primary known, from a loss to the next confirmed primary")
+          .Add({});
+  prometheus::Gauge& in_flight =
+      registered(prometheus::BuildGauge(), registry, "voiceverify_upstream_in_flight",
+                 "Requests waiting for MessageBird now")
+          .Add({});
+  prometheus::Gauge& busy =
+      registered(prometheus::BuildGauge(), registry, "voiceverify_workers_busy",
+                 "Worker threads handling a request now")
+          .Add({});
+  prometheus::Family<prometheus::Gauge>& threads =
+      registered(prometheus::BuildGauge(), registry, "voiceverify_worker_threads",
+                 "Worker threads in the pool (THREADS)");
   prometheus::Family<prometheus::Gauge>& build =
-      prometheus::BuildGauge()
-          .Name("voiceverify_build_info")
-          .Help("Always 1; the version of this build in its label")
-          .Register(registry);
+      registered(prometheus::BuildGauge(), registry, "voiceverify_build_info",
+                 "Always 1; the version of this build in its label");
 };
 
 PrometheusMetrics::PrometheusMetrics(const std::string& version, int threads)
@@ -182,6 +174,14 @@ void PrometheusMetrics::add(util::Gauge gauge, long delta) {
   prometheus::Gauge& target =
       gauge == util::Gauge::UpstreamInFlight ? families_->in_flight : families_->busy;
   target.Increment(static_cast<double>(delta));
+}
+
+void PrometheusMetrics::redis_primary_changed() {
+  families_->redis_primary_changes.Increment();
+}
+
+void PrometheusMetrics::redis_without_primary(std::chrono::milliseconds without) {
+  families_->redis_without_primary.Increment(static_cast<double>(without.count()) / 1e3);
 }
 
 std::string PrometheusMetrics::exposition() const {

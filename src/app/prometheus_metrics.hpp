@@ -27,6 +27,8 @@ class PrometheusMetrics final : public util::Metrics {
   void fraud_refused(std::string_view scope) override;
   void quarantined(long ranges, long countries) override;
   void add(util::Gauge gauge, long delta) override;
+  void redis_primary_changed() override;
+  void redis_without_primary(std::chrono::milliseconds without) override;
   std::string exposition() const override;
 
  private:

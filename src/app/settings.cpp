@@ -79,7 +79,9 @@ http::PoolOptions pool_options(const config::Config& config) {
 }
 
 StoreSettings store_settings(const config::Config& config) {
-  return StoreSettings{config.redis_url, config.redis_prefix, kRedisTimeout,
+  auto redis = config.redis_url;
+  if (redis && redis->uses_sentinel()) redis->sentinel_password = config.redis_sentinel_password;
+  return StoreSettings{std::move(redis), config.redis_prefix, kRedisTimeout,
                        guard::memory_store_capacity(limit_settings(config))};
 }
 

@@ -1,5 +1,6 @@
-// See abuse_keys.hpp. Messages name what is expected, never the value.
-#include "config/abuse_keys.hpp"
+// See key_checks.hpp: the checks of the abuse keys (the limit windows, the country budgets and
+// the fraud guard). Messages name what is expected, never the value.
+#include "config/key_checks.hpp"
 
 #include <map>
 #include <string_view>

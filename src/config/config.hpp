@@ -89,10 +89,11 @@ struct Config {
   double fraud_min_ratio = 0.2;                                     // FRAUD_MIN_RATIO
   std::chrono::seconds fraud_quarantine{3600};                      // FRAUD_QUARANTINE
   std::vector<std::string> fraud_safe_ranges;  // FRAUD_SAFE_RANGES: digit prefixes, no '+'
-  // REDIS_URL: redis://host:port[/db], parsed once here (store::parse_redis_url); unset or
-  // empty means the in-process store.
+  // REDIS_URL: redis://host:port[/db] or redis+sentinel://..., parsed once here
+  // (store::parse_redis_url); unset or empty means the in-process store.
   std::optional<store::RedisUrl> redis_url;
-  std::string redis_prefix = "vv:";  // REDIS_PREFIX: key prefix in Redis
+  std::string redis_sentinel_password;  // REDIS_SENTINEL_PASSWORD: a secret, never logged
+  std::string redis_prefix = "vv:";     // REDIS_PREFIX: key prefix in Redis
   // METRICS_ALLOW: who besides loopback may read /healthz, /readyz and /metrics.
   http::AddressAllowList metrics_allow;
   // OpenID Connect (docs/oidc.md). OIDC_ISSUER empty: off, and the other OIDC_ keys must be

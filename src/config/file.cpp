@@ -14,6 +14,7 @@
 #include "config/config.hpp"
 #include "config/values.hpp"
 #include "log/log.hpp"
+#include "util/file.hpp"
 
 extern "C" char** environ;
 
@@ -25,47 +26,17 @@ constexpr std::size_t kMaxFileBytes = 1 << 20;
 // A key file holds one line of a few dozen characters.
 constexpr std::size_t kMaxSecretBytes = 4096;
 
-// Reads a whole regular file of at most `cap` bytes into `out`. `where` starts every error;
-// with `private_only`, a file every user may read is refused before a byte of it is read.
-std::string read_whole_file(const std::string& path, const std::string& where, std::size_t cap,
-                            bool private_only, std::string& out) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return where + "cannot open (" + std::strerror(errno) + ")";
-  std::string error;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    error = where + "not a regular file";
-  } else if (private_only && (st.st_mode & S_IROTH) != 0) {
-    error = where + "every user may read it: chmod 0600 (or 0640 for the service's group)";
-  } else {
-    char buffer[8192];
-    while (error.empty()) {
-      const ssize_t n = ::read(fd, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        error = where + "cannot read (" + std::strerror(errno) + ")";
-      } else if (n == 0) {
-        break;
-      } else if (out.size() + static_cast<std::size_t>(n) > cap) {
-        error = where + "larger than " + std::to_string(cap) + " bytes";
-      } else {
-        out.append(buffer, static_cast<std::size_t>(n));
-      }
-    }
-  }
-  ::close(fd);
-  return error;
-}
-
 }  // namespace
 
 std::string read_config_file(const std::string& path, std::string& out) {
-  return read_whole_file(path, "config file " + log::quote(path) + ": ", kMaxFileBytes, false, out);
+  return util::read_file(path, "config file " + log::quote(path) + ": ", kMaxFileBytes,
+                         util::FileAccess::Any, out);
 }
 
 std::string read_secret_file(const std::string& path, std::string& out) {
   std::string text;
-  auto error = read_whole_file(path, log::quote(path) + ": ", kMaxSecretBytes, true, text);
+  auto error = util::read_file(path, log::quote(path) + ": ", kMaxSecretBytes,
+                               util::FileAccess::Private, text);
   if (!error.empty()) return error;
   // One line; its line end (LF or CRLF, as editors and `openssl rand -hex 32 >file` leave it)
   // and surrounding blanks are not part of the key.

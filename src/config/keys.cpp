@@ -1,29 +1,24 @@
-// The key table. Text keys each have a check of their own; integer and duration keys are rows of
-// (name, min, max, field), checked by one function; a limit window's key is its row in
-// guard/limit_windows.hpp (name, default, range), checked by apply_window (abuse_keys.cpp).
+// The key table. Text keys each have a check of their own (call_keys.cpp for the call's keys,
+// service_keys.cpp for the service's, abuse_keys.cpp for the abuse guards); integer and duration
+// keys are rows of (name, min, max, field), checked by one function; a limit window's key is its
+// row in guard/limit_windows.hpp (name, default, range), checked by apply_window (abuse_keys.cpp).
 #include "config/keys.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <type_traits>
 #include <variant>
 
-#include "config/abuse_keys.hpp"
+#include "config/key_checks.hpp"
 #include "config/values.hpp"
-#include "forms/phone.hpp"
-#include "guard/fraud_guard.hpp"
 #include "guard/limit_windows.hpp"
-#include "http/address_allow.hpp"
 #include "oidc/discovery.hpp"
-#include "store/redis_url.hpp"
-#include "util/tts_languages.hpp"
 
 namespace voiceverify::config {
 namespace {
 
 using Reason = std::string;  // empty when the value was accepted
-using Apply = Reason (*)(const std::string& value, Config& config);
+using Apply = KeyCheck*;
 
 // A number key's field: the whole number read goes there as is (durations in their own unit).
 using NumberField =
@@ -63,227 +58,6 @@ Reason apply_number(const NumberRule& rule, const std::string& v, Config& c) {
         return {};
       },
       rule.field);
-}
-
-Reason apply_access_key(const std::string& v, Config& c) {
-  if (v.empty()) return "must not be empty";
-  if (v.size() > 128) return "must be at most 128 characters";
-  // It goes into an HTTP header ("Authorization: AccessKey ..."): printable ASCII, no spaces.
-  const bool clean = std::all_of(v.begin(), v.end(), [](char ch) {
-    const auto b = static_cast<unsigned char>(ch);
-    return b > 0x20 && b < 0x7f;
-  });
-  if (!clean) return "must not contain spaces, control or non-ASCII characters";
-  c.messagebird_access_key = v;
-  return {};
-}
-
-Reason apply_endpoint(const std::string& v, Config& c) {
-  switch (normalise_endpoint(v, c.messagebird_endpoint)) {
-    case EndpointCheck::Ok:
-      return {};
-    case EndpointCheck::PlainHttpBeyondLoopback:
-      return "http:// is allowed only to 127.0.0.1, [::1] or localhost; use https://";
-    case EndpointCheck::BadShape:
-      break;
-  }
-  return "must be https://host[:port] (or http:// to 127.0.0.1, [::1] or localhost), with no "
-         "path, query or user info";
-}
-
-// SIGNING_KEY and SIGNING_KEY_FILE: empty means unset; config.cpp requires exactly one of them
-// and reads the file.
-Reason apply_signing_key(const std::string& v, Config& c) {
-  if (v.empty()) return {};
-  if (v.size() < 32) return "must be at least 32 characters (e.g. openssl rand -hex 32)";
-  c.signing_key = v;
-  return {};
-}
-
-Reason apply_signing_key_file(const std::string& v, Config& c) {
-  if (has_control(v)) return "must not contain control characters";
-  if (v.size() > 4096) return "must be at most 4096 characters";
-  c.signing_key_file = v;
-  return {};
-}
-
-// SIGNING_KEY_PREVIOUS: the key before the last change, accepted when verifying cookies only. Empty
-// means none (the rotation is over); whether it differs from SIGNING_KEY is checked in config.cpp.
-Reason apply_signing_key_previous(const std::string& v, Config& c) {
-  if (!v.empty() && v.size() < 32) {
-    return "must be empty or at least 32 characters: the SIGNING_KEY it replaced";
-  }
-  c.signing_key_previous = v;
-  return {};
-}
-
-Reason apply_verify_template(const std::string& v, Config& c) {
-  // Empty: each call speaks the sentence of its own language (docs/operations.md, "The call's
-  // language").
-  if (v.empty()) {
-    c.verify_template.clear();
-    return {};
-  }
-  if (v.find("%token") == std::string::npos) return "must contain %token";
-  if (has_control(v)) return "must not contain control characters";
-  const long length = utf8_length(v);
-  if (length < 0) return "must be valid UTF-8 text";
-  if (length > 160) return "must be at most 160 characters";
-  c.verify_template = v;
-  return {};
-}
-
-Reason apply_voice(const std::string& v, Config& c) {
-  if (v != "male" && v != "female") return "must be male or female";
-  c.voice = v;
-  return {};
-}
-
-Reason apply_language(const std::string& v, Config& c) {
-  if (!util::is_tts_language(v)) {
-    std::string list;
-    for (const auto lang : util::kTtsLanguages) {
-      if (!list.empty()) list += ", ";
-      list += lang;
-    }
-    return "must be one of MessageBird's TTS languages: " + list;
-  }
-  c.language = v;
-  return {};
-}
-
-Reason apply_originator(const std::string& v, Config& c) {
-  // MessageBird: a number (digits, at most 16) or an alphanumeric sender id of at most 11.
-  const bool number = is_digits(v) && v.size() <= 16;
-  const bool alnum = !v.empty() && v.size() <= 11 &&
-                     std::all_of(v.begin(), v.end(), [](char ch) { return is_alnum(ch); });
-  if (!v.empty() && !number && !alnum) {
-    return "must be empty, a number of at most 16 digits, or at most 11 letters and digits";
-  }
-  c.originator = v;
-  return {};
-}
-
-Reason apply_default_region(const std::string& v, Config& c) {
-  const std::string region = upper(v);
-  if (!forms::is_known_region(region)) {
-    return "must be a region code libphonenumber knows, e.g. NL or GB";
-  }
-  c.default_region = region;
-  return {};
-}
-
-Reason apply_listen(const std::string& v, Config& c) {
-  if (!valid_listen(v)) {
-    return "must be ipv4:port (e.g. 127.0.0.1:9000, 0.0.0.0:9000, localhost:9000), "
-           "unix:/absolute/path, stdin, or systemd";
-  }
-  c.listen = v;
-  return {};
-}
-
-// FASTCGI_ALLOWED_PEERS: exact IPv4 addresses (the pool compares the peer's address as is; no
-// names, masks or IPv6). Empty: any peer that can reach the socket.
-Reason apply_fastcgi_allowed_peers(const std::string& v, Config& c) {
-  if (!parse_ipv4_list(v, c.fastcgi_allowed_peers)) {
-    return "must be comma-separated IPv4 addresses, e.g. 192.0.2.7,192.0.2.8";
-  }
-  return {};
-}
-
-Reason apply_templates_dir(const std::string& v, Config& c) {
-  if (v.empty()) return "must not be empty";
-  if (has_control(v)) return "must not contain control characters";
-  c.templates_dir = v;
-  return {};
-}
-
-Reason apply_allowed_number_types(const std::string& v, Config& c) {
-  Reason reason =
-      "must be a comma-separated, non-empty list of: mobile, fixed-line, fixed-line-or-mobile, "
-      "toll-free, premium-rate, shared-cost, voip, personal, pager, uan, voicemail, unknown";
-  std::vector<std::string> items;
-  if (!split_list(v, items) || items.empty()) return reason;
-  std::set<forms::NumberType> types;
-  for (const auto& item : items) {
-    forms::NumberType type{};
-    if (!forms::parse_number_type(item, type)) return reason;
-    types.insert(type);
-  }
-  c.allowed_number_types = std::move(types);
-  return {};
-}
-
-// Every call costs money, and satellite and other non-geographic numbers (+881 Iridium, +870
-// Inmarsat, libphonenumber's region "001") are both the dearest and the classic toll-fraud
-// destinations: "*" means every country, never those; "001" must be named. An empty value is
-// an error: it once meant "any country", and an old config file must not quietly take a new
-// meaning either way.
-Reason apply_allowed_countries(const std::string& v, Config& c) {
-  if (trim(v).empty()) {
-    return "must not be empty: leave it out for DEFAULT_REGION alone, or list region codes, or * "
-           "for every country";
-  }
-  Reason reason =
-      "must be * (every country) or a comma-separated list of region codes libphonenumber "
-      "knows, e.g. NL,BE, with 001 for non-geographic numbers such as satellite phones";
-  std::vector<std::string> items;
-  if (!split_list(v, items)) return reason;
-  bool any_geographic = false;
-  std::vector<std::string> regions;
-  for (auto& item : items) {
-    item = upper(item);
-    if (item == "*") {
-      any_geographic = true;
-    } else if (item == forms::kNonGeographicRegion || forms::is_known_region(item)) {
-      regions.push_back(item);
-    } else {
-      return reason;
-    }
-  }
-  c.allowed_countries = std::move(regions);
-  c.any_geographic_region = any_geographic;
-  return {};
-}
-
-// Parsed here once, by the parser the store's own URL entry point uses: the store is handed the
-// parsed address.
-Reason apply_redis_url(const std::string& v, Config& c) {
-  if (v.empty()) {
-    c.redis_url.reset();
-    return {};
-  }
-  std::string error;
-  auto parsed = store::parse_redis_url(v, error);
-  if (!parsed) {
-    return "must be empty (in-memory store) or redis://host:port[/db] (IPv6 as [addr]); no user "
-           "info, TLS or query: " +
-           error;
-  }
-  c.redis_url = std::move(parsed);
-  return {};
-}
-
-Reason apply_redis_prefix(const std::string& v, Config& c) {
-  const bool ok = v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char ch) {
-                    return is_alnum(ch) || ch == ':' || ch == '_' || ch == '-';
-                  });
-  if (!ok) return "must be at most 64 characters of A-Z a-z 0-9 : _ -";
-  c.redis_prefix = v;
-  return {};
-}
-
-// METRICS_ALLOW: addresses or CIDRs, IPv4 or IPv6; loopback needs no entry.
-Reason apply_metrics_allow(const std::string& v, Config& c) {
-  std::string error;
-  auto parsed = http::AddressAllowList::parse(v, error);
-  if (!parsed) {
-    return "must be comma-separated IPv4 or IPv6 addresses or networks, e.g. "
-           "192.0.2.7,2001:db8::/64: " +
-           error;
-  }
-  c.metrics_allow = std::move(*parsed);
-  return {};
 }
 
 // OpenID Connect (docs/oidc.md). OIDC_ISSUER empty: the provider is off. The files the other
@@ -363,6 +137,7 @@ constexpr KeySpec kKeys[] = {
     number("FRAUD_QUARANTINE", &Config::fraud_quarantine, 1, 30L * 86400),
     text("FRAUD_SAFE_RANGES", apply_fraud_safe_ranges),
     text("REDIS_URL", apply_redis_url),
+    text("REDIS_SENTINEL_PASSWORD", apply_redis_sentinel_password),
     text("REDIS_PREFIX", apply_redis_prefix),
     text("METRICS_ALLOW", apply_metrics_allow),
     text("OIDC_ISSUER", apply_oidc_issuer),

@@ -15,6 +15,7 @@
 #include "log/log.hpp"
 
 #include "util/ascii.hpp"
+#include "util/name_table.hpp"
 
 namespace voiceverify::forms {
 namespace {
@@ -45,9 +46,8 @@ constexpr auto kTypeNames = std::to_array<TypeName>({
 });
 
 NumberType from_libphonenumber(PhoneNumberUtil::PhoneNumberType type) {
-  for (const auto& entry : kTypeNames)
-    if (entry.libphonenumber == type) return entry.type;
-  return NumberType::Unknown;
+  return util::field_of(kTypeNames, &TypeName::libphonenumber, type, &TypeName::type,
+                        NumberType::Unknown);
 }
 
 // What people type in a phone field: digits and the usual separators. Letters (vanity numbers,
@@ -98,20 +98,14 @@ const std::set<std::string>& supported_regions() {
 }  // namespace
 
 bool parse_number_type(std::string_view name, NumberType& out) {
-  for (const auto& entry : kTypeNames) {
-    if (name == entry.name) {
-      out = entry.type;
-      return true;
-    }
-  }
-  return false;
+  const auto* row = util::find_row(kTypeNames, &TypeName::name, name);
+  if (row == nullptr) return false;
+  out = row->type;
+  return true;
 }
 
 const char* number_type_name(NumberType type) {
-  for (const auto& entry : kTypeNames) {
-    if (entry.type == type) return entry.name;
-  }
-  return "unknown";
+  return util::field_of(kTypeNames, &TypeName::type, type, &TypeName::name, "unknown");
 }
 
 bool is_known_region(std::string_view region) {

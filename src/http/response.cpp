@@ -6,6 +6,7 @@
 
 #include "http/request.hpp"
 #include "util/ascii.hpp"
+#include "util/name_table.hpp"
 
 namespace voiceverify::http {
 namespace {
@@ -61,9 +62,7 @@ constexpr auto kReasons = std::to_array<Reason>({
 }  // namespace
 
 const char* reason_phrase(int status) {
-  for (const auto& row : kReasons)
-    if (row.status == status) return row.phrase;
-  return "Unknown";
+  return util::field_of(kReasons, &Reason::status, status, &Reason::phrase, "Unknown");
 }
 
 std::string cgi_response(const Response& response, bool head) {

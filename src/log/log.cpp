@@ -9,26 +9,21 @@
 #include <cerrno>
 #include <ctime>
 
+#include "util/name_table.hpp"
+
 namespace voiceverify::log {
 namespace {
 
 constexpr std::size_t kMaxValueBytes = 200;
 
-struct LevelName {
-  Level level;
-  const char* name;
-};
-
-constexpr auto kLevelNames = std::to_array<LevelName>({
+constexpr auto kLevelNames = std::to_array<util::NameRow<Level>>({
     {Level::Info, "info"},
     {Level::Warning, "warning"},
     {Level::Error, "error"},
 });
 
 const char* level_name(Level level) {
-  for (const auto& row : kLevelNames)
-    if (row.level == level) return row.name;
-  return "error";
+  return util::name_of(kLevelNames, level, "error");
 }
 
 // Event names and field keys are ours and compile-time, but a slip (a space, a '=') would still

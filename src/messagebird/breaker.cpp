@@ -1,21 +1,25 @@
 #include "messagebird/breaker.hpp"
 
+#include <array>
 #include <string>
 
 #include "log/log.hpp"
+#include "util/name_table.hpp"
 
 namespace voiceverify::messagebird {
 
+namespace {
+
+constexpr auto kBreakerStateNames = std::to_array<util::NameRow<BreakerState>>({
+    {BreakerState::Closed, "closed"},
+    {BreakerState::Open, "open"},
+    {BreakerState::Probing, "probing"},
+});
+
+}  // namespace
+
 const char* breaker_state_name(BreakerState state) {
-  switch (state) {
-    case BreakerState::Closed:
-      return "closed";
-    case BreakerState::Open:
-      return "open";
-    case BreakerState::Probing:
-      break;
-  }
-  return "probing";
+  return util::name_of(kBreakerStateNames, state, "probing");
 }
 
 bool is_upstream_failure(const VerifyResult& result) {

@@ -18,6 +18,7 @@
 #include "log/log.hpp"
 #include "messagebird/verify_id.hpp"
 #include "util/ascii.hpp"
+#include "util/name_table.hpp"
 
 namespace voiceverify::messagebird {
 namespace {
@@ -36,12 +37,7 @@ std::string clean_detail(std::string_view text) {
   return out;
 }
 
-struct TransportErrorName {
-  TransportError error;
-  const char* name;
-};
-
-constexpr auto kTransportErrorNames = std::to_array<TransportErrorName>({
+constexpr auto kTransportErrorNames = std::to_array<util::NameRow<TransportError>>({
     {TransportError::None, "none"},
     {TransportError::ConnectFailed, "connect_failed"},
     {TransportError::Timeout, "timeout"},
@@ -50,17 +46,10 @@ constexpr auto kTransportErrorNames = std::to_array<TransportErrorName>({
 });
 
 const char* transport_error_name(TransportError error) {
-  for (const auto& row : kTransportErrorNames)
-    if (row.error == error) return row.name;
-  return "unknown";
+  return util::name_of(kTransportErrorNames, error, "unknown");
 }
 
-struct VerifyErrorName {
-  VerifyError error;
-  const char* name;
-};
-
-constexpr auto kVerifyErrorNames = std::to_array<VerifyErrorName>({
+constexpr auto kVerifyErrorNames = std::to_array<util::NameRow<VerifyError>>({
     {VerifyError::None, "none"},
     {VerifyError::InvalidRecipient, "invalid_recipient"},
     {VerifyError::Unauthorized, "unauthorized"},
@@ -73,12 +62,7 @@ constexpr auto kVerifyErrorNames = std::to_array<VerifyErrorName>({
     {VerifyError::Unavailable, "unavailable"},
 });
 
-struct CallName {
-  Call call;
-  const char* name;
-};
-
-constexpr auto kCallNames = std::to_array<CallName>({
+constexpr auto kCallNames = std::to_array<util::NameRow<Call>>({
     {Call::Create, "create"},
     {Call::Check, "check"},
     {Call::Cancel, "cancel"},
@@ -248,15 +232,11 @@ VerifyResult failed_result(VerifyError error, long http_status, std::string_view
 }
 
 const char* verify_error_name(VerifyError error) {
-  for (const auto& row : kVerifyErrorNames)
-    if (row.error == error) return row.name;
-  return "unknown";
+  return util::name_of(kVerifyErrorNames, error, "unknown");
 }
 
 const char* call_name(Call call) {
-  for (const auto& row : kCallNames)
-    if (row.call == call) return row.name;
-  return "unknown";
+  return util::name_of(kCallNames, call, "unknown");
 }
 
 VerifyResult interpret(Call call, const HttpResponse& response) {

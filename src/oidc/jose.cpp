@@ -20,6 +20,7 @@
 #include "log/log.hpp"
 #include "oidc/crypto.hpp"
 #include "oidc/json.hpp"
+#include "util/file.hpp"
 
 namespace voiceverify::oidc {
 namespace {
@@ -51,36 +52,6 @@ std::string fixed_bytes(const EVP_PKEY* key, const char* name) {
     return {};
   }
   return out;
-}
-
-std::string read_key_file(const std::string& path, std::string& text) {
-  const std::string where = log::quote(path) + ": ";
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return where + "cannot open (" + std::strerror(errno) + ")";
-  std::string error;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    error = where + "not a regular file";
-  } else if ((st.st_mode & S_IROTH) != 0) {
-    error = where + "every user may read it: chmod 0600 (or 0640 for the service's group)";
-  } else {
-    char buffer[4096];
-    ssize_t n = 0;
-    while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        error = where + "cannot read (" + std::strerror(errno) + ")";
-        break;
-      }
-      if (text.size() + static_cast<std::size_t>(n) > kMaxPemBytes) {
-        error = where + "larger than " + std::to_string(kMaxPemBytes) + " bytes";
-        break;
-      }
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  ::close(fd);
-  return error;
 }
 
 }  // namespace
@@ -160,7 +131,8 @@ std::unique_ptr<SigningKey> SigningKey::from_pem(std::string_view pem, std::stri
 
 std::unique_ptr<SigningKey> SigningKey::from_pem_file(const std::string& path, std::string& error) {
   std::string text;
-  error = read_key_file(path, text);
+  error =
+      util::read_file(path, log::quote(path) + ": ", kMaxPemBytes, util::FileAccess::Private, text);
   if (!error.empty()) return nullptr;
   auto key = from_pem(text, error);
   OPENSSL_cleanse(text.data(), text.size());

@@ -198,15 +198,22 @@ class MemoryStore final : public Store {
     Clock::time_point expires;
   };
 
-  // The entry if it exists and has not expired; an expired one is dropped on the way.
-  Entry* find_live(const std::string& key, Clock::time_point now) {
-    auto it = entries_.find(key);
-    if (it == entries_.end()) return nullptr;
+  // The value at key in map (entries_ or timelines_) if it exists and has not expired; an
+  // expired one is dropped on the way.
+  template <typename Map>
+  static typename Map::mapped_type* find_live_in(Map& map, const std::string& key,
+                                                 Clock::time_point now) {
+    auto it = map.find(key);
+    if (it == map.end()) return nullptr;
     if (it->second.expires <= now) {
-      entries_.erase(it);
+      map.erase(it);
       return nullptr;
     }
     return &it->second;
+  }
+
+  Entry* find_live(const std::string& key, Clock::time_point now) {
+    return find_live_in(entries_, key, now);
   }
 
   // A timeline: its members' times by member, and when the whole of it expires.
@@ -219,13 +226,7 @@ class MemoryStore final : public Store {
   static constexpr std::size_t kMaxTimelineMembers = 100'000;
 
   Timeline* find_live_timeline(const std::string& key, Clock::time_point now) {
-    auto it = timelines_.find(key);
-    if (it == timelines_.end()) return nullptr;
-    if (it->second.expires <= now) {
-      timelines_.erase(it);
-      return nullptr;
-    }
-    return &it->second;
+    return find_live_in(timelines_, key, now);
   }
 
   // Whether one more key fits under the cap (entries and timelines count alike), sweeping first

@@ -13,6 +13,10 @@
 // - hiredis writes with write(2): a server that went away can raise SIGPIPE, whose default action
 //   kills the whole pool. The signal is blocked on this thread for the operation and any SIGPIPE
 //   it raised is consumed.
+// - Where the primary is comes from a PrimaryFinder (redis_sentinel.hpp): the URL's address, or
+//   what Redis Sentinel says. Each connection carries the finder's generation; a failure, a ROLE
+//   that is not "master" or a READONLY reply tells the finder, and the pool drops every
+//   connection of an older generation (docs/redis.md).
 #include <hiredis/hiredis.h>
 #include <pthread.h>
 
@@ -30,21 +34,15 @@
 #include <vector>
 
 #include "log/log.hpp"
+#include "store/redis_sentinel.hpp"
 #include "store/redis_url.hpp"
 #include "store/store.hpp"
 
 namespace voiceverify::store {
 namespace {
 
-struct ReplyDeleter {
-  void operator()(redisReply* reply) const { freeReplyObject(reply); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-struct ContextDeleter {
-  void operator()(redisContext* context) const { redisFree(context); }
-};
-using Context = std::unique_ptr<redisContext, ContextDeleter>;
+using Reply = RedisReplyPtr;
+using Context = RedisContextPtr;
 
 // Blocks SIGPIPE on this thread while alive and swallows one raised meanwhile (see top).
 class SigpipeGuard {
@@ -150,10 +148,10 @@ std::optional<long> parse_long(const char* text, std::size_t length) {
 class RedisStore final : public Store {
  public:
   RedisStore(RedisUrl address, std::string key_prefix, std::chrono::milliseconds timeout)
-      : address_(std::move(address)), prefix_(std::move(key_prefix)) {
-    timeout_.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    timeout_.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-  }
+      : address_(std::move(address)),
+        prefix_(std::move(key_prefix)),
+        timeout_(redis_timeval(timeout)),
+        finder_(address_, timeout_) {}
 
   Counter increment(const std::string& key, std::chrono::seconds window, long by) override {
     const auto full = prefix_ + key;
@@ -280,53 +278,85 @@ class RedisStore final : public Store {
   // Enough for every worker thread of a pool; beyond it, spare connections are closed.
   static constexpr std::size_t kMaxIdle = 64;
 
+  // A connection and the finder's generation it was made in.
+  struct Pooled {
+    Context context;
+    std::uint64_t generation = 0;
+  };
+
   // One command on a checked-out connection. nullptr for any failure, including an error reply.
   Reply run(const std::vector<std::string>& args) {
     SigpipeGuard guard;
-    Context context = check_out();
-    if (!context) return nullptr;
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    for (const auto& arg : args) {
-      argv.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-    Reply reply(static_cast<redisReply*>(redisCommandArgv(
-        context.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    Pooled pooled = check_out();
+    if (!pooled.context) return nullptr;
+    Reply reply = redis_command(pooled.context.get(), args);
     // No reply means the connection is broken or timed out: drop it (reconnect next time).
-    if (!reply || context->err != 0) return nullptr;
-    check_in(std::move(context));
+    if (!reply || pooled.context->err != 0) {
+      finder_.lost(pooled.generation, PrimaryLoss::ConnectionFailed);
+      return nullptr;
+    }
+    if (reply->type == REDIS_REPLY_ERROR &&
+        PrimaryFinder::says_not_primary(std::string_view(reply->str, reply->len))) {
+      finder_.lost(pooled.generation, PrimaryLoss::NotPrimary);
+      return nullptr;
+    }
+    check_in(std::move(pooled));
     if (reply->type == REDIS_REPLY_ERROR) return nullptr;
     return reply;
   }
 
-  Context check_out() {
+  Pooled check_out() {
+    const auto target = finder_.target();
+    if (!target) return {};  // no primary known: fail closed
     {
       std::lock_guard lock(mutex_);
+      // Generations only grow: an older target was given up while this thread fetched it.
+      if (target->generation < idle_generation_) return {};
+      if (target->generation > idle_generation_) {
+        idle_.clear();  // connections to a primary given up: never reused
+        idle_generation_ = target->generation;
+      }
       if (!idle_.empty()) {
         Context context = std::move(idle_.back());
         idle_.pop_back();
-        return context;
+        return Pooled{std::move(context), target->generation};
       }
     }
-    return connect();  // outside the lock: a slow connect must not stall the other threads
+    // Outside the lock: a slow connect must not stall the other threads.
+    return Pooled{connect(*target), target->generation};
   }
 
-  void check_in(Context context) {
+  void check_in(Pooled pooled) {
     std::lock_guard lock(mutex_);
-    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(context));
+    if (pooled.generation == idle_generation_ && idle_.size() < kMaxIdle) {
+      idle_.push_back(std::move(pooled.context));
+    }
   }
 
-  Context connect() {
-    Context context(redisConnectWithTimeout(address_.host.c_str(), address_.port, timeout_));
+  Context connect(const PrimaryFinder::Target& target) {
+    Context context = open(target.address);
+    if (!context) {
+      finder_.lost(target.generation, PrimaryLoss::ConnectionFailed);
+      return nullptr;
+    }
+    if (finder_.uses_sentinel()) {
+      // Step 3 of the Sentinel client spec: only a server that says it is the primary is used.
+      if (!PrimaryFinder::is_primary(context.get())) {
+        finder_.lost(target.generation, PrimaryLoss::NotPrimary);
+        return nullptr;
+      }
+      finder_.confirmed(target.generation);
+    }
+    return context;
+  }
+
+  Context open(const RedisEndpoint& address) {
+    Context context(redisConnectWithTimeout(address.host.c_str(), address.port, timeout_));
     if (!context || context->err != 0) return nullptr;
     if (redisSetTimeout(context.get(), timeout_) != REDIS_OK) return nullptr;
     if (!address_.password.empty() && !authenticate(context.get())) return nullptr;
     if (address_.db != 0) {
-      const auto db = std::to_string(address_.db);
-      const char* argv[] = {"SELECT", db.c_str()};
-      const std::size_t lengths[] = {6, db.size()};
-      Reply reply(static_cast<redisReply*>(redisCommandArgv(context.get(), 2, argv, lengths)));
+      const auto reply = redis_command(context.get(), {"SELECT", std::to_string(address_.db)});
       if (!reply || reply->type != REDIS_REPLY_STATUS) return nullptr;
     }
     return context;
@@ -362,8 +392,10 @@ class RedisStore final : public Store {
   std::atomic<std::int64_t> last_auth_report_{-100};
   std::string prefix_;
   timeval timeout_{};
-  std::mutex mutex_;
+  PrimaryFinder finder_;
+  std::mutex mutex_;  // guards what follows
   std::vector<Context> idle_;
+  std::uint64_t idle_generation_ = 0;
 };
 
 }  // namespace

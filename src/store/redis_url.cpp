@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "util/ascii.hpp"
@@ -85,49 +86,116 @@ bool take_userinfo(std::string_view& rest, RedisUrl& parsed, std::string& error)
   return true;
 }
 
+// "HOST:PORT" (IPv6 in brackets) into `out`; false with `error` otherwise.
+bool parse_endpoint(std::string_view text, RedisEndpoint& out, std::string& error) {
+  if (text.starts_with('[')) {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos || !valid_ipv6(text.substr(1, close - 1))) {
+      error = "REDIS_URL has an invalid IPv6 address in brackets";
+      return false;
+    }
+    out.host = std::string(text.substr(1, close - 1));
+    text.remove_prefix(close + 1);
+  } else {
+    const std::string_view host = text.substr(0, text.find(':'));
+    if (!valid_hostname(host)) {
+      error = "REDIS_URL host may hold only letters, digits, '.' and '-' (IPv6 in brackets)";
+      return false;
+    }
+    out.host = std::string(host);
+    text.remove_prefix(host.size());
+  }
+  if (!text.starts_with(':')) {
+    error = "REDIS_URL needs host:port";
+    return false;
+  }
+  if (!parse_number(text.substr(1), 65535, out.port) || out.port == 0) {
+    error = "REDIS_URL port must be 1..65535";
+    return false;
+  }
+  return true;
+}
+
+bool valid_primary_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxPrimaryName) return false;
+  for (char c : name) {
+    if (!util::is_alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+// "h1:p1,h2:p2/NAME[?db=N]" after the user info of a redis+sentinel:// URL.
+bool parse_sentinel_part(std::string_view rest, RedisUrl& parsed, std::string& error) {
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) {
+    error = "REDIS_URL with redis+sentinel:// needs /NAME, the primary's name, after the sentinels";
+    return false;
+  }
+  std::string_view list = rest.substr(0, slash);
+  while (true) {
+    if (parsed.sentinels.size() == kMaxSentinels) {
+      error = "REDIS_URL lists more than " + std::to_string(kMaxSentinels) + " sentinels";
+      return false;
+    }
+    const auto comma = list.find(',');
+    RedisEndpoint sentinel;
+    if (!parse_endpoint(list.substr(0, comma), sentinel, error)) return false;
+    if (std::find(parsed.sentinels.begin(), parsed.sentinels.end(), sentinel) !=
+        parsed.sentinels.end()) {
+      error = "REDIS_URL names the same sentinel twice";
+      return false;
+    }
+    parsed.sentinels.push_back(std::move(sentinel));
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  std::string_view path = rest.substr(slash + 1);
+  const auto question = path.find('?');
+  const std::string_view name = path.substr(0, question);
+  if (!valid_primary_name(name)) {
+    error = "REDIS_URL primary name must be 1.." + std::to_string(kMaxPrimaryName) +
+            " letters, digits, '.', '_' or '-'";
+    return false;
+  }
+  parsed.primary_name = std::string(name);
+  if (question == std::string_view::npos) return true;
+  const std::string_view query = path.substr(question + 1);
+  if (!query.starts_with("db=") || !parse_number(query.substr(3), 99999, parsed.db)) {
+    error = "REDIS_URL with redis+sentinel:// takes only ?db=N, N 0..99999";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<RedisUrl> parse_redis_url(std::string_view url, std::string& error) {
-  constexpr std::string_view scheme = "redis://";
-  std::string_view rest = url;
-  if (!rest.starts_with(scheme)) {
-    error = "REDIS_URL must start with redis:// (TLS is not supported)";
+  constexpr std::string_view plain = "redis://";
+  constexpr std::string_view sentinel = "redis+sentinel://";
+  if (url.size() > kMaxUrlLength) {
+    error = "REDIS_URL is longer than " + std::to_string(kMaxUrlLength) + " bytes";
     return std::nullopt;
   }
-  rest.remove_prefix(scheme.size());
+  std::string_view rest = url;
+  const bool with_sentinel = rest.starts_with(sentinel);
+  if (!with_sentinel && !rest.starts_with(plain)) {
+    error = "REDIS_URL must start with redis:// or redis+sentinel:// (TLS is not supported)";
+    return std::nullopt;
+  }
+  rest.remove_prefix(with_sentinel ? sentinel.size() : plain.size());
 
   RedisUrl parsed;
   if (!take_userinfo(rest, parsed, error)) return std::nullopt;
-  std::string_view host;
-  if (rest.starts_with('[')) {
-    const auto close = rest.find(']');
-    if (close == std::string_view::npos || !valid_ipv6(rest.substr(1, close - 1))) {
-      error = "REDIS_URL has an invalid IPv6 address in brackets";
-      return std::nullopt;
-    }
-    parsed.host = std::string(rest.substr(1, close - 1));
-    rest.remove_prefix(close + 1);
-  } else {
-    const auto colon = rest.find(':');
-    host = rest.substr(0, colon);
-    if (!valid_hostname(host)) {
-      error = "REDIS_URL host may hold only letters, digits, '.' and '-' (IPv6 in brackets)";
-      return std::nullopt;
-    }
-    parsed.host = std::string(host);
-    rest.remove_prefix(host.size());
+  if (with_sentinel) {
+    if (!parse_sentinel_part(rest, parsed, error)) return std::nullopt;
+    return parsed;
   }
-
-  if (!rest.starts_with(':')) {
-    error = "REDIS_URL needs host:port";
-    return std::nullopt;
-  }
-  rest.remove_prefix(1);
+  // Hosts hold no '/', so the first one ends the address.
   const auto slash = rest.find('/');
-  if (!parse_number(rest.substr(0, slash), 65535, parsed.port) || parsed.port == 0) {
-    error = "REDIS_URL port must be 1..65535";
-    return std::nullopt;
-  }
+  RedisEndpoint address;
+  if (!parse_endpoint(rest.substr(0, slash), address, error)) return std::nullopt;
+  parsed.host = std::move(address.host);
+  parsed.port = address.port;
   if (slash != std::string_view::npos && !parse_number(rest.substr(slash + 1), 99999, parsed.db)) {
     error = "REDIS_URL database must be a number 0..99999 after '/'";
     return std::nullopt;

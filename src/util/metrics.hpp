@@ -41,6 +41,10 @@ class Metrics {
   // How many ranges and countries the fraud guard holds in quarantine now (all pools together).
   virtual void quarantined(long /*ranges*/, long /*countries*/) {}
   virtual void add(Gauge /*gauge*/, long /*delta*/) {}
+  // Redis Sentinel named a primary other than the one used before (a failover seen).
+  virtual void redis_primary_changed() {}
+  // A primary was confirmed after `without` with none known (the time Redis was unusable).
+  virtual void redis_without_primary(std::chrono::milliseconds /*without*/) {}
 
   // The Prometheus text exposition of everything counted so far; "" for the no-op sink.
   virtual std::string exposition() const { return {}; }

@@ -2,15 +2,12 @@
 
 #include <array>
 
+#include "util/name_table.hpp"
+
 namespace voiceverify::verify {
 namespace {
 
-struct OutcomeName {
-  OutcomeKind kind;
-  const char* name;
-};
-
-constexpr auto kOutcomeNames = std::to_array<OutcomeName>({
+constexpr auto kOutcomeNames = std::to_array<util::NameRow<OutcomeKind>>({
     {OutcomeKind::CallPlaced, "call_placed"},
     {OutcomeKind::NumberRefused, "number_refused"},
     {OutcomeKind::Limited, "limited"},
@@ -37,9 +34,7 @@ constexpr auto kOutcomeNames = std::to_array<OutcomeName>({
 }  // namespace
 
 const char* outcome_name(OutcomeKind kind) {
-  for (const auto& row : kOutcomeNames)
-    if (row.kind == kind) return row.name;
-  return "unknown";
+  return util::name_of(kOutcomeNames, kind, "unknown");
 }
 
 }  // namespace voiceverify::verify

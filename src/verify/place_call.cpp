@@ -159,6 +159,15 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
     if (!keys.claim.empty()) records.release(keys.claim);
     return Step::done(std::move(outcome));
   };
+  // A refusal the number earned (a quarantine, a limit window): one warning line, with what
+  // refused it (`by` = `name`) and when to try again, then the refusal.
+  auto refuse_number = [&](const char* event, const char* by, const char* name, Outcome outcome) {
+    log::warning(event, {{"request_id", rid},
+                         {by, name},
+                         {"number", log::mask_number("+" + phone.digits)},
+                         {"retry_after", std::to_string(outcome.retry_after.count())}});
+    return refuse(std::move(outcome));
+  };
 
   // The fraud guard first: a call it refuses must count in no limit window.
   const guard::GuardResult guard = deps.fraud_guard.before_call(phone.digits, phone.region);
@@ -168,13 +177,9 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   }
   if (guard.verdict == guard::GuardVerdict::Refused) {
     util::metrics().fraud_refused(guard::guard_scope_name(guard.scope));
-    log::warning("fraud_refused", {{"request_id", rid},
-                                   {"scope", guard::guard_scope_name(guard.scope)},
-                                   {"number", log::mask_number("+" + phone.digits)},
-                                   {"retry_after", std::to_string(guard.retry_after.count())}});
     Outcome outcome = outcome_of(OutcomeKind::NumberBlocked);
     outcome.retry_after = guard.retry_after;
-    return refuse(outcome);
+    return refuse_number("fraud_refused", "scope", guard::guard_scope_name(guard.scope), outcome);
   }
 
   const guard::LimitResult limit =
@@ -191,14 +196,10 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   }
   if (limit.verdict == guard::LimitVerdict::Limited) {
     util::metrics().limit_hit(guard::limit_window_name(limit.window));
-    log::warning("limit_hit", {{"request_id", rid},
-                               {"limit", guard::limit_window_name(limit.window)},
-                               {"number", log::mask_number("+" + phone.digits)},
-                               {"retry_after", std::to_string(limit.retry_after.count())}});
     Outcome outcome = outcome_of(OutcomeKind::Limited);
     outcome.window = limit.window;
     outcome.retry_after = limit.retry_after;
-    return refuse(outcome);
+    return refuse_number("limit_hit", "limit", guard::limit_window_name(limit.window), outcome);
   }
 
   // The call's language and sentence (docs/operations.md, "The call's language").

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "util/ascii.hpp"
+#include "util/name_table.hpp"
 #include "view/banner_field.hpp"
 
 namespace voiceverify::view {
@@ -106,20 +107,16 @@ std::optional<BannerKind> banner_kind_from_name(std::string_view name) {
 }
 
 std::string_view message_key(MessageId id) {
-  for (const auto& entry : kMessageNames)
-    if (entry.id == id) return entry.key;
-  return "unknown";
+  return util::field_of(kMessageNames, &MessageName::id, id, &MessageName::key, "unknown");
 }
 
 BannerField banner_field(MessageId id) {
-  for (const auto& entry : kMessageNames)
-    if (entry.id == id) return entry.field;
-  return BannerField::None;
+  return util::field_of(kMessageNames, &MessageName::id, id, &MessageName::field,
+                        BannerField::None);
 }
 
 std::optional<MessageId> message_from_key(std::string_view key) {
-  for (const auto& entry : kMessageNames)
-    if (entry.key == key) return entry.id;
+  if (const auto* row = util::find_row(kMessageNames, &MessageName::key, key)) return row->id;
   return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <system_error>
 
@@ -35,25 +36,28 @@ std::string file_of(const std::filesystem::path& folder, const std::string& tag)
   return (folder / (std::string(kFilePrefix) + tag + std::string(kFileSuffix))).string();
 }
 
+// The first of `keys` that `others` lacks (both sorted, as Catalogue::keys() gives them).
+std::optional<std::string> first_lacking(const std::vector<std::string>& keys,
+                                         const std::vector<std::string>& others) {
+  std::vector<std::string> lacking;
+  std::set_difference(keys.begin(), keys.end(), others.begin(), others.end(),
+                      std::back_inserter(lacking));
+  if (lacking.empty()) return std::nullopt;
+  return lacking.front();
+}
+
 // The first key one side has and the other lacks, as the sentence that names it; "" when both
 // have the same keys.
 std::string key_difference(const Catalogue& english, const Catalogue& other,
                            const std::string& other_path) {
   const std::vector<std::string> ours = english.keys();
   const std::vector<std::string> theirs = other.keys();
-  std::vector<std::string> missing;
-  std::set_difference(ours.begin(), ours.end(), theirs.begin(), theirs.end(),
-                      std::back_inserter(missing));
-  if (!missing.empty()) {
-    return "message catalogue " + other_path + " has no text for " + missing.front() +
+  if (const auto missing = first_lacking(ours, theirs)) {
+    return "message catalogue " + other_path + " has no text for " + *missing +
            " (messages.en.txt has one)";
   }
-  std::vector<std::string> extra;
-  std::set_difference(theirs.begin(), theirs.end(), ours.begin(), ours.end(),
-                      std::back_inserter(extra));
-  if (!extra.empty()) {
-    return "message catalogue " + other_path + " has " + extra.front() +
-           ", which messages.en.txt has not";
+  if (const auto extra = first_lacking(theirs, ours)) {
+    return "message catalogue " + other_path + " has " + *extra + ", which messages.en.txt has not";
   }
   return {};
 }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "messagebird/verify_id.hpp"
+#include "util/name_table.hpp"
 
 namespace voiceverify::web {
 namespace {
@@ -62,9 +63,7 @@ Route route(std::string_view method, std::string_view path, Asker asker) {
 
 std::string_view route_log_name(const Route& route) {
   if (route.match == RouteMatch::Found) return route.row->name;
-  for (const auto& row : kMissNames)
-    if (row.match == route.match) return row.name;
-  return "not_found";
+  return util::field_of(kMissNames, &MissName::match, route.match, &MissName::name, "not_found");
 }
 
 std::string path_of(Handler page, std::string_view verify_id) {

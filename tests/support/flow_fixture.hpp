@@ -6,14 +6,18 @@
 // what they drive the flow with.
 #pragma once
 
+#include <boost/test/unit_test.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "guard/call_records.hpp"
 #include "guard/fraud_guard.hpp"
 #include "guard/limits.hpp"
+#include "messagebird/verify_response.hpp"
 #include "shipped_settings.hpp"
 #include "store/store.hpp"
 #include "verify/flow.hpp"
@@ -46,5 +50,34 @@ struct FlowFixture {
                         call_voice, call_records, admission};
   verify::Caller caller{"0123456789abcdef", "192.0.2.7", ""};
 };
+
+// MessageBird's answer to a step's upstream call: `error`, and the verification's id if any.
+inline messagebird::VerifyResult answered(messagebird::VerifyError error, std::string id = {}) {
+  messagebird::VerifyResult result;
+  result.error = error;
+  result.id = std::move(id);
+  return result;
+}
+
+// Drives a step that must first cancel the verification `cancelled` upstream, then create one
+// for +31 6 12345678 that MessageBird names `created`; returns the finished step, its call placed.
+inline verify::Step cancel_then_create(verify::Step step, const std::string& cancelled,
+                                       const std::string& created) {
+  using messagebird::Call;
+  using messagebird::VerifyError;
+  BOOST_TEST_REQUIRE(!step.finished());
+  BOOST_TEST((step.upstream().op == Call::Cancel));
+  BOOST_TEST(step.upstream().verify_id == cancelled);
+  step = step.resume(answered(VerifyError::None));
+  BOOST_TEST_REQUIRE(!step.finished());
+  BOOST_TEST((step.upstream().op == Call::Create));
+  BOOST_TEST(step.upstream().recipient == "31612345678");
+  step = step.resume(answered(VerifyError::None, created));
+  BOOST_TEST_REQUIRE(step.finished());
+  BOOST_TEST((step.outcome().kind == verify::OutcomeKind::CallPlaced));
+  BOOST_TEST(step.outcome().verify_id == created);
+  BOOST_TEST(step.outcome().masked_number == "+31 * ******78");
+  return step;
+}
 
 }  // namespace voiceverify::testing

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -65,33 +66,13 @@ bool redis_answers_ping(const std::string& bind, int port) {
   return pong;
 }
 
-}  // namespace
-
-RedisServer::RedisServer(std::string bind, std::string password)
-    : bind_(std::move(bind)), password_(std::move(password)) {
-  // A port picked free can be taken before redis binds it; try a few.
-  for (int attempt = 0; attempt < 3 && pid_ <= 0; ++attempt) start(free_port());
-  BOOST_REQUIRE_MESSAGE(pid_ > 0, "redis-server did not start on " << bind_);
-}
-
-RedisServer::~RedisServer() {
-  stop();
-}
-
-void RedisServer::start(int port) {
+// Starts `args` (argv[0] is redis-server) and waits until it answers PING on bind:port: its pid,
+// or 0 when it exited or never answered.
+pid_t spawn_redis(std::vector<std::string> args, const std::string& bind, int port) {
   BOOST_REQUIRE_MESSAGE(::access(kRedisServer, X_OK) == 0,
                         "redis-server is required at " << kRedisServer);
-  port_ = port;
-  const std::string port_text = std::to_string(port);
-  std::vector<std::string> args = {kRedisServer, "--port",           port_text, "--bind",
-                                   bind_,        "--save",           "",        "--appendonly",
-                                   "no",         "--daemonize",      "no",      "--loglevel",
-                                   "warning",    "--protected-mode", "yes"};
-  if (!password_.empty()) {
-    args.emplace_back("--requirepass");
-    args.push_back(password_);
-  }
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   const pid_t child = ::fork();
@@ -110,22 +91,75 @@ void RedisServer::start(int port) {
   // Bounded only so that a redis that never starts ends the run; a slow machine never meets it.
   for (int waited_ms = 0; waited_ms < 60000; waited_ms += 20) {
     int status = 0;
-    if (::waitpid(child, &status, WNOHANG) == child) return;  // exited: port taken?
-    if (redis_answers_ping(bind_, port)) {
-      pid_ = child;
-      return;
-    }
+    if (::waitpid(child, &status, WNOHANG) == child) return 0;  // exited: port taken?
+    if (redis_answers_ping(bind, port)) return child;
     std::this_thread::sleep_for(20ms);
   }
   ::kill(child, SIGKILL);
   ::waitpid(child, nullptr, 0);
+  return 0;
+}
+
+void kill_and_wait(pid_t& pid) {
+  if (pid <= 0) return;
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  pid = 0;
+}
+
+}  // namespace
+
+RedisServer::RedisServer(std::string bind, std::string password,
+                         std::vector<std::string> extra_args)
+    : bind_(std::move(bind)), password_(std::move(password)), extra_args_(std::move(extra_args)) {
+  // A port picked free can be taken before redis binds it; try a few.
+  for (int attempt = 0; attempt < 3 && pid_ <= 0; ++attempt) start(free_port());
+  BOOST_REQUIRE_MESSAGE(pid_ > 0, "redis-server did not start on " << bind_);
+}
+
+RedisServer::~RedisServer() {
+  stop();
+}
+
+void RedisServer::start(int port) {
+  port_ = port;
+  const std::string port_text = std::to_string(port);
+  std::vector<std::string> args = {kRedisServer, "--port",           port_text, "--bind",
+                                   bind_,        "--save",           "",        "--appendonly",
+                                   "no",         "--daemonize",      "no",      "--loglevel",
+                                   "warning",    "--protected-mode", "yes"};
+  if (!password_.empty()) {
+    args.emplace_back("--requirepass");
+    args.push_back(password_);
+  }
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  pid_ = spawn_redis(std::move(args), bind_, port);
 }
 
 void RedisServer::stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, nullptr, 0);
-  pid_ = 0;
+  kill_and_wait(pid_);
+}
+
+RedisSentinel::RedisSentinel(const std::string& dir, const std::string& name, int primary_port,
+                             int down_after_ms, int failover_timeout_ms) {
+  for (int attempt = 0; attempt < 3 && pid_ <= 0; ++attempt) {
+    port_ = free_port();
+    const std::string conf = dir + "/sentinel-" + std::to_string(port_) + ".conf";
+    std::ofstream out(conf);
+    out << "port " << port_ << "\nbind 127.0.0.1\ndaemonize no\nloglevel warning\n"
+        << "dir " << dir << "\n"
+        << "sentinel monitor " << name << " 127.0.0.1 " << primary_port << " 2\n"
+        << "sentinel down-after-milliseconds " << name << " " << down_after_ms << "\n"
+        << "sentinel failover-timeout " << name << " " << failover_timeout_ms << "\n"
+        << "sentinel parallel-syncs " << name << " 1\n";
+    out.close();
+    pid_ = spawn_redis({kRedisServer, conf, "--sentinel"}, "127.0.0.1", port_);
+  }
+  BOOST_REQUIRE_MESSAGE(pid_ > 0, "redis-server --sentinel did not start");
+}
+
+RedisSentinel::~RedisSentinel() {
+  kill_and_wait(pid_);
 }
 
 std::string RedisServer::url(int db) const {
