@@ -17,11 +17,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "app/check_key.hpp"
+#include "app/client_commands.hpp"
 #include "app/operator_commands.hpp"
 #include "app/periodic.hpp"
 #include "app/prometheus_metrics.hpp"
@@ -43,6 +45,7 @@
 #include "verify/call_language.hpp"
 #include "verify/runner.hpp"
 #include "view/templates.hpp"
+#include "web/oidc_site.hpp"
 #include "web/pipeline.hpp"
 #include "web/reply.hpp"
 
@@ -147,6 +150,7 @@ int main(int argc, char** argv) {
   bool check_key = false;
   bool list_blocks = false;
   std::string unblock;
+  vv::app::ClientCommand clients;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--config" && i + 1 < argc) {
@@ -159,10 +163,14 @@ int main(int argc, char** argv) {
       list_blocks = true;
     } else if (arg == "--unblock" && i + 1 < argc) {
       unblock = argv[++i];
+    } else if (clients.take(arg, i + 1 < argc ? argv[i + 1] : nullptr, i)) {
+      continue;
     } else {
       std::fprintf(stderr,
                    "usage: voiceverify [--config FILE] [--check-config | --check-key | "
-                   "--list-blocks | --unblock RANGE|NUMBER|COUNTRY]\n");
+                   "--list-blocks | --unblock RANGE|NUMBER|COUNTRY | --add-client NAME "
+                   "--redirect-uri URI [--redirect-uri URI...] [--public] | --list-clients | "
+                   "--remove-client ID]\n");
       return 2;
     }
   }
@@ -171,6 +179,12 @@ int main(int argc, char** argv) {
   if (!loaded.config) return fail(2, "config_invalid", loaded.error);
   const vv::config::Config& config = *loaded.config;
   const vv::app::Settings settings = vv::app::build_settings(config);
+  if (clients.asked()) {
+    if (!settings.oidc.enabled()) {
+      return fail(2, "config_invalid", "OIDC_ISSUER: the client commands need OpenID Connect on");
+    }
+    return clients.run(settings.oidc.clients_path);
+  }
   if (check_key) {
     const vv::app::KeyCheck checked = vv::app::check_key(settings);
     std::printf("%s\n", checked.says.c_str());
@@ -236,6 +250,12 @@ int main(int argc, char** argv) {
                                     static_cast<long>(blocks.size()) - static_cast<long>(ranges));
   });
   const vv::web::ErrorPages error_pages(*templates);
+  std::optional<vv::web::OidcSite> oidc_site;
+  if (settings.oidc.enabled()) {
+    oidc_site = vv::web::make_oidc_site(settings.oidc.issuer, settings.oidc.clients,
+                                        settings.oidc.signing_key, settings.oidc.previous_key,
+                                        settings.oidc.subject_secret, *store);
+  }
   const vv::web::AppDeps deps{signer,
                               *templates,
                               error_pages,
@@ -243,7 +263,8 @@ int main(int argc, char** argv) {
                                                    settings.flow, call_voice, call_records, runner},
                               runner,
                               settings.session_lifetime,
-                              settings.metrics_allow};
+                              settings.metrics_allow,
+                              oidc_site ? &*oidc_site : nullptr};
 
   const int listen_fd = vv::http::open_listener(settings.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);

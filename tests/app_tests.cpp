@@ -111,7 +111,8 @@ struct Fixture {
                                      runner},
                     runner,
                     config.code_timeout + std::chrono::seconds(120),
-                    config.metrics_allow};
+                    config.metrics_allow,
+                    nullptr};
   std::map<std::string, std::string> jar;
   std::string remote = "127.0.0.1";  // REMOTE_ADDR of the requests send() makes
 

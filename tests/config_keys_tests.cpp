@@ -127,6 +127,12 @@ const KeyValue kGoodValues[] = {
     {"METRICS_ALLOW", ""},
     {"METRICS_ALLOW", "192.0.2.7"},
     {"METRICS_ALLOW", "10.0.0.0/8, 2001:db8::/32,::ffff:198.51.100.0/120"},
+    // Off. The OIDC keys work only together, with their files: config_oidc_tests.cpp.
+    {"OIDC_ISSUER", ""},
+    {"OIDC_CLIENTS", ""},
+    {"OIDC_SIGNING_KEY_FILE", ""},
+    {"OIDC_SIGNING_KEY_PREVIOUS_FILE", ""},
+    {"OIDC_SUBJECT_KEY_FILE", ""},
 };
 
 // Each must be refused with an error that names the key and does not contain the value.
@@ -274,6 +280,10 @@ const KeyValue kBadValues[] = {
     {"METRICS_ALLOW", "172.16.0.0/33"},
     {"METRICS_ALLOW", "2001:db8::/129"},
     {"METRICS_ALLOW", "172.16.0.1,"},
+    {"OIDC_ISSUER", "http://verify.example"},
+    {"OIDC_ISSUER", "https://verify.example/"},
+    {"OIDC_ISSUER", "https://verify.example?x=1"},
+    {"OIDC_CLIENTS", "clients\nfile"},
 };
 
 }  // namespace
@@ -347,10 +357,10 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 46u);
+  BOOST_TEST(keys.size() == 51u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
-  BOOST_TEST(keys.back() == "METRICS_ALLOW");
+  BOOST_TEST(keys.back() == "OIDC_SUBJECT_KEY_FILE");
   // Every known key has at least one accepted value in the table below.
   std::set<std::string> covered;
   for (const auto& kv : kGoodValues) covered.insert(kv.key);

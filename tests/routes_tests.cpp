@@ -175,6 +175,25 @@ BOOST_AUTO_TEST_CASE(local_only_rows_exist_only_for_a_local_asker) {
   BOOST_TEST(route_log_name(route("GET", "/healthz/", Asker::Local)) == "not_found");
 }
 
+BOOST_AUTO_TEST_CASE(oidc_documents_are_public_gets) {
+  for (const char* path : {"/.well-known/openid-configuration", "/jwks.json"}) {
+    BOOST_TEST_INFO(path);
+    const auto found = route("GET", path);
+    BOOST_TEST_REQUIRE((found.match == RouteMatch::Found));
+    BOOST_TEST(!found.row->csrf);
+    BOOST_TEST(!found.row->local_only);
+    BOOST_TEST(route("POST", path).allow == kGH);
+  }
+  BOOST_TEST(route_log_name(route("GET", "/.well-known/openid-configuration/")) == "not_found");
+  // A client's own requests: no CSRF token (it proves itself by its secret or PKCE).
+  const auto token = route("POST", "/token");
+  BOOST_TEST_REQUIRE((token.match == RouteMatch::Found));
+  BOOST_TEST(!token.row->csrf);
+  BOOST_TEST(route("GET", "/token").allow == "POST");
+  BOOST_TEST((route("GET", "/userinfo").match == RouteMatch::Found));
+  BOOST_TEST((route("POST", "/userinfo").match == RouteMatch::Found));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

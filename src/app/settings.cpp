@@ -103,6 +103,15 @@ verify::VoiceSettings voice_settings(const config::Config& config) {
   return verify::VoiceSettings{config.language, config.verify_template};
 }
 
+OidcSettings oidc_settings(const config::Config& config) {
+  return OidcSettings{config.oidc_issuer,
+                      config.oidc_clients,
+                      config.oidc_client_registry,
+                      config.oidc_signing_key,
+                      config.oidc_signing_key_previous,
+                      config.oidc_subject_secret};
+}
+
 Settings build_settings(const config::Config& config) {
   return Settings{config.templates_dir,    config.listen,
                   config.signing_key,      config.signing_key_previous,
@@ -112,7 +121,7 @@ Settings build_settings(const config::Config& config) {
                   store_settings(config),  breaker_settings(config),
                   runner_settings(config), config.code_timeout + std::chrono::seconds(120),
                   config.metrics_allow,    flow_settings(config),
-                  voice_settings(config)};
+                  voice_settings(config),  oidc_settings(config)};
 }
 
 }  // namespace voiceverify::app

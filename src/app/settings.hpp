@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,8 @@
 #include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
 #include "messagebird/verify_client.hpp"
+#include "oidc/clients.hpp"
+#include "oidc/jose.hpp"
 #include "store/redis_url.hpp"
 #include "verify/call_language.hpp"
 #include "verify/flow.hpp"
@@ -47,6 +50,20 @@ verify::RunnerSettings runner_settings(const config::Config& config);
 verify::FlowSettings flow_settings(const config::Config& config);
 verify::VoiceSettings voice_settings(const config::Config& config);
 
+// The OpenID Connect provider (docs/oidc.md), read and checked by config::load.
+struct OidcSettings {
+  std::string issuer;        // OIDC_ISSUER; empty: the provider is off
+  std::string clients_path;  // OIDC_CLIENTS
+  oidc::ClientRegistry clients;
+  std::shared_ptr<const oidc::SigningKey> signing_key;
+  std::shared_ptr<const oidc::SigningKey> previous_key;  // or null
+  std::string subject_secret;  // OIDC_SUBJECT_KEY_FILE's content: the pairwise subjects' key
+
+  bool enabled() const { return !issuer.empty(); }
+};
+
+OidcSettings oidc_settings(const config::Config& config);
+
 // All of the above, plus what main() itself needs.
 struct Settings {
   std::string templates_dir;        // TEMPLATES_DIR
@@ -68,6 +85,7 @@ struct Settings {
   http::AddressAllowList metrics_allow;  // METRICS_ALLOW (loopback needs no entry)
   verify::FlowSettings flow;
   verify::VoiceSettings voice;
+  OidcSettings oidc;
 };
 
 Settings build_settings(const config::Config& config);

@@ -25,6 +25,70 @@ bool listens_beyond_loopback(const std::string& listen) {
   return inet_pton(AF_INET, host.c_str(), &addr) != 1 || (ntohl(addr.s_addr) >> 24) != 127;
 }
 
+// Relative to the config file's folder: under systemd both arrive side by side as credentials
+// (systemd/voiceverify.service), and on a workstation both sit in /etc/voiceverify.
+std::string beside_config(const std::string& config_path, const std::string& path) {
+  if (path.empty() || path.front() == '/' || config_path.empty()) return path;
+  const auto slash = config_path.rfind('/');
+  if (slash == std::string::npos) return path;
+  return config_path.substr(0, slash + 1) + path;
+}
+
+// The OpenID Connect keys (docs/oidc.md): all of them with OIDC_ISSUER, none without. Each file
+// is read here, so a wrong one stops the start with its key's name.
+std::string resolve_oidc(const std::string& config_path, Config& config) {
+  if (config.oidc_issuer.empty()) {
+    for (const auto* set :
+         {&config.oidc_clients, &config.oidc_signing_key_file,
+          &config.oidc_signing_key_previous_file, &config.oidc_subject_key_file}) {
+      if (!set->empty()) return "OIDC_ISSUER: required when another OIDC_ key is set";
+    }
+    return {};
+  }
+  const std::pair<const char*, std::string*> required[] = {
+      {"OIDC_CLIENTS", &config.oidc_clients},
+      {"OIDC_SIGNING_KEY_FILE", &config.oidc_signing_key_file},
+      {"OIDC_SUBJECT_KEY_FILE", &config.oidc_subject_key_file},
+  };
+  for (const auto& [name, value] : required) {
+    if (value->empty()) return std::string(name) + ": required when OIDC_ISSUER is set";
+  }
+  for (auto* path : {&config.oidc_clients, &config.oidc_signing_key_file,
+                     &config.oidc_signing_key_previous_file, &config.oidc_subject_key_file}) {
+    *path = beside_config(config_path, *path);
+  }
+  std::string error;
+  config.oidc_signing_key = oidc::SigningKey::from_pem_file(config.oidc_signing_key_file, error);
+  if (!config.oidc_signing_key) return "OIDC_SIGNING_KEY_FILE: " + error;
+  if (!config.oidc_signing_key_previous_file.empty()) {
+    config.oidc_signing_key_previous =
+        oidc::SigningKey::from_pem_file(config.oidc_signing_key_previous_file, error);
+    if (!config.oidc_signing_key_previous) return "OIDC_SIGNING_KEY_PREVIOUS_FILE: " + error;
+    if (config.oidc_signing_key_previous->kid() == config.oidc_signing_key->kid()) {
+      return "OIDC_SIGNING_KEY_PREVIOUS_FILE: holds the same key as OIDC_SIGNING_KEY_FILE";
+    }
+  }
+  std::string secret;
+  if (auto problem = read_secret_file(config.oidc_subject_key_file, secret); !problem.empty()) {
+    return "OIDC_SUBJECT_KEY_FILE: " + problem;
+  }
+  if (secret.size() < 32) {
+    return "OIDC_SUBJECT_KEY_FILE: " + log::quote(config.oidc_subject_key_file) +
+           ": the secret must be at least 32 characters";
+  }
+  config.oidc_subject_secret = std::move(secret);
+  std::string text;
+  if (auto problem = read_config_file(config.oidc_clients, text); !problem.empty()) {
+    return "OIDC_CLIENTS: " + problem;
+  }
+  auto parsed = oidc::parse_clients(text);
+  if (!parsed.error.empty()) {
+    return "OIDC_CLIENTS: " + log::quote(config.oidc_clients) + ": " + parsed.error;
+  }
+  config.oidc_client_registry = std::move(parsed.registry);
+  return {};
+}
+
 // SIGNING_KEY from the file SIGNING_KEY_FILE names, or the one set directly: exactly one.
 std::string resolve_signing_key(const std::string& config_path, Config& config) {
   if (config.signing_key_file.empty()) {
@@ -36,13 +100,7 @@ std::string resolve_signing_key(const std::string& config_path, Config& config) 
   if (!config.signing_key.empty()) {
     return "SIGNING_KEY_FILE: SIGNING_KEY is set too; set one of them";
   }
-  // Relative to the config file's folder: under systemd both arrive side by side as credentials
-  // (systemd/voiceverify.service), and on a workstation both sit in /etc/voiceverify.
-  std::string path = config.signing_key_file;
-  if (path.front() != '/' && !config_path.empty()) {
-    const auto slash = config_path.rfind('/');
-    if (slash != std::string::npos) path = config_path.substr(0, slash + 1) + path;
-  }
+  const std::string path = beside_config(config_path, config.signing_key_file);
   std::string key;
   if (auto error = read_secret_file(path, key); !error.empty()) {
     return "SIGNING_KEY_FILE: " + error;
@@ -93,6 +151,9 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
 
   // The checks across keys, once every key is read.
   if (auto error = resolve_signing_key(file_path, config); !error.empty()) {
+    return failure(std::move(error));
+  }
+  if (auto error = resolve_oidc(file_path, config); !error.empty()) {
     return failure(std::move(error));
   }
   // ALLOWED_COUNTRIES unset means the one country the site serves, whichever line or variable

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,6 +17,8 @@
 #include "guard/fraud_guard.hpp"
 #include "guard/limit_windows.hpp"
 #include "http/address_allow.hpp"
+#include "oidc/clients.hpp"
+#include "oidc/jose.hpp"
 #include "store/redis_url.hpp"
 
 namespace voiceverify::config {
@@ -93,6 +96,18 @@ struct Config {
   std::string redis_prefix = "vv:";     // REDIS_PREFIX: key prefix in Redis
   // METRICS_ALLOW: who besides loopback may read /healthz, /readyz and /metrics.
   http::AddressAllowList metrics_allow;
+  // OpenID Connect (docs/oidc.md). OIDC_ISSUER empty: off, and the other OIDC_ keys must be
+  // unset. load() resolves the paths (relative: to the config file's folder), reads the keys
+  // and the subject secret, and checks the client file.
+  std::string oidc_issuer;                     // OIDC_ISSUER, checked by oidc::issuer_problem
+  std::string oidc_clients;                    // OIDC_CLIENTS: the client file's path
+  std::string oidc_signing_key_file;           // OIDC_SIGNING_KEY_FILE: EC P-256 PEM, 0600
+  std::string oidc_signing_key_previous_file;  // OIDC_SIGNING_KEY_PREVIOUS_FILE or ""
+  std::string oidc_subject_key_file;           // OIDC_SUBJECT_KEY_FILE: never rotates
+  std::shared_ptr<const oidc::SigningKey> oidc_signing_key;           // read from its file
+  std::shared_ptr<const oidc::SigningKey> oidc_signing_key_previous;  // or null
+  std::string oidc_subject_secret;            // read from OIDC_SUBJECT_KEY_FILE, >= 32 characters
+  oidc::ClientRegistry oidc_client_registry;  // read from OIDC_CLIENTS
 };
 
 struct LoadResult {

@@ -12,6 +12,7 @@
 #include "config/key_checks.hpp"
 #include "config/values.hpp"
 #include "guard/limit_windows.hpp"
+#include "oidc/discovery.hpp"
 
 namespace voiceverify::config {
 namespace {
@@ -57,6 +58,24 @@ Reason apply_number(const NumberRule& rule, const std::string& v, Config& c) {
         return {};
       },
       rule.field);
+}
+
+// OpenID Connect (docs/oidc.md). OIDC_ISSUER empty: the provider is off. The files the other
+// keys name are read by load() (config.cpp), relative to the config file's folder.
+Reason apply_oidc_issuer(const std::string& v, Config& c) {
+  if (!v.empty()) {
+    if (auto problem = oidc::issuer_problem(v); !problem.empty()) return problem;
+  }
+  c.oidc_issuer = v;
+  return {};
+}
+
+template <std::string Config::*Field>
+Reason apply_oidc_path(const std::string& v, Config& c) {
+  if (has_control(v)) return "must not contain control characters";
+  if (v.size() > 4096) return "must be at most 4096 characters";
+  c.*Field = v;
+  return {};
 }
 
 constexpr KeySpec text(const char* name, Apply apply, bool required = false) {
@@ -121,6 +140,12 @@ constexpr KeySpec kKeys[] = {
     text("REDIS_SENTINEL_PASSWORD", apply_redis_sentinel_password),
     text("REDIS_PREFIX", apply_redis_prefix),
     text("METRICS_ALLOW", apply_metrics_allow),
+    text("OIDC_ISSUER", apply_oidc_issuer),
+    text("OIDC_CLIENTS", apply_oidc_path<&Config::oidc_clients>),
+    text("OIDC_SIGNING_KEY_FILE", apply_oidc_path<&Config::oidc_signing_key_file>),
+    text("OIDC_SIGNING_KEY_PREVIOUS_FILE",
+         apply_oidc_path<&Config::oidc_signing_key_previous_file>),
+    text("OIDC_SUBJECT_KEY_FILE", apply_oidc_path<&Config::oidc_subject_key_file>),
 };
 
 const KeySpec* find_key(std::string_view name) {

@@ -37,6 +37,10 @@
 namespace voiceverify::http {
 namespace {
 
+// An Origin header is a scheme, a host and a port; the longest registered redirect URI is 512.
+constexpr std::size_t kMaxOriginBytes = 512;
+constexpr std::size_t kMaxAuthorizationBytes = 2048;
+
 // One accepted connection and libfcgi's request object for it. Owned by the registry; at any
 // moment exactly one thread (or one parked request) works on it.
 struct Connection : Watched {
@@ -167,6 +171,12 @@ Request read_request(FCGX_Request& request) {
   if (in.accept_language.size() > kMaxAcceptLanguageBytes) {
     in.accept_language.resize(kMaxAcceptLanguageBytes + 1);
   }
+  // An Origin is an origin (scheme, host, port): anything longer is no registered one.
+  in.origin = param(request, "HTTP_ORIGIN");
+  // Basic with a client's id and secret, or Bearer with an access token: a few hundred bytes.
+  in.authorization = param(request, "HTTP_AUTHORIZATION");
+  if (in.authorization.size() > kMaxAuthorizationBytes) in.authorization.clear();
+  if (in.origin.size() > kMaxOriginBytes) in.origin.clear();
   in.remote_addr = param(request, "REMOTE_ADDR");
   in.https = param(request, "HTTPS") == "on";
   in.request_id = param(request, "REQUEST_ID");

@@ -20,6 +20,7 @@
 namespace voiceverify::web {
 
 class ErrorPages;
+struct OidcSite;
 
 // Everything shared by all threads; read-only after start-up except the limiter and the runner
 // (both thread-safe).
@@ -31,6 +32,7 @@ struct AppDeps {
   verify::Runner& runner;  // makes the flow's upstream calls without holding a thread
   std::chrono::seconds session_lifetime;       // CODE_TIMEOUT plus a margin for a slow typist
   const http::AddressAllowList& local_askers;  // METRICS_ALLOW: see the local_only routes
+  const OidcSite* oidc;                        // null: OpenID Connect is off (OIDC_ISSUER empty)
 };
 
 // One request's state. It lives as long as the request, also while it waits for MessageBird.

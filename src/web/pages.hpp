@@ -32,5 +32,9 @@ Reply show_success(Context& ctx);     // success_page.cpp
 Reply show_healthz(Context& ctx);     // health_page.cpp
 Reply show_readyz(Context& ctx);      // health_page.cpp
 Reply show_metrics(Context& ctx);     // health_page.cpp
+Reply show_discovery(Context& ctx);   // oidc_endpoints.cpp
+Reply show_jwks(Context& ctx);        // oidc_endpoints.cpp
+Reply exchange_code(Context& ctx);    // oidc_token.cpp
+Reply show_userinfo(Context& ctx);    // oidc_token.cpp
 
 }  // namespace voiceverify::web

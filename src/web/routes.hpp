@@ -41,6 +41,13 @@ inline constexpr auto kRoutes = std::to_array<RouteRow>({
     {"healthz", Method::Get, "/healthz", false, false, true, show_healthz},
     {"readyz", Method::Get, "/readyz", false, false, true, show_readyz},
     {"metrics", Method::Get, "/metrics", false, false, true, show_metrics},
+    // OpenID Connect (docs/oidc.md); each answers 404 when OIDC_ISSUER is empty.
+    {"oidc_discovery", Method::Get, "/.well-known/openid-configuration", false, false, false,
+     show_discovery},
+    {"oidc_jwks", Method::Get, "/jwks.json", false, false, false, show_jwks},
+    {"oidc_token", Method::Post, "/token", false, false, false, exchange_code},
+    {"oidc_userinfo", Method::Get, "/userinfo", false, false, false, show_userinfo},
+    {"oidc_userinfo", Method::Post, "/userinfo", false, false, false, show_userinfo},
 });
 
 // Who asks: the pipeline says Local for loopback and METRICS_ALLOW (http/address_allow.hpp).

@@ -296,6 +296,17 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
     env["LISTEN"] = options_.listener_target_fd == 0 ? "stdin" : "systemd";
     if (options_.listener_target_fd == 3) env["LISTEN_FDS"] = "1";
   }
+  if (options_.oidc) {
+    const std::string key = run_dir_ + "/oidc-signing.pem";
+    const std::string subject = run_dir_ + "/oidc-subject.key";
+    run_command("(umask 077 && openssl ecparam -name prime256v1 -genkey -noout -out '" + key +
+                "' && head -c 48 /dev/urandom | base64 | tr -d '\\n/+=' >'" + subject + "') 2>&1");
+    std::ofstream(oidc_clients_path()) << "";
+    env["OIDC_ISSUER"] = base_url();
+    env["OIDC_CLIENTS"] = oidc_clients_path();
+    env["OIDC_SIGNING_KEY_FILE"] = key;
+    env["OIDC_SUBJECT_KEY_FILE"] = subject;
+  }
   for (const auto& [k, v] : options_.env) env[k] = v;
   pool_env_ = env;
   start_pool();

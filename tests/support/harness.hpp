@@ -61,6 +61,9 @@ struct SiteOptions {
   // nginx's rate limit on form posts (NGINX_POST_RATE, scripts/lib/make-nginx-conf), e.g. "1r/m".
   // Empty: lifted, as scripts/lib/no-limits.env lifts it (the suites post fast from one address).
   std::string nginx_post_rate{};
+  // OpenID Connect on (docs/oidc.md): a signing key, a subject secret and an empty client file
+  // (Site::oidc_clients_path) under the run directory, OIDC_ISSUER = http://127.0.0.1:<nginx port>.
+  bool oidc = false;
 };
 
 class Site {
@@ -72,6 +75,8 @@ class Site {
   int port() const { return nginx_port_; }
   int pool_port() const { return pool_port_; }
   const std::string& run_dir() const { return run_dir_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(nginx_port_); }
+  std::string oidc_clients_path() const { return run_dir_ + "/oidc-clients"; }
 
   // The simulator's control endpoints (/_sim/...).
   std::string last_code(const std::string& recipient_digits);

@@ -1,0 +1,38 @@
+// What the OpenID Connect endpoints share (docs/oidc.md): the issuer, the registered clients,
+// the keys, and the documents made from them once at start-up. The pages find it in
+// AppDeps::oidc; null when OIDC_ISSUER is empty, and then every OIDC path answers 404.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "oidc/clients.hpp"
+#include "oidc/grants.hpp"
+#include "oidc/jose.hpp"
+#include "store/store.hpp"
+
+namespace voiceverify::web {
+
+struct OidcSite {
+  std::string issuer;  // OIDC_ISSUER, exactly
+  oidc::ClientRegistry clients;
+  std::shared_ptr<const oidc::SigningKey> signing_key;
+  std::shared_ptr<const oidc::SigningKey> previous_key;  // or null
+  std::string subject_key;  // the pairwise subjects' key, from OIDC_SUBJECT_KEY_FILE's secret
+  std::unique_ptr<oidc::Grants> grants;  // codes and access tokens, in the shared store
+  std::string discovery_json;            // made once by make_oidc_site
+  std::string jwks_json;
+
+  // Whether `origin` (a browser's Origin header) is the origin of a registered redirect URI,
+  // and so may read the endpoints' answers from a script (CORS): a single-page application
+  // that is a public client.
+  bool allows_origin(std::string_view origin) const;
+};
+
+OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,
+                        std::shared_ptr<const oidc::SigningKey> signing_key,
+                        std::shared_ptr<const oidc::SigningKey> previous_key,
+                        std::string_view subject_secret, store::Store& store);
+
+}  // namespace voiceverify::web

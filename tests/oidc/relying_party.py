@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""An OpenID Connect relying party nobody here wrote (Debian's python3-authlib), for the
+integration tests (tests/oidc_integration_tests.cpp).
+
+  relying_party.py documents ISSUER TOKEN
+      fetches ISSUER's discovery document and the JWKS it names; checks that the document's
+      issuer is ISSUER exactly and that the JWKS verifies TOKEN (a JWS); prints "ok" and the
+      token's claims as JSON, or a reason and exits 1.
+"""
+import json
+import sys
+import urllib.request
+
+from authlib.jose import JsonWebKey, jwt
+
+
+def fetch_json(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def documents(issuer, token):
+    metadata = fetch_json(issuer + "/.well-known/openid-configuration")
+    if metadata.get("issuer") != issuer:
+        return "issuer %r is not %r" % (metadata.get("issuer"), issuer)
+    keys = JsonWebKey.import_key_set(fetch_json(metadata["jwks_uri"]))
+    claims = jwt.decode(token, keys)
+    print("ok")
+    print(json.dumps(dict(claims), sort_keys=True))
+    return None
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "documents":
+        problem = documents(argv[2], argv[3])
+    else:
+        problem = "usage: relying_party.py documents ISSUER TOKEN"
+    if problem:
+        print(problem)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
