@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "log/log.hpp"
+#include "store/redis_scripts.hpp"
 #include "store/redis_sentinel.hpp"
 #include "store/redis_url.hpp"
 #include "store/store.hpp"
@@ -72,50 +73,6 @@ class SigpipeGuard {
   sigset_t old_{};
   bool was_pending_ = false;
 };
-
-// INCRBY and the expiry in one atomic step. The expiry is set whenever the key has none, which
-// after INCRBY means it was just created (a fixed window keeps its first expiry); this also
-// heals a key someone left without a TTL, so no counter lives forever.
-constexpr const char* kIncrementScript =
-    "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
-    "local t = redis.call('PTTL', KEYS[1]) "
-    "if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) t = tonumber(ARGV[2]) end "
-    "return {v, t}";
-
-// Take-back: DECR only an existing key above zero, in one atomic step, so an undo that arrives
-// after the window expired creates nothing (DECR on a missing key would make a fresh window at
-// -1). DECR keeps the key's expiry. A value that is not an integer is an error, as for INCRBY.
-constexpr const char* kTakeBackScript =
-    "local v = redis.call('GET', KEYS[1]) "
-    "if not v then return {0, 0} end "
-    "local n = tonumber(v) "
-    "if n == nil then return redis.error_reply('ERR value is not an integer') end "
-    "if n > 0 then n = redis.call('DECR', KEYS[1]) end "
-    "return {n, redis.call('PTTL', KEYS[1])}";
-
-// GET then DEL, atomically: the value (a Lua false, answered as nil, when missing).
-constexpr const char* kTakeScript =
-    "local v = redis.call('GET', KEYS[1]) "
-    "if v then redis.call('DEL', KEYS[1]) end "
-    "return v";
-
-// GET and PTTL read together, so the value and its time left belong to the same key version.
-constexpr const char* kPeekScript =
-    "return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}";
-
-// A timeline is a sorted set scored by time: the add, the trim of members older than the
-// window, and the expiry in one atomic step. ARGV: member, time, oldest time kept, ttl (seconds).
-constexpr const char* kTimelineAddScript =
-    "redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) "
-    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3]) "
-    "redis.call('EXPIRE', KEYS[1], ARGV[4]) "
-    "return 1";
-
-// ZCOUNT for each key with its ARGV pair (from, to), answered as one array.
-constexpr const char* kTimelineCountScript =
-    "local r = {} "
-    "for i, k in ipairs(KEYS) do r[i] = redis.call('ZCOUNT', k, ARGV[2*i-1], ARGV[2*i]) end "
-    "return r";
 
 std::chrono::seconds at_least_one_second(std::chrono::seconds ttl) {
   return ttl < std::chrono::seconds{1} ? std::chrono::seconds{1} : ttl;
