@@ -18,10 +18,7 @@ Reply public_json(const Context& ctx, const std::string& body) {
   response.content_type = "application/json";
   response.body = body;
   response.add_header("Cache-Control", "public, max-age=3600");
-  response.add_header("Vary", "Origin");
-  if (ctx.deps.oidc->allows_origin(ctx.request.origin)) {
-    response.add_header("Access-Control-Allow-Origin", ctx.request.origin);
-  }
+  ctx.deps.oidc->add_cors(ctx.request.origin, response);
   return response;
 }
 

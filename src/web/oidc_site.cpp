@@ -21,6 +21,12 @@ std::string_view origin_of(std::string_view uri) {
 
 }  // namespace
 
+void OidcSite::add_cors(std::string_view origin, http::Response& response) const {
+  response.add_header("Vary", "Origin");
+  if (allows_origin(origin))
+    response.add_header("Access-Control-Allow-Origin", std::string(origin));
+}
+
 bool OidcSite::allows_origin(std::string_view origin) const {
   if (origin.empty() || origin.size() > oidc::kMaxRedirectUriBytes) return false;
   if (origin_of(origin) != origin) return false;  // a bare origin: no path, query or fragment

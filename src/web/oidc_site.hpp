@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/request.hpp"
 #include "oidc/clients.hpp"
 #include "oidc/grants.hpp"
 #include "oidc/jose.hpp"
@@ -28,6 +29,10 @@ struct OidcSite {
   // and so may read the endpoints' answers from a script (CORS): a single-page application
   // that is a public client.
   bool allows_origin(std::string_view origin) const;
+
+  // The CORS headers of every OpenID Connect answer: Vary: Origin always (the answer depends on
+  // it), Access-Control-Allow-Origin only for an origin allows_origin accepts.
+  void add_cors(std::string_view origin, http::Response& response) const;
 };
 
 OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,

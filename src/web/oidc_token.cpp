@@ -24,10 +24,7 @@ http::Response json_reply(const Context& ctx, const oidc::JsonReply& reply) {
   response.content_type = "application/json";
   response.body = reply.body;
   for (const auto& [name, value] : reply.headers) response.add_header(name, value);
-  if (ctx.deps.oidc->allows_origin(ctx.request.origin)) {
-    response.add_header("Access-Control-Allow-Origin", ctx.request.origin);
-    response.add_header("Vary", "Origin");
-  }
+  ctx.deps.oidc->add_cors(ctx.request.origin, response);
   return response;
 }
 
