@@ -22,7 +22,7 @@ install(FILES ${VV_ERROR_PAGES} DESTINATION ${CMAKE_INSTALL_DATADIR}/voiceverify
         COMPONENT runtime)
 install(FILES systemd/voiceverify.service systemd/voiceverify.socket
         DESTINATION lib/systemd/system COMPONENT runtime)
-install(FILES README.md docs/operations.md voiceverify.conf.example DESTINATION ${CMAKE_INSTALL_DOCDIR}
+install(FILES README.md docs/operations.md docs/applications.md voiceverify.conf.example DESTINATION ${CMAKE_INSTALL_DOCDIR}
         COMPONENT runtime)
 install(FILES nginx/voiceverify.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/voiceverify/nginx
         COMPONENT site)

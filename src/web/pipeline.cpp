@@ -15,6 +15,7 @@
 #include "log/log.hpp"
 #include "util/ascii.hpp"
 #include "util/metrics.hpp"
+#include "web/authorization.hpp"
 #include "web/outcome_reply.hpp"
 #include "web/reply.hpp"
 #include "web/routes.hpp"
@@ -42,8 +43,9 @@ std::string request_id_of(const http::Request& request) {
   return ok ? id : http::random_hex(8);
 }
 
-// Only our two cookies are read, under the names of this request's scheme (__Host- over https);
-// whatever else the header carries (another application's on the same domain) is skipped.
+// Only our cookies are read (the session, the flash, an authorization in progress), under the names
+// of this request's scheme (__Host- over https); whatever else the header carries (another
+// application's on the same domain) is skipped.
 void load_cookies(Context& ctx, const RequestCaps& caps) {
   const auto& header = ctx.request.cookie_header;
   const bool https = ctx.request.https;
@@ -68,6 +70,7 @@ void load_cookies(Context& ctx, const RequestCaps& caps) {
     ctx.flash_seen = true;
     if (auto payload = ctx.deps.signer.verify("flash", *raw)) ctx.flash = decode_flash(*payload);
   }
+  load_authorization(ctx, caps.max_cookie_bytes);
 }
 
 // Runs the pipeline after the caps; may throw only on our own bugs.

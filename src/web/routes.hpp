@@ -45,6 +45,7 @@ inline constexpr auto kRoutes = std::to_array<RouteRow>({
     {"oidc_discovery", Method::Get, "/.well-known/openid-configuration", false, false, false,
      show_discovery},
     {"oidc_jwks", Method::Get, "/jwks.json", false, false, false, show_jwks},
+    {"oidc_authorize", Method::Get, "/authorize", false, false, false, authorize},
     {"oidc_token", Method::Post, "/token", false, false, false, exchange_code},
     {"oidc_userinfo", Method::Get, "/userinfo", false, false, false, show_userinfo},
     {"oidc_userinfo", Method::Post, "/userinfo", false, false, false, show_userinfo},
