@@ -6,7 +6,6 @@
 #include "oidc/discovery.hpp"
 #include "oidc/id_token.hpp"
 #include "oidc/redirect_uri.hpp"
-#include "util/hmac.hpp"
 
 namespace voiceverify::web {
 namespace {
@@ -60,8 +59,7 @@ OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,
   // Both keys come from the one secret that never rotates, each under a label of its own:
   // a code issued before a restart with a new signing key is still redeemed.
   site.subject_key = oidc::derive_subject_key(subject_secret);
-  site.grants = std::make_unique<oidc::Grants>(
-      store, util::hmac_sha256_hex(subject_secret, "voiceverify oidc grants v1"));
+  site.grants = std::make_unique<oidc::Grants>(store, subject_secret);
   return site;
 }
 
