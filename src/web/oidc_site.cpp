@@ -8,17 +8,6 @@
 #include "oidc/redirect_uri.hpp"
 
 namespace voiceverify::web {
-namespace {
-
-// The scheme and authority of an absolute URI (what an Origin header holds), or "".
-std::string_view origin_of(std::string_view uri) {
-  const auto scheme_end = uri.find("://");
-  if (scheme_end == std::string_view::npos) return {};
-  const auto path = uri.find_first_of("/?#", scheme_end + 3);
-  return uri.substr(0, path == std::string_view::npos ? uri.size() : path);
-}
-
-}  // namespace
 
 void OidcSite::add_cors(std::string_view origin, http::Response& response) const {
   response.add_header("Vary", "Origin");
@@ -28,21 +17,11 @@ void OidcSite::add_cors(std::string_view origin, http::Response& response) const
 
 bool OidcSite::allows_origin(std::string_view origin) const {
   if (origin.empty() || origin.size() > oidc::kMaxRedirectUriBytes) return false;
-  if (origin_of(origin) != origin) return false;  // a bare origin: no path, query or fragment
   const bool clean = std::all_of(origin.begin(), origin.end(), [](char ch) {
     const auto b = static_cast<unsigned char>(ch);
     return b > 0x20 && b < 0x7f;
   });
-  if (!clean) return false;
-  // The registered URI with its origin swapped for the asker's must still match it: exact,
-  // but for a loopback URI's port (RFC 8252 section 7.3), as redirect_uri_matches decides.
-  for (const auto& client : clients.clients) {
-    for (const auto& uri : client.redirect_uris) {
-      const std::string_view rest = std::string_view(uri).substr(origin_of(uri).size());
-      if (oidc::redirect_uri_matches(uri, std::string(origin) + std::string(rest))) return true;
-    }
-  }
-  return false;
+  return clean && origins.allows(origin);
 }
 
 OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,
@@ -54,6 +33,9 @@ OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,
   site.jwks_json = oidc::jwks_json(*signing_key, previous_key.get());
   site.issuer = std::move(issuer);
   site.clients = std::move(clients);
+  for (const auto& client : site.clients.clients) {
+    for (const auto& uri : client.redirect_uris) site.origins.add(uri);
+  }
   site.signing_key = std::move(signing_key);
   site.previous_key = std::move(previous_key);
   // Both keys come from the one secret that never rotates, each under a label of its own:

@@ -11,6 +11,7 @@
 #include "oidc/clients.hpp"
 #include "oidc/grants.hpp"
 #include "oidc/jose.hpp"
+#include "oidc/redirect_uri.hpp"
 #include "store/store.hpp"
 
 namespace voiceverify::web {
@@ -24,6 +25,7 @@ struct OidcSite {
   std::unique_ptr<oidc::Grants> grants;  // codes and access tokens, in the shared store
   std::string discovery_json;            // made once by make_oidc_site
   std::string jwks_json;
+  oidc::RedirectOrigins origins;  // of every client's redirect URIs, gathered by make_oidc_site
 
   // Whether `origin` (a browser's Origin header) is the origin of a registered redirect URI,
   // and so may read the endpoints' answers from a script (CORS): a single-page application
