@@ -119,6 +119,32 @@ BOOST_AUTO_TEST_CASE(token_and_userinfo_refuse_in_json) {
   std::remove(clients.c_str());
 }
 
+// A body the endpoint cannot read is refused as RFC 6749 section 5.2 says, in JSON, not with
+// the site's HTML 415, 400 or 413 page.
+BOOST_AUTO_TEST_CASE(a_body_that_cannot_be_read_is_refused_in_json) {
+  SiteOptions options = oidc_options();
+  options.env["MAX_BODY_BYTES"] = "512";  // under nginx's 4 KiB, so the pool sees the excess
+  Site site(options);
+  Browser browser(site);
+  const std::string form = "grant_type=authorization_code&code=x";
+  const std::string big = form + "&pad=" + std::string(1000, 'a');
+  for (const auto& [body, type] :
+       {std::pair{form, std::string("text/plain")},
+        std::pair{form, std::string("application/json")},
+        std::pair{big, std::string("application/x-www-form-urlencoded")},
+        std::pair{std::string("a=%zz&b"), std::string("application/x-www-form-urlencoded")}}) {
+    BOOST_TEST_CONTEXT(type << " " << body.size() << " bytes") {
+      const Page page = browser.post_raw("/token", body, type);
+      BOOST_TEST(page.status == 400);
+      BOOST_TEST(contains(page.header("Content-Type"), "application/json"));
+      BOOST_TEST(contains(page.body, "\"error\":\"invalid_request\""), page.body);
+      BOOST_TEST(contains(page.header("Cache-Control"), "no-store"));
+    }
+  }
+  // The pages keep theirs.
+  BOOST_TEST(browser.post_raw("/", form, "text/plain").status == 415);
+}
+
 BOOST_AUTO_TEST_CASE(off_without_an_issuer) {
   Site site;
   Browser browser(site);
@@ -130,6 +156,10 @@ BOOST_AUTO_TEST_CASE(off_without_an_issuer) {
   }
   BOOST_TEST(browser.post_raw("/token", "code=x", "application/x-www-form-urlencoded").status ==
              404);
+  // Whatever the method: a 405 would say the path exists.
+  BOOST_TEST(browser.post_raw(kDiscovery, "a=b", "application/x-www-form-urlencoded").status ==
+             404);
+  BOOST_TEST(browser.get("/token").status == 404);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,7 @@
 #include "oidc/discovery.hpp"
 #include "oidc/id_token.hpp"
 #include "oidc/redirect_uri.hpp"
+#include "oidc/token.hpp"
 
 namespace voiceverify::web {
 
@@ -22,6 +23,20 @@ bool OidcSite::allows_origin(std::string_view origin) const {
     return b > 0x20 && b < 0x7f;
   });
   return clean && origins.allows(origin);
+}
+
+http::Response OidcSite::unreadable_body(std::string_view origin) const {
+  const oidc::JsonReply reply = oidc::token_refusal_reply(
+      oidc::TokenRefusal{{oidc::ErrorCode::InvalidRequest,
+                          "The body must be a small application/x-www-form-urlencoded form."},
+                         false});
+  http::Response response;
+  response.status = reply.status;
+  response.content_type = "application/json";
+  response.body = reply.body;
+  for (const auto& [name, value] : reply.headers) response.add_header(name, value);
+  add_cors(origin, response);
+  return response;
 }
 
 OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,

@@ -35,6 +35,10 @@ struct OidcSite {
   // The CORS headers of every OpenID Connect answer: Vary: Origin always (the answer depends on
   // it), Access-Control-Allow-Origin only for an origin allows_origin accepts.
   void add_cors(std::string_view origin, http::Response& response) const;
+
+  // The answer to a client whose body cannot be read (another Content-Type, too large): 400
+  // invalid_request in JSON, not stored (RFC 6749 section 5.2), with the CORS headers.
+  http::Response unreadable_body(std::string_view origin) const;
 };
 
 OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,
