@@ -93,6 +93,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://verify.example.com/")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends: from the libraries the binary links
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "openssl")  # and the postinst's key generation
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "nginx")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "redis-server")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

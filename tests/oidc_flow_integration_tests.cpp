@@ -36,7 +36,9 @@ struct OidcSite {
   static SiteOptions options(const std::string& clients) {
     std::ofstream(clients) << "shop000001|Example Shop|" << oidc::hash_client_secret(kShopSecret)
                            << "|-|" << kShopCallback << "\n"
-                           << "app0000001|Example App|-|public|http://127.0.0.1/cb\n";
+                           << "app0000001|Example App|-|public|http://127.0.0.1/cb\n"
+                           << "rsa0000001|RSA Shop|" << oidc::hash_client_secret(kShopSecret)
+                           << "|rs256|" << kShopCallback << "\n";
     SiteOptions options;
     options.oidc = true;
     options.env["OIDC_CLIENTS"] = clients;
@@ -121,6 +123,21 @@ BOOST_AUTO_TEST_CASE(a_confidential_client_gets_the_verified_number) {
   const std::string again = oidc.finish("shop000001", kShopSecret, kShopCallback, back.location);
   BOOST_TEST(!contains(again, "ok\n"), again);
   BOOST_TEST(contains(again, "invalid_grant"), again);
+}
+
+// A client registered with --id-token-alg RS256 gets its ID token signed so (Discovery 1.0
+// section 3: every provider offers RS256); the others get ES256.
+BOOST_AUTO_TEST_CASE(the_id_token_is_signed_with_the_clients_algorithm) {
+  OidcSite oidc;
+  Browser browser(oidc.site);
+  const Page back = person_verifies(oidc, browser, oidc.begin("rsa0000001", kShopCallback));
+  const std::string out = oidc.finish("rsa0000001", kShopSecret, kShopCallback, back.location);
+  BOOST_TEST(contains(out, "ok\n"), out);
+  BOOST_TEST(contains(out, "\"alg\": \"RS256\""), out);
+  Browser second(oidc.site);
+  const Page es = person_verifies(oidc, second, oidc.begin("shop000001", kShopCallback));
+  const std::string es_out = oidc.finish("shop000001", kShopSecret, kShopCallback, es.location);
+  BOOST_TEST(contains(es_out, "\"alg\": \"ES256\""), es_out);
 }
 
 BOOST_AUTO_TEST_CASE(a_public_client_with_pkce_alone_and_a_login_hint_in_dutch) {

@@ -194,6 +194,21 @@ BOOST_AUTO_TEST_CASE(oidc_documents_are_public_gets) {
   BOOST_TEST((route("POST", "/userinfo").match == RouteMatch::Found));
 }
 
+// Without OIDC_ISSUER the OpenID Connect paths are unknown whatever the method: 404, never a
+// 405 that would tell a prober they exist.
+BOOST_AUTO_TEST_CASE(oidc_rows_do_not_exist_without_oidc) {
+  using voiceverify::web::Asker;
+  using voiceverify::web::Family;
+  for (const auto& row : voiceverify::web::kRoutes) {
+    if (row.family != Family::OidcClient) continue;
+    for (const char* method : {"GET", "HEAD", "POST", "PUT"}) {
+      BOOST_TEST_INFO(method << " " << row.path);
+      BOOST_TEST((route(method, row.path, Asker::Local, false).match == RouteMatch::NotFound));
+    }
+  }
+  BOOST_TEST((route("GET", "/", Asker::Public, false).match == RouteMatch::Found));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
