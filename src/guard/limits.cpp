@@ -381,4 +381,10 @@ bool Limiter::store_answers() {
   return store_.peek(limit_window(LimitWindow::GlobalHour).key_prefix).error == StoreError::None;
 }
 
+std::string Limiter::store_trouble() {
+  if (store_answers()) return {};
+  const std::string why = store_.trouble();
+  return why.empty() ? "the store does not answer" : "the store does not answer (" + why + ")";
+}
+
 }  // namespace voiceverify::guard

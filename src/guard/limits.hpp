@@ -120,6 +120,9 @@ class Limiter {
 
   // Whether the store answers now (a read that changes nothing): for /readyz.
   bool store_answers();
+  // The same, with the reason: empty when the store answers, else why not in plain words
+  // (Store::trouble, or "the store does not answer" when it cannot say). Never a password.
+  std::string store_trouble();
 
   const LimitSettings& settings() const { return settings_; }
 

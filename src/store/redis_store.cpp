@@ -235,6 +235,12 @@ class RedisStore final : public Store {
     return Created{StoreError::None, true};
   }
 
+  std::string trouble() override {
+    if (auto why = finder_.why_none(); !why.empty()) return "redis: " + why;
+    std::lock_guard lock(mutex_);
+    return trouble_.empty() ? std::string{} : "redis: " + trouble_;
+  }
+
   // SCAN, not KEYS: a large Redis answers in steps instead of blocking every other client. Our
   // prefixes hold no glob characters (REDIS_PREFIX: letters, digits, ':', '_', '-'; keys: ours).
   Listed keys_with_prefix(const std::string& prefix, std::size_t max) override {
@@ -312,6 +318,7 @@ class RedisStore final : public Store {
     // Fewer replies than commands means the connection is broken or timed out: drop it
     // (reconnect next time).
     if (replies.size() != commands.size() || context->err != 0) {
+      note_trouble("the connection to the primary broke or timed out");
       finder_.lost(pooled.generation, PrimaryLoss::ConnectionFailed);
       return {};
     }
@@ -370,14 +377,28 @@ class RedisStore final : public Store {
 
   Context open(const RedisEndpoint& address) {
     Context context(redisConnectWithTimeout(address.host.c_str(), address.port, timeout_));
-    if (!context || context->err != 0) return nullptr;
-    if (redisSetTimeout(context.get(), timeout_) != REDIS_OK) return nullptr;
-    if (!address_.password.empty() && !authenticate(context.get())) return nullptr;
+    if (!context || context->err != 0 || redisSetTimeout(context.get(), timeout_) != REDIS_OK) {
+      note_trouble(describe(address) + " does not answer");
+      return nullptr;
+    }
+    if (!address_.password.empty() && !authenticate(context.get())) {
+      note_trouble(describe(address) + " refused the password");
+      return nullptr;
+    }
     if (address_.db != 0) {
       const auto reply = redis_command(context.get(), {"SELECT", std::to_string(address_.db)});
-      if (!reply || reply->type != REDIS_REPLY_STATUS) return nullptr;
+      if (!reply || reply->type != REDIS_REPLY_STATUS) {
+        note_trouble(describe(address) + " refused SELECT " + std::to_string(address_.db));
+        return nullptr;
+      }
     }
     return context;
+  }
+
+  // What trouble() says; only on a failure's path, so the lock costs a working store nothing.
+  void note_trouble(std::string what) {
+    std::lock_guard lock(mutex_);
+    trouble_ = std::move(what);
   }
 
   // AUTH password, or AUTH user password for an ACL user (Redis 6). A refusal fails closed like
@@ -414,6 +435,7 @@ class RedisStore final : public Store {
   std::mutex mutex_;  // guards what follows
   std::vector<Context> idle_;
   std::uint64_t idle_generation_ = 0;
+  std::string trouble_;
   RedisCommandTap tap_;
 };
 

@@ -95,6 +95,11 @@ class Store {
                                 std::chrono::seconds ttl);
   // Up to `max` live keys that start with `prefix` (for operators: not on a request's path).
   virtual Listed keys_with_prefix(const std::string& prefix, std::size_t max);
+
+  // Why the last operation that failed failed, in plain words for an operator (`/readyz`):
+  // "redis: no primary for mymaster (asked 3 sentinels; ...)". Never a password. Empty when the
+  // backend cannot say.
+  virtual std::string trouble();
 };
 
 // The embedded backend: in the pool's memory, one mutex, expired keys swept lazily. At most
