@@ -75,11 +75,11 @@ bool valid_prefix_length(int bits) {
 }
 
 LimitResult limited(LimitWindow window, seconds retry_after = seconds{0}) {
-  return LimitResult{LimitVerdict::Limited, retry_after, window};
+  return LimitResult{LimitVerdict::Limited, retry_after, window, {}};
 }
 
 LimitResult bad_key() {
-  return LimitResult{LimitVerdict::BadKey, seconds{0}, LimitWindow::Resend};
+  return LimitResult{LimitVerdict::BadKey, seconds{0}, LimitWindow::Resend, {}};
 }
 
 // Where list_held finds the numbers note_held wrote: "<masked>|<until>".
@@ -90,7 +90,7 @@ std::string attempts_key(const std::string& verify_id) {
 }
 
 LimitResult store_down() {
-  return LimitResult{LimitVerdict::StoreDown, seconds{0}, {}};
+  return LimitResult{LimitVerdict::StoreDown, seconds{0}, {}, {}};
 }
 
 }  // namespace
@@ -264,7 +264,18 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
       return note_held(number, tag, limited(window.row->window, counter.ttl_left));
     }
   }
-  return LimitResult{};
+  LimitResult allowed;
+  for (const Window* window : counted) allowed.taken.keys.push_back(window->key);
+  return allowed;
+}
+
+StoreError Limiter::give_back(const TakenWindows& taken) {
+  StoreError first = StoreError::None;
+  for (const std::string& key : taken.keys) {
+    const StoreError error = store_.take_back(key).error;
+    if (first == StoreError::None) first = error;
+  }
+  return first;
 }
 
 // A number held by its own windows is noted, masked, for operators (list_held): the rows marked

@@ -63,10 +63,16 @@ std::string address_tag(std::string_view secret, std::string_view client_key);
 // BadKey: a number, address or id of a shape the limiter refuses to use as a key (our bug).
 enum class LimitVerdict { Allowed, Limited, StoreDown, BadKey };
 
+// What an allowed call counted in, for give_back; opaque to the caller.
+struct TakenWindows {
+  std::vector<std::string> keys;
+};
+
 struct LimitResult {
   LimitVerdict verdict = LimitVerdict::Allowed;
   std::chrono::seconds retry_after{0};       // when Limited: how long until the window frees
   LimitWindow window = LimitWindow::Resend;  // when Limited: the window that refused
+  TakenWindows taken;                        // when Allowed by before_call: what it counted
 };
 
 // A number held by a limit, as operators see it.
@@ -92,6 +98,12 @@ class Limiter {
   // `region` (the number's ISO region code) selects the country budget; empty: none applies.
   LimitResult before_call(const std::string& number, const std::string& client_ip,
                           const std::string& region = {});
+
+  // Gives back what before_call counted for a call that was never placed (MessageBird down,
+  // timed out, the breaker open, the request's budget spent): nothing is spent on it, so a retry
+  // is judged as if it had not been asked. Like refund_attempt, never creates a counter nor takes
+  // one below zero; a window that expired since stays gone. The first store error, if any.
+  StoreError give_back(const TakenWindows& taken);
 
   // Before GET /verify/{id}?token=: counts one attempt for `verify_id`. Limited when the
   // attempts are already spent (the caller must not call upstream). `attempts_left` is set to
