@@ -37,6 +37,7 @@ struct FlowFixture {
     s.sizes[guard::LimitWindow::Resend] = 0;
     s.sizes[guard::LimitWindow::Attempts] = 3;
     s.sizes[guard::LimitWindow::ClientHour] = 1000;
+    s.sizes[guard::LimitWindow::NetHour] = 1000;
     s.key_secret = "flow-fixture-key-secret";
     return s;
   }();
