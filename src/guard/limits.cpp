@@ -254,7 +254,7 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
                     address_tag(settings_.key_secret, network_key)};
   std::vector<Window> windows;
   for (const auto& row : kLimitWindows) {
-    const LimitResult added = windows_of(row, who, region, windows);
+    LimitResult added = windows_of(row, who, region, windows);
     if (added.verdict != LimitVerdict::Allowed) return added;
   }
 
