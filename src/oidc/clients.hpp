@@ -15,7 +15,8 @@ namespace voiceverify::oidc {
 // A client's flags: one row each, its name in the file and what it means.
 enum class ClientFlag {
   Public,  // no secret: authenticates with PKCE alone (RFC 6749 section 2.1, a native app or SPA)
-  Api,     // may use the API (reserved for a later feature; parsed and kept, grants nothing yet)
+  Api,     // may use the verification API (/api/v1/, docs/api.md) with HTTP Basic; needs no
+           // redirect URI
 };
 
 struct ClientFlagRow {
