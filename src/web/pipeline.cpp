@@ -82,7 +82,7 @@ Reply dispatch(Context& ctx, const Route& route, const RequestCaps& caps) {
   if (request.query.size() > caps.max_query_bytes) return error_page(ctx, 400);
   ctx.verify_id = route.verify_id;
 
-  if (route.row->method == Method::Post) {
+  if (route.row->method == Method::Post && !route.row->json_api) {
     if (!is_form_content_type(request.content_type)) return error_page(ctx, 415);
     if (read_form(request.body, ctx.form) != FormVerdict::Ok) return error_page(ctx, 400);
   }
@@ -163,7 +163,8 @@ Reply first_answer(Exchange& exchange) {
         deps.local_askers.allows(request.remote_addr) ? Asker::Local : Asker::Public;
     const Route route = web::route(request.method, request.path, asker);
     exchange.route_name = route_log_name(route);
-    load_cookies(exchange.ctx, caps);
+    // The API reads no cookie and so sets none (docs/api.md).
+    if (route.row == nullptr || !route.row->json_api) load_cookies(exchange.ctx, caps);
     return dispatch(exchange.ctx, route, caps);
   } catch (const std::exception& e) {
     return internal_error(exchange, e.what());
@@ -176,6 +177,7 @@ Reply first_answer(Exchange& exchange) {
 http::Response resumed_answer(Exchange& exchange, const Pending& pending,
                               const verify::Outcome& outcome) {
   try {
+    if (pending.answer) return pending.answer(exchange.ctx, outcome);
     return answer_outcome(exchange.ctx, outcome, pending.back_to);
   } catch (const std::exception& e) {
     return internal_error(exchange, e.what());

@@ -28,6 +28,8 @@ struct RouteRow {
   bool local_only;        // exists only for loopback and METRICS_ALLOW; 404 for anyone else
   Handler handler;
   std::string_view suffix = {};  // with takes_id: what follows the id ("/call-again"), exact
+  // The JSON API (docs/api.md): no cookies read or set, the body is the handler's to read.
+  bool json_api = false;
 };
 
 inline constexpr auto kRoutes = std::to_array<RouteRow>({
@@ -48,6 +50,22 @@ inline constexpr auto kRoutes = std::to_array<RouteRow>({
     {"oidc_token", Method::Post, "/token", false, false, false, exchange_code},
     {"oidc_userinfo", Method::Get, "/userinfo", false, false, false, show_userinfo},
     {"oidc_userinfo", Method::Post, "/userinfo", false, false, false, show_userinfo},
+    // The verification API (docs/api.md); each answers 404 when OIDC_ISSUER is empty.
+    {"api_start", Method::Post, "/api/v1/verifications", false, false, false, api_start, {}, true},
+    {"api_show", Method::Get, "/api/v1/verifications/", true, false, false, api_show, {}, true},
+    {"api_check", Method::Post, "/api/v1/verifications/", true, false, false, api_check, "/check",
+     true},
+    {"api_resend", Method::Post, "/api/v1/verifications/", true, false, false, api_resend,
+     "/resend", true},
+    {"api_openapi",
+     Method::Get,
+     "/api/v1/openapi.json",
+     false,
+     false,
+     false,
+     show_openapi,
+     {},
+     true},
 });
 
 // Who asks: the pipeline says Local for loopback and METRICS_ALLOW (http/address_allow.hpp).
