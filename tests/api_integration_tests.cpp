@@ -309,6 +309,25 @@ BOOST_AUTO_TEST_CASE(limits_are_429_with_retry_after_and_count_the_end_user) {
   BOOST_TEST(a.start("+31612345673", ",\"end_user_ip\":\"2001:db8::1\"").status == 201);
 }
 
+// Each client has its own hourly budget on top of every other limit; another client's is its own.
+BOOST_AUTO_TEST_CASE(each_client_has_its_own_hourly_budget) {
+  ApiTestSite api(ApiTestSite::Env{{"CLIENT_LIMIT_HOUR", "2"}});
+  ApiClient a = api.client_a();
+  BOOST_TEST(a.start("+31612345671").status == 201);
+  BOOST_TEST(a.start("+31612345672").status == 201);
+  const Answer spent = a.start("+31612345673");
+  BOOST_TEST(spent.status == 429, spent.body);
+  BOOST_TEST(spent.type() == kProblem + "limit-api-client-hour");
+  BOOST_TEST(std::stol("0" + spent.header("Retry-After")) > 0);
+  BOOST_TEST(api.client_b().start("+31612345673").status == 201);
+  // The pages have no client: the budget is not theirs.
+  Browser browser(*api.site);
+  browser.get("/");
+  const Page page = browser.post("/", {{"number", "+31612345674"}});
+  BOOST_TEST(page.status == 303);
+  BOOST_TEST(contains(page.location, "/EnterCode/"), page.location);
+}
+
 BOOST_AUTO_TEST_CASE(resend_too_soon_then_a_new_verification) {
   ApiTestSite api(ApiTestSite::Env{{"RESEND_INTERVAL", "1"}});
   ApiClient a = api.client_a();

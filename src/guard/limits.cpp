@@ -166,7 +166,7 @@ Limiter::Limiter(Store& store, LimitSettings settings)
 
 LimitResult Limiter::windows_of(const LimitWindowRow& row, const std::string& tag,
                                 const std::string& client, const std::string& region,
-                                std::vector<Window>& out) {
+                                const std::string& api_client, std::vector<Window>& out) {
   const long size = settings_.sizes[row.window];
   long limit = size;
   seconds length = row.length;
@@ -208,13 +208,22 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const std::string& ta
     }
     case CountsPer::Verification:
       return LimitResult{};  // before_check's
+    case CountsPer::ApiClient:
+      if (api_client.empty()) return LimitResult{};  // a page's call
+      // The registry's ids: 8 to 64 of [A-Za-z0-9_-] (oidc/clients.hpp).
+      if (!only_chars(api_client, 64,
+                      [](char c) { return util::is_alnum(c) || c == '-' || c == '_'; })) {
+        return bad_key();
+      }
+      counted = api_client;
+      break;
   }
   out.push_back({row.key_prefix + counted, length, limit, &row});
   return LimitResult{};
 }
 
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip,
-                                 const std::string& region) {
+                                 const std::string& region, const std::string& api_client) {
   const std::string client_key = client_address_key(client_ip, settings_.ipv6_prefix_length);
   if (!valid_number(number) || !valid_client_key(client_key)) return bad_key();
 
@@ -222,7 +231,7 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
   const std::string client = address_tag(settings_.key_secret, client_key);
   std::vector<Window> windows;
   for (const auto& row : kLimitWindows) {
-    const LimitResult added = windows_of(row, tag, client, region, windows);
+    const LimitResult added = windows_of(row, tag, client, region, api_client, windows);
     if (added.verdict != LimitVerdict::Allowed) return added;
   }
 

@@ -90,8 +90,9 @@ class Limiter {
   // (a refused call counts in none). `number` is the E.164 digits, `client_ip` REMOTE_ADDR
   // (counted per client_address_key).
   // `region` (the number's ISO region code) selects the country budget; empty: none applies.
+  // `api_client`: the API client's id (docs/api.md), counted in its own window; empty: none.
   LimitResult before_call(const std::string& number, const std::string& client_ip,
-                          const std::string& region = {});
+                          const std::string& region = {}, const std::string& api_client = {});
 
   // Before GET /verify/{id}?token=: counts one attempt for `verify_id`. Limited when the
   // attempts are already spent (the caller must not call upstream). `attempts_left` is set to
@@ -140,7 +141,7 @@ class Limiter {
   // The windows `row` puts before a call; bad_key set for a region of the wrong shape.
   LimitResult windows_of(const LimitWindowRow& row, const std::string& tag,
                          const std::string& client, const std::string& region,
-                         std::vector<Window>& out);
+                         const std::string& api_client, std::vector<Window>& out);
   LimitResult note_held(const std::string& number, const std::string& tag, LimitResult result);
   Store& store_;
   LimitSettings settings_;

@@ -142,9 +142,12 @@ bool is_locale(std::string_view text) {
   return true;
 }
 
-verify::Caller api_caller(const Context& ctx, std::string address = {}, std::string locale = {}) {
+// Who asks, for the flow: the person's address when the client gave it, and the client itself,
+// whose own hourly budget (CLIENT_LIMIT_HOUR) counts every call it starts.
+verify::Caller api_caller(const Context& ctx, const oidc::Client& client, std::string address = {},
+                          std::string locale = {}) {
   return {ctx.request.request_id, address.empty() ? ctx.request.remote_addr : std::move(address),
-          std::move(locale)};
+          std::move(locale), client.id};
 }
 
 // The flow's view of the client's verification: the record stands where the pages' session does.
@@ -302,8 +305,8 @@ Reply api_start(Context& ctx) {
     return refused(ApiProblem::BadRequest, "end_user_ip: an IPv4 or IPv6 address.");
   }
   const std::string client_id = admitted.client->id;
-  const verify::Caller caller =
-      api_caller(ctx, address.value_or(std::string()), locale.value_or(std::string()));
+  const verify::Caller caller = api_caller(ctx, *admitted.client, address.value_or(std::string()),
+                                           locale.value_or(std::string()));
   const verify::Current current = current_of(*ctx.deps.api, client_id, {}, nullptr);
   return continue_api(ctx, verify::start_call(ctx.deps.flow, caller, *number, current),
                       [client_id](Context& c, const Outcome& outcome) {
@@ -329,10 +332,11 @@ Reply api_check(Context& ctx) {
   if (now != ApiStatus::Pending) return refused(ApiProblem::Ended);
   const std::string id = ctx.verify_id;
   const verify::Current current = current_of(*ctx.deps.api, admitted.client->id, id, &owned.record);
-  return continue_api(ctx, verify::check_code(ctx.deps.flow, api_caller(ctx), id, *code, current),
-                      [id, record = owned.record](Context& c, const Outcome& outcome) {
-                        return checked(c, id, record, outcome);
-                      });
+  return continue_api(
+      ctx, verify::check_code(ctx.deps.flow, api_caller(ctx, *admitted.client), id, *code, current),
+      [id, record = owned.record](Context& c, const Outcome& outcome) {
+        return checked(c, id, record, outcome);
+      });
 }
 
 Reply api_show(Context& ctx) {
@@ -354,10 +358,11 @@ Reply api_resend(Context& ctx) {
   const std::string id = ctx.verify_id;
   const std::string client_id = admitted.client->id;
   const verify::Current current = current_of(*ctx.deps.api, client_id, id, &owned.record);
-  return continue_api(ctx, verify::call_again(ctx.deps.flow, api_caller(ctx), id, current),
-                      [client_id, id, record = owned.record](Context& c, const Outcome& outcome) {
-                        return called_again(c, client_id, id, record, outcome);
-                      });
+  return continue_api(
+      ctx, verify::call_again(ctx.deps.flow, api_caller(ctx, *admitted.client), id, current),
+      [client_id, id, record = owned.record](Context& c, const Outcome& outcome) {
+        return called_again(c, client_id, id, record, outcome);
+      });
 }
 
 Reply show_openapi(Context& ctx) {
