@@ -66,9 +66,11 @@ class ApiClient {
               bool with_auth = true) {
     httplib::Headers headers;
     if (with_auth) headers.insert(httplib::make_basic_authentication_header(id_, secret_));
-    httplib::Result result = method == "GET" ? http_.Get(("/api/v1" + path).c_str(), headers)
-                                             : http_.Post(("/api/v1" + path).c_str(), headers, body,
-                                                          content_type.c_str());
+    const std::string url = "/api/v1" + path;
+    httplib::Result result = method == "GET" ? http_.Get(url.c_str(), headers)
+                             : method == "DELETE"
+                                 ? http_.Delete(url.c_str(), headers)
+                                 : http_.Post(url.c_str(), headers, body, content_type.c_str());
     Answer answer;
     BOOST_REQUIRE(result);
     answer.status = result->status;
@@ -77,7 +79,9 @@ class ApiClient {
     Json::Reader().parse(answer.body, answer.json);
     Json::Value line(Json::objectValue);
     line["path"] = templated;
-    line["method"] = method == "GET" ? "get" : "post";
+    std::string lower_method = method;
+    for (char& c : lower_method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    line["method"] = lower_method;
     line["status"] = answer.status;
     line["content_type"] = answer.header("Content-Type");
     Json::Value seen(Json::objectValue);
@@ -105,6 +109,9 @@ class ApiClient {
   }
   Answer show(const std::string& id) {
     return call("GET", "/verifications/" + id, "/verifications/{id}");
+  }
+  Answer cancel(const std::string& id) {
+    return call("DELETE", "/verifications/" + id, "/verifications/{id}");
   }
   Answer resend(const std::string& id) {
     return call("POST", "/verifications/" + id + "/resend", "/verifications/{id}/resend", "{}");
@@ -223,7 +230,7 @@ BOOST_AUTO_TEST_CASE(another_client_is_told_it_does_not_exist) {
   BOOST_TEST_REQUIRE(started.status == 201, started.body);
   const std::string id = started.json["id"].asString();
   const std::string code = api.site->last_code(kDigits);
-  for (const Answer& answer : {b.show(id), b.check(id, code), b.resend(id)}) {
+  for (const Answer& answer : {b.show(id), b.check(id, code), b.resend(id), b.cancel(id)}) {
     BOOST_TEST(answer.status == 404, answer.body);
     BOOST_TEST(answer.type() == kProblem + "not-found");
   }
@@ -350,6 +357,24 @@ BOOST_AUTO_TEST_CASE(resend_too_soon_then_a_new_verification) {
   BOOST_TEST(a.show(id).json["status"].asString() == "cancelled");
   BOOST_TEST(a.check(id, "123456").status == 410);
   BOOST_TEST(a.check(new_id, api.site->last_code(kDigits)).json["status"].asString() == "verified");
+}
+
+// A cancelled verification is over here and upstream: its code is refused from then on.
+BOOST_AUTO_TEST_CASE(cancel_ends_the_verification_upstream) {
+  ApiTestSite api;
+  ApiClient a = api.client_a();
+  const Answer started = a.start(kNumber);
+  BOOST_TEST_REQUIRE(started.status == 201, started.body);
+  const std::string id = started.json["id"].asString();
+  const long cancels = api.site->sim_stats()["deletes"];
+  const Answer cancelled = a.cancel(id);
+  BOOST_TEST(cancelled.status == 200, cancelled.body);
+  BOOST_TEST(cancelled.json["status"].asString() == "cancelled");
+  BOOST_TEST(api.site->sim_stats()["deletes"] == cancels + 1);
+  const Answer check = a.check(id, api.site->last_code(kDigits));
+  BOOST_TEST(check.status == 410);
+  BOOST_TEST(check.type() == kProblem + "verification-ended");
+  BOOST_TEST(a.cancel(id).status == 410);
 }
 
 BOOST_AUTO_TEST_CASE(upstream_trouble_is_503_and_an_expired_code_410) {

@@ -204,6 +204,7 @@ BOOST_AUTO_TEST_CASE(api_routes_are_json_rows) {
                         Case{"HEAD", base + "/" + kId, "api_show"},
                         Case{"POST", base + "/" + kId + "/check", "api_check"},
                         Case{"POST", base + "/" + kId + "/resend", "api_resend"},
+                        Case{"DELETE", base + "/" + kId, "api_cancel"},
                         Case{"GET", "/api/v1/openapi.json", "api_openapi"}}) {
     BOOST_TEST_INFO(c.method << " " << c.path);
     const auto found = route(c.method, c.path);
@@ -212,7 +213,8 @@ BOOST_AUTO_TEST_CASE(api_routes_are_json_rows) {
     BOOST_TEST(!found.row->csrf);
   }
   BOOST_TEST(route("GET", base).allow == "POST");
-  BOOST_TEST(route("POST", base + "/" + kId).allow == kGH);
+  BOOST_TEST(route("POST", base + "/" + kId).allow == "GET, HEAD, DELETE");
+  BOOST_TEST(route("PUT", "/").allow == kGHP);
   BOOST_TEST(route("GET", base + "/" + kId + "/check").allow == "POST");
   BOOST_TEST(route_log_name(route("POST", base + "/")) == "not_found");
   BOOST_TEST(route_log_name(route("GET", base + "/" + kId.substr(0, 31))) == "not_found");

@@ -1,5 +1,5 @@
 // The verification API (docs/api.md): servers start a verification, check the code the person
-// heard, call again, and ask how it stands, in JSON, through the same flow as the pages
+// heard, call again, cancel, and ask how it stands, in JSON, through the same flow as the pages
 // (verify/flow.hpp): every limit, the fraud guard and the upstream runner. A client proves itself
 // with HTTP Basic (RFC 7617) against the registry's PBKDF2 hash; a verification belongs to the
 // client that started it (api_records.hpp), and any other client is told it does not exist.
@@ -146,8 +146,9 @@ bool is_locale(std::string_view text) {
 // whose own hourly budget (CLIENT_LIMIT_HOUR) counts every call it starts.
 verify::Caller api_caller(const Context& ctx, const oidc::Client& client, std::string address = {},
                           std::string locale = {}) {
-  return {ctx.request.request_id, address.empty() ? ctx.request.remote_addr : std::move(address),
-          std::move(locale), client.id};
+  verify::Caller caller{ctx.request.request_id, std::move(address), std::move(locale), client.id};
+  if (caller.client_address.empty()) caller.client_address = ctx.request.remote_addr;
+  return caller;
 }
 
 // The flow's view of the client's verification: the record stands where the pages' session does.
@@ -362,6 +363,33 @@ Reply api_resend(Context& ctx) {
       ctx, verify::call_again(ctx.deps.flow, api_caller(ctx, *admitted.client), id, current),
       [client_id, id, record = owned.record](Context& c, const Outcome& outcome) {
         return called_again(c, client_id, id, record, outcome);
+      });
+}
+
+// DELETE: the client gives the verification up; it is finished here and cancelled upstream
+// (verify::other_number: a cancel that cannot be sent is logged, and the code dies by
+// CODE_TIMEOUT, the limiter already refusing it).
+Reply api_cancel(Context& ctx) {
+  Admitted admitted = admit(ctx, false);
+  if (admitted.refusal) return std::move(*admitted.refusal);
+  Owned owned = owned_record(ctx, *admitted.client);
+  if (owned.refusal) return std::move(*owned.refusal);
+  const ApiStatus now = status_now(ctx, owned.record, verify::epoch_seconds());
+  if (now != ApiStatus::Pending && now != ApiStatus::Expired) return refused(ApiProblem::Ended);
+  const std::string id = ctx.verify_id;
+  const verify::Current current = current_of(*ctx.deps.api, admitted.client->id, id, &owned.record);
+  return continue_api(
+      ctx, verify::other_number(ctx.deps.flow, api_caller(ctx, *admitted.client), id, current),
+      [id, record = owned.record](Context& c, const Outcome& outcome) mutable {
+        if (outcome.kind != OutcomeKind::Cancelled) {
+          const auto refusal = refusal_of(outcome);
+          return refusal ? problem_response(*refusal) : refused(ApiProblem::Unavailable);
+        }
+        record.status = ApiStatus::Cancelled;
+        if (c.deps.api->records.keep(id, record) != store::StoreError::None) {
+          return store_down(c, "api_record");
+        }
+        return json_response(200, verification_json(c, id, record));
       });
 }
 

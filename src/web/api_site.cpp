@@ -13,7 +13,7 @@ namespace {
 // A verification's record outlives its code by far, so that a client may still ask how it
 // ended: a day, as long as the number windows remember a call.
 constexpr std::chrono::seconds kRecordLifetime = std::chrono::hours{24};
-constexpr std::size_t kMaxDocumentBytes = 256 * 1024;
+constexpr std::size_t kMaxDocumentBytes = std::size_t{256} * 1024;
 
 }  // namespace
 

@@ -44,6 +44,7 @@ Reply api_start(Context& ctx);        // api_endpoints.cpp
 Reply api_check(Context& ctx);        // api_endpoints.cpp
 Reply api_show(Context& ctx);         // api_endpoints.cpp
 Reply api_resend(Context& ctx);       // api_endpoints.cpp
+Reply api_cancel(Context& ctx);       // api_endpoints.cpp
 Reply show_openapi(Context& ctx);     // api_endpoints.cpp
 
 }  // namespace voiceverify::web

@@ -132,8 +132,8 @@ http::Response finalize(Exchange& exchange, http::Response response) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - exchange.started)
                           .count();
-  const bool known_method =
-      request.method == "GET" || request.method == "HEAD" || request.method == "POST";
+  const bool known_method = request.method == "GET" || request.method == "HEAD" ||
+                            request.method == "POST" || request.method == "DELETE";
   log::info("request", {{"request_id", request.request_id},
                         {"method", known_method ? request.method : std::string("other")},
                         {"route", exchange.route_name},

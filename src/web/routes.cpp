@@ -2,6 +2,7 @@
 #include "web/routes.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include "messagebird/verify_id.hpp"
 #include "util/name_table.hpp"
@@ -33,7 +34,15 @@ constexpr auto kMissNames = std::to_array<MissName>({
 });
 
 bool method_matches(Method method, std::string_view asked) {
-  return method == Method::Get ? (asked == "GET" || asked == "HEAD") : asked == "POST";
+  switch (method) {
+    case Method::Get:
+      return asked == "GET" || asked == "HEAD";
+    case Method::Post:
+      return asked == "POST";
+    case Method::Delete:
+      break;
+  }
+  return asked == "DELETE";
 }
 
 }  // namespace
@@ -42,6 +51,7 @@ Route route(std::string_view method, std::string_view path, Asker asker) {
   Route result;
   bool get = false;
   bool post = false;
+  bool del = false;
   for (const RouteRow& row : kRoutes) {
     if (row.local_only && asker != Asker::Local) continue;
     std::string_view id;
@@ -52,11 +62,16 @@ Route route(std::string_view method, std::string_view path, Asker asker) {
       if (row.takes_id) result.verify_id = std::string(id);
       return result;
     }
-    (row.method == Method::Get ? get : post) = true;
+    (row.method == Method::Get ? get : row.method == Method::Post ? post : del) = true;
   }
-  if (get || post) {
+  if (get || post || del) {
     result.match = RouteMatch::MethodNotAllowed;
-    result.allow = get && post ? "GET, HEAD, POST" : get ? "GET, HEAD" : "POST";
+    for (const auto& [allowed, names] :
+         {std::pair{get, "GET, HEAD"}, std::pair{post, "POST"}, std::pair{del, "DELETE"}}) {
+      if (!allowed) continue;
+      if (!result.allow.empty()) result.allow += ", ";
+      result.allow += names;
+    }
   }
   return result;
 }

@@ -15,7 +15,7 @@
 
 namespace voiceverify::web {
 
-enum class Method { Get, Post };  // HEAD is answered as GET, without the body
+enum class Method { Get, Post, Delete };  // HEAD is answered as GET, without the body
 
 using Handler = Reply (*)(Context&);
 
@@ -57,6 +57,15 @@ inline constexpr auto kRoutes = std::to_array<RouteRow>({
      true},
     {"api_resend", Method::Post, "/api/v1/verifications/", true, false, false, api_resend,
      "/resend", true},
+    {"api_cancel",
+     Method::Delete,
+     "/api/v1/verifications/",
+     true,
+     false,
+     false,
+     api_cancel,
+     {},
+     true},
     {"api_openapi",
      Method::Get,
      "/api/v1/openapi.json",
