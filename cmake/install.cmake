@@ -22,7 +22,7 @@ install(FILES ${VV_ERROR_PAGES} DESTINATION ${CMAKE_INSTALL_DATADIR}/voiceverify
         COMPONENT runtime)
 install(FILES systemd/voiceverify.service systemd/voiceverify.socket
         DESTINATION lib/systemd/system COMPONENT runtime)
-install(FILES README.md docs/operations.md voiceverify.conf.example DESTINATION ${CMAKE_INSTALL_DOCDIR}
+install(FILES README.md docs/operations.md docs/applications.md voiceverify.conf.example DESTINATION ${CMAKE_INSTALL_DOCDIR}
         COMPONENT runtime)
 install(FILES nginx/voiceverify.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/voiceverify/nginx
         COMPONENT site)
@@ -93,6 +93,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://verify.example.com/")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends: from the libraries the binary links
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "openssl")  # and the postinst's key generation
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "nginx")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "redis-server")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -170,7 +170,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: voiceverify [--config FILE] [--check-config | --check-key | "
                    "--list-blocks | --unblock RANGE|NUMBER|COUNTRY | --add-client NAME "
-                   "[--redirect-uri URI...] [--public] [--api] | --list-clients | "
+                   "[--redirect-uri URI...] [--public] [--api] "
+                   "[--id-token-alg ES256|RS256] | --list-clients | "
                    "--remove-client ID]\n");
       return 2;
     }

@@ -212,10 +212,12 @@ BOOST_AUTO_TEST_CASE(a_whole_verification) {
   BOOST_TEST(verified.status == 200, verified.body);
   BOOST_TEST(verified.json["status"].asString() == "verified");
   BOOST_TEST(!verified.json["verified_at"].asString().empty());
+  BOOST_TEST(verified.json["phone_number"].asString() == kNumber);
 
   const Answer shown = a.show(id);
   BOOST_TEST(shown.status == 200);
   BOOST_TEST(shown.json["status"].asString() == "verified");
+  BOOST_TEST(!shown.json.isMember("phone_number"));  // never kept
   // A verification that has ended takes no more codes.
   const Answer again = a.check(id, code);
   BOOST_TEST(again.status == 410);

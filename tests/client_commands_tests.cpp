@@ -86,6 +86,14 @@ BOOST_AUTO_TEST_CASE(add_list_remove) {
   const std::string public_id = value_after(out2.text(), "client_id: ");
   BOOST_TEST(out2.text().find("client_secret") == std::string::npos);
   BOOST_TEST(read_back(path).clients.size() == 2u);
+  BOOST_TEST((read_back(path).find(public_id)->id_token_alg() == oidc::SigningAlg::ES256));
+  Capture out_rs, err_rs;
+  BOOST_TEST(app::add_client(path, "RSA Shop", {"https://rsa.example/cb"}, false, false,
+                             out_rs.file(), err_rs.file(), oidc::SigningAlg::RS256) == 0);
+  const std::string rs_id = value_after(out_rs.text(), "client_id: ");
+  BOOST_TEST((read_back(path).find(rs_id)->id_token_alg() == oidc::SigningAlg::RS256));
+  Capture out_rm, err_rm;
+  BOOST_TEST(app::remove_client(path, rs_id, out_rm.file(), err_rm.file()) == 0);
 
   Capture listed, err3;
   BOOST_TEST(app::list_clients(path, listed.file(), err3.file()) == 0);
@@ -165,6 +173,11 @@ BOOST_AUTO_TEST_CASE(arguments) {
   BOOST_TEST(parse({"--redirect-uri", "https://a.example/cb"}).run("/nonexistent") == 2);
   BOOST_TEST(parse({"--api"}).asked());
   BOOST_TEST(parse({"--list-clients", "--api"}).run("/nonexistent") == 2);
+  BOOST_TEST(parse({"--id-token-alg", "RS256"}).asked());
+  BOOST_TEST(parse({"--list-clients", "--id-token-alg", "RS256"}).run("/nonexistent") == 2);
+  BOOST_TEST(parse({"--add-client", "Shop", "--redirect-uri", "https://a.example/cb",
+                    "--id-token-alg", "HS256"})
+                 .run("/nonexistent") == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

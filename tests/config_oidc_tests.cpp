@@ -17,7 +17,8 @@ using voiceverify::testing::TempDir;
 
 namespace {
 
-// A directory with a private EC P-256 key, a subject secret and an empty client file.
+// A directory with key files (an EC P-256 and an RSA key each), a subject secret and an empty
+// client file.
 struct OidcFiles {
   TempDir dir;
   std::string key = dir.path() + "/signing.pem";
@@ -28,7 +29,9 @@ struct OidcFiles {
   OidcFiles() {
     for (const auto& path : {key, previous}) {
       const std::string command =
-          "openssl ecparam -name prime256v1 -genkey -noout -out '" + path + "' 2>/dev/null";
+          "(openssl ecparam -name prime256v1 -genkey -noout -out '" + path +
+          "' && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 >>'" + path +
+          "') 2>/dev/null";
       if (std::system(command.c_str()) != 0) throw std::runtime_error("openssl failed");
       ::chmod(path.c_str(), 0600);
     }

@@ -78,6 +78,25 @@ BOOST_AUTO_TEST_CASE(the_fraud_guard_learns_of_calls_and_verifications_and_refus
   }
 }
 
+// The verified number reaches the outcome (for an application the person was sent by) from
+// MessageBird's answer, and only from a verified one.
+BOOST_AUTO_TEST_CASE(a_verified_outcome_carries_the_number_messagebird_called) {
+  const std::string id = std::string(30, 'c') + "42";
+  verify::Step step = verify::start_call(deps, caller, "06 34560042", {});
+  step = step.resume(answered(VerifyError::None, id));
+  BOOST_TEST_REQUIRE((step.outcome().kind == OutcomeKind::CallPlaced));
+  BOOST_TEST(step.outcome().phone_number.empty());
+  verify::Step wrong = verify::check_code(deps, caller, id, "123456", {id, false});
+  wrong = wrong.resume(answered(VerifyError::WrongCode));
+  BOOST_TEST(wrong.outcome().phone_number.empty());
+  messagebird::VerifyResult right = answered(VerifyError::None);
+  right.recipient = "+31634560042";
+  verify::Step check = verify::check_code(deps, caller, id, "123456", {id, false});
+  check = check.resume(right);
+  BOOST_TEST_REQUIRE((check.outcome().kind == OutcomeKind::Verified));
+  BOOST_TEST(check.outcome().phone_number == "+31634560042");
+}
+
 BOOST_AUTO_TEST_CASE(only_the_browser_holding_the_verification_may_check_it) {
   const verify::Step step = verify::check_code(deps, caller, kId, "123456", {kOldId, false});
   BOOST_TEST_REQUIRE(step.finished());

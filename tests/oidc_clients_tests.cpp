@@ -47,6 +47,17 @@ BOOST_AUTO_TEST_CASE(a_file_of_both_kinds_parses) {
   BOOST_TEST(parse.registry.find("nobody-00") == nullptr);
 }
 
+// id_token_signed_response_alg: ES256 unless the client registered RS256 (flag rs256).
+BOOST_AUTO_TEST_CASE(the_id_token_algorithm_is_es256_unless_registered_rs256) {
+  const auto parse = vo::parse_clients(hash_line("shop-0001") +
+                                       "app-00001|Phone App|-|public,rs256|http://[::1]/cb\n");
+  BOOST_REQUIRE_MESSAGE(parse.error.empty(), parse.error);
+  BOOST_TEST((parse.registry.find("shop-0001")->id_token_alg() == vo::SigningAlg::ES256));
+  BOOST_TEST((parse.registry.find("app-00001")->id_token_alg() == vo::SigningAlg::RS256));
+  const auto again = vo::parse_clients(vo::serialise_clients(parse.registry));
+  BOOST_TEST((again.registry.find("app-00001")->id_token_alg() == vo::SigningAlg::RS256));
+}
+
 BOOST_AUTO_TEST_CASE(serialise_then_parse_gives_the_same_registry) {
   const std::string text =
       hash_line("shop-0001") + "app-00001|Phone App|-|public,api|http://[::1]/cb\n";

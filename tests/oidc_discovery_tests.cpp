@@ -27,7 +27,11 @@ BOOST_AUTO_TEST_CASE(document_names_issuer_endpoints_and_support) {
   BOOST_TEST(only("response_modes_supported", "query"));
   BOOST_TEST(only("grant_types_supported", "authorization_code"));
   BOOST_TEST(only("subject_types_supported", "pairwise"));
-  BOOST_TEST(only("id_token_signing_alg_values_supported", "ES256"));
+  // Discovery 1.0 section 3: RS256 MUST be there; ES256 is our clients' default.
+  const auto& algs = d["id_token_signing_alg_values_supported"];
+  BOOST_TEST_REQUIRE(algs.size() == 2u);
+  BOOST_TEST(algs[0].asString() == "ES256");
+  BOOST_TEST(algs[1].asString() == "RS256");
   BOOST_TEST(only("code_challenge_methods_supported", "S256"));
   BOOST_TEST(d["scopes_supported"].size() == 2u);
   BOOST_TEST(d["token_endpoint_auth_methods_supported"].size() == 3u);

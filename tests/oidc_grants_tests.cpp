@@ -62,10 +62,34 @@ BOOST_AUTO_TEST_CASE(the_store_holds_no_presentable_value) {
   BOOST_REQUIRE(keys.size() == 1u);
   BOOST_TEST(keys[0].find(code) == std::string::npos);
   BOOST_TEST(store->get(keys[0]).value->find(code) == std::string::npos);
+  BOOST_TEST(store->get(keys[0]).value->find("31612345678") == std::string::npos);
+  BOOST_TEST(store->get(keys[0]).value->find("shop") == std::string::npos);
   // Another hash key (another deployment) cannot redeem it.
   vo::Grants other(*store, "other-key");
   BOOST_TEST(!other.redeem_code(code).grant.has_value());
   BOOST_TEST(grants.redeem_code(code).grant.has_value());
+}
+
+// A record that does not open (altered, or moved under another key) is unknown: fail closed.
+BOOST_AUTO_TEST_CASE(a_record_that_does_not_open_is_unknown) {
+  auto store = vs::make_memory_store();
+  vo::Grants grants(*store, "hash-key");
+  const auto code = grants.issue_code(sample_code()).value;
+  const auto token =
+      grants.issue_access_token(vo::AccessGrant{"shop-0001", "sub-1", "+31612345678", true}).value;
+  const auto code_key = store->keys_with_prefix("oidc:code:", 10).keys.at(0);
+  const auto token_key = store->keys_with_prefix("oidc:access:", 10).keys.at(0);
+  const std::string token_record = *store->get(token_key).value;
+  // The access token's record under the code's key: sealed for another key, it does not open.
+  BOOST_TEST((store->put(code_key, token_record, 60s) == vs::StoreError::None));
+  BOOST_TEST(!grants.redeem_code(code).grant.has_value());
+  std::string altered = token_record;
+  altered[10] = altered[10] == 'A' ? 'B' : 'A';
+  BOOST_TEST((store->put(token_key, altered, 60s) == vs::StoreError::None));
+  BOOST_TEST(!grants.find_access_token(token).grant.has_value());
+  BOOST_TEST((store->put(token_key, R"({"client_id":"shop-0001","sub":"s","phone_scope":true})",
+                         60s) == vs::StoreError::None));
+  BOOST_TEST(!grants.find_access_token(token).grant.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(codes_expire_after_sixty_seconds) {

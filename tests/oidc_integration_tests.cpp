@@ -47,10 +47,15 @@ BOOST_AUTO_TEST_CASE(discovery_names_the_issuer_and_the_jwks_verifies_tokens) {
   std::string error;
   const auto key = oidc::SigningKey::from_pem_file(site.run_dir() + "/oidc-signing.pem", error);
   BOOST_TEST_REQUIRE(key != nullptr, error);
-  const std::string token = key->sign("{\"iss\":\"" + site.base_url() + "\",\"sub\":\"x\"}");
-  const std::string out = relying_party("documents " + site.base_url() + " " + token);
-  BOOST_TEST(contains(out, "ok\n"), out);
-  BOOST_TEST(contains(out, "\"sub\": \"x\""), out);
+  // authlib's strict metadata validation accepts the document (Discovery 1.0 section 3 wants
+  // RS256 listed), and the JWKS verifies a token of either algorithm.
+  const std::string claims = "{\"iss\":\"" + site.base_url() + "\",\"sub\":\"x\"}";
+  for (const auto alg : {oidc::SigningAlg::ES256, oidc::SigningAlg::RS256}) {
+    const std::string out =
+        relying_party("documents " + site.base_url() + " " + key->sign(claims, alg));
+    BOOST_TEST(contains(out, "ok\nalg " + std::string(oidc::alg_name(alg)) + "\n"), out);
+    BOOST_TEST(contains(out, "\"sub\": \"x\""), out);
+  }
   // A token signed by another key is refused.
   const std::string forged = oidc::SigningKey::generate()->sign("{\"sub\":\"x\"}");
   BOOST_TEST(!contains(relying_party("documents " + site.base_url() + " " + forged), "ok\n"));
@@ -119,6 +124,32 @@ BOOST_AUTO_TEST_CASE(token_and_userinfo_refuse_in_json) {
   std::remove(clients.c_str());
 }
 
+// A body the endpoint cannot read is refused as RFC 6749 section 5.2 says, in JSON, not with
+// the site's HTML 415, 400 or 413 page.
+BOOST_AUTO_TEST_CASE(a_body_that_cannot_be_read_is_refused_in_json) {
+  SiteOptions options = oidc_options();
+  options.env["MAX_BODY_BYTES"] = "512";  // under nginx's 4 KiB, so the pool sees the excess
+  Site site(options);
+  Browser browser(site);
+  const std::string form = "grant_type=authorization_code&code=x";
+  const std::string big = form + "&pad=" + std::string(1000, 'a');
+  for (const auto& [body, type] :
+       {std::pair{form, std::string("text/plain")},
+        std::pair{form, std::string("application/json")},
+        std::pair{big, std::string("application/x-www-form-urlencoded")},
+        std::pair{std::string("a=%zz&b"), std::string("application/x-www-form-urlencoded")}}) {
+    BOOST_TEST_CONTEXT(type << " " << body.size() << " bytes") {
+      const Page page = browser.post_raw("/token", body, type);
+      BOOST_TEST(page.status == 400);
+      BOOST_TEST(contains(page.header("Content-Type"), "application/json"));
+      BOOST_TEST(contains(page.body, "\"error\":\"invalid_request\""), page.body);
+      BOOST_TEST(contains(page.header("Cache-Control"), "no-store"));
+    }
+  }
+  // The pages keep theirs.
+  BOOST_TEST(browser.post_raw("/", form, "text/plain").status == 415);
+}
+
 BOOST_AUTO_TEST_CASE(off_without_an_issuer) {
   Site site;
   Browser browser(site);
@@ -130,6 +161,10 @@ BOOST_AUTO_TEST_CASE(off_without_an_issuer) {
   }
   BOOST_TEST(browser.post_raw("/token", "code=x", "application/x-www-form-urlencoded").status ==
              404);
+  // Whatever the method: a 405 would say the path exists.
+  BOOST_TEST(browser.post_raw(kDiscovery, "a=b", "application/x-www-form-urlencoded").status ==
+             404);
+  BOOST_TEST(browser.get("/token").status == 404);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -75,6 +75,24 @@ BOOST_AUTO_TEST_CASE(loopback_may_use_any_port) {
   BOOST_TEST(!vo::redirect_uri_matches("http://127.0.0.1/cb", "http://127.0.0.1:5@evil.org/cb"));
 }
 
+// CORS: the origins of the registered URIs, exact, but a loopback http URI's with any port.
+BOOST_AUTO_TEST_CASE(redirect_origins_follow_the_matching_rules) {
+  vo::RedirectOrigins origins;
+  for (const char* uri : {"https://spa.example/cb", "https://app.example:8443/a?b=c",
+                          "http://127.0.0.1/cb", "http://[::1]:8080/cb", "not a uri"})
+    origins.add(uri);
+  for (const char* allowed : {"https://spa.example", "https://app.example:8443", "http://127.0.0.1",
+                              "http://127.0.0.1:43210", "http://[::1]", "http://[::1]:5"}) {
+    BOOST_TEST(origins.allows(allowed), allowed);
+  }
+  for (const char* refused :
+       {"https://spa.example.evil", "https://spa.example/cb", "https://spa.example:443",
+        "http://spa.example", "https://app.example", "https://127.0.0.1", "http://localhost:5",
+        "http://127.0.0.1:x", "http://127.0.0.1:5@evil.org", "http://127.0.0.1/", "null", ""}) {
+    BOOST_TEST(!origins.allows(refused), refused);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(with_query_appends_and_escapes) {
   BOOST_TEST(vo::with_query("https://a.example/cb", {{"code", "abc"}, {"state", "x y&z"}}) ==
              "https://a.example/cb?code=abc&state=x%20y%26z");

@@ -37,6 +37,7 @@ for f in /etc/voiceverify/voiceverify.conf /etc/nginx/sites-available/voiceverif
   grep -qx "$f" "$tmp/control/conffiles" || fail "$f is not a conffile"
 done
 grep -q signing.key "$tmp/control/conffiles" && fail "signing.key must not be a conffile"
+grep -q oidc- "$tmp/control/conffiles" && fail "the OIDC keys and clients must not be conffiles"
 [ -x "$tmp/control/postinst" ] || fail "no executable postinst"
 
 echo "== layout"
@@ -68,8 +69,19 @@ key="$root/etc/voiceverify/signing.key"
 [ "$(stat -c %a "$key" 2>/dev/null)" = 600 ] || fail "signing.key missing or not mode 0600"
 grep -qxE '[0-9a-f]{64}' "$key" || fail "signing.key is not 64 hex digits"
 before=$(sha256sum <"$key")
+oidc_files="oidc-signing.pem oidc-subject.key oidc-clients"
+for f in $oidc_files; do
+  [ "$(stat -c %a "$root/etc/voiceverify/$f" 2>/dev/null)" = 600 ] || fail "$f missing or not mode 0600"
+done
+pem="$root/etc/voiceverify/oidc-signing.pem"
+[ "$(grep -c -- '-----BEGIN' "$pem")" = 2 ] || fail "oidc-signing.pem does not hold two keys"
+grep -qxE '[0-9a-f]{64}' "$root/etc/voiceverify/oidc-subject.key" ||
+  fail "oidc-subject.key is not 64 hex digits"
+oidc_before=$(cd "$root/etc/voiceverify" && cat $oidc_files | sha256sum)
 DPKG_ROOT="$root" sh "$tmp/control/postinst" configure
 [ "$before" = "$(sha256sum <"$key")" ] || fail "a second configure replaced the signing key"
+[ "$oidc_before" = "$(cd "$root/etc/voiceverify" && cat $oidc_files | sha256sum)" ] ||
+  fail "a second configure replaced an OIDC key or the client file"
 
 echo "== the config as installed, with the postinst's key"
 if ! MESSAGEBIRD_ACCESS_KEY=live_packagetest TEMPLATES_DIR="$root/usr/share/voiceverify/templates" \
@@ -79,6 +91,15 @@ if ! MESSAGEBIRD_ACCESS_KEY=live_packagetest TEMPLATES_DIR="$root/usr/share/voic
   fail "--check-config refuses the installed config"
 fi
 grep -q -f "$key" "$tmp/check.log" && fail "--check-config printed the signing key"
+# OpenID Connect switched on with the postinst's files: both keys and the secret are accepted.
+if ! MESSAGEBIRD_ACCESS_KEY=live_packagetest TEMPLATES_DIR="$root/usr/share/voiceverify/templates" \
+  OIDC_ISSUER=https://verify.example OIDC_CLIENTS=oidc-clients \
+  OIDC_SIGNING_KEY_FILE=oidc-signing.pem OIDC_SUBJECT_KEY_FILE=oidc-subject.key \
+  "$root/usr/bin/voiceverify" --config "$root/etc/voiceverify/voiceverify.conf" --check-config \
+  >"$tmp/check-oidc.log" 2>&1; then
+  cat "$tmp/check-oidc.log" >&2
+  fail "--check-config refuses the postinst's OIDC files"
+fi
 
 echo "== systemd-analyze verify"
 analyze=$(systemd-analyze verify "$root/usr/lib/systemd/system/voiceverify.socket" \

@@ -194,8 +194,25 @@ BOOST_AUTO_TEST_CASE(oidc_documents_are_public_gets) {
   BOOST_TEST((route("POST", "/userinfo").match == RouteMatch::Found));
 }
 
+// Without OIDC_ISSUER the OpenID Connect paths are unknown whatever the method: 404, never a
+// 405 that would tell a prober they exist.
+BOOST_AUTO_TEST_CASE(oidc_rows_do_not_exist_without_oidc) {
+  using voiceverify::web::Asker;
+  using voiceverify::web::Family;
+  for (const auto& row : voiceverify::web::kRoutes) {
+    if (row.family != Family::OidcClient) continue;
+    for (const char* method : {"GET", "HEAD", "POST", "PUT"}) {
+      BOOST_TEST_INFO(method << " " << row.path);
+      BOOST_TEST((route(method, row.path, Asker::Local, false).match == RouteMatch::NotFound));
+    }
+  }
+  BOOST_TEST((route("GET", "/", Asker::Public, false).match == RouteMatch::Found));
+}
+
 // The verification API (docs/api.md): JSON rows, no CSRF token, an id of MessageBird's shape.
 BOOST_AUTO_TEST_CASE(api_routes_are_json_rows) {
+  using voiceverify::web::Asker;
+  using voiceverify::web::Family;
   const std::string base = "/api/v1/verifications";
   struct Case {
     std::string method, path, expected;
@@ -209,7 +226,7 @@ BOOST_AUTO_TEST_CASE(api_routes_are_json_rows) {
     BOOST_TEST_INFO(c.method << " " << c.path);
     const auto found = route(c.method, c.path);
     BOOST_TEST_REQUIRE(route_log_name(found) == c.expected);
-    BOOST_TEST(found.row->json_api);
+    BOOST_TEST((found.row->family == Family::Api));
     BOOST_TEST(!found.row->csrf);
   }
   BOOST_TEST(route("GET", base).allow == "POST");
@@ -219,7 +236,9 @@ BOOST_AUTO_TEST_CASE(api_routes_are_json_rows) {
   BOOST_TEST(route_log_name(route("POST", base + "/")) == "not_found");
   BOOST_TEST(route_log_name(route("GET", base + "/" + kId.substr(0, 31))) == "not_found");
   BOOST_TEST(route_log_name(route("POST", base + "/" + kId + "/Check")) == "not_found");
-  BOOST_TEST(!route("GET", "/").row->json_api);
+  BOOST_TEST((route("GET", "/").row->family == Family::Site));
+  // Its clients are OpenID Connect's: without OIDC_ISSUER it does not exist.
+  BOOST_TEST((route("POST", base, Asker::Public, false).match == RouteMatch::NotFound));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

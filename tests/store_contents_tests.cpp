@@ -1,6 +1,7 @@
-// What a dump of the store shows (docs/store.md): after a verification and after every limit
-// window refuses, on the memory store and on a real Redis, no key, value or timeline member
-// holds the client's address (IPv4 or IPv6, in any spelling) or the phone number.
+// What a dump of the store shows (docs/store.md): after a verification that ends with an OpenID
+// Connect code and access token, and after every limit window refuses, on the memory store and on a
+// real Redis, no key, value or timeline member holds the client's address (IPv4 or IPv6, in any
+// spelling) or the phone number.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cctype>
@@ -12,6 +13,7 @@
 #include "guard/call_records.hpp"
 #include "guard/fraud_guard.hpp"
 #include "guard/limits.hpp"
+#include "oidc/grants.hpp"
 #include "recording_store.hpp"
 #include "redis_server.hpp"
 #include "shipped_settings.hpp"
@@ -19,6 +21,7 @@
 
 namespace vs = voiceverify::store;
 namespace vg = voiceverify::guard;
+namespace vo = voiceverify::oidc;
 using namespace std::chrono_literals;
 using voiceverify::testing::RecordingStore;
 using voiceverify::testing::shared_redis;
@@ -111,6 +114,12 @@ void verify_once(vs::Store& store, const Client& client) {
   BOOST_TEST((fraud.call_settled(kVerifyId, vg::Settlement::Verified) == vs::StoreError::None));
   BOOST_TEST((limiter.verified_from(kVerifyId, client.address) == vs::StoreError::None));
   BOOST_TEST((limiter.finish(kVerifyId, 300s) == vs::StoreError::None));
+  // The verified number handed to an application: its code, then its access token.
+  vo::Grants grants(store, kSecret);
+  vo::CodeGrant code{"shop-0001", "https://shop.example/cb", "", "n-1", kNumber, true, 1};
+  BOOST_TEST((grants.issue_code(code).error == vs::StoreError::None));
+  const vo::AccessGrant access{"shop-0001", "sub-1", kNumber, true};
+  BOOST_TEST((grants.issue_access_token(access).error == vs::StoreError::None));
 }
 
 // Makes `window` refuse a call (or a code check) from `client`; true when it did.

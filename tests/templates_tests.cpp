@@ -74,6 +74,11 @@ BOOST_AUTO_TEST_CASE(phone_form_escapes_banner_and_token) {
   BOOST_TEST(html.find("role=\"alert\"") != std::string::npos);
   expect_escaped(load_project_templates().phone_form({std::nullopt, kXss}, "en"));
   expect_escaped(hostile.error_page({404}, "en"));
+  // An application's name (the operator's clients file) and its login_hint, escaped too.
+  const std::string for_client =
+      load_project_templates().phone_form({std::nullopt, "x", kXss, kXss}, "en");
+  expect_escaped(for_client);
+  BOOST_TEST(for_client.find("wants to confirm your phone number") != std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -163,6 +163,29 @@ BOOST_AUTO_TEST_CASE(create_success_carries_id_and_status) {
   BOOST_TEST(result.status == "sent");
 }
 
+// The verified number an application receives comes from here alone: E.164 from the object's
+// recipient, and nothing from a recipient of another shape.
+BOOST_AUTO_TEST_CASE(a_verified_check_carries_the_recipient_in_e164) {
+  const auto verified = mb::interpret(Call::Check, answer(200, fixture("verified_200.json")));
+  BOOST_TEST(verified.error == VerifyError::None);
+  BOOST_TEST(verified.recipient == "+31612345678");
+  const std::string body = fixture("verified_200.json");
+  const auto with = [&](const std::string& recipient) {
+    std::string changed = body;
+    changed.replace(changed.find("31612345678"), 11, recipient);
+    return mb::interpret(Call::Check, answer(200, changed));
+  };
+  BOOST_TEST(with("\"447700900123\"").recipient == "+447700900123");
+  for (const char* odd : {"-31612345678", "3.16e10", "\"+31612345678\"", "1234567",
+                          "1234567890123456", "\"0612345678\"", "null", "true"}) {
+    const auto result = with(odd);
+    BOOST_TEST(result.error == VerifyError::None, odd);
+    BOOST_TEST(result.recipient.empty(), odd);
+  }
+  const auto wrong = mb::interpret(Call::Check, answer(200, fixture("sent_200.json")));
+  BOOST_TEST(wrong.recipient.empty());
+}
+
 BOOST_AUTO_TEST_CASE(transport_errors_are_unavailable_whatever_the_body) {
   for (auto error : {mb::TransportError::ConnectFailed, mb::TransportError::Timeout,
                      mb::TransportError::TooLarge, mb::TransportError::Other}) {

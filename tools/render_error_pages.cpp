@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     // In English only: nginx picks a static page by status alone (docs/architecture.md, "The
     // page's language").
-    out << templates->error_page({status, true}, voiceverify::view::kFallbackLanguage);
+    out << templates->error_page({status, true, std::nullopt},
+                                 voiceverify::view::kFallbackLanguage);
     if (!out) {
       std::fprintf(stderr, "vv-error-pages: cannot write %s\n", path.c_str());
       return 1;

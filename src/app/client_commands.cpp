@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "config/file.hpp"
 #include "oidc/clients.hpp"
@@ -76,12 +77,13 @@ bool replace_file(const std::string& path, const oidc::ClientRegistry& registry,
 
 int add_client(const std::string& path, std::string_view name,
                const std::vector<std::string>& redirect_uris, bool is_public, bool api,
-               std::FILE* out, std::FILE* err) {
+               std::FILE* out, std::FILE* err, oidc::SigningAlg id_token_alg) {
   oidc::ClientRegistry registry;
   if (!read_registry(path, registry, err)) return 1;
   std::vector<oidc::ClientFlag> flags;
   if (is_public) flags.push_back(oidc::ClientFlag::Public);
   if (api) flags.push_back(oidc::ClientFlag::Api);
+  if (id_token_alg == oidc::SigningAlg::RS256) flags.push_back(oidc::ClientFlag::Rs256);
   const auto added = oidc::add_client(registry, name, redirect_uris, flags);
   if (!added.error.empty()) {
     std::fprintf(err, "%s\n", added.error.c_str());
@@ -141,6 +143,11 @@ bool ClientCommand::take(std::string_view arg, const char* next, int& i) {
     (arg == "--api" ? api_ : is_public_) = true;
     return true;
   }
+  if (arg == "--id-token-alg" && next != nullptr) {
+    id_token_alg_ = next;
+    ++i;
+    return true;
+  }
   if (arg == "--redirect-uri" && next != nullptr) {
     redirect_uris_.emplace_back(next);
     ++i;
@@ -150,16 +157,18 @@ bool ClientCommand::take(std::string_view arg, const char* next, int& i) {
 }
 
 int ClientCommand::run(const std::string& path) const {
-  const bool add_options = is_public_ || api_ || !redirect_uris_.empty();
-  if (twice_ || kind_ == Kind::None || (kind_ != Kind::Add && add_options)) {
+  const bool add_options = is_public_ || api_ || !redirect_uris_.empty() || !id_token_alg_.empty();
+  const std::optional<oidc::SigningAlg> alg =
+      id_token_alg_.empty() ? oidc::SigningAlg::ES256 : oidc::alg_named(id_token_alg_);
+  if (twice_ || kind_ == Kind::None || (kind_ != Kind::Add && add_options) || !alg) {
     std::fprintf(stderr,
-                 "one of --add-client NAME [--redirect-uri URI...] [--public] [--api], "
-                 "--list-clients, --remove-client ID\n");
+                 "one of --add-client NAME [--redirect-uri URI...] [--public] [--api] "
+                 "[--id-token-alg ES256|RS256], --list-clients, --remove-client ID\n");
     return 2;
   }
   switch (kind_) {
     case Kind::Add:
-      return add_client(path, operand_, redirect_uris_, is_public_, api_, stdout, stderr);
+      return add_client(path, operand_, redirect_uris_, is_public_, api_, stdout, stderr, *alg);
     case Kind::List:
       return list_clients(path, stdout, stderr);
     case Kind::Remove:

@@ -85,6 +85,12 @@ struct PrometheusMetrics::Families {
   prometheus::Family<prometheus::Counter>& fraud_refusals =
       registered(prometheus::BuildCounter(), registry, "voiceverify_fraud_refusals_total",
                  "Calls the fraud guard refused, by what was quarantined (range or country)");
+  prometheus::Family<prometheus::Counter>& authorizations =
+      registered(prometheus::BuildCounter(), registry, "voiceverify_oidc_authorizations_total",
+                 "OpenID Connect authorizations by client and stage (started, completed, failed)");
+  prometheus::Family<prometheus::Counter>& token_requests =
+      registered(prometheus::BuildCounter(), registry, "voiceverify_oidc_token_requests_total",
+                 "POST /token answers by client and outcome (ok, or the OAuth error)");
   prometheus::Family<prometheus::Gauge>& quarantined =
       registered(prometheus::BuildGauge(), registry, "voiceverify_fraud_quarantined",
                  "Number ranges and countries in quarantine now, by scope");
@@ -163,6 +169,18 @@ void PrometheusMetrics::store_error() {
 
 void PrometheusMetrics::fraud_refused(std::string_view scope) {
   families_->fraud_refusals.Add({{"scope", name_label(scope)}}).Increment();
+}
+
+void PrometheusMetrics::authorization(std::string_view client, util::Authorization stage) {
+  families_->authorizations
+      .Add(
+          {{"client", name_label(client)}, {"stage", std::string(util::authorization_name(stage))}})
+      .Increment();
+}
+
+void PrometheusMetrics::token_request(std::string_view client, std::string_view outcome) {
+  families_->token_requests.Add({{"client", name_label(client)}, {"outcome", name_label(outcome)}})
+      .Increment();
 }
 
 void PrometheusMetrics::quarantined(long ranges, long countries) {

@@ -25,6 +25,8 @@ class PrometheusMetrics final : public util::Metrics {
   void limit_hit(std::string_view window) override;
   void store_error() override;
   void fraud_refused(std::string_view scope) override;
+  void authorization(std::string_view client, util::Authorization stage) override;
+  void token_request(std::string_view client, std::string_view outcome) override;
   void quarantined(long ranges, long countries) override;
   void add(util::Gauge gauge, long delta) override;
   void redis_primary_changed() override;

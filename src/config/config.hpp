@@ -101,7 +101,7 @@ struct Config {
   // and the subject secret, and checks the client file.
   std::string oidc_issuer;                     // OIDC_ISSUER, checked by oidc::issuer_problem
   std::string oidc_clients;                    // OIDC_CLIENTS: the client file's path
-  std::string oidc_signing_key_file;           // OIDC_SIGNING_KEY_FILE: EC P-256 PEM, 0600
+  std::string oidc_signing_key_file;           // OIDC_SIGNING_KEY_FILE: EC P-256 + RSA PEM, 0600
   std::string oidc_signing_key_previous_file;  // OIDC_SIGNING_KEY_PREVIOUS_FILE or ""
   std::string oidc_subject_key_file;           // OIDC_SUBJECT_KEY_FILE: never rotates
   std::shared_ptr<const oidc::SigningKey> oidc_signing_key;           // read from its file

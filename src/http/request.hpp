@@ -40,6 +40,10 @@ struct Response {
 // empty body and no Content-Type. Anything but a local path ('/' not followed by '/' or '\', no
 // control characters) is a caller bug: std::invalid_argument.
 Response redirect_to(std::string location);
+// The same 303 to another site's URL: only for a redirect URI an OpenID Connect client registered
+// (web/authorization.cpp checks it is one). Throws std::invalid_argument for anything but an
+// http(s) URL without spaces or control bytes.
+Response redirect_to_registered(std::string location);
 
 // The response as a FastCGI responder sends it: a CGI header block (Status, Content-Type,
 // Content-Length, the extra headers), a blank line, and the body unless `head`.

@@ -20,12 +20,14 @@ bool is_local_path(const std::string& location) {
   return !util::has_control(location);
 }
 
-}  // namespace
+// An http(s) URL with no byte that could end or split the header line (RFC 3986 allows none of
+// them unencoded either).
+bool is_plain_url(const std::string& location) {
+  const bool scheme = location.rfind("https://", 0) == 0 || location.rfind("http://", 0) == 0;
+  return scheme && location.find(' ') == std::string::npos && !util::has_control(location);
+}
 
-Response redirect_to(std::string location) {
-  // The caller builds the location from validated parts, so anything else is our bug; refusing it
-  // here stops it becoming an open redirect or a split header.
-  if (!is_local_path(location)) throw std::invalid_argument("redirect_to: not a local path");
+Response see_other(std::string location) {
   Response response;
   // 303 See Other (RFC 9110 section 15.4.4): after a POST the browser follows with a GET, so a
   // reload never resubmits the form (the post/redirect/get pattern).
@@ -33,6 +35,20 @@ Response redirect_to(std::string location) {
   response.content_type.clear();  // no body, so no Content-Type
   response.add_header("Location", std::move(location));
   return response;
+}
+
+}  // namespace
+
+Response redirect_to(std::string location) {
+  // The caller builds the location from validated parts, so anything else is our bug; refusing it
+  // here stops it becoming an open redirect or a split header.
+  if (!is_local_path(location)) throw std::invalid_argument("redirect_to: not a local path");
+  return see_other(std::move(location));
+}
+
+Response redirect_to_registered(std::string location) {
+  if (!is_plain_url(location)) throw std::invalid_argument("redirect_to_registered: not a URL");
+  return see_other(std::move(location));
 }
 
 namespace {

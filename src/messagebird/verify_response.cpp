@@ -185,6 +185,25 @@ VerifyResult interpret_created(const Json::Value& root, long http_status) {
   return result;
 }
 
+// The object's recipient as E.164, or empty: a JSON number for a phone verification (a string
+// of digits is taken too), 8 to 15 digits (docs/messagebird-verify.md, "Verify object and
+// statuses").
+std::string recipient_of(const Json::Value& root) {
+  const Json::Value* recipient = member(root, "recipient");
+  if (recipient == nullptr) return {};
+  std::string digits;
+  // An integer as written: never a float such as 3.16e10, whose digits are not the number's.
+  const bool integer = recipient->type() == Json::uintValue || recipient->type() == Json::intValue;
+  if (integer && recipient->isUInt64()) {
+    digits = std::to_string(recipient->asUInt64());
+  } else if (recipient->isString()) {
+    digits = recipient->asString();
+  }
+  if (digits.size() < 8 || digits.size() > 15 || !util::is_digits(digits) || digits[0] == '0')
+    return {};
+  return "+" + digits;
+}
+
 // A 200 check: the object as it stands. Only "verified" is success (docs/messagebird-verify.md,
 // "Check a code").
 VerifyResult interpret_checked(const Json::Value& root, long http_status) {
@@ -207,6 +226,7 @@ VerifyResult interpret_checked(const Json::Value& root, long http_status) {
   result.status = status->asString();
   if (result.status == "verified") {
     result.error = VerifyError::None;
+    result.recipient = recipient_of(root);
   } else if (result.status == "expired") {
     result.error = VerifyError::Expired;
   } else if (result.status == "failed") {

@@ -36,6 +36,9 @@ struct VerifyResult {
   VerifyError error = VerifyError::None;
   std::string id;      // create: the verify id (checked against ^[0-9a-z]{32}$)
   std::string status;  // "sent", "verified", ...
+  // check, "verified": the number MessageBird called, "+" and 8 to 15 digits (E.164); empty when
+  // the answer did not carry one of that shape. The only place the verified number comes from.
+  std::string recipient;
   long http_status = 0;
   std::string detail;  // upstream description or transport detail: for the log only
 };

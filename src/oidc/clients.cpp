@@ -143,7 +143,7 @@ std::string parse_line(std::string_view line, Client& client) {
   if (fields[3] != "-") {
     for (const auto name : split(fields[3], ',')) {
       const auto flag = flag_named(name);
-      if (!flag) return "flags: unknown flag (known: public, api; or '-' for none)";
+      if (!flag) return "flags: unknown flag (known: public, api, rs256; or '-' for none)";
       if (!client.has(*flag)) client.flags.push_back(*flag);
     }
   }

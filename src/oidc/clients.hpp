@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "oidc/jose.hpp"
+
 namespace voiceverify::oidc {
 
 // A client's flags: one row each, its name in the file and what it means.
@@ -17,6 +19,7 @@ enum class ClientFlag {
   Public,  // no secret: authenticates with PKCE alone (RFC 6749 section 2.1, a native app or SPA)
   Api,     // may use the verification API (/api/v1/, docs/api.md) with HTTP Basic; needs no
            // redirect URI
+  Rs256,   // registered id_token_signed_response_alg RS256 (Core section 3.1.3.7); else ES256
 };
 
 struct ClientFlagRow {
@@ -27,6 +30,7 @@ struct ClientFlagRow {
 inline constexpr auto kClientFlags = std::to_array<ClientFlagRow>({
     {ClientFlag::Public, "public"},
     {ClientFlag::Api, "api"},
+    {ClientFlag::Rs256, "rs256"},
 });
 
 struct Client {
@@ -38,6 +42,10 @@ struct Client {
 
   bool has(ClientFlag flag) const;
   bool is_public() const { return has(ClientFlag::Public); }
+  // The algorithm of this client's ID tokens.
+  SigningAlg id_token_alg() const {
+    return has(ClientFlag::Rs256) ? SigningAlg::RS256 : SigningAlg::ES256;
+  }
   // The registered URI `requested` matches (redirect_uri.hpp), if any.
   bool allows_redirect_uri(std::string_view requested) const;
   // Whether `presented` is this client's secret (PBKDF2 again, compared in constant time).

@@ -4,6 +4,7 @@
 
 #include <initializer_list>
 
+#include "oidc/jose.hpp"
 #include "oidc/json.hpp"
 #include "oidc/redirect_uri.hpp"
 #include "oidc/token.hpp"
@@ -43,7 +44,10 @@ std::string discovery_json(std::string_view issuer, const EndpointPaths& paths) 
   doc["response_modes_supported"] = list({"query"});
   doc["grant_types_supported"] = list({"authorization_code"});
   doc["subject_types_supported"] = list({"pairwise"});
-  doc["id_token_signing_alg_values_supported"] = list({"ES256"});
+  // Discovery 1.0 section 3: RS256 MUST be listed; ES256 is the default of our clients.
+  Json::Value algs(Json::arrayValue);
+  for (const auto& row : kSigningAlgs) algs.append(std::string(row.name));
+  doc["id_token_signing_alg_values_supported"] = algs;
   doc["scopes_supported"] = list({"openid", "phone"});
   doc["claims_supported"] = list({"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "amr",
                                   "phone_number", "phone_number_verified"});

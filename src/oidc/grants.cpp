@@ -1,9 +1,13 @@
-// See grants.hpp. Records are small JSON objects: readable in a store dump by an operator who
-// debugs, and tolerant of a field added later.
+// See grants.hpp. Records are small JSON objects (tolerant of a field added later), sealed under
+// the store key they live under, so that a record moved to another key does not open, and
+// stored as base64url.
 #include "oidc/grants.hpp"
 
+#include "log/log.hpp"
 #include "oidc/crypto.hpp"
 #include "oidc/json.hpp"
+#include "util/hmac.hpp"
+#include "util/seal.hpp"
 
 namespace voiceverify::oidc {
 namespace {
@@ -66,47 +70,66 @@ std::optional<AccessGrant> decode_access(const std::string& text) {
   return grant;
 }
 
-// A stored record that does not decode is our bug or tampering: treated as unknown.
-template <typename Grant>
-Redeemed<Grant> redeemed_from(const store::Fetched& fetched,
-                              std::optional<Grant> (*decode)(const std::string&)) {
-  if (fetched.error != store::StoreError::None) return Redeemed<Grant>{fetched.error, {}};
-  if (!fetched.value) return Redeemed<Grant>{};
-  return Redeemed<Grant>{store::StoreError::None, decode(*fetched.value)};
-}
-
 }  // namespace
 
-Grants::Grants(store::Store& store, std::string hash_key)
-    : store_(store), hash_key_(std::move(hash_key)) {}
+Grants::Grants(store::Store& store, std::string_view secret)
+    : store_(store),
+      hash_key_(util::hmac_sha256_hex(secret, "voiceverify oidc grants v1")),
+      seal_key_(hmac_sha256(secret, "voiceverify oidc grants seal v1")) {}
 
 std::string Grants::key_for(std::string_view kind, std::string_view value) const {
   return std::string(kind) + base64url(hmac_sha256(hash_key_, value));
 }
 
+std::string Grants::sealed(const std::string& key, const std::string& record) const {
+  return base64url(util::seal(seal_key_, key, record));
+}
+
+// A stored record that does not open or decode is tampering, another deployment's secret or our
+// bug: treated as unknown (fail closed), and logged without its content.
+std::optional<std::string> Grants::opened(const std::string& key, const std::string& stored) const {
+  const auto bytes = base64url_decode(stored);
+  auto record = bytes ? util::unseal(seal_key_, key, *bytes) : std::nullopt;
+  if (!record) log::error("oidc_grant_unreadable", {{"kind", key.substr(0, key.rfind(':'))}});
+  return record;
+}
+
+template <typename Grant>
+Redeemed<Grant> Grants::redeemed_from(const std::string& key, const store::Fetched& fetched,
+                                      std::optional<Grant> (*decode)(const std::string&)) const {
+  if (fetched.error != store::StoreError::None) return Redeemed<Grant>{fetched.error, {}};
+  if (!fetched.value) return Redeemed<Grant>{};
+  const auto record = opened(key, *fetched.value);
+  if (!record) return Redeemed<Grant>{};
+  return Redeemed<Grant>{store::StoreError::None, decode(*record)};
+}
+
 Issued Grants::issue_code(const CodeGrant& grant) {
   Issued issued{store::StoreError::None, random_token()};
-  issued.error = store_.put(key_for(kCodeKind, issued.value), encode(grant), kCodeLifetime);
+  const std::string key = key_for(kCodeKind, issued.value);
+  issued.error = store_.put(key, sealed(key, encode(grant)), kCodeLifetime);
   if (issued.error != store::StoreError::None) issued.value.clear();
   return issued;
 }
 
 Redeemed<CodeGrant> Grants::redeem_code(std::string_view code) {
   if (code.size() != kValueLength || !is_base64url(code)) return {};
-  return redeemed_from<CodeGrant>(store_.take(key_for(kCodeKind, code)), decode_code);
+  const std::string key = key_for(kCodeKind, code);
+  return redeemed_from<CodeGrant>(key, store_.take(key), decode_code);
 }
 
 Issued Grants::issue_access_token(const AccessGrant& grant) {
   Issued issued{store::StoreError::None, random_token()};
-  issued.error =
-      store_.put(key_for(kAccessKind, issued.value), encode(grant), kAccessTokenLifetime);
+  const std::string key = key_for(kAccessKind, issued.value);
+  issued.error = store_.put(key, sealed(key, encode(grant)), kAccessTokenLifetime);
   if (issued.error != store::StoreError::None) issued.value.clear();
   return issued;
 }
 
 Redeemed<AccessGrant> Grants::find_access_token(std::string_view token) {
   if (token.size() != kValueLength || !is_base64url(token)) return {};
-  return redeemed_from<AccessGrant>(store_.get(key_for(kAccessKind, token)), decode_access);
+  const std::string key = key_for(kAccessKind, token);
+  return redeemed_from<AccessGrant>(key, store_.get(key), decode_access);
 }
 
 }  // namespace voiceverify::oidc

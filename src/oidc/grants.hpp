@@ -2,8 +2,9 @@
 // authorization code between the verified number and POST /token, and the access token between
 // POST /token and GET /userinfo. Both are opaque random values (32 bytes, base64url) held in the
 // Store (shared by every pool) under a keyed hash of the value, so a dump of the store holds
-// nothing that can be presented. A code is taken out atomically (Store::take): used twice, even
-// on two pools at once, only one use succeeds.
+// nothing that can be presented, and each record is sealed (AES-256-GCM, util/seal.hpp), so a
+// dump holds no phone number either. A record that does not open is unknown. A code is taken out
+// atomically (Store::take): used twice, even on two pools at once, only one use succeeds.
 #pragma once
 
 #include <chrono>
@@ -53,9 +54,10 @@ struct Redeemed {
 
 class Grants {
  public:
-  // `hash_key` keys the hash the values are stored under (docs/oidc.md: derived from the
-  // service's secret); `store` outlives this object.
-  Grants(store::Store& store, std::string hash_key);
+  // `secret` is the service's secret that never rotates (docs/oidc.md, "Codes and access
+  // tokens"): the key of the hash the values are stored under and the key that seals the
+  // records are derived from it, each under a label of its own. `store` outlives this object.
+  Grants(store::Store& store, std::string_view secret);
 
   Issued issue_code(const CodeGrant& grant);
   // Takes the code out of the store: the second redemption of one code finds nothing.
@@ -67,8 +69,14 @@ class Grants {
 
  private:
   std::string key_for(std::string_view kind, std::string_view value) const;
+  std::string sealed(const std::string& key, const std::string& record) const;
+  std::optional<std::string> opened(const std::string& key, const std::string& stored) const;
+  template <typename Grant>
+  Redeemed<Grant> redeemed_from(const std::string& key, const store::Fetched& fetched,
+                                std::optional<Grant> (*decode)(const std::string&)) const;
   store::Store& store_;
   std::string hash_key_;
+  std::string seal_key_;
 };
 
 }  // namespace voiceverify::oidc

@@ -1,5 +1,5 @@
 // See jose.hpp. cjose builds and checks the JOSE structures; OpenSSL reads the PEM file (cjose
-// reads only JWKs). The key's coordinates travel from OpenSSL to cjose as a cjose EC keyspec.
+// reads only JWKs). Each key's numbers travel from OpenSSL to cjose as a cjose keyspec.
 #include "oidc/jose.hpp"
 
 #include <cjose/cjose.h>
@@ -7,6 +7,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
@@ -21,13 +22,20 @@
 #include "oidc/crypto.hpp"
 #include "oidc/json.hpp"
 #include "util/file.hpp"
+#include "util/name_table.hpp"
 
 namespace voiceverify::oidc {
 namespace {
 
-// A P-256 key in PEM is about 230 bytes; anything far larger is the wrong file.
+// A P-256 key in PEM is about 230 bytes, an RSA key of 8192 bits about 6.4 KiB; anything far
+// larger is the wrong file.
 constexpr std::size_t kMaxPemBytes = 16384;
 constexpr std::size_t kCoordinateBytes = 32;  // P-256: 256-bit scalars and coordinates
+// RFC 7518 section 3.3: 2048 bits or more. More than 8192 only costs every token request.
+constexpr int kMinRsaBits = 2048;
+constexpr int kMaxRsaBits = 8192;
+constexpr const char* kEcHelp = "openssl ecparam -name prime256v1 -genkey -noout";
+constexpr const char* kRsaHelp = "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048";
 
 struct JwkRelease {
   void operator()(cjose_jwk_t* jwk) const { cjose_jwk_release(jwk); }
@@ -36,17 +44,19 @@ using Jwk = std::unique_ptr<cjose_jwk_t, JwkRelease>;
 struct PkeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 };
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 struct BignumFree {
   void operator()(BIGNUM* n) const { BN_clear_free(n); }
 };
 using Bignum = std::unique_ptr<BIGNUM, BignumFree>;
 
-// The parameter as a big-endian number of exactly 32 bytes; empty if missing.
-std::string fixed_bytes(const EVP_PKEY* key, const char* name) {
+// The parameter as a big-endian number of `width` bytes (0: as few as it needs); empty if
+// missing.
+std::string number_bytes(const EVP_PKEY* key, const char* name, std::size_t width = 0) {
   BIGNUM* raw = nullptr;
   if (EVP_PKEY_get_bn_param(key, name, &raw) != 1) return {};
   Bignum n(raw);
-  std::string out(kCoordinateBytes, '\0');
+  std::string out(width == 0 ? static_cast<std::size_t>(BN_num_bytes(n.get())) : width, '\0');
   if (BN_bn2binpad(n.get(), reinterpret_cast<unsigned char*>(out.data()),
                    static_cast<int>(out.size())) < 0) {
     return {};
@@ -54,13 +64,101 @@ std::string fixed_bytes(const EVP_PKEY* key, const char* name) {
   return out;
 }
 
+uint8_t* raw(std::string& bytes) {
+  return reinterpret_cast<uint8_t*>(bytes.data());
+}
+
+// The JWK of an EC P-256 private key, or null and `error`.
+Jwk ec_jwk(const EVP_PKEY* key, std::string& error) {
+  char group[32] = {};
+  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                     nullptr) != 1 ||
+      std::string_view(group) != "prime256v1") {
+    error = std::string("holds an EC key that is not P-256 (generate one with: ") + kEcHelp + ")";
+    return nullptr;
+  }
+  std::string d = number_bytes(key, OSSL_PKEY_PARAM_PRIV_KEY, kCoordinateBytes);
+  std::string x = number_bytes(key, OSSL_PKEY_PARAM_EC_PUB_X, kCoordinateBytes);
+  std::string y = number_bytes(key, OSSL_PKEY_PARAM_EC_PUB_Y, kCoordinateBytes);
+  if (d.empty() || x.empty() || y.empty()) {
+    error = "the EC key lacks its private or public part";
+    return nullptr;
+  }
+  cjose_jwk_ec_keyspec spec{};
+  spec.crv = CJOSE_JWK_EC_P_256;
+  spec.d = raw(d);
+  spec.dlen = d.size();
+  spec.x = raw(x);
+  spec.xlen = x.size();
+  spec.y = raw(y);
+  spec.ylen = y.size();
+  cjose_err err{};
+  Jwk jwk(cjose_jwk_create_EC_spec(&spec, &err));
+  OPENSSL_cleanse(d.data(), d.size());
+  if (!jwk) error = "libcjose refused the EC key";
+  return jwk;
+}
+
+// The JWK of an RSA private key with its CRT parameters, or null and `error`.
+Jwk rsa_jwk(const EVP_PKEY* key, std::string& error) {
+  const int bits = EVP_PKEY_get_bits(key);
+  if (bits < kMinRsaBits || bits > kMaxRsaBits) {
+    error = "holds an RSA key of " + std::to_string(bits) + " bits; 2048 to 8192 are accepted";
+    return nullptr;
+  }
+  std::array<std::string, 8> part;
+  const std::array<const char*, 8> names = {
+      OSSL_PKEY_PARAM_RSA_E,         OSSL_PKEY_PARAM_RSA_N,           OSSL_PKEY_PARAM_RSA_D,
+      OSSL_PKEY_PARAM_RSA_FACTOR1,   OSSL_PKEY_PARAM_RSA_FACTOR2,     OSSL_PKEY_PARAM_RSA_EXPONENT1,
+      OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    part[i] = number_bytes(key, names[i]);
+    if (part[i].empty()) {
+      error = "the RSA key lacks its private or public part";
+      return nullptr;
+    }
+  }
+  const cjose_jwk_rsa_keyspec spec{raw(part[0]), part[0].size(), raw(part[1]), part[1].size(),
+                                   raw(part[2]), part[2].size(), raw(part[3]), part[3].size(),
+                                   raw(part[4]), part[4].size(), raw(part[5]), part[5].size(),
+                                   raw(part[6]), part[6].size(), raw(part[7]), part[7].size()};
+  cjose_err err{};
+  Jwk jwk(cjose_jwk_create_RSA_spec(&spec, &err));
+  for (std::size_t i = 2; i < part.size(); ++i) OPENSSL_cleanse(part[i].data(), part[i].size());
+  if (!jwk) error = "libcjose refused the RSA key";
+  return jwk;
+}
+
+std::size_t index_of(SigningAlg alg) {
+  return static_cast<std::size_t>(alg);
+}
+
+const char* cjose_alg(SigningAlg alg) {
+  return alg == SigningAlg::ES256 ? CJOSE_HDR_ALG_ES256 : CJOSE_HDR_ALG_RS256;
+}
+
 }  // namespace
 
-struct SigningKey::Impl {
+std::string_view alg_name(SigningAlg alg) {
+  return util::field_of(kSigningAlgs, &SigningAlgRow::alg, alg, &SigningAlgRow::name, "ES256");
+}
+
+std::optional<SigningAlg> alg_named(std::string_view name) {
+  for (const auto& row : kSigningAlgs) {
+    if (row.name == name) return row.alg;
+  }
+  return std::nullopt;
+}
+
+// One algorithm's key: the private JWK cjose signs with, its kid and its public JWK.
+struct PublishedKey {
   Jwk jwk;
   std::string kid;
-  std::string x;  // base64url coordinates of the public key
-  std::string y;
+  std::string public_json;
+};
+
+struct SigningKey::Impl {
+  std::array<PublishedKey, kSigningAlgs.size()> keys;  // by SigningAlg
 };
 
 SigningKey::SigningKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -68,18 +166,36 @@ SigningKey::~SigningKey() = default;
 
 namespace {
 
-// Fills kid, x and y from the JWK cjose holds; false if cjose cannot export it.
-bool describe(cjose_jwk_t* jwk, std::string& kid, std::string& x, std::string& y) {
+// Names the key by its RFC 7638 thumbprint (the members section 3.2 requires of its type) and
+// writes its public JWK; false if cjose cannot export it.
+bool publish(Jwk jwk, SigningAlg alg, PublishedKey& out) {
   cjose_err err{};
-  char* json = cjose_jwk_to_json(jwk, false, &err);
+  char* json = cjose_jwk_to_json(jwk.get(), false, &err);
   if (json == nullptr) return false;
-  const auto value = parse_json_object(json);
+  const auto exported = parse_json_object(json);
   std::free(json);  // NOLINT(cppcoreguidelines-no-malloc): cjose allocates with malloc
-  if (!value || !(*value)["x"].isString() || !(*value)["y"].isString()) return false;
-  x = (*value)["x"].asString();
-  y = (*value)["y"].asString();
-  kid = jwk_thumbprint({{"crv", "P-256"}, {"kty", "EC"}, {"x", x}, {"y", y}});
-  return !kid.empty() && cjose_jwk_set_kid(jwk, kid.data(), kid.size(), &err);
+  if (!exported) return false;
+  const bool ec = alg == SigningAlg::ES256;
+  const std::vector<std::string> members =
+      ec ? std::vector<std::string>{"crv", "x", "y"} : std::vector<std::string>{"e", "n"};
+  Json::Value jwk_json(Json::objectValue);
+  std::vector<std::pair<std::string, std::string>> thumbprinted = {{"kty", ec ? "EC" : "RSA"}};
+  jwk_json["kty"] = ec ? "EC" : "RSA";
+  for (const auto& name : members) {
+    const Json::Value& value = (*exported)[name];
+    if (!value.isString()) return false;
+    jwk_json[name] = value.asString();
+    thumbprinted.emplace_back(name, value.asString());
+  }
+  out.kid = jwk_thumbprint(std::move(thumbprinted));
+  if (out.kid.empty() || !cjose_jwk_set_kid(jwk.get(), out.kid.data(), out.kid.size(), &err))
+    return false;
+  jwk_json["kid"] = out.kid;
+  jwk_json["use"] = "sig";
+  jwk_json["alg"] = std::string(alg_name(alg));
+  out.public_json = compact_json(jwk_json);
+  out.jwk = std::move(jwk);
+  return true;
 }
 
 }  // namespace
@@ -87,45 +203,53 @@ bool describe(cjose_jwk_t* jwk, std::string& kid, std::string& x, std::string& y
 std::unique_ptr<SigningKey> SigningKey::from_pem(std::string_view pem, std::string& error) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(
-      bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!key) {
+  // PEM_read_bio_PrivateKey skips blocks of other kinds: count them, so that a certificate or
+  // a public key in the file is refused rather than ignored.
+  std::size_t blocks = 0;
+  for (auto at = pem.find("-----BEGIN "); at != std::string_view::npos;
+       at = pem.find("-----BEGIN ", at + 1)) {
+    ++blocks;
+  }
+  auto impl = std::make_unique<Impl>();
+  std::size_t keys = 0;
+  while (bio && keys < blocks) {
+    Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    if (!key) break;
+    ++keys;
+    const int type = EVP_PKEY_get_base_id(key.get());
+    if (type != EVP_PKEY_EC && type != EVP_PKEY_RSA) {
+      error = "holds a key that is neither EC P-256 nor RSA";
+      return nullptr;
+    }
+    const SigningAlg alg = type == EVP_PKEY_EC ? SigningAlg::ES256 : SigningAlg::RS256;
+    if (impl->keys[index_of(alg)].jwk) {
+      error = std::string("holds two ") + (type == EVP_PKEY_EC ? "EC" : "RSA") + " keys";
+      return nullptr;
+    }
+    Jwk jwk = type == EVP_PKEY_EC ? ec_jwk(key.get(), error) : rsa_jwk(key.get(), error);
+    if (!jwk) return nullptr;
+    if (!publish(std::move(jwk), alg, impl->keys[index_of(alg)])) {
+      error = "libcjose cannot export the key";
+      return nullptr;
+    }
+  }
+  ERR_clear_error();  // the failed read at the end of the text
+  if (keys == 0) {
     error = "not a PEM private key";
     return nullptr;
   }
-  char group[32] = {};
-  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC ||
-      EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
-                                     nullptr) != 1 ||
-      std::string_view(group) != "prime256v1") {
-    error =
-        "not an EC P-256 key (generate one with: openssl ecparam -name prime256v1 -genkey -noout)";
+  if (keys != blocks) {
+    error = "holds a PEM block that is not a private key";
     return nullptr;
   }
-  std::string d = fixed_bytes(key.get(), OSSL_PKEY_PARAM_PRIV_KEY);
-  std::string x = fixed_bytes(key.get(), OSSL_PKEY_PARAM_EC_PUB_X);
-  std::string y = fixed_bytes(key.get(), OSSL_PKEY_PARAM_EC_PUB_Y);
-  if (d.empty() || x.empty() || y.empty()) {
-    error = "the key lacks its private or public part";
+  if (!impl->keys[index_of(SigningAlg::ES256)].jwk) {
+    error = std::string("holds no EC P-256 key for ES256 (append one: ") + kEcHelp + ")";
     return nullptr;
   }
-  cjose_jwk_ec_keyspec spec{};
-  spec.crv = CJOSE_JWK_EC_P_256;
-  spec.d = reinterpret_cast<uint8_t*>(d.data());
-  spec.dlen = d.size();
-  spec.x = reinterpret_cast<uint8_t*>(x.data());
-  spec.xlen = x.size();
-  spec.y = reinterpret_cast<uint8_t*>(y.data());
-  spec.ylen = y.size();
-  cjose_err err{};
-  Jwk jwk(cjose_jwk_create_EC_spec(&spec, &err));
-  OPENSSL_cleanse(d.data(), d.size());
-  auto impl = std::make_unique<Impl>();
-  if (!jwk || !describe(jwk.get(), impl->kid, impl->x, impl->y)) {
-    error = "libcjose refused the key";
+  if (!impl->keys[index_of(SigningAlg::RS256)].jwk) {
+    error = std::string("holds no RSA key for RS256 (append one: ") + kRsaHelp + ")";
     return nullptr;
   }
-  impl->jwk = std::move(jwk);
   return std::unique_ptr<SigningKey>(new SigningKey(std::move(impl)));
 }
 
@@ -142,43 +266,39 @@ std::unique_ptr<SigningKey> SigningKey::from_pem_file(const std::string& path, s
 
 std::unique_ptr<SigningKey> SigningKey::generate() {
   cjose_err err{};
-  Jwk jwk(cjose_jwk_create_EC_random(CJOSE_JWK_EC_P_256, &err));
+  static constexpr uint8_t kExponent[] = {0x01, 0x00, 0x01};  // 65537
   auto impl = std::make_unique<Impl>();
-  if (!jwk || !describe(jwk.get(), impl->kid, impl->x, impl->y)) {
-    throw std::runtime_error("cjose could not generate a P-256 key");
+  Jwk ec(cjose_jwk_create_EC_random(CJOSE_JWK_EC_P_256, &err));
+  Jwk rsa(cjose_jwk_create_RSA_random(kMinRsaBits, kExponent, sizeof kExponent, &err));
+  if (!ec || !rsa ||
+      !publish(std::move(ec), SigningAlg::ES256, impl->keys[index_of(SigningAlg::ES256)]) ||
+      !publish(std::move(rsa), SigningAlg::RS256, impl->keys[index_of(SigningAlg::RS256)])) {
+    throw std::runtime_error("cjose could not generate the keys");
   }
-  impl->jwk = std::move(jwk);
   return std::unique_ptr<SigningKey>(new SigningKey(std::move(impl)));
 }
 
-const std::string& SigningKey::kid() const {
-  return impl_->kid;
+const std::string& SigningKey::kid(SigningAlg alg) const {
+  return impl_->keys[index_of(alg)].kid;
 }
 
-std::string SigningKey::public_jwk_json() const {
-  Json::Value jwk(Json::objectValue);
-  jwk["kty"] = "EC";
-  jwk["crv"] = "P-256";
-  jwk["x"] = impl_->x;
-  jwk["y"] = impl_->y;
-  jwk["kid"] = impl_->kid;
-  jwk["use"] = "sig";
-  jwk["alg"] = "ES256";
-  return compact_json(jwk);
+std::string SigningKey::public_jwk_json(SigningAlg alg) const {
+  return impl_->keys[index_of(alg)].public_json;
 }
 
-std::string SigningKey::sign(std::string_view payload) const {
+std::string SigningKey::sign(std::string_view payload, SigningAlg alg) const {
+  const PublishedKey& key = impl_->keys[index_of(alg)];
   cjose_err err{};
   std::unique_ptr<cjose_header_t, decltype(&cjose_header_release)> header(cjose_header_new(&err),
                                                                           cjose_header_release);
-  if (!header || !cjose_header_set(header.get(), CJOSE_HDR_ALG, CJOSE_HDR_ALG_ES256, &err) ||
-      !cjose_header_set(header.get(), CJOSE_HDR_KID, impl_->kid.c_str(), &err) ||
+  if (!header || !cjose_header_set(header.get(), CJOSE_HDR_ALG, cjose_alg(alg), &err) ||
+      !cjose_header_set(header.get(), CJOSE_HDR_KID, key.kid.c_str(), &err) ||
       !cjose_header_set(header.get(), "typ", "JWT", &err)) {
     throw std::runtime_error("cjose header: " + std::string(err.message ? err.message : "?"));
   }
   std::unique_ptr<cjose_jws_t, decltype(&cjose_jws_release)> jws(
-      cjose_jws_sign(impl_->jwk.get(), header.get(),
-                     reinterpret_cast<const uint8_t*>(payload.data()), payload.size(), &err),
+      cjose_jws_sign(key.jwk.get(), header.get(), reinterpret_cast<const uint8_t*>(payload.data()),
+                     payload.size(), &err),
       cjose_jws_release);
   const char* serialised = nullptr;
   if (!jws || !cjose_jws_export(jws.get(), &serialised, &err) || serialised == nullptr) {
@@ -191,7 +311,8 @@ std::string jwks_json(const SigningKey& current, const SigningKey* previous) {
   Json::Value keys(Json::arrayValue);
   for (const SigningKey* key : {&current, previous}) {
     if (key == nullptr) continue;
-    keys.append(parse_json_object(key->public_jwk_json()).value_or(Json::Value{}));
+    for (const auto& row : kSigningAlgs)
+      keys.append(parse_json_object(key->public_jwk_json(row.alg)).value_or(Json::Value{}));
   }
   Json::Value jwks(Json::objectValue);
   jwks["keys"] = keys;
@@ -205,10 +326,13 @@ std::optional<std::string> verified_payload(std::string_view public_jwk_json,
   std::unique_ptr<cjose_jws_t, decltype(&cjose_jws_release)> jws(
       cjose_jws_import(compact.data(), compact.size(), &err), cjose_jws_release);
   if (!jwk || !jws) return std::nullopt;
-  // cjose takes the algorithm from the header: only ES256 is ours, so anything else is refused
-  // before verifying (RFC 8725 section 3.1).
+  // cjose takes the algorithm from the header: the key's type decides the one we accept, and
+  // anything else is refused before verifying (RFC 8725 section 3.1).
+  const char* expected = cjose_jwk_get_kty(jwk.get(), &err) == CJOSE_JWK_KTY_RSA
+                             ? CJOSE_HDR_ALG_RS256
+                             : CJOSE_HDR_ALG_ES256;
   const char* alg = cjose_header_get(cjose_jws_get_protected(jws.get()), CJOSE_HDR_ALG, &err);
-  if (alg == nullptr || std::string_view(alg) != CJOSE_HDR_ALG_ES256 ||
+  if (alg == nullptr || std::string_view(alg) != expected ||
       !cjose_jws_verify(jws.get(), jwk.get(), &err)) {
     return std::nullopt;
   }

@@ -107,6 +107,27 @@ bool redirect_uri_matches(std::string_view registered, std::string_view requeste
   return without_port(registered, *reg) == without_port(requested, *req);
 }
 
+void RedirectOrigins::add(std::string_view registered) {
+  const auto a = split_authority(registered);
+  if (!a) return;
+  const std::string_view origin = registered.substr(0, a->end);
+  if (a->scheme == "http" && is_loopback_host(a->host)) {
+    any_port_.insert(without_port(origin, *a));
+  } else {
+    exact_.emplace(origin);
+  }
+}
+
+bool RedirectOrigins::allows(std::string_view origin) const {
+  const auto a = split_authority(origin);
+  // A bare origin only: no path, query or fragment after the authority.
+  if (!a || a->end != origin.size()) return false;
+  if (exact_.contains(std::string(origin))) return true;
+  if (a->scheme != "http" || !is_loopback_host(a->host)) return false;
+  if (a->port_begin != std::string_view::npos && !util::is_digits(a->port)) return false;
+  return any_port_.contains(without_port(origin, *a));
+}
+
 std::string percent_encode(std::string_view value) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

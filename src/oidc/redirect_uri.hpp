@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,22 @@ std::string redirect_uri_problem(std::string_view uri);
 // RFC 6749 section 3.1.2.3 and the OAuth security BCP: exact string comparison, except that a
 // registered loopback http URI matches the same URI with any port (RFC 8252 section 7.3).
 bool redirect_uri_matches(std::string_view registered, std::string_view requested);
+
+// The origins (scheme "://" authority, as a browser's Origin header spells them) of registered
+// redirect URIs, gathered once at start-up so that a request's Origin is one lookup (CORS for
+// single-page applications). An origin is allowed when some registered URI, its origin swapped
+// for that one, still matches it (redirect_uri_matches): exactly, but for a loopback http URI's
+// port, which may be any (RFC 8252 section 7.3).
+class RedirectOrigins {
+ public:
+  // A URI redirect_uri_problem accepts; anything else adds nothing.
+  void add(std::string_view registered);
+  bool allows(std::string_view origin) const;
+
+ private:
+  std::unordered_set<std::string> exact_;
+  std::unordered_set<std::string> any_port_;  // loopback http origins, without their port
+};
 
 // `uri` with `params` appended to its query ('?' or '&' as the URI already has a query), each
 // name and value percent-encoded: everything but RFC 3986's unreserved characters.

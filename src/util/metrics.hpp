@@ -4,9 +4,10 @@
 // and the simulator record into nothing and need nothing.
 //
 // Labels are bounded by construction: a route is a name from web/routes.hpp, an operation and an
-// outcome come from messagebird's name tables, a window from guard::limit_window_name, a
-// region from libphonenumber (the sink files anything but two capital letters under one fixed
-// bucket). Never a phone number, an address, an id or a secret. Every method is thread-safe.
+// outcome come from messagebird's name tables, a client is a registered client's id, a window from
+// guard::limit_window_name, a region from libphonenumber (the sink files anything but two capital
+// letters under one fixed bucket). Never a phone number, an address, an id or a secret. Every
+// method is thread-safe.
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,21 @@
 namespace voiceverify::util {
 
 enum class Verification { Started, Verified };
+// An OpenID Connect authorization: begun at /authorize, ended with a code, or ended with an error
+// sent back to the client after the person was verified (docs/oidc.md).
+enum class Authorization { Started, Completed, Failed };
+
+constexpr std::string_view authorization_name(Authorization stage) {
+  switch (stage) {
+    case Authorization::Started:
+      return "started";
+    case Authorization::Completed:
+      return "completed";
+    case Authorization::Failed:
+      return "failed";
+  }
+  return "failed";
+}
 enum class Gauge { UpstreamInFlight, WorkersBusy };
 
 class Metrics {
@@ -32,6 +48,11 @@ class Metrics {
                         std::chrono::microseconds /*took*/) {}
   // A call placed (Started) or a code accepted (Verified), by ISO region code ("NL").
   virtual void verification(Verification /*stage*/, std::string_view /*region*/) {}
+  // An authorization's stage, by client id (a registered client: bounded by the clients file).
+  virtual void authorization(std::string_view /*client*/, Authorization /*stage*/) {}
+  // A POST /token answered, by client id ("unknown" when none was recognised) and outcome ("ok",
+  // or oidc::error_name's).
+  virtual void token_request(std::string_view /*client*/, std::string_view /*outcome*/) {}
   // A limit refused a call or a check: guard::limit_window_name's name of the window.
   virtual void limit_hit(std::string_view /*window*/) {}
   // The store did not answer (the flow failed closed).

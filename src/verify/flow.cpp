@@ -32,7 +32,7 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
                    int tries_left, const VerifyResult& answer) {
   const std::string& request_id = caller.request_id;
   switch (answer.error) {
-    case VerifyError::None:
+    case VerifyError::None: {
       log::info("number_verified", {{"request_id", request_id}});
       log_if_unrecorded(request_id,
                         deps.fraud_guard.call_settled(verify_id, guard::Settlement::Verified),
@@ -40,7 +40,10 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
       log_if_unrecorded(request_id, deps.limiter.verified_from(verify_id, caller.client_address),
                         "verified_from");
       finish(deps, verify_id);
-      return Step::done(outcome_of(OutcomeKind::Verified));
+      Outcome verified = outcome_of(OutcomeKind::Verified);
+      verified.phone_number = answer.recipient;
+      return Step::done(verified);
+    }
     case VerifyError::WrongCode: {
       log::info("wrong_code",
                 {{"request_id", request_id}, {"attempts_left", std::to_string(tries_left)}});

@@ -49,6 +49,10 @@ struct Outcome {
   std::chrono::seconds retry_after{0};                      // Limited
   int tries_left = 0;                                       // WrongCode
   long called_at = 0;  // CallPlaced: when MessageBird placed it, seconds since the epoch
+  // Verified: the number MessageBird called, E.164 (messagebird::VerifyResult::recipient); empty
+  // when its answer did not say. Handed only to an application the person sent it to
+  // (docs/oidc.md); never logged, never in a cookie, never stored in clear.
+  std::string phone_number;
   // The verification the browser held is over (cancelled for a new call, spent, expired,
   // unknown, verified elsewhere): forget it.
   bool forget_current = false;

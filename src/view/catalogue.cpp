@@ -48,6 +48,7 @@ constexpr auto kMessageNames = std::to_array<MessageName>({
     {MessageId::TitleSuccess, "title.success", BannerField::None},
     {MessageId::CallAgainWait, "call_again.wait", BannerField::None},
     {MessageId::CodeValidFor, "code.valid_for", BannerField::None},
+    {MessageId::AuthorizationRefused, "authorize.refused", BannerField::None},
 });
 
 constexpr std::string_view kPagePrefix = "page.";

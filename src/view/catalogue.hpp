@@ -40,8 +40,9 @@ enum class MessageId {
   TitlePhone,
   TitleCode,
   TitleSuccess,
-  CallAgainWait,  // {wait}: until "call me again" is allowed (the code page, and its banner)
-  CodeValidFor,   // {wait}: the code's time left (the code page)
+  CallAgainWait,         // {wait}: until "call me again" is allowed (the code page, and its banner)
+  CodeValidFor,          // {wait}: the code's time left (the code page)
+  AuthorizationRefused,  // the error page of a sign-in link we must not send back (docs/oidc.md)
 };
 
 // "number.missing" for NumberMissing; the key in the file and in the flash cookie.

@@ -111,6 +111,12 @@ std::string Templates::phone_form(const PhoneFormView& view, std::string_view la
   PageDictionaries page(dir_, chosen, "phone_form.tpl", words.text(MessageId::TitlePhone),
                         view.banner);
   page.content->SetValue("CSRF_TOKEN", view.csrf_token);
+  if (!view.number.empty()) {
+    page.content->AddSectionDictionary("PREFILL")->SetValue("NUMBER", view.number);
+  }
+  if (!view.client_name.empty()) {
+    page.content->AddSectionDictionary("FOR_CLIENT")->SetValue("CLIENT_NAME", view.client_name);
+  }
   fill_field_state(*page.content, view.banner, BannerField::Number);
   return page.expand(dir_);
 }
@@ -158,7 +164,8 @@ std::string Templates::error_page(const ErrorView& view, std::string_view langua
   const Catalogue& words = chosen.words;
   PageDictionaries page(dir_, chosen, "error.tpl", words.error_title(view.status), std::nullopt);
   page.content->SetIntValue("STATUS", view.status);
-  page.content->SetValue("MESSAGE", words.error_text(view.status, view.from_nginx));
+  page.content->SetValue("MESSAGE", view.message ? words.text(*view.message)
+                                                 : words.error_text(view.status, view.from_nginx));
   return page.expand(dir_);
 }
 

@@ -17,6 +17,8 @@ namespace voiceverify::view {
 struct PhoneFormView {
   std::optional<Banner> banner;
   std::string csrf_token;
+  std::string client_name{};  // an application that asks for the number (OpenID Connect), or empty
+  std::string number{};       // the form's value: the application's login_hint, or empty
 };
 
 struct CodeFormView {
@@ -37,6 +39,7 @@ struct SuccessView {
 struct ErrorView {
   int status = 500;         // one of kErrorStatuses: its title and sentence come from the catalogue
   bool from_nginx = false;  // the static page nginx serves itself (build time)
+  std::optional<MessageId> message{};  // a sentence other than the status's own
 };
 
 // The statuses that have an error page of their own (the pool's, and nginx's that the build

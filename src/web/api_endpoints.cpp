@@ -272,7 +272,12 @@ http::Response checked(Context& ctx, const std::string& id, ApiRecord record,
     }
   }
   if (records.keep(id, record) != store::StoreError::None) return store_down(ctx, "api_record");
-  return json_response(200, verification_json(ctx, id, record));
+  Json::Value json = verification_json(ctx, id, record);
+  // The verified number, in this answer only: the record never holds it (api_records.hpp).
+  if (outcome.kind == OutcomeKind::Verified && !outcome.phone_number.empty()) {
+    json["phone_number"] = outcome.phone_number;
+  }
+  return json_response(200, json);
 }
 
 // The answer to "call again": a new verification replaces the old one.

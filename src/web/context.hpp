@@ -11,6 +11,7 @@
 #include "http/address_allow.hpp"
 #include "http/request.hpp"
 #include "http/signed_cookie.hpp"
+#include "oidc/pending.hpp"
 #include "verify/flow.hpp"
 #include "verify/runner.hpp"
 #include "view/templates.hpp"
@@ -51,6 +52,8 @@ struct Context {
   // The language of every page this request renders, banners included: the browser's
   // Accept-Language against the catalogues we have (pipeline.cpp; docs/architecture.md).
   std::string_view language = view::kFallbackLanguage;
+  // This browser's OpenID Connect authorization in progress (web/authorization.hpp), if any.
+  std::optional<oidc::PendingAuthorization> authorization{};
 
   verify::Caller caller() const {
     return {request.request_id, request.remote_addr, request.accept_language};

@@ -11,6 +11,7 @@
 #include "oidc/clients.hpp"
 #include "oidc/grants.hpp"
 #include "oidc/jose.hpp"
+#include "oidc/redirect_uri.hpp"
 #include "store/store.hpp"
 
 namespace voiceverify::web {
@@ -24,6 +25,7 @@ struct OidcSite {
   std::unique_ptr<oidc::Grants> grants;  // codes and access tokens, in the shared store
   std::string discovery_json;            // made once by make_oidc_site
   std::string jwks_json;
+  oidc::RedirectOrigins origins;  // of every client's redirect URIs, gathered by make_oidc_site
 
   // Whether `origin` (a browser's Origin header) is the origin of a registered redirect URI,
   // and so may read the endpoints' answers from a script (CORS): a single-page application
@@ -33,6 +35,10 @@ struct OidcSite {
   // The CORS headers of every OpenID Connect answer: Vary: Origin always (the answer depends on
   // it), Access-Control-Allow-Origin only for an origin allows_origin accepts.
   void add_cors(std::string_view origin, http::Response& response) const;
+
+  // The answer to a client whose body cannot be read (another Content-Type, too large): 400
+  // invalid_request in JSON, not stored (RFC 6749 section 5.2), with the CORS headers.
+  http::Response unreadable_body(std::string_view origin) const;
 };
 
 OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,

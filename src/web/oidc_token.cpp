@@ -71,7 +71,8 @@ Reply exchange_code(Context& ctx) {
   const oidc::IdTokenClaims claims{site->issuer,      subject,           client->id,
                                    now_seconds(),     grant.auth_time,   grant.nonce,
                                    grant.phone_scope, grant.phone_number};
-  const std::string id_token = site->signing_key->sign(oidc::id_token_payload(claims));
+  const std::string id_token =
+      site->signing_key->sign(oidc::id_token_payload(claims), client->id_token_alg());
   const auto access = site->grants->issue_access_token(
       oidc::AccessGrant{client->id, subject, grant.phone_number, grant.phone_scope});
   if (access.error != store::StoreError::None) {

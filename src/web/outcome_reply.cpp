@@ -6,6 +6,7 @@
 
 #include "forms/phone.hpp"
 #include "util/metrics.hpp"
+#include "web/authorization.hpp"
 #include "web/outcome_banner.hpp"
 #include "web/reply.hpp"
 #include "web/routes.hpp"
@@ -26,11 +27,14 @@ http::Response answer_outcome(Context& ctx, const verify::Outcome& outcome,
       util::metrics().verification(util::Verification::Started,
                                    forms::calling_code_region(outcome.masked_number));
       return redirect_plain(ctx, path_of(show_code_form, outcome.verify_id));
-    case verify::OutcomeKind::Verified:
-      session.verified = true;
+    case verify::OutcomeKind::Verified: {
       util::metrics().verification(util::Verification::Verified,
                                    forms::calling_code_region(session.masked_number));
+      // An application that sent the person here gets the number instead of /success.
+      if (auto to_client = finish_authorization(ctx, outcome)) return std::move(*to_client);
+      session.verified = true;
       return redirect_plain(ctx, path_of(show_success));
+    }
     default:
       break;
   }

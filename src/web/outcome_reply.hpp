@@ -1,8 +1,9 @@
 // The one place a verification's Outcome reaches the browser: it changes the session (a new
 // verification, verified, forgotten), counts the verification for /metrics, and chooses the next
-// page: the code page, the success page, the number form, or the page the request came from with
-// the outcome's banner (outcome_banner.hpp). Every page that asks the flow answers through here,
-// at once or once MessageBird has answered (pipeline.cpp).
+// page: the code page, the success page (or, for an application's authorization, the redirect
+// back to it with a code: authorization.hpp), the number form, or the page the request came from
+// with the outcome's banner (outcome_banner.hpp). Every page that asks the flow answers through
+// here, at once or once MessageBird has answered (pipeline.cpp).
 #pragma once
 
 #include <string>

@@ -38,6 +38,7 @@ Reply show_readyz(Context& ctx);      // health_page.cpp
 Reply show_metrics(Context& ctx);     // health_page.cpp
 Reply show_discovery(Context& ctx);   // oidc_endpoints.cpp
 Reply show_jwks(Context& ctx);        // oidc_endpoints.cpp
+Reply authorize(Context& ctx);        // authorization.cpp
 Reply exchange_code(Context& ctx);    // oidc_token.cpp
 Reply show_userinfo(Context& ctx);    // oidc_token.cpp
 Reply api_start(Context& ctx);        // api_endpoints.cpp

@@ -10,7 +10,11 @@
 namespace voiceverify::web {
 
 Reply show_phone_form(Context& ctx) {
-  view::PhoneFormView page{ctx.flash, csrf_token(ctx.deps.signer, ctx.session)};
+  view::PhoneFormView page{ctx.flash, csrf_token(ctx.deps.signer, ctx.session), {}, {}};
+  if (ctx.authorization) {
+    page.client_name = ctx.authorization->request.client_name;
+    page.number = ctx.authorization->request.login_hint;
+  }
   return render_page(ctx, 200, ctx.deps.templates.phone_form(page, ctx.language));
 }
 

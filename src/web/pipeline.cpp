@@ -1,6 +1,7 @@
 // The request pipeline (kcgi's sample.c shape): caps, route, cookies, body, CSRF, handler.
 // Deny by default: a closed route table, 404 and 405 with Allow, 415 for other content types,
-// 400 for a form that cannot be read, 403 for a missing or foreign CSRF token.
+// 400 for a form that cannot be read, 403 for a missing or foreign CSRF token; an OpenID
+// Connect client's body that cannot be read is a JSON 400 instead (RFC 6749 section 5.2).
 #include "web/pipeline.hpp"
 
 #include <algorithm>
@@ -15,6 +16,8 @@
 #include "log/log.hpp"
 #include "util/ascii.hpp"
 #include "util/metrics.hpp"
+#include "web/authorization.hpp"
+#include "web/oidc_site.hpp"
 #include "web/outcome_reply.hpp"
 #include "web/reply.hpp"
 #include "web/routes.hpp"
@@ -42,8 +45,9 @@ std::string request_id_of(const http::Request& request) {
   return ok ? id : http::random_hex(8);
 }
 
-// Only our two cookies are read, under the names of this request's scheme (__Host- over https);
-// whatever else the header carries (another application's on the same domain) is skipped.
+// Only our cookies are read (the session, the flash, an authorization in progress), under the names
+// of this request's scheme (__Host- over https); whatever else the header carries (another
+// application's on the same domain) is skipped.
 void load_cookies(Context& ctx, const RequestCaps& caps) {
   const auto& header = ctx.request.cookie_header;
   const bool https = ctx.request.https;
@@ -68,6 +72,7 @@ void load_cookies(Context& ctx, const RequestCaps& caps) {
     ctx.flash_seen = true;
     if (auto payload = ctx.deps.signer.verify("flash", *raw)) ctx.flash = decode_flash(*payload);
   }
+  load_authorization(ctx, caps.max_cookie_bytes);
 }
 
 // Runs the pipeline after the caps; may throw only on our own bugs.
@@ -82,7 +87,15 @@ Reply dispatch(Context& ctx, const Route& route, const RequestCaps& caps) {
   if (request.query.size() > caps.max_query_bytes) return error_page(ctx, 400);
   ctx.verify_id = route.verify_id;
 
-  if (route.row->method == Method::Post && !route.row->json_api) {
+  if (route.row->family == Family::OidcClient) {
+    // A client's code, not a browser: refusals in JSON, and the handler reads the body. An
+    // empty body needs no type (POST /userinfo with the token in the header).
+    const bool readable = request.body.empty() || is_form_content_type(request.content_type);
+    if (route.row->method == Method::Post && !readable)
+      return ctx.deps.oidc->unreadable_body(request.origin);
+  } else if (route.row->family == Family::Api) {
+    // A server's code: the handler reads the body and refuses in problem+json (docs/api.md).
+  } else if (route.row->method == Method::Post) {
     if (!is_form_content_type(request.content_type)) return error_page(ctx, 415);
     if (read_form(request.body, ctx.form) != FormVerdict::Ok) return error_page(ctx, 400);
   }
@@ -149,22 +162,26 @@ Reply first_answer(Exchange& exchange) {
   const AppDeps& deps = exchange.ctx.deps;
   const RequestCaps caps;
   try {
+    // Routed first (exact matches over a small table, whatever the path's length) so that a
+    // client of an OpenID Connect endpoint is refused in JSON.
+    const Asker asker =
+        deps.local_askers.allows(request.remote_addr) ? Asker::Local : Asker::Public;
+    const Route route = web::route(request.method, request.path, asker, deps.oidc != nullptr);
     if (request.body_too_large) {
       log::warning("body_too_large", {{"request_id", request.request_id}});
-      return error_page(exchange.ctx, 413);
+      const bool client = route.row != nullptr && route.row->family == Family::OidcClient;
+      return client ? Reply{deps.oidc->unreadable_body(request.origin)}
+                    : error_page(exchange.ctx, 413);
     }
     if (request.path.size() > caps.max_path_bytes) return error_page(exchange.ctx, 404);
+    exchange.route_name = route_log_name(route);
     if (request.cookie_header.size() > caps.max_cookie_bytes) {
       log::warning("cookies_too_large", {{"request_id", request.request_id},
                                          {"bytes", std::to_string(request.cookie_header.size())}});
       return error_page(exchange.ctx, 431);
     }
-    const Asker asker =
-        deps.local_askers.allows(request.remote_addr) ? Asker::Local : Asker::Public;
-    const Route route = web::route(request.method, request.path, asker);
-    exchange.route_name = route_log_name(route);
     // The API reads no cookie and so sets none (docs/api.md).
-    if (route.row == nullptr || !route.row->json_api) load_cookies(exchange.ctx, caps);
+    if (route.row == nullptr || route.row->family != Family::Api) load_cookies(exchange.ctx, caps);
     return dispatch(exchange.ctx, route, caps);
   } catch (const std::exception& e) {
     return internal_error(exchange, e.what());

@@ -19,7 +19,8 @@ void add_page_headers(http::Response& response) {
 ErrorPages::ErrorPages(const view::Templates& templates) {
   for (const std::string_view language : templates.languages().tags()) {
     for (const int status : view::kErrorStatuses) {
-      bodies_[std::string(language)][status] = templates.error_page({status}, language);
+      bodies_[std::string(language)][status] =
+          templates.error_page({status, false, std::nullopt}, language);
     }
   }
 }
@@ -41,6 +42,14 @@ http::Response ErrorPages::page(int status, std::string_view language) const {
 
 http::Response error_page(const Context& ctx, int status) {
   return ctx.deps.error_pages.page(status, ctx.language);
+}
+
+http::Response error_page_saying(const Context& ctx, int status, view::MessageId message) {
+  http::Response response;
+  response.status = status;
+  add_page_headers(response);
+  response.body = ctx.deps.templates.error_page({status, false, message}, ctx.language);
+  return response;
 }
 
 void set_session_cookie(Context& ctx, http::Response& response) {

@@ -35,6 +35,9 @@ http::Response redirect_with_banner(Context& ctx, const std::string& location,
                                     const view::Banner& banner);
 // The error page for `status` in the request's language.
 http::Response error_page(const Context& ctx, int status);
+// The same page saying `message` instead of the status's own sentence (rendered per request: for
+// rare errors only).
+http::Response error_page_saying(const Context& ctx, int status, view::MessageId message);
 // Writes the session cookie (signed, deps.session_lifetime) onto `response`.
 void set_session_cookie(Context& ctx, http::Response& response);
 

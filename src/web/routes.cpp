@@ -47,13 +47,14 @@ bool method_matches(Method method, std::string_view asked) {
 
 }  // namespace
 
-Route route(std::string_view method, std::string_view path, Asker asker) {
+Route route(std::string_view method, std::string_view path, Asker asker, bool oidc) {
   Route result;
   bool get = false;
   bool post = false;
   bool del = false;
   for (const RouteRow& row : kRoutes) {
     if (row.local_only && asker != Asker::Local) continue;
+    if (row.family != Family::Site && !oidc) continue;
     std::string_view id;
     if (!path_matches(row, path, id)) continue;
     if (method_matches(row.method, method)) {

@@ -19,6 +19,17 @@ enum class Method { Get, Post, Delete };  // HEAD is answered as GET, without th
 
 using Handler = Reply (*)(Context&);
 
+// Whom a row serves, and so when it exists and how it refuses a body it cannot read.
+enum class Family {
+  Site,        // the pages: the site's error pages (415, 400, 413)
+  OidcClient,  // an OpenID Connect endpoint a client's code calls: exists only with OIDC_ISSUER
+               // set; a body it cannot read is a JSON invalid_request (RFC 6749 section 5.2),
+               // and the handler parses the body itself
+  Api,         // the verification API (docs/api.md), for servers: exists only with OIDC_ISSUER
+               // set (its clients are OIDC's); no cookie read or set, the handler reads the body
+               // and refuses in application/problem+json
+};
+
 struct RouteRow {
   std::string_view name;  // in the log's route= field
   Method method;
@@ -28,8 +39,7 @@ struct RouteRow {
   bool local_only;        // exists only for loopback and METRICS_ALLOW; 404 for anyone else
   Handler handler;
   std::string_view suffix = {};  // with takes_id: what follows the id ("/call-again"), exact
-  // The JSON API (docs/api.md): no cookies read or set, the body is the handler's to read.
-  bool json_api = false;
+  Family family = Family::Site;
 };
 
 inline constexpr auto kRoutes = std::to_array<RouteRow>({
@@ -43,38 +53,31 @@ inline constexpr auto kRoutes = std::to_array<RouteRow>({
     {"healthz", Method::Get, "/healthz", false, false, true, show_healthz},
     {"readyz", Method::Get, "/readyz", false, false, true, show_readyz},
     {"metrics", Method::Get, "/metrics", false, false, true, show_metrics},
-    // OpenID Connect (docs/oidc.md); each answers 404 when OIDC_ISSUER is empty.
+    // OpenID Connect (docs/oidc.md); each is unknown (404) when OIDC_ISSUER is empty.
     {"oidc_discovery", Method::Get, "/.well-known/openid-configuration", false, false, false,
-     show_discovery},
-    {"oidc_jwks", Method::Get, "/jwks.json", false, false, false, show_jwks},
-    {"oidc_token", Method::Post, "/token", false, false, false, exchange_code},
-    {"oidc_userinfo", Method::Get, "/userinfo", false, false, false, show_userinfo},
-    {"oidc_userinfo", Method::Post, "/userinfo", false, false, false, show_userinfo},
-    // The verification API (docs/api.md); each answers 404 when OIDC_ISSUER is empty.
-    {"api_start", Method::Post, "/api/v1/verifications", false, false, false, api_start, {}, true},
-    {"api_show", Method::Get, "/api/v1/verifications/", true, false, false, api_show, {}, true},
+     show_discovery, "", Family::OidcClient},
+    {"oidc_jwks", Method::Get, "/jwks.json", false, false, false, show_jwks, "",
+     Family::OidcClient},
+    {"oidc_authorize", Method::Get, "/authorize", false, false, false, authorize},
+    {"oidc_token", Method::Post, "/token", false, false, false, exchange_code, "",
+     Family::OidcClient},
+    {"oidc_userinfo", Method::Get, "/userinfo", false, false, false, show_userinfo, "",
+     Family::OidcClient},
+    {"oidc_userinfo", Method::Post, "/userinfo", false, false, false, show_userinfo, "",
+     Family::OidcClient},
+    // The verification API (docs/api.md); each is unknown (404) when OIDC_ISSUER is empty.
+    {"api_start", Method::Post, "/api/v1/verifications", false, false, false, api_start, "",
+     Family::Api},
+    {"api_show", Method::Get, "/api/v1/verifications/", true, false, false, api_show, "",
+     Family::Api},
     {"api_check", Method::Post, "/api/v1/verifications/", true, false, false, api_check, "/check",
-     true},
+     Family::Api},
     {"api_resend", Method::Post, "/api/v1/verifications/", true, false, false, api_resend,
-     "/resend", true},
-    {"api_cancel",
-     Method::Delete,
-     "/api/v1/verifications/",
-     true,
-     false,
-     false,
-     api_cancel,
-     {},
-     true},
-    {"api_openapi",
-     Method::Get,
-     "/api/v1/openapi.json",
-     false,
-     false,
-     false,
-     show_openapi,
-     {},
-     true},
+     "/resend", Family::Api},
+    {"api_cancel", Method::Delete, "/api/v1/verifications/", true, false, false, api_cancel, "",
+     Family::Api},
+    {"api_openapi", Method::Get, "/api/v1/openapi.json", false, false, false, show_openapi, "",
+     Family::Api},
 });
 
 // Who asks: the pipeline says Local for loopback and METRICS_ALLOW (http/address_allow.hpp).
@@ -94,8 +97,10 @@ struct Route {
 // exact, byte for byte, on the decoded path nginx passes: no trailing-slash forgiveness, no case
 // folding, no normalising of "//" or "..", so exactly one spelling reaches each handler. Methods
 // are case-sensitive (RFC 9110 section 9.1). For a Public asker the local_only rows do not exist
-// (404 whatever the method, as for any unknown path).
-Route route(std::string_view method, std::string_view path, Asker asker = Asker::Public);
+// (404 whatever the method, as for any unknown path); without `oidc` (OIDC_ISSUER empty) the
+// OidcClient and Api rows do not exist either.
+Route route(std::string_view method, std::string_view path, Asker asker = Asker::Public,
+            bool oidc = true);
 
 // The row's name, or "not_found" / "method_not_allowed".
 std::string_view route_log_name(const Route& route);

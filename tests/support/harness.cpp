@@ -299,7 +299,9 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
   if (options_.oidc) {
     const std::string key = run_dir_ + "/oidc-signing.pem";
     const std::string subject = run_dir_ + "/oidc-subject.key";
+    // Both keys in one file, as scripts/run and the package make it (docs/oidc.md, "Keys").
     run_command("(umask 077 && openssl ecparam -name prime256v1 -genkey -noout -out '" + key +
+                "' && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 >>'" + key +
                 "' && head -c 48 /dev/urandom | base64 | tr -d '\\n/+=' >'" + subject + "') 2>&1");
     std::ofstream(oidc_clients_path()) << "";
     env["OIDC_ISSUER"] = base_url();
