@@ -68,13 +68,13 @@ BOOST_AUTO_TEST_CASE(call_again_before_the_resend_interval_says_when_and_spends_
   BOOST_TEST(verify::code_time_left(code_deps, current, now + 400).count() == 0);
 }
 
-BOOST_AUTO_TEST_CASE(call_again_after_the_interval_cancels_and_calls_the_same_number) {
+BOOST_AUTO_TEST_CASE(call_again_after_the_interval_calls_the_same_number_then_cancels) {
   verify::Current current = placed(kBrowser);
   // The interval has passed (for this test's clock: the call was placed 61 s ago; the limiter's
   // own resend window is lifted as an operator would).
   current.called_at -= 61;
   store->remove("last-call:" + guard::number_tag("flow-fixture-key-secret", "31612345678"));
-  voiceverify::testing::cancel_then_create(verify::call_again(code_deps, caller, kId, current), kId,
+  voiceverify::testing::create_then_cancel(verify::call_again(code_deps, caller, kId, current), kId,
                                            kNewId);
   // The new call's number is kept too: it can be called again in its turn.
   BOOST_TEST(records.number_of(kNewId, kBrowser).digits.value_or("") == "31612345678");
@@ -138,9 +138,10 @@ BOOST_AUTO_TEST_CASE(a_submission_never_joins_a_verification_that_is_over) {
   const verify::Current first = placed(kBrowser);
   // The browser moves on to another number: the first verification is cancelled for it.
   verify::Step other = verify::start_call(code_deps, caller, "06 23456789", first);
+  BOOST_TEST_REQUIRE((!other.finished() && other.upstream().op == Call::Create));
+  other = other.resume(answered(VerifyError::None, kNewId));
   BOOST_TEST_REQUIRE((!other.finished() && other.upstream().op == Call::Cancel));
   other = other.resume(answered(VerifyError::None));
-  other = other.resume(answered(VerifyError::None, kNewId));
   BOOST_TEST_REQUIRE((other.outcome().kind == OutcomeKind::CallPlaced));
   // The first number again, within its interval: not the cancelled verification joined, but a
   // new call the resend interval holds back.

@@ -99,6 +99,11 @@ const KeyValue kGoodValues[] = {
     {"LIMIT_IP_HOUR", "50"},
     {"LIMIT_IPV6_PREFIX", "32"},
     {"LIMIT_IPV6_PREFIX", "128"},
+    {"LIMIT_NET_HOUR", "30"},
+    {"LIMIT_IPV4_NET_PREFIX", "8"},
+    {"LIMIT_IPV4_NET_PREFIX", "32"},
+    {"LIMIT_IPV6_NET_PREFIX", "16"},
+    {"LIMIT_IPV6_NET_PREFIX", "128"},
     {"LIMIT_GLOBAL_HOUR", "100000"},
     {"LIMIT_COUNTRY_HOUR", "50"},
     {"LIMIT_COUNTRY_HOUR", ""},
@@ -249,6 +254,11 @@ const KeyValue kBadValues[] = {
     {"LIMIT_IPV6_PREFIX", "31"},
     {"LIMIT_IPV6_PREFIX", "129"},
     {"LIMIT_IPV6_PREFIX", "/64"},
+    {"LIMIT_NET_HOUR", "0"},
+    {"LIMIT_IPV4_NET_PREFIX", "7"},
+    {"LIMIT_IPV4_NET_PREFIX", "33"},
+    {"LIMIT_IPV6_NET_PREFIX", "15"},
+    {"LIMIT_IPV6_NET_PREFIX", "129"},
     {"LIMIT_GLOBAL_HOUR", "0"},
     {"LIMIT_COUNTRY_HOUR", "0"},
     {"LIMIT_COUNTRY_HOUR", "ten"},
@@ -360,7 +370,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 52u);
+  BOOST_TEST(keys.size() == 55u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "OIDC_SUBJECT_KEY_FILE");

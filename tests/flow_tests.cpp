@@ -33,8 +33,8 @@ BOOST_AUTO_TEST_CASE(a_number_we_do_not_call_ends_the_flow_before_any_upstream_c
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_new_call_cancels_the_current_verification_first_then_creates) {
-  const verify::Step step = voiceverify::testing::cancel_then_create(
+BOOST_AUTO_TEST_CASE(a_new_call_creates_first_then_cancels_the_current_verification) {
+  const verify::Step step = voiceverify::testing::create_then_cancel(
       verify::start_call(deps, caller, "06 12345678", {kOldId, false}), kOldId, kId);
   BOOST_TEST(step.outcome().forget_current);
 }

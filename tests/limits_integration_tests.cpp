@@ -5,8 +5,10 @@
 // 429 before the pool sees the post.
 #include <boost/test/unit_test.hpp>
 
+#include <array>
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <regex>
 #include <thread>
 
@@ -181,6 +183,71 @@ BOOST_AUTO_TEST_CASE(nginx_answers_429_with_the_site_page_after_a_burst_of_posts
   BOOST_TEST(count_posts() == static_cast<std::size_t>(burst + 1));
   for (int i = 0; i < burst + 5; ++i) BOOST_TEST(browser.get("/").status == 200, i);
   BOOST_TEST(contains(site.nginx_logs(), "limiting requests"));
+}
+
+// LIMIT_NET_HOUR: many addresses of one network (an IPv4 /24, an IPv6 /48) share one window,
+// behind a trusted proxy as on a direct connection; another network has its own.
+BOOST_AUTO_TEST_CASE(per_network_hourly_window_for_ipv4_and_ipv6) {
+  Site site(
+      {.env = {{"LIMIT_NET_HOUR", "2"}, {"RESEND_INTERVAL", "0"}}, .trusted_proxies = "127.0.0.1"});
+  int n = 60;
+  auto from = [&](const std::string& address) {
+    auto browser = std::make_unique<Browser>(site);
+    browser->headers["X-Forwarded-For"] = address;
+    return browser;
+  };
+  for (const auto& [first, second, third, other] :
+       {std::array<std::string, 4>{"198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.101.1"},
+        std::array<std::string, 4>{"2001:db8:5:1::1", "2001:db8:5:2::1", "2001:db8:5:ffff::9",
+                                   "2001:db8:6::1"}}) {
+    for (const std::string& address : {first, second}) {
+      auto b = from(address);
+      BOOST_TEST(start(*b, nl_number(n++)).location.rfind("/EnterCode/", 0) == 0, address);
+    }
+    auto refused = from(third);
+    expect_limited(site, *refused, nl_number(n++), "too many calls from your connection");
+    auto elsewhere = from(other);
+    BOOST_TEST(start(*elsewhere, nl_number(n++)).location.rfind("/EnterCode/", 0) == 0, other);
+  }
+  BOOST_TEST(contains(site.pool_log(), "limit=\"net-hour\""));
+}
+
+// A create MessageBird never placed spends nothing: the number's window that held one call is
+// free for the retry.
+BOOST_AUTO_TEST_CASE(a_call_that_was_never_placed_spends_no_window) {
+  Site site({.env = {{"LIMIT_NUMBER_10MIN", "1"}, {"RESEND_INTERVAL", "60"}}});
+  site.sim_faults({{"fail_percent", "100"}});
+  Browser browser(site);
+  const Page failed = start(browser, nl_number(70));
+  BOOST_TEST(failed.location == "/");
+  site.sim_faults({{"fail_percent", "0"}});
+  BOOST_TEST(start(browser, nl_number(70)).location.rfind("/EnterCode/", 0) == 0);
+}
+
+// nginx's post limit counts an IPv6 client per /64 (any address of it shares the allowance) and
+// an IPv4 client per address.
+BOOST_AUTO_TEST_CASE(nginx_counts_ipv6_posts_per_64_and_ipv4_posts_per_address) {
+  const std::string locations =
+      read_file(std::string(VV_SOURCE_DIR) + "/nginx/snippets/voiceverify-locations.conf");
+  std::smatch m;
+  BOOST_REQUIRE(std::regex_search(
+      locations, m, std::regex(R"(\n\s*limit_req zone=voiceverify_post burst=(\d+))")));
+  const int burst = std::stoi(m[1].str());
+  Site site({.env = {}, .trusted_proxies = "127.0.0.1", .nginx_post_rate = "1r/m"});
+  auto post_from = [&](const std::string& address) {
+    Browser browser(site);
+    browser.headers["X-Forwarded-For"] = address;
+    return browser.post_raw("/", "number=1", "application/x-www-form-urlencoded").status;
+  };
+  // The rate's one and the burst, each from another address of one /64 (refused by the pool: no
+  // CSRF token), then nginx's 429 for yet another address of it.
+  for (int i = 0; i <= burst; ++i)
+    BOOST_TEST(post_from("2001:db8:1:2::" + std::to_string(i + 1)) == 403, i);
+  BOOST_TEST(post_from("2001:db8:1:2:ffff:ffff:ffff:ffff") == 429);
+  BOOST_TEST(post_from("2001:db8:1:3::1") == 403);  // the next /64: its own allowance
+  for (int i = 0; i <= burst; ++i) BOOST_TEST(post_from("198.51.100.1") == 403, i);
+  BOOST_TEST(post_from("198.51.100.1") == 429);
+  BOOST_TEST(post_from("198.51.100.2") == 403);  // IPv4: per address
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -78,7 +78,7 @@ Page person_verifies(OidcSite& oidc, Browser& browser, const std::string& author
   BOOST_REQUIRE_EQUAL(handed.status, 303);
   BOOST_REQUIRE_EQUAL(handed.location, "/");
   const Page form = browser.follow(handed);
-  BOOST_TEST(contains(form.body, "Example"), form.body);
+  BOOST_TEST(contains(form.body, "<p class=\"for-client\">"), form.body);
   const Page started = browser.post("/", {{"number", number}});
   BOOST_REQUIRE_EQUAL(started.status, 303);
   BOOST_REQUIRE(started.location.rfind("/EnterCode/", 0) == 0);
@@ -277,6 +277,19 @@ BOOST_AUTO_TEST_CASE(metrics_count_authorizations_by_client) {
                       "voiceverify_oidc_authorizations_total{client=\"shop000001\","
                       "stage=\"completed\"} 1"),
              metrics);
+  // The code redeemed once, then again: one "ok", one "invalid_grant".
+  const std::string out = oidc.finish("shop000001", kShopSecret, kShopCallback, back.location);
+  BOOST_TEST(contains(out, "ok\n"), out);
+  oidc.finish("shop000001", kShopSecret, kShopCallback, back.location);
+  const std::string after = browser.get("/metrics").body;
+  BOOST_TEST(contains(after,
+                      "voiceverify_oidc_token_requests_total{client=\"shop000001\","
+                      "outcome=\"ok\"} 1"),
+             after);
+  BOOST_TEST(contains(after,
+                      "voiceverify_oidc_token_requests_total{client=\"shop000001\","
+                      "outcome=\"invalid_grant\"} 1"),
+             after);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

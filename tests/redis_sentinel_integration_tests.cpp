@@ -51,6 +51,8 @@ struct Watch {
   int refused = 0;
   int pages = 0;
   int not_ready = 0;
+  int said_no_primary = 0;             // of those, the ones that said why: no primary
+  std::string not_ready_body;          // the last /readyz that said 503
   std::optional<Clock::duration> gap;  // from the kill to the first start that succeeded
 };
 
@@ -61,7 +63,15 @@ bool step(Watch& watch, int n, Clock::time_point killed) {
   BOOST_TEST(home.get("/").status == 200);
   ++watch.pages;
   if (watch.gap) return true;
-  if (home.get("/readyz").status == 503) ++watch.not_ready;
+  if (const Page ready = home.get("/readyz"); ready.status == 503) {
+    ++watch.not_ready;
+    watch.not_ready_body = ready.body;
+    if (contains(ready.body,
+                 "not ready: the store does not answer (redis: no primary for "
+                 "mymaster (asked 3 sentinels;")) {
+      ++watch.said_no_primary;
+    }
+  }
   const long creates = watch.site.sim_stats()["creates"];
   Browser other(watch.site);
   const Page answer = start(other, nl_number(20 + n % 70));
@@ -128,8 +138,8 @@ BOOST_AUTO_TEST_CASE(a_killed_primary_is_replaced_and_the_site_carries_on) {
 
   primary.stop();  // SIGKILL
   const auto killed = Clock::now();
-  std::vector<Watch> watches{Watch{site, 0, 0, 0, std::nullopt},
-                             Watch{second, 0, 0, 0, std::nullopt}};
+  std::vector<Watch> watches{Watch{site, 0, 0, 0, 0, {}, std::nullopt},
+                             Watch{second, 0, 0, 0, 0, {}, std::nullopt}};
   for (int n = 20; Clock::now() - killed < 60s; ++n) {
     bool all = true;
     for (auto& watch : watches) all = step(watch, n, killed) && all;
@@ -146,6 +156,8 @@ BOOST_AUTO_TEST_CASE(a_killed_primary_is_replaced_and_the_site_carries_on) {
                 << ", pages answered " << watch.pages);
     BOOST_TEST(watch.refused >= 1);
     BOOST_TEST(watch.not_ready >= 1);
+    // It says why in plain words: no primary for the name the sentinels watch.
+    BOOST_TEST(watch.said_no_primary >= 1, watch.not_ready_body);
     BOOST_TEST(Browser(watch.site).get("/readyz").status == 200);
   }
   const std::string log = site.pool_log();

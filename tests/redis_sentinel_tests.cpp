@@ -226,6 +226,33 @@ BOOST_AUTO_TEST_CASE(with_no_primary_known_every_operation_fails_closed_without_
   // The back-off (100 ms doubling to 1 s) allows about six questions in 1.5 s, whatever the load.
   BOOST_TEST(unknowing.asked() >= 2);
   BOOST_TEST(unknowing.asked() <= 8);
+  // What /readyz says meanwhile.
+  BOOST_TEST(store->trouble() ==
+             "redis: no primary for mymaster (asked 2 sentinels; none named one)");
+}
+
+// /readyz's reason during a failover: the sentinels still name the dead primary, and no password
+// (the primary's or the sentinels') appears in it.
+BOOST_AUTO_TEST_CASE(the_reason_names_the_primary_that_does_not_answer_and_no_password) {
+  const int dead = free_port();
+  FakeSentinel stale(names(dead), "sentinel-pw");
+  std::string error;
+  auto url = vs::parse_redis_url(
+      "redis+sentinel://:primary-pw@" + sentinel_url({stale.port()}).substr(17), error);
+  BOOST_TEST_REQUIRE(url.has_value(), error);
+  url->sentinel_password = "sentinel-pw";
+  auto store = vs::make_redis_store(*url, unique_redis_prefix(), 500ms, error);
+  BOOST_TEST_REQUIRE(static_cast<bool>(store), error);
+  BOOST_TEST((store->increment("k", 60s).error == vs::StoreError::Unavailable));
+  const std::string why = store->trouble();
+  BOOST_TEST(why == "redis: no primary for mymaster (asked 1 sentinel; they named 127.0.0.1:" +
+                        std::to_string(dead) + ", which does not answer)");
+  BOOST_TEST(why.find("-pw") == std::string::npos, why);
+
+  // Without Sentinel: the address that does not answer.
+  auto plain = store_at("redis://:primary-pw@127.0.0.1:" + std::to_string(dead), "p:");
+  BOOST_TEST((plain->peek("k").error == vs::StoreError::Unavailable));
+  BOOST_TEST(plain->trouble() == "redis: 127.0.0.1:" + std::to_string(dead) + " does not answer");
 }
 
 BOOST_AUTO_TEST_CASE(a_new_primary_is_followed_and_no_connection_stays_with_the_old) {

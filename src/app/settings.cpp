@@ -48,6 +48,8 @@ guard::LimitSettings limit_settings(const config::Config& config) {
     s.sizes[LimitWindow::ApiClientHour] = s.sizes[LimitWindow::GlobalHour];
   }
   s.ipv6_prefix_length = config.limit_ipv6_prefix;
+  s.ipv4_net_prefix_length = config.limit_ipv4_net_prefix;
+  s.ipv6_net_prefix_length = config.limit_ipv6_net_prefix;
   s.country_calls_per_hour = config.country_limits;
   s.home_region = config.default_region;
   s.key_secret = guard::store_key_secret(config.signing_key);

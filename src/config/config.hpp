@@ -79,6 +79,8 @@ struct Config {
   // LIMIT_COUNTRY_HOUR's 0 (unset) means a tenth of LIMIT_GLOBAL_HOUR.
   guard::WindowSizes window_sizes = guard::WindowSizes::defaults();
   int limit_ipv6_prefix = 64;                  // LIMIT_IPV6_PREFIX: bits of an IPv6 client's window
+  int limit_ipv4_net_prefix = 24;              // LIMIT_IPV4_NET_PREFIX: bits of an IPv4 network's
+  int limit_ipv6_net_prefix = 48;              // LIMIT_IPV6_NET_PREFIX: and an IPv6 one's
   std::map<std::string, long> country_limits;  // COUNTRY_LIMITS: "BE:300,DE:100", parsed
   // The fraud guard (docs/fraud-guard.md).
   guard::GuardMode fraud_range_mode = guard::GuardMode::Enforce;    // FRAUD_GUARD

@@ -2,8 +2,10 @@
 //
 // Store layout (every key built from strings of known shape; numbers and ranges only as keyed
 // tags, as in limits.cpp):
-//   fraud:range:<tag>:started|verified|spent   timelines of call ids, scored by start time
-//   fraud:country:<CC>:started|verified|spent  the same per country
+//   fraud:{range:<tag>}:started|verified|spent   timelines of call ids, scored by start time
+//   fraud:{country:<CC>}:started|verified|spent  the same per country
+// A subject's three timelines are counted by one script, so they share a Redis Cluster hash tag,
+// the subject's id in braces (docs/redis.md, "Cluster-ready keys").
 //   fraud:call:<verify id>                     "<range tag>|<CC>|<start>" while the call is open
 //   fraud:block:range:<tag> / country:<CC>     "<label>|<until>" while the quarantine holds
 //   fraud:watch:range:<tag> / country:<CC>     the same, kept a day longer: report_ended() logs
@@ -54,6 +56,12 @@ bool valid_region(std::string_view region) {
 }
 
 // "<label>|<until>" as the block and watch keys hold it.
+// One of a subject's timelines ("started", "verified", "spent"); `id` is "range:<tag>" or
+// "country:<CC>".
+std::string timeline_key(std::string_view id, std::string_view which) {
+  return "fraud:{" + std::string(id) + "}:" + std::string(which);
+}
+
 bool split_record(const std::string& value, std::string& label, long& until) {
   const auto bar = value.rfind('|');
   if (bar == std::string::npos) return false;
@@ -97,9 +105,7 @@ struct FraudGuard::Subject {
   std::string label;  // "+3161234" or "NL": for the log and the operators
   std::string id;     // "range:<tag>" or "country:NL"
   long min_calls;
-  std::string timeline(std::string_view which) const {
-    return "fraud:" + id + ":" + std::string(which);
-  }
+  std::string timeline(std::string_view which) const { return timeline_key(id, which); }
 };
 
 FraudGuard::FraudGuard(Store& store, FraudSettings settings, WallClock clock)
@@ -257,7 +263,7 @@ StoreError FraudGuard::call_settled(std::string_view verify_id, Settlement how) 
   const seconds keep = settings_.window + settings_.code_timeout;
   for (const std::string& subject_id :
        {record.value->substr(0, first), record.value->substr(first + 1, second - first - 1)}) {
-    if (const auto e = store_.add_to_timeline("fraud:" + subject_id + ":" + which, id, start, keep);
+    if (const auto e = store_.add_to_timeline(timeline_key(subject_id, which), id, start, keep);
         e != StoreError::None) {
       return e;
     }

@@ -21,6 +21,7 @@ enum class LimitWindow {
   NumberDay,
   NumberClientDay,
   ClientHour,
+  NetHour,
   GlobalHour,
   CountryHour,
   ApiClientHour,
@@ -32,6 +33,7 @@ enum class CountsPer {
   Number,           // calls to one number (its keyed tag, never the digits)
   NumberAndSource,  // calls to one number from one client address, unless verified from there
   Source,           // calls from one client address (IPv6: its prefix, LIMIT_IPV6_PREFIX)
+  SourceNetwork,    // calls from one client network: LIMIT_IPV4_NET_PREFIX, LIMIT_IPV6_NET_PREFIX
   Site,             // every call the site places: one key
   Country,          // calls to one region (COUNTRY_LIMITS), the home region only when listed
   Verification,     // code checks of one verification (Limiter::before_check), not calls
@@ -130,6 +132,16 @@ inline constexpr auto kLimitWindows = [] {
        hours{1},
        {"LIMIT_IP_HOUR", 10, 1, kMaxCalls},
        CountsPer::Source,
+       Sizing::Calls,
+       Operators::None,
+       MessageId::LimitClient},
+      // Many addresses of one network (a rented IPv6 /48, a proxy pool's IPv4 /24) share one.
+      {LimitWindow::NetHour,
+       "net-hour",
+       "net:",
+       hours{1},
+       {"LIMIT_NET_HOUR", 30, 1, kMaxCalls},
+       CountsPer::SourceNetwork,
        Sizing::Calls,
        Operators::None,
        MessageId::LimitClient},

@@ -75,11 +75,11 @@ bool valid_prefix_length(int bits) {
 }
 
 LimitResult limited(LimitWindow window, seconds retry_after = seconds{0}) {
-  return LimitResult{LimitVerdict::Limited, retry_after, window};
+  return LimitResult{LimitVerdict::Limited, retry_after, window, {}};
 }
 
 LimitResult bad_key() {
-  return LimitResult{LimitVerdict::BadKey, seconds{0}, LimitWindow::Resend};
+  return LimitResult{LimitVerdict::BadKey, seconds{0}, LimitWindow::Resend, {}};
 }
 
 // Where list_held finds the numbers note_held wrote: "<masked>|<until>".
@@ -90,7 +90,7 @@ std::string attempts_key(const std::string& verify_id) {
 }
 
 LimitResult store_down() {
-  return LimitResult{LimitVerdict::StoreDown, seconds{0}, {}};
+  return LimitResult{LimitVerdict::StoreDown, seconds{0}, {}, {}};
 }
 
 }  // namespace
@@ -99,30 +99,49 @@ std::string store_key_secret(std::string_view signing_key) {
   return util::hmac_sha256_hex(signing_key, "voiceverify store keys v1");
 }
 
-std::string client_address_key(std::string_view client_ip, int ipv6_prefix_length) {
-  if (!valid_prefix_length(ipv6_prefix_length) || client_ip.size() >= INET6_ADDRSTRLEN ||
-      client_ip.find('\0') != std::string_view::npos)
+namespace {
+
+// An address in text, its family's prefix of `v4_bits` or `v6_bits` kept and the host bits
+// cleared (an IPv4-mapped IPv6 address is IPv4); "/bits" added when `with_length` or the prefix
+// is shorter than the address. "" when `client_ip` is not an address inet_pton reads.
+std::string prefix_key(std::string_view client_ip, int v4_bits, int v6_bits, bool with_length) {
+  if (client_ip.size() >= INET6_ADDRSTRLEN || client_ip.find('\0') != std::string_view::npos)
     return "";
   const std::string ip(client_ip);  // inet_pton wants a NUL-terminated string
   char text[INET6_ADDRSTRLEN] = {};
-  in_addr v4{};
-  if (::inet_pton(AF_INET, ip.c_str(), &v4) == 1) {
-    return ::inet_ntop(AF_INET, &v4, text, sizeof text) ? std::string(text) : "";
-  }
+  std::array<unsigned char, 16> bytes{};
+  int family = AF_INET;
+  int bits = v4_bits;
   in6_addr v6{};
-  if (::inet_pton(AF_INET6, ip.c_str(), &v6) != 1) return "";
-  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
-    std::memcpy(&v4, &v6.s6_addr[12], sizeof v4);
-    return ::inet_ntop(AF_INET, &v4, text, sizeof text) ? std::string(text) : "";
+  if (::inet_pton(AF_INET, ip.c_str(), bytes.data()) != 1) {
+    if (::inet_pton(AF_INET6, ip.c_str(), &v6) != 1) return "";
+    if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+      std::memcpy(bytes.data(), &v6.s6_addr[12], 4);
+    } else {
+      std::memcpy(bytes.data(), &v6.s6_addr[0], 16);
+      family = AF_INET6;
+      bits = v6_bits;
+    }
   }
-  if (ipv6_prefix_length == 128) {
-    return ::inet_ntop(AF_INET6, &v6, text, sizeof text) ? std::string(text) : "";
+  const int width = family == AF_INET ? 32 : 128;
+  for (int bit = bits; bit < width; ++bit) {
+    bytes[static_cast<std::size_t>(bit / 8)] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
   }
-  for (int bit = ipv6_prefix_length; bit < 128; ++bit) {
-    v6.s6_addr[bit / 8] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
-  }
-  if (!::inet_ntop(AF_INET6, &v6, text, sizeof text)) return "";
-  return std::string(text) + "/" + std::to_string(ipv6_prefix_length);
+  if (!::inet_ntop(family, bytes.data(), text, sizeof text)) return "";
+  if (!with_length && bits == width) return text;
+  return std::string(text) + "/" + std::to_string(bits);
+}
+
+}  // namespace
+
+std::string client_address_key(std::string_view client_ip, int ipv6_prefix_length) {
+  if (!valid_prefix_length(ipv6_prefix_length)) return "";
+  return prefix_key(client_ip, 32, ipv6_prefix_length, false);
+}
+
+std::string client_network_key(std::string_view client_ip, int ipv4_bits, int ipv6_bits) {
+  if (ipv4_bits < 1 || ipv4_bits > 32 || !valid_prefix_length(ipv6_bits)) return "";
+  return prefix_key(client_ip, ipv4_bits, ipv6_bits, true);
 }
 
 std::string number_tag(std::string_view secret, std::string_view number) {
@@ -137,17 +156,18 @@ std::string address_tag(std::string_view secret, std::string_view client_key) {
 }
 
 // Every key this file writes, per call placed: three for the number (last-call, n10, nday), one
-// for the client IP, and two for the verification it starts (attempts, done). A call refused
-// writes none (peek first) except after a lost race, whose keys sit at zero until they expire:
-// the margin covers those. The longest window is a day, and the site-wide limit caps the calls
-// in a day at 24 x LIMIT_GLOBAL_HOUR, so this many keys are never all needed at once; shorter
-// windows expire (and are swept) long before. Saturates rather than overflows.
+// for the client IP, one for its network, and two for the verification it starts (attempts, done).
+// A call refused writes none (peek first) except after a lost race, whose keys sit at zero until
+// they expire: the margin covers those. The longest window is a day, and the site-wide limit caps
+// the calls in a day at 24 x LIMIT_GLOBAL_HOUR, so this many keys are never all needed at once;
+// shorter windows expire (and are swept) long before. Saturates rather than overflows.
 std::size_t memory_store_capacity(const LimitSettings& settings) {
-  // Eight for the limits (the per-client window of the number and the call's number included),
+  // Nine for the limits (the per-client window of the number, the client's network and the
+  // call's number included),
   // five for the fraud guard (the call's record and, for a range not seen
   // before, its three timelines; a quarantine's two): FRAUD_WINDOW is at most a day for this.
   // Three for the code page (call_records.hpp: the sealed number, the submission, a call again).
-  constexpr std::size_t kKeysPerCall = 16;
+  constexpr std::size_t kKeysPerCall = 17;
   constexpr std::size_t kHoursPerDay = 24;
   constexpr std::size_t kMargin = 1024;  // the "global" key, raced calls, a small site's slack
   const auto per_hour =
@@ -160,13 +180,16 @@ std::size_t memory_store_capacity(const LimitSettings& settings) {
 Limiter::Limiter(Store& store, LimitSettings settings)
     : store_(store), settings_(std::move(settings)) {
   if (settings_.key_secret.empty()) throw std::invalid_argument("Limiter: key_secret is empty");
-  if (!valid_prefix_length(settings_.ipv6_prefix_length))
-    throw std::invalid_argument("Limiter: ipv6_prefix_length outside 1..128");
+  if (!valid_prefix_length(settings_.ipv6_prefix_length) ||
+      !valid_prefix_length(settings_.ipv6_net_prefix_length) ||
+      settings_.ipv4_net_prefix_length < 1 || settings_.ipv4_net_prefix_length > 32)
+    throw std::invalid_argument("Limiter: a prefix length out of range");
 }
 
-LimitResult Limiter::windows_of(const LimitWindowRow& row, const std::string& tag,
-                                const std::string& client, const std::string& region,
-                                const std::string& api_client, std::vector<Window>& out) {
+LimitResult Limiter::windows_of(const LimitWindowRow& row, const Counted& who,
+                                const std::string& region, std::vector<Window>& out) {
+  const std::string& tag = who.number;
+  const std::string& client = who.client;
   const long size = settings_.sizes[row.window];
   long limit = size;
   seconds length = row.length;
@@ -191,6 +214,9 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const std::string& ta
     case CountsPer::Source:
       counted = client;
       break;
+    case CountsPer::SourceNetwork:
+      counted = who.network;
+      break;
     case CountsPer::Site:
       break;
     case CountsPer::Country: {
@@ -209,13 +235,13 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const std::string& ta
     case CountsPer::Verification:
       return LimitResult{};  // before_check's
     case CountsPer::ApiClient:
-      if (api_client.empty()) return LimitResult{};  // a page's call
+      if (who.api_client.empty()) return LimitResult{};  // a page's call
       // The registry's ids: 8 to 64 of [A-Za-z0-9_-] (oidc/clients.hpp).
-      if (!only_chars(api_client, 64,
+      if (!only_chars(who.api_client, 64,
                       [](char c) { return util::is_alnum(c) || c == '-' || c == '_'; })) {
         return bad_key();
       }
-      counted = api_client;
+      counted = who.api_client;
       break;
   }
   out.push_back({row.key_prefix + counted, length, limit, &row});
@@ -225,13 +251,19 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const std::string& ta
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip,
                                  const std::string& region, const std::string& api_client) {
   const std::string client_key = client_address_key(client_ip, settings_.ipv6_prefix_length);
-  if (!valid_number(number) || !valid_client_key(client_key)) return bad_key();
+  const std::string network_key = client_network_key(client_ip, settings_.ipv4_net_prefix_length,
+                                                     settings_.ipv6_net_prefix_length);
+  if (!valid_number(number) || !valid_client_key(client_key) || !valid_client_key(network_key))
+    return bad_key();
 
   const std::string tag = number_tag(settings_.key_secret, number);
-  const std::string client = address_tag(settings_.key_secret, client_key);
+  // Tags, never addresses (docs/store.md); the network's key always carries its length, so it
+  // never shares a tag with an address.
+  const Counted who{tag, address_tag(settings_.key_secret, client_key),
+                    address_tag(settings_.key_secret, network_key), api_client};
   std::vector<Window> windows;
   for (const auto& row : kLimitWindows) {
-    const LimitResult added = windows_of(row, tag, client, region, api_client, windows);
+    LimitResult added = windows_of(row, who, region, windows);
     if (added.verdict != LimitVerdict::Allowed) return added;
   }
 
@@ -273,7 +305,18 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
       return note_held(number, tag, limited(window.row->window, counter.ttl_left));
     }
   }
-  return LimitResult{};
+  LimitResult allowed;
+  for (const Window* window : counted) allowed.taken.keys.push_back(window->key);
+  return allowed;
+}
+
+StoreError Limiter::give_back(const TakenWindows& taken) {
+  StoreError first = StoreError::None;
+  for (const std::string& key : taken.keys) {
+    const StoreError error = store_.take_back(key).error;
+    if (first == StoreError::None) first = error;
+  }
+  return first;
 }
 
 // A number held by its own windows is noted, masked, for operators (list_held): the rows marked
@@ -388,6 +431,12 @@ StoreError Limiter::finished(const std::string& verify_id, bool& done) {
 
 bool Limiter::store_answers() {
   return store_.peek(limit_window(LimitWindow::GlobalHour).key_prefix).error == StoreError::None;
+}
+
+std::string Limiter::store_trouble() {
+  if (store_answers()) return {};
+  const std::string why = store_.trouble();
+  return why.empty() ? "the store does not answer" : "the store does not answer (" + why + ")";
 }
 
 }  // namespace voiceverify::guard

@@ -24,8 +24,10 @@ struct LimitSettings {
   // Every window's setting, by window (limit_windows.hpp): calls per window, the resend
   // interval in seconds, code checks per verification.
   WindowSizes sizes;
-  int ipv6_prefix_length;  // LIMIT_IPV6_PREFIX: IPv6 clients share a window per
-                           // prefix of this many bits (1 to 128; 128: per address)
+  int ipv6_prefix_length;      // LIMIT_IPV6_PREFIX: IPv6 clients share a window per
+                               // prefix of this many bits (1 to 128; 128: per address)
+  int ipv4_net_prefix_length;  // LIMIT_IPV4_NET_PREFIX, LIMIT_IPV6_NET_PREFIX: the networks
+  int ipv6_net_prefix_length;  // the net-hour window counts per (1 to 32, 1 to 128)
   // COUNTRY_LIMITS: listed regions' own budgets (calls per hour) instead of the country window's
   // size; the home region has no budget of its own unless listed (the global hour is its budget).
   std::map<std::string, long> country_calls_per_hour;
@@ -55,6 +57,11 @@ std::string number_tag(std::string_view secret, std::string_view number);
 // `client_ip` is not an address inet_pton reads, or the length is outside 1..128.
 std::string client_address_key(std::string_view client_ip, int ipv6_prefix_length);
 
+// The client's network for the net-hour window: an IPv4 address (or an IPv4-mapped one) as its
+// prefix of `ipv4_bits`, an IPv6 address as its prefix of `ipv6_bits`, host bits cleared, always
+// with the length: "198.51.100.0/24", "2001:db8:5::/48". "" as client_address_key.
+std::string client_network_key(std::string_view client_ip, int ipv4_bits, int ipv6_bits);
+
 // What stands for a client in store keys: 32 hex characters of HMAC-SHA256(secret, a label and
 // client_address_key's form), so a dump of the store holds no address (docs/store.md). The same
 // address (IPv6: the same prefix) gives the same tag under one secret.
@@ -63,10 +70,16 @@ std::string address_tag(std::string_view secret, std::string_view client_key);
 // BadKey: a number, address or id of a shape the limiter refuses to use as a key (our bug).
 enum class LimitVerdict { Allowed, Limited, StoreDown, BadKey };
 
+// What an allowed call counted in, for give_back; opaque to the caller.
+struct TakenWindows {
+  std::vector<std::string> keys;
+};
+
 struct LimitResult {
   LimitVerdict verdict = LimitVerdict::Allowed;
   std::chrono::seconds retry_after{0};       // when Limited: how long until the window frees
   LimitWindow window = LimitWindow::Resend;  // when Limited: the window that refused
+  TakenWindows taken;                        // when Allowed by before_call: what it counted
 };
 
 // A number held by a limit, as operators see it.
@@ -82,8 +95,8 @@ std::size_t memory_store_capacity(const LimitSettings& settings);
 
 class Limiter {
  public:
-  // Throws std::invalid_argument when settings.key_secret is empty or ipv6_prefix_length is
-  // outside 1..128 (wiring bugs).
+  // Throws std::invalid_argument when settings.key_secret is empty or a prefix length is out of
+  // its range (wiring bugs).
   Limiter(Store& store, LimitSettings settings);
 
   // Before POST /verify: checks every call limit and, when all allow, counts this call in each
@@ -93,6 +106,12 @@ class Limiter {
   // `api_client`: the API client's id (docs/api.md), counted in its own window; empty: none.
   LimitResult before_call(const std::string& number, const std::string& client_ip,
                           const std::string& region = {}, const std::string& api_client = {});
+
+  // Gives back what before_call counted for a call that was never placed (MessageBird down,
+  // timed out, the breaker open, the request's budget spent): nothing is spent on it, so a retry
+  // is judged as if it had not been asked. Like refund_attempt, never creates a counter nor takes
+  // one below zero; a window that expired since stays gone. The first store error, if any.
+  StoreError give_back(const TakenWindows& taken);
 
   // Before GET /verify/{id}?token=: counts one attempt for `verify_id`. Limited when the
   // attempts are already spent (the caller must not call upstream). `attempts_left` is set to
@@ -121,6 +140,9 @@ class Limiter {
 
   // Whether the store answers now (a read that changes nothing): for /readyz.
   bool store_answers();
+  // The same, with the reason: empty when the store answers, else why not in plain words
+  // (Store::trouble, or "the store does not answer" when it cannot say). Never a password.
+  std::string store_trouble();
 
   const LimitSettings& settings() const { return settings_; }
 
@@ -139,9 +161,15 @@ class Limiter {
     const LimitWindowRow* row;
   };
   // The windows `row` puts before a call; bad_key set for a region of the wrong shape.
-  LimitResult windows_of(const LimitWindowRow& row, const std::string& tag,
-                         const std::string& client, const std::string& region,
-                         const std::string& api_client, std::vector<Window>& out);
+  // Who a call's windows count: the number's tag, the client's and its network's tags.
+  struct Counted {
+    std::string number;
+    std::string client;
+    std::string network;
+    std::string api_client;  // the API client's id (docs/api.md); empty for a page's call
+  };
+  LimitResult windows_of(const LimitWindowRow& row, const Counted& who, const std::string& region,
+                         std::vector<Window>& out);
   LimitResult note_held(const std::string& number, const std::string& tag, LimitResult result);
   Store& store_;
   LimitSettings settings_;

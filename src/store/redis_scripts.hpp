@@ -1,6 +1,8 @@
 // The Lua scripts the Redis Store runs (EVAL): each makes one Store operation atomic on the
-// server, so two pools never interleave the steps of one operation. Every script but the
-// timeline count touches one key (KEYS[1]).
+// server, so two pools never interleave the steps of one operation. A script touches only the
+// keys it is given (KEYS), never a name it builds, and every call gives it keys of one Redis
+// Cluster hash slot (docs/redis.md, "Cluster-ready keys"; redis_slots_tests checks both). Every
+// script but the timeline count touches one key (KEYS[1]).
 #pragma once
 
 namespace voiceverify::store {
@@ -48,5 +50,19 @@ inline constexpr const char* kTimelineCountScript =
     "local r = {} "
     "for i, k in ipairs(KEYS) do r[i] = redis.call('ZCOUNT', k, ARGV[2*i-1], ARGV[2*i]) end "
     "return r";
+
+// Every script above, for the test that reads what each touches.
+struct RedisScript {
+  const char* name;
+  const char* text;
+};
+inline constexpr RedisScript kRedisScripts[] = {
+    {"increment", kIncrementScript},
+    {"take_back", kTakeBackScript},
+    {"take", kTakeScript},
+    {"peek", kPeekScript},
+    {"timeline_add", kTimelineAddScript},
+    {"timeline_count", kTimelineCountScript},
+};
 
 }  // namespace voiceverify::store

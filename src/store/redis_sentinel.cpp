@@ -26,11 +26,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kFirstBackOff{100};
 constexpr std::chrono::milliseconds kMostBackOff{1000};
 
-std::string describe(const RedisEndpoint& endpoint) {
-  const bool v6 = endpoint.host.find(':') != std::string::npos;
-  return (v6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" + std::to_string(endpoint.port);
-}
-
 std::string_view loss_name(PrimaryLoss why) {
   return why == PrimaryLoss::NotPrimary ? "not_primary" : "connection_failed";
 }
@@ -41,6 +36,11 @@ bool is_string(const redisReply* reply) {
 }
 
 }  // namespace
+
+std::string describe(const RedisEndpoint& endpoint) {
+  const bool v6 = endpoint.host.find(':') != std::string::npos;
+  return (v6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" + std::to_string(endpoint.port);
+}
 
 timeval redis_timeval(std::chrono::milliseconds timeout) {
   timeval value{};
@@ -81,6 +81,7 @@ std::optional<PrimaryFinder::Target> PrimaryFinder::target() {
   std::lock_guard lock(mutex_);
   asking_ = false;
   if (!found) {
+    last_lost_.reset();  // no sentinel names one now
     next_ask_ = Clock::now() + back_off_;
     back_off_ = std::min(back_off_ * 2, kMostBackOff);
     return std::nullopt;
@@ -111,6 +112,8 @@ void PrimaryFinder::lost(std::uint64_t generation, PrimaryLoss why) {
     // The sentinel that named it is at the front (ask_sentinels): it goes to the back.
     std::rotate(sentinels_.begin(), sentinels_.begin() + 1, sentinels_.end());
   }
+  last_lost_ = current_;
+  last_loss_ = why;
   current_.reset();
   ++generation_;
   next_ask_ = Clock::now() + back_off_;
@@ -131,6 +134,17 @@ void PrimaryFinder::confirmed(std::uint64_t generation) {
     util::metrics().redis_without_primary(gap);
     lost_since_.reset();
   }
+}
+
+std::string PrimaryFinder::why_none() {
+  std::lock_guard lock(mutex_);
+  if (!uses_sentinel() || current_) return {};
+  std::string why = "no primary for " + primary_name_ + " (asked " +
+                    std::to_string(sentinels_.size()) +
+                    (sentinels_.size() == 1 ? " sentinel; " : " sentinels; ");
+  if (!last_lost_) return why + "none named one)";
+  return why + "they named " + describe(*last_lost_) + ", which " +
+         (last_loss_ == PrimaryLoss::NotPrimary ? "is not the primary)" : "does not answer)");
 }
 
 bool PrimaryFinder::is_primary(redisContext* context) {

@@ -36,6 +36,9 @@ struct RedisContextDeleter {
 };
 using RedisContextPtr = std::unique_ptr<redisContext, RedisContextDeleter>;
 
+// "host:port", or "[v6]:port": for log lines and operators.
+std::string describe(const RedisEndpoint& endpoint);
+
 // hiredis's form of a timeout.
 timeval redis_timeval(std::chrono::milliseconds timeout);
 
@@ -65,6 +68,10 @@ class PrimaryFinder {
   // A new connection to `generation`'s primary was confirmed: the back-off starts small again.
   void confirmed(std::uint64_t generation);
 
+  // Why no primary is known, for an operator: "no primary for NAME (asked 3 sentinels; they
+  // named HOST:PORT, which does not answer)". Empty while one is known, and without Sentinel.
+  std::string why_none();
+
   // Whether the server on `context` says ROLE master (Redis's Sentinel client spec, step 3).
   static bool is_primary(redisContext* context);
   // Whether an error reply says the server is not (or no longer) the primary.
@@ -88,6 +95,8 @@ class PrimaryFinder {
   std::chrono::steady_clock::time_point next_ask_{};
   std::chrono::milliseconds back_off_;
   std::optional<std::chrono::steady_clock::time_point> lost_since_;  // no primary since then
+  std::optional<RedisEndpoint> last_lost_;  // the last primary given up, until a new one is named
+  PrimaryLoss last_loss_ = PrimaryLoss::ConnectionFailed;
 };
 
 }  // namespace voiceverify::store

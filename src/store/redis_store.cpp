@@ -17,6 +17,9 @@
 //   what Redis Sentinel says. Each connection carries the finder's generation; a failure, a ROLE
 //   that is not "master" or a READONLY reply tells the finder, and the pool drops every
 //   connection of an older generation (docs/redis.md).
+// - Every command and script touches keys of one Redis Cluster hash slot (docs/redis.md,
+//   "Cluster-ready keys"): count_in_timelines, the one operation given many keys, sends one
+//   script per slot, pipelined on one connection, so it still costs one round trip.
 #include <hiredis/hiredis.h>
 #include <pthread.h>
 
@@ -36,6 +39,7 @@
 #include "log/log.hpp"
 #include "store/redis_scripts.hpp"
 #include "store/redis_sentinel.hpp"
+#include "store/redis_slot.hpp"
 #include "store/redis_url.hpp"
 #include "store/store.hpp"
 
@@ -104,11 +108,13 @@ std::optional<long> parse_long(const char* text, std::size_t length) {
 
 class RedisStore final : public Store {
  public:
-  RedisStore(RedisUrl address, std::string key_prefix, std::chrono::milliseconds timeout)
+  RedisStore(RedisUrl address, std::string key_prefix, std::chrono::milliseconds timeout,
+             RedisCommandTap tap)
       : address_(std::move(address)),
         prefix_(std::move(key_prefix)),
         timeout_(redis_timeval(timeout)),
-        finder_(address_, timeout_) {}
+        finder_(address_, timeout_),
+        tap_(std::move(tap)) {}
 
   Counter increment(const std::string& key, std::chrono::seconds window, long by) override {
     const auto full = prefix_ + key;
@@ -178,21 +184,43 @@ class RedisStore final : public Store {
 
   Counts count_in_timelines(const std::vector<TimelineQuery>& queries) override {
     if (queries.empty()) return Counts{};
-    std::vector<std::string> args{"EVAL", kTimelineCountScript, std::to_string(queries.size())};
-    for (const auto& query : queries) args.push_back(prefix_ + query.key);
-    for (const auto& query : queries) {
-      args.push_back(std::to_string(query.from));
-      args.push_back(std::to_string(query.to));
+    // One script per slot, its queries in their order (see top).
+    std::vector<unsigned> slots;
+    std::vector<std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      const unsigned slot = redis_hash_slot(prefix_ + queries[i].key);
+      const auto at = std::find(slots.begin(), slots.end(), slot);
+      if (at == slots.end()) {
+        slots.push_back(slot);
+        groups.push_back({i});
+      } else {
+        groups[static_cast<std::size_t>(at - slots.begin())].push_back(i);
+      }
     }
-    auto reply = run(args);
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != queries.size()) {
-      return Counts{StoreError::Unavailable, {}};
+    std::vector<std::vector<std::string>> commands;
+    for (const auto& group : groups) {
+      std::vector<std::string> args{"EVAL", kTimelineCountScript, std::to_string(group.size())};
+      for (const std::size_t i : group) args.push_back(prefix_ + queries[i].key);
+      for (const std::size_t i : group) {
+        args.push_back(std::to_string(queries[i].from));
+        args.push_back(std::to_string(queries[i].to));
+      }
+      commands.push_back(std::move(args));
     }
+    const auto replies = run_all(commands);
+    if (replies.size() != groups.size()) return Counts{StoreError::Unavailable, {}};
     Counts counts;
-    for (std::size_t i = 0; i < reply->elements; ++i) {
-      if (reply->element[i]->type != REDIS_REPLY_INTEGER)
+    counts.values.assign(queries.size(), 0);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const redisReply* reply = replies[g].get();
+      if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != groups[g].size()) {
         return Counts{StoreError::Unavailable, {}};
-      counts.values.push_back(static_cast<long>(reply->element[i]->integer));
+      }
+      for (std::size_t j = 0; j < reply->elements; ++j) {
+        if (reply->element[j]->type != REDIS_REPLY_INTEGER)
+          return Counts{StoreError::Unavailable, {}};
+        counts.values[groups[g][j]] = static_cast<long>(reply->element[j]->integer);
+      }
     }
     return counts;
   }
@@ -205,6 +233,12 @@ class RedisStore final : public Store {
     if (reply->type == REDIS_REPLY_NIL) return Created{StoreError::None, false};
     if (reply->type != REDIS_REPLY_STATUS) return Created{StoreError::Unavailable, false};
     return Created{StoreError::None, true};
+  }
+
+  std::string trouble() override {
+    if (auto why = finder_.why_none(); !why.empty()) return "redis: " + why;
+    std::lock_guard lock(mutex_);
+    return trouble_.empty() ? std::string{} : "redis: " + trouble_;
   }
 
   // SCAN, not KEYS: a large Redis answers in steps instead of blocking every other client. Our
@@ -243,23 +277,57 @@ class RedisStore final : public Store {
 
   // One command on a checked-out connection. nullptr for any failure, including an error reply.
   Reply run(const std::vector<std::string>& args) {
+    auto replies = run_all({args});
+    return replies.empty() ? nullptr : std::move(replies.front());
+  }
+
+  // Commands pipelined on one checked-out connection: every reply, in order, or none at all when
+  // the connection failed. An error reply is a nullptr in its place.
+  std::vector<Reply> run_all(const std::vector<std::vector<std::string>>& commands) {
     SigpipeGuard guard;
-    Pooled pooled = check_out();
-    if (!pooled.context) return nullptr;
-    Reply reply = redis_command(pooled.context.get(), args);
-    // No reply means the connection is broken or timed out: drop it (reconnect next time).
-    if (!reply || pooled.context->err != 0) {
-      finder_.lost(pooled.generation, PrimaryLoss::ConnectionFailed);
-      return nullptr;
+    if (tap_) {
+      for (const auto& args : commands) tap_(args);
     }
-    if (reply->type == REDIS_REPLY_ERROR &&
-        PrimaryFinder::says_not_primary(std::string_view(reply->str, reply->len))) {
+    Pooled pooled = check_out();
+    if (!pooled.context) return {};
+    redisContext* context = pooled.context.get();
+    std::vector<Reply> replies;
+    bool sent = true;
+    for (const auto& args : commands) {
+      std::vector<const char*> argv;
+      std::vector<std::size_t> lengths;
+      for (const auto& arg : args) {
+        argv.push_back(arg.data());
+        lengths.push_back(arg.size());
+      }
+      sent = sent && redisAppendCommandArgv(context, static_cast<int>(argv.size()), argv.data(),
+                                            lengths.data()) == REDIS_OK;
+    }
+    bool not_primary = false;
+    for (std::size_t i = 0; sent && i < commands.size(); ++i) {
+      void* raw = nullptr;
+      if (redisGetReply(context, &raw) != REDIS_OK) break;
+      Reply reply(static_cast<redisReply*>(raw));
+      if (reply && reply->type == REDIS_REPLY_ERROR) {
+        not_primary = not_primary ||
+                      PrimaryFinder::says_not_primary(std::string_view(reply->str, reply->len));
+        reply.reset();
+      }
+      replies.push_back(std::move(reply));
+    }
+    // Fewer replies than commands means the connection is broken or timed out: drop it
+    // (reconnect next time).
+    if (replies.size() != commands.size() || context->err != 0) {
+      note_trouble("the connection to the primary broke or timed out");
+      finder_.lost(pooled.generation, PrimaryLoss::ConnectionFailed);
+      return {};
+    }
+    if (not_primary) {
       finder_.lost(pooled.generation, PrimaryLoss::NotPrimary);
-      return nullptr;
+      return {};
     }
     check_in(std::move(pooled));
-    if (reply->type == REDIS_REPLY_ERROR) return nullptr;
-    return reply;
+    return replies;
   }
 
   Pooled check_out() {
@@ -309,14 +377,28 @@ class RedisStore final : public Store {
 
   Context open(const RedisEndpoint& address) {
     Context context(redisConnectWithTimeout(address.host.c_str(), address.port, timeout_));
-    if (!context || context->err != 0) return nullptr;
-    if (redisSetTimeout(context.get(), timeout_) != REDIS_OK) return nullptr;
-    if (!address_.password.empty() && !authenticate(context.get())) return nullptr;
+    if (!context || context->err != 0 || redisSetTimeout(context.get(), timeout_) != REDIS_OK) {
+      note_trouble(describe(address) + " does not answer");
+      return nullptr;
+    }
+    if (!address_.password.empty() && !authenticate(context.get())) {
+      note_trouble(describe(address) + " refused the password");
+      return nullptr;
+    }
     if (address_.db != 0) {
       const auto reply = redis_command(context.get(), {"SELECT", std::to_string(address_.db)});
-      if (!reply || reply->type != REDIS_REPLY_STATUS) return nullptr;
+      if (!reply || reply->type != REDIS_REPLY_STATUS) {
+        note_trouble(describe(address) + " refused SELECT " + std::to_string(address_.db));
+        return nullptr;
+      }
     }
     return context;
+  }
+
+  // What trouble() says; only on a failure's path, so the lock costs a working store nothing.
+  void note_trouble(std::string what) {
+    std::lock_guard lock(mutex_);
+    trouble_ = std::move(what);
   }
 
   // AUTH password, or AUTH user password for an ACL user (Redis 6). A refusal fails closed like
@@ -353,6 +435,8 @@ class RedisStore final : public Store {
   std::mutex mutex_;  // guards what follows
   std::vector<Context> idle_;
   std::uint64_t idle_generation_ = 0;
+  std::string trouble_;
+  RedisCommandTap tap_;
 };
 
 }  // namespace
@@ -365,13 +449,14 @@ std::unique_ptr<Store> make_redis_store(const std::string& url, const std::strin
 }
 
 std::unique_ptr<Store> make_redis_store(const RedisUrl& address, const std::string& key_prefix,
-                                        std::chrono::milliseconds timeout, std::string& error) {
+                                        std::chrono::milliseconds timeout, std::string& error,
+                                        RedisCommandTap tap) {
   if (timeout <= std::chrono::milliseconds{0}) {
     // hiredis treats a zero timeout as "wait forever": a hung Redis would hang every worker.
     error = "Redis timeout must be positive";
     return nullptr;
   }
-  return std::make_unique<RedisStore>(address, key_prefix, timeout);
+  return std::make_unique<RedisStore>(address, key_prefix, timeout, std::move(tap));
 }
 
 }  // namespace voiceverify::store

@@ -24,4 +24,8 @@ Listed Store::keys_with_prefix(const std::string&, std::size_t) {
   return Listed{StoreError::Unavailable, {}};
 }
 
+std::string Store::trouble() {
+  return {};
+}
+
 }  // namespace voiceverify::store

@@ -87,6 +87,7 @@ class Store {
   virtual StoreError add_to_timeline(const std::string& key, const std::string& member, long at,
                                      std::chrono::seconds ttl);
   // Counts members in several timelines at once (one round trip); a missing timeline counts 0.
+  // The counts of timelines whose keys share a Redis Cluster hash tag are read together.
   virtual Counts count_in_timelines(const std::vector<TimelineQuery>& queries);
   // Sets `key` only when it does not exist (SET NX): what decides which of several pools logs an
   // event that begins once.
@@ -94,6 +95,11 @@ class Store {
                                 std::chrono::seconds ttl);
   // Up to `max` live keys that start with `prefix` (for operators: not on a request's path).
   virtual Listed keys_with_prefix(const std::string& prefix, std::size_t max);
+
+  // Why the last operation that failed failed, in plain words for an operator (`/readyz`):
+  // "redis: no primary for mymaster (asked 3 sentinels; ...)". Never a password. Empty when the
+  // backend cannot say.
+  virtual std::string trouble();
 };
 
 // The embedded backend: in the pool's memory, one mutex, expired keys swept lazily. At most
@@ -108,8 +114,13 @@ std::unique_ptr<Store> make_memory_store(std::size_t max_entries = 100'000, Memo
 std::unique_ptr<Store> make_redis_store(const std::string& url, const std::string& key_prefix,
                                         std::chrono::milliseconds timeout, std::string& error);
 
+// Sees every command the Redis store sends, its arguments as sent, just before it is sent: the
+// test that proves each command's keys fall in one Redis Cluster slot (docs/redis.md).
+using RedisCommandTap = std::function<void(const std::vector<std::string>& args)>;
+
 // The same, for an address already parsed (the config parses REDIS_URL once, at load).
 std::unique_ptr<Store> make_redis_store(const RedisUrl& address, const std::string& key_prefix,
-                                        std::chrono::milliseconds timeout, std::string& error);
+                                        std::chrono::milliseconds timeout, std::string& error,
+                                        RedisCommandTap tap = {});
 
 }  // namespace voiceverify::store

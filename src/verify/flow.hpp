@@ -61,8 +61,9 @@ struct Current {
 // no place upstream is to be had (admission.hpp); one that takes a verify id answers NotOwner
 // first when the browser does not hold it, unverified. The pages ask nothing of their own.
 
-// POST /: check the number, apply every limit, then cancel the verification in progress (only
-// once this call will be placed) and ask MessageBird to call. The same browser submitting the
+// POST /: check the number, apply every limit, ask MessageBird to call and, only once the call
+// is placed, cancel the verification in progress; a call never placed gives back every window
+// it took (Limiter::give_back) and ends nothing. The same browser submitting the
 // same number again within RESEND_INTERVAL joins the first submission's call (CallPlaced with its
 // id), waiting up to a second for it when it is still in flight; nothing is paid twice.
 Step start_call(const FlowDeps& deps, const Caller& caller, std::string_view number,

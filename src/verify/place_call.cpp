@@ -1,7 +1,8 @@
 // See place_call.hpp: start_call and call_again after the number is known, through the fraud
 // guard, every limit and the double-submission claim (docs/architecture.md, "The code page"),
-// then the cancel of the verification in progress and the create. Order matters: validate
-// locally, apply every limit, and only then pay.
+// then the create and, once the new call is placed, the cancel of the verification in progress.
+// Order matters: validate locally, apply every limit, and only then pay; a call that was never
+// placed spends nothing and ends nothing.
 #include "verify/place_call.hpp"
 
 #include <utility>
@@ -25,7 +26,7 @@ struct Called {
 
 // The answer to POST /verify.
 Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const Called& called,
-                      bool cancelled_current, const VerifyResult& answer) {
+                      const VerifyResult& answer) {
   Outcome outcome;
   const std::string number = log::mask_number("+" + called.digits);
   const std::string& masked = called.masked;
@@ -62,8 +63,16 @@ Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const
       outcome.kind = OutcomeKind::CallFailed;
       break;
   }
-  outcome.forget_current = cancelled_current;
   return outcome;
+}
+
+// A create that never reached a person: MessageBird down or timed out, the breaker open, the
+// request's budget spent (all Unavailable), or our own account refused. The windows it took are
+// given back. A number MessageBird refused (InvalidRecipient, Rejected) stays counted: it was
+// judged, and counting it keeps a run of such numbers bounded like any other.
+bool never_placed(messagebird::VerifyError error) {
+  return error == VerifyError::Unavailable || error == VerifyError::Unauthorized ||
+         error == VerifyError::NoBalance;
 }
 
 // A double submission is joined only if the first call comes back within this; the worker
@@ -204,24 +213,30 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
 
   // The call's language and sentence (docs/operations.md, "The call's language").
   const messagebird::Speech speech = deps.call_voice.speech(caller.accept_language, phone.region);
-  auto create = [&deps, rid, speech, called = Called{phone.digits, phone.region, phone.masked},
-                 browser_id = current.browser_id, keys](bool cancelled_current) {
-    return Step::call(
-        {messagebird::Call::Create, called.digits, {}, {}, speech},
-        [&deps, rid, called, browser_id, keys, cancelled_current](const VerifyResult& answer) {
-          Outcome outcome = call_answered(deps, rid, called, cancelled_current, answer);
-          record_call(deps, rid, browser_id, called.digits, keys, outcome);
-          return Step::done(outcome);
-        });
-  };
-  // One active verification per browser: only a call that will be placed replaces the one in
-  // progress, so a refused one leaves it usable.
-  if (current.verify_id.empty() || current.verified) return create(false);
-  finish(deps, current.verify_id);
-  return Step::call({messagebird::Call::Cancel, {}, current.verify_id, {}, {}},
-                    [rid, create](const VerifyResult& cancelled) {
-                      log_failed_cancel(rid, cancelled);
-                      return create(true);
+  // One active verification per browser: the one in progress ends only once the new call is
+  // placed, so a refused or failed call leaves it usable.
+  const std::string previous =
+      current.verify_id.empty() || current.verified ? std::string() : current.verify_id;
+  return Step::call({messagebird::Call::Create, phone.digits, {}, {}, speech},
+                    [&deps, rid, called = Called{phone.digits, phone.region, phone.masked},
+                     browser_id = current.browser_id, keys, taken = limit.taken,
+                     previous](const VerifyResult& answer) {
+                      Outcome outcome = call_answered(deps, rid, called, answer);
+                      record_call(deps, rid, browser_id, called.digits, keys, outcome);
+                      if (outcome.kind != OutcomeKind::CallPlaced) {
+                        if (never_placed(answer.error)) {
+                          log_if_unrecorded(rid, deps.limiter.give_back(taken), "give_back");
+                        }
+                        return Step::done(outcome);
+                      }
+                      if (previous.empty()) return Step::done(outcome);
+                      finish(deps, previous);
+                      outcome.forget_current = true;
+                      return Step::call({messagebird::Call::Cancel, {}, previous, {}, {}},
+                                        [rid, outcome](const VerifyResult& cancelled) {
+                                          log_failed_cancel(rid, cancelled);
+                                          return Step::done(outcome);
+                                        });
                     });
 }
 

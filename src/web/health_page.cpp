@@ -32,9 +32,10 @@ Reply show_healthz(Context&) {
 // not help.
 Reply show_readyz(Context& ctx) {
   const std::string breaker = messagebird::breaker_state_name(ctx.deps.runner.breaker_state());
-  if (!ctx.deps.flow.limiter.store_answers()) {
-    return plain(503, "not ready: the store does not answer; templates=loaded upstream_breaker=" +
-                          breaker + "\n");
+  // The reason names what is missing (a Redis primary during a failover), never a password.
+  if (const std::string trouble = ctx.deps.flow.limiter.store_trouble(); !trouble.empty()) {
+    return plain(503,
+                 "not ready: " + trouble + "; templates=loaded upstream_breaker=" + breaker + "\n");
   }
   return plain(200, "ready: store=ok templates=loaded upstream_breaker=" + breaker + "\n");
 }

@@ -6,11 +6,14 @@
 // path.
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "http/urlencoded.hpp"
 #include "log/log.hpp"
 #include "oidc/id_token.hpp"
 #include "oidc/token.hpp"
+#include "util/metrics.hpp"
 #include "web/oidc_site.hpp"
 #include "web/pages.hpp"
 #include "web/reply.hpp"
@@ -40,46 +43,78 @@ long now_seconds() {
 
 }  // namespace
 
-Reply exchange_code(Context& ctx) {
-  const OidcSite* site = ctx.deps.oidc;
-  if (site == nullptr) return error_page(ctx, 404);
+namespace {
+
+// One POST /token's answer, and what /metrics counts of it: the client once it proved itself,
+// "ok" or the OAuth error.
+struct Counted {
+  http::Response response;
+  std::string_view client = "unknown";
+  std::string_view outcome = "ok";
+};
+
+Counted counted(http::Response response, const oidc::Client* client, oidc::ErrorCode code) {
+  return {std::move(response), client != nullptr ? std::string_view(client->id) : "unknown",
+          oidc::error_name(code)};
+}
+
+Counted redeem(const Context& ctx, const OidcSite& site) {
   const http::FormParse form = http::parse_urlencoded(ctx.request.body);
   if (form.error != http::FormError::None) {
-    return refused(ctx, oidc::ErrorCode::InvalidRequest, "The form cannot be read.");
+    const auto code = oidc::ErrorCode::InvalidRequest;
+    return counted(refused(ctx, code, "The form cannot be read."), nullptr, code);
   }
   const auto parsed = oidc::parse_token_request(form.fields.pairs, ctx.request.authorization);
-  if (!parsed.request) return json_reply(ctx, oidc::token_refusal_reply(parsed.refusal));
+  if (!parsed.request) {
+    return counted(json_reply(ctx, oidc::token_refusal_reply(parsed.refusal)), nullptr,
+                   parsed.refusal.error.code);
+  }
   const oidc::TokenRequest& request = *parsed.request;
   oidc::TokenRefusal refusal;
-  const oidc::Client* client = oidc::authenticate_client(request, site->clients, refusal);
-  if (client == nullptr) return json_reply(ctx, oidc::token_refusal_reply(refusal));
-
-  const auto redeemed = site->grants->redeem_code(request.code);
-  if (redeemed.error != store::StoreError::None) {
-    log::error("oidc_store_failed", {{"request_id", ctx.request.request_id}});
-    return refused(ctx, oidc::ErrorCode::TemporarilyUnavailable, "Try again later.");
+  const oidc::Client* client = oidc::authenticate_client(request, site.clients, refusal);
+  if (client == nullptr) {
+    return counted(json_reply(ctx, oidc::token_refusal_reply(refusal)), nullptr,
+                   refusal.error.code);
   }
+  const auto store_failed = [&]() {
+    log::error("oidc_store_failed", {{"request_id", ctx.request.request_id}});
+    const auto code = oidc::ErrorCode::TemporarilyUnavailable;
+    return counted(refused(ctx, code, "Try again later."), client, code);
+  };
+
+  const auto redeemed = site.grants->redeem_code(request.code);
+  if (redeemed.error != store::StoreError::None) return store_failed();
   if (!redeemed.grant) {
-    return refused(ctx, oidc::ErrorCode::InvalidGrant, "The code is unknown, used or expired.");
+    const auto code = oidc::ErrorCode::InvalidGrant;
+    return counted(refused(ctx, code, "The code is unknown, used or expired."), client, code);
   }
   const oidc::CodeGrant& grant = *redeemed.grant;
   if (auto wrong = oidc::check_code_grant(request, grant)) {
-    return json_reply(ctx, oidc::token_refusal_reply(*wrong));
+    return counted(json_reply(ctx, oidc::token_refusal_reply(*wrong)), client, wrong->error.code);
   }
   const std::string subject =
-      oidc::pairwise_subject(site->subject_key, grant.phone_number, client->id);
-  const oidc::IdTokenClaims claims{site->issuer,      subject,           client->id,
+      oidc::pairwise_subject(site.subject_key, grant.phone_number, client->id);
+  const oidc::IdTokenClaims claims{site.issuer,       subject,           client->id,
                                    now_seconds(),     grant.auth_time,   grant.nonce,
                                    grant.phone_scope, grant.phone_number};
   const std::string id_token =
-      site->signing_key->sign(oidc::id_token_payload(claims), client->id_token_alg());
-  const auto access = site->grants->issue_access_token(
+      site.signing_key->sign(oidc::id_token_payload(claims), client->id_token_alg());
+  const auto access = site.grants->issue_access_token(
       oidc::AccessGrant{client->id, subject, grant.phone_number, grant.phone_scope});
-  if (access.error != store::StoreError::None) {
-    log::error("oidc_store_failed", {{"request_id", ctx.request.request_id}});
-    return refused(ctx, oidc::ErrorCode::TemporarilyUnavailable, "Try again later.");
-  }
-  return json_reply(ctx, oidc::token_reply(id_token, access.value, grant.phone_scope));
+  if (access.error != store::StoreError::None) return store_failed();
+  Counted ok{json_reply(ctx, oidc::token_reply(id_token, access.value, grant.phone_scope))};
+  ok.client = client->id;
+  return ok;
+}
+
+}  // namespace
+
+Reply exchange_code(Context& ctx) {
+  const OidcSite* site = ctx.deps.oidc;
+  if (site == nullptr) return error_page(ctx, 404);
+  Counted answer = redeem(ctx, *site);
+  util::metrics().token_request(answer.client, answer.outcome);
+  return std::move(answer.response);
 }
 
 Reply show_userinfo(Context& ctx) {

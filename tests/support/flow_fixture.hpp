@@ -37,6 +37,7 @@ struct FlowFixture {
     s.sizes[guard::LimitWindow::Resend] = 0;
     s.sizes[guard::LimitWindow::Attempts] = 3;
     s.sizes[guard::LimitWindow::ClientHour] = 1000;
+    s.sizes[guard::LimitWindow::NetHour] = 1000;
     s.key_secret = "flow-fixture-key-secret";
     return s;
   }();
@@ -59,20 +60,21 @@ inline messagebird::VerifyResult answered(messagebird::VerifyError error, std::s
   return result;
 }
 
-// Drives a step that must first cancel the verification `cancelled` upstream, then create one
-// for +31 6 12345678 that MessageBird names `created`; returns the finished step, its call placed.
-inline verify::Step cancel_then_create(verify::Step step, const std::string& cancelled,
+// Drives a step that must first create a verification for +31 6 12345678 that MessageBird
+// names `created`, then, the call placed, cancel the verification `cancelled` upstream; returns
+// the finished step.
+inline verify::Step create_then_cancel(verify::Step step, const std::string& cancelled,
                                        const std::string& created) {
   using messagebird::Call;
   using messagebird::VerifyError;
   BOOST_TEST_REQUIRE(!step.finished());
-  BOOST_TEST((step.upstream().op == Call::Cancel));
-  BOOST_TEST(step.upstream().verify_id == cancelled);
-  step = step.resume(answered(VerifyError::None));
-  BOOST_TEST_REQUIRE(!step.finished());
   BOOST_TEST((step.upstream().op == Call::Create));
   BOOST_TEST(step.upstream().recipient == "31612345678");
   step = step.resume(answered(VerifyError::None, created));
+  BOOST_TEST_REQUIRE(!step.finished());
+  BOOST_TEST((step.upstream().op == Call::Cancel));
+  BOOST_TEST(step.upstream().verify_id == cancelled);
+  step = step.resume(answered(VerifyError::None));
   BOOST_TEST_REQUIRE(step.finished());
   BOOST_TEST((step.outcome().kind == verify::OutcomeKind::CallPlaced));
   BOOST_TEST(step.outcome().verify_id == created);

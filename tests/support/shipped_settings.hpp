@@ -32,6 +32,7 @@ inline guard::LimitSettings roomy_limit_settings(std::string key_secret) {
   s.sizes[guard::LimitWindow::NumberDay] = 100;
   s.sizes[guard::LimitWindow::NumberClientDay] = 100;
   s.sizes[guard::LimitWindow::ClientHour] = 100;
+  s.sizes[guard::LimitWindow::NetHour] = 100;
   s.sizes[guard::LimitWindow::GlobalHour] = 100;
   s.sizes[guard::LimitWindow::Attempts] = 3;
   return s;
