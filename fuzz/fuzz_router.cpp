@@ -42,7 +42,9 @@ void check_route(std::string_view method, std::string_view path) {
   switch (route.match) {
     case RouteMatch::Found:
       VV_FUZZ_CHECK(route.row != nullptr);
-      VV_FUZZ_CHECK(route.row->method == Method::Get ? is_get_or_head(method) : method == "POST");
+      VV_FUZZ_CHECK(route.row->method == Method::Get    ? is_get_or_head(method)
+                    : route.row->method == Method::Post ? method == "POST"
+                                                        : method == "DELETE");
       if (route.row->takes_id) {
         VV_FUZZ_CHECK(voiceverify::messagebird::is_verify_id(route.verify_id));
         VV_FUZZ_CHECK(path == std::string(route.row->path) + route.verify_id +

@@ -45,6 +45,7 @@
 #include "verify/call_language.hpp"
 #include "verify/runner.hpp"
 #include "view/templates.hpp"
+#include "web/api_site.hpp"
 #include "web/oidc_site.hpp"
 #include "web/pipeline.hpp"
 #include "web/reply.hpp"
@@ -169,7 +170,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: voiceverify [--config FILE] [--check-config | --check-key | "
                    "--list-blocks | --unblock RANGE|NUMBER|COUNTRY | --add-client NAME "
-                   "--redirect-uri URI [--redirect-uri URI...] [--public] "
+                   "[--redirect-uri URI...] [--public] [--api] "
                    "[--id-token-alg ES256|RS256] | --list-clients | "
                    "--remove-client ID]\n");
       return 2;
@@ -257,6 +258,13 @@ int main(int argc, char** argv) {
                                         settings.oidc.signing_key, settings.oidc.previous_key,
                                         settings.oidc.subject_secret, *store);
   }
+  // The verification API (docs/api.md) serves the OpenID Connect clients marked api.
+  std::unique_ptr<vv::web::ApiSite> api_site;
+  if (oidc_site) {
+    api_site = vv::web::make_api_site(oidc_site->clients, *store, settings.limits.key_secret,
+                                      settings.templates_dir, error);
+    if (!api_site) return fail(2, "template_invalid", error);
+  }
   const vv::web::AppDeps deps{signer,
                               *templates,
                               error_pages,
@@ -265,7 +273,8 @@ int main(int argc, char** argv) {
                               runner,
                               settings.session_lifetime,
                               settings.metrics_allow,
-                              oidc_site ? &*oidc_site : nullptr};
+                              oidc_site ? &*oidc_site : nullptr,
+                              api_site.get()};
 
   const int listen_fd = vv::http::open_listener(settings.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);

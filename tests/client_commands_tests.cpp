@@ -66,8 +66,8 @@ BOOST_AUTO_TEST_CASE(add_list_remove) {
   ::chmod(path.c_str(), 0640);
 
   Capture out, err;
-  BOOST_TEST(app::add_client(path, "Example Shop", {"https://shop.example/cb"}, false, out.file(),
-                             err.file()) == 0);
+  BOOST_TEST(app::add_client(path, "Example Shop", {"https://shop.example/cb"}, false, false,
+                             out.file(), err.file()) == 0);
   const std::string printed = out.text();
   const std::string id = value_after(printed, "client_id: ");
   const std::string secret = value_after(printed, "client_secret: ");
@@ -81,15 +81,15 @@ BOOST_AUTO_TEST_CASE(add_list_remove) {
   BOOST_TEST((st.st_mode & 07777) == 0640u);
 
   Capture out2, err2;
-  BOOST_TEST(app::add_client(path, "Example App", {"http://127.0.0.1/cb"}, true, out2.file(),
+  BOOST_TEST(app::add_client(path, "Example App", {"http://127.0.0.1/cb"}, true, false, out2.file(),
                              err2.file()) == 0);
   const std::string public_id = value_after(out2.text(), "client_id: ");
   BOOST_TEST(out2.text().find("client_secret") == std::string::npos);
   BOOST_TEST(read_back(path).clients.size() == 2u);
   BOOST_TEST((read_back(path).find(public_id)->id_token_alg() == oidc::SigningAlg::ES256));
   Capture out_rs, err_rs;
-  BOOST_TEST(app::add_client(path, "RSA Shop", {"https://rsa.example/cb"}, false, out_rs.file(),
-                             err_rs.file(), oidc::SigningAlg::RS256) == 0);
+  BOOST_TEST(app::add_client(path, "RSA Shop", {"https://rsa.example/cb"}, false, false,
+                             out_rs.file(), err_rs.file(), oidc::SigningAlg::RS256) == 0);
   const std::string rs_id = value_after(out_rs.text(), "client_id: ");
   BOOST_TEST((read_back(path).find(rs_id)->id_token_alg() == oidc::SigningAlg::RS256));
   Capture out_rm, err_rm;
@@ -120,15 +120,36 @@ BOOST_AUTO_TEST_CASE(a_refused_client_leaves_the_file_as_it_was) {
        {std::vector<std::string>{}, std::vector<std::string>{"http://shop.example/cb"},
         std::vector<std::string>{"https://shop.example/cb#x"}}) {
     Capture out, err;
-    BOOST_TEST(app::add_client(path, "Shop", uris, false, out.file(), err.file()) == 2);
+    BOOST_TEST(app::add_client(path, "Shop", uris, false, false, out.file(), err.file()) == 2);
     BOOST_TEST(!err.text().empty());
     BOOST_TEST(out.text().empty());
   }
   BOOST_TEST(read_back(path).clients.empty());
   Capture out, err;
   BOOST_TEST(app::add_client(dir.path() + "/missing", "Shop", {"https://shop.example/cb"}, false,
-                             out.file(), err.file()) == 1);
+                             false, out.file(), err.file()) == 1);
   BOOST_TEST(err.text().find("OIDC_CLIENTS") != std::string::npos);
+}
+
+// A server that only uses the verification API (docs/api.md) registers without a redirect URI;
+// the flag is kept in the file and shown in the list.
+BOOST_AUTO_TEST_CASE(an_api_client_needs_no_redirect_uri) {
+  const TempDir dir;
+  const std::string path = dir.write("clients", "");
+  Capture out, err;
+  BOOST_TEST(app::add_client(path, "Back Office", {}, false, true, out.file(), err.file()) == 0,
+             err.text());
+  const std::string id = value_after(out.text(), "client_id: ");
+  const std::string secret = value_after(out.text(), "client_secret: ");
+  const auto registry = read_back(path);
+  BOOST_TEST_REQUIRE(registry.find(id) != nullptr);
+  BOOST_TEST(registry.find(id)->has(oidc::ClientFlag::Api));
+  BOOST_TEST(registry.find(id)->secret_matches(secret));
+  BOOST_TEST(registry.find(id)->redirect_uris.empty());
+  Capture listed, err2;
+  BOOST_TEST(app::list_clients(path, listed.file(), err2.file()) == 0);
+  BOOST_TEST(listed.text().find(id + " confidential,api \"Back Office\"") != std::string::npos,
+             listed.text());
 }
 
 BOOST_AUTO_TEST_CASE(arguments) {
@@ -150,6 +171,8 @@ BOOST_AUTO_TEST_CASE(arguments) {
   BOOST_TEST(parse({"--list-clients", "--remove-client", "x"}).run("/nonexistent") == 2);
   BOOST_TEST(parse({"--list-clients", "--public"}).run("/nonexistent") == 2);
   BOOST_TEST(parse({"--redirect-uri", "https://a.example/cb"}).run("/nonexistent") == 2);
+  BOOST_TEST(parse({"--api"}).asked());
+  BOOST_TEST(parse({"--list-clients", "--api"}).run("/nonexistent") == 2);
   BOOST_TEST(parse({"--id-token-alg", "RS256"}).asked());
   BOOST_TEST(parse({"--list-clients", "--id-token-alg", "RS256"}).run("/nonexistent") == 2);
   BOOST_TEST(parse({"--add-client", "Shop", "--redirect-uri", "https://a.example/cb",

@@ -107,6 +107,8 @@ const KeyValue kGoodValues[] = {
     {"LIMIT_GLOBAL_HOUR", "100000"},
     {"LIMIT_COUNTRY_HOUR", "50"},
     {"LIMIT_COUNTRY_HOUR", ""},
+    {"CLIENT_LIMIT_HOUR", "50"},
+    {"CLIENT_LIMIT_HOUR", ""},
     {"COUNTRY_LIMITS", "BE:300, de:100"},
     {"FRAUD_GUARD", "monitor"},
     {"FRAUD_GUARD", "off"},
@@ -260,6 +262,7 @@ const KeyValue kBadValues[] = {
     {"LIMIT_GLOBAL_HOUR", "0"},
     {"LIMIT_COUNTRY_HOUR", "0"},
     {"LIMIT_COUNTRY_HOUR", "ten"},
+    {"CLIENT_LIMIT_HOUR", "0"},
     {"COUNTRY_LIMITS", "XX:300"},
     {"COUNTRY_LIMITS", "BE:0"},
     {"COUNTRY_LIMITS", "BE:300,BE:400"},
@@ -367,7 +370,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 54u);
+  BOOST_TEST(keys.size() == 55u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "OIDC_SUBJECT_KEY_FILE");

@@ -69,6 +69,21 @@ BOOST_AUTO_TEST_CASE(serialise_then_parse_gives_the_same_registry) {
   BOOST_TEST(again.registry.clients[1].has(vo::ClientFlag::Api));
 }
 
+// A server of the verification API (docs/api.md) has no browser to send back: no redirect URI,
+// which only the api flag allows.
+BOOST_AUTO_TEST_CASE(an_api_client_may_have_no_redirect_uri) {
+  static const std::string hash = vo::hash_client_secret("s3cret-for-tests");
+  const auto parse = vo::parse_clients("office-01|Back Office|" + hash + "|api|\n");
+  BOOST_REQUIRE_MESSAGE(parse.error.empty(), parse.error);
+  const auto* office = parse.registry.find("office-01");
+  BOOST_REQUIRE(office);
+  BOOST_TEST(office->has(vo::ClientFlag::Api));
+  BOOST_TEST(office->redirect_uris.empty());
+  BOOST_TEST(!office->allows_redirect_uri("https://a.example/cb"));
+  BOOST_TEST(error_of("office-01|Back Office|" + hash + "|-|\n").find("redirect URIs") !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(refusals_name_the_line) {
   const std::string good = hash_line("shop-0001");
   struct Case {

@@ -209,6 +209,38 @@ BOOST_AUTO_TEST_CASE(oidc_rows_do_not_exist_without_oidc) {
   BOOST_TEST((route("GET", "/", Asker::Public, false).match == RouteMatch::Found));
 }
 
+// The verification API (docs/api.md): JSON rows, no CSRF token, an id of MessageBird's shape.
+BOOST_AUTO_TEST_CASE(api_routes_are_json_rows) {
+  using voiceverify::web::Asker;
+  using voiceverify::web::Family;
+  const std::string base = "/api/v1/verifications";
+  struct Case {
+    std::string method, path, expected;
+  };
+  for (const Case& c : {Case{"POST", base, "api_start"}, Case{"GET", base + "/" + kId, "api_show"},
+                        Case{"HEAD", base + "/" + kId, "api_show"},
+                        Case{"POST", base + "/" + kId + "/check", "api_check"},
+                        Case{"POST", base + "/" + kId + "/resend", "api_resend"},
+                        Case{"DELETE", base + "/" + kId, "api_cancel"},
+                        Case{"GET", "/api/v1/openapi.json", "api_openapi"}}) {
+    BOOST_TEST_INFO(c.method << " " << c.path);
+    const auto found = route(c.method, c.path);
+    BOOST_TEST_REQUIRE(route_log_name(found) == c.expected);
+    BOOST_TEST((found.row->family == Family::Api));
+    BOOST_TEST(!found.row->csrf);
+  }
+  BOOST_TEST(route("GET", base).allow == "POST");
+  BOOST_TEST(route("POST", base + "/" + kId).allow == "GET, HEAD, DELETE");
+  BOOST_TEST(route("PUT", "/").allow == kGHP);
+  BOOST_TEST(route("GET", base + "/" + kId + "/check").allow == "POST");
+  BOOST_TEST(route_log_name(route("POST", base + "/")) == "not_found");
+  BOOST_TEST(route_log_name(route("GET", base + "/" + kId.substr(0, 31))) == "not_found");
+  BOOST_TEST(route_log_name(route("POST", base + "/" + kId + "/Check")) == "not_found");
+  BOOST_TEST((route("GET", "/").row->family == Family::Site));
+  // Its clients are OpenID Connect's: without OIDC_ISSUER it does not exist.
+  BOOST_TEST((route("POST", base, Asker::Public, false).match == RouteMatch::NotFound));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

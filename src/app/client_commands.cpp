@@ -76,12 +76,13 @@ bool replace_file(const std::string& path, const oidc::ClientRegistry& registry,
 }  // namespace
 
 int add_client(const std::string& path, std::string_view name,
-               const std::vector<std::string>& redirect_uris, bool is_public, std::FILE* out,
-               std::FILE* err, oidc::SigningAlg id_token_alg) {
+               const std::vector<std::string>& redirect_uris, bool is_public, bool api,
+               std::FILE* out, std::FILE* err, oidc::SigningAlg id_token_alg) {
   oidc::ClientRegistry registry;
   if (!read_registry(path, registry, err)) return 1;
   std::vector<oidc::ClientFlag> flags;
   if (is_public) flags.push_back(oidc::ClientFlag::Public);
+  if (api) flags.push_back(oidc::ClientFlag::Api);
   if (id_token_alg == oidc::SigningAlg::RS256) flags.push_back(oidc::ClientFlag::Rs256);
   const auto added = oidc::add_client(registry, name, redirect_uris, flags);
   if (!added.error.empty()) {
@@ -104,8 +105,10 @@ int list_clients(const std::string& path, std::FILE* out, std::FILE* err) {
   for (const auto& client : registry.clients) {
     std::string uris;
     for (const auto& uri : client.redirect_uris) uris += " " + uri;
-    std::fprintf(out, "%s %s \"%s\"%s\n", client.id.c_str(),
-                 client.is_public() ? "public" : "confidential", client.name.c_str(), uris.c_str());
+    std::string kind = client.is_public() ? "public" : "confidential";
+    if (client.has(oidc::ClientFlag::Api)) kind += ",api";
+    std::fprintf(out, "%s %s \"%s\"%s\n", client.id.c_str(), kind.c_str(), client.name.c_str(),
+                 uris.c_str());
   }
   return 0;
 }
@@ -136,8 +139,8 @@ bool ClientCommand::take(std::string_view arg, const char* next, int& i) {
   if (arg == "--add-client") return command(Kind::Add, true);
   if (arg == "--list-clients") return command(Kind::List, false);
   if (arg == "--remove-client") return command(Kind::Remove, true);
-  if (arg == "--public") {
-    is_public_ = true;
+  if (arg == "--public" || arg == "--api") {
+    (arg == "--api" ? api_ : is_public_) = true;
     return true;
   }
   if (arg == "--id-token-alg" && next != nullptr) {
@@ -154,18 +157,18 @@ bool ClientCommand::take(std::string_view arg, const char* next, int& i) {
 }
 
 int ClientCommand::run(const std::string& path) const {
-  const bool add_options = is_public_ || !redirect_uris_.empty() || !id_token_alg_.empty();
+  const bool add_options = is_public_ || api_ || !redirect_uris_.empty() || !id_token_alg_.empty();
   const std::optional<oidc::SigningAlg> alg =
       id_token_alg_.empty() ? oidc::SigningAlg::ES256 : oidc::alg_named(id_token_alg_);
   if (twice_ || kind_ == Kind::None || (kind_ != Kind::Add && add_options) || !alg) {
     std::fprintf(stderr,
-                 "one of --add-client NAME --redirect-uri URI [--redirect-uri URI...] "
-                 "[--public] [--id-token-alg ES256|RS256], --list-clients, --remove-client ID\n");
+                 "one of --add-client NAME [--redirect-uri URI...] [--public] [--api] "
+                 "[--id-token-alg ES256|RS256], --list-clients, --remove-client ID\n");
     return 2;
   }
   switch (kind_) {
     case Kind::Add:
-      return add_client(path, operand_, redirect_uris_, is_public_, stdout, stderr, *alg);
+      return add_client(path, operand_, redirect_uris_, is_public_, api_, stdout, stderr, *alg);
     case Kind::List:
       return list_clients(path, stdout, stderr);
     case Kind::Remove:

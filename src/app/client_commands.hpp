@@ -1,5 +1,5 @@
 // The OpenID Connect client file from the command line (docs/oidc.md, "The client file"):
-//   voiceverify --add-client NAME --redirect-uri URI [--redirect-uri URI...] [--public]
+//   voiceverify --add-client NAME [--redirect-uri URI...] [--public] [--api]
 //               [--id-token-alg ES256|RS256]
 //   voiceverify --list-clients
 //   voiceverify --remove-client ID
@@ -19,10 +19,12 @@ namespace voiceverify::app {
 
 // Exit status: 0 when added (the client_id and, once, the secret printed to `out`), 1 when the
 // file cannot be read or written, 2 when the name or a URI is refused (the reason on `err`).
+// `api`: the client may use the verification API (docs/api.md); it then needs no redirect URI.
 // `id_token_alg`: the algorithm the client's ID tokens are signed with.
 int add_client(const std::string& path, std::string_view name,
-               const std::vector<std::string>& redirect_uris, bool is_public, std::FILE* out,
-               std::FILE* err, oidc::SigningAlg id_token_alg = oidc::SigningAlg::ES256);
+               const std::vector<std::string>& redirect_uris, bool is_public, bool api,
+               std::FILE* out, std::FILE* err,
+               oidc::SigningAlg id_token_alg = oidc::SigningAlg::ES256);
 
 // One line per client: id, kind (confidential or public), name, redirect URIs. Never a hash.
 int list_clients(const std::string& path, std::FILE* out, std::FILE* err);
@@ -37,7 +39,8 @@ class ClientCommand {
   // or null) when it has one, advancing i past it. False for any other argument.
   bool take(std::string_view arg, const char* next, int& i);
   bool asked() const {
-    return kind_ != Kind::None || is_public_ || !redirect_uris_.empty() || !id_token_alg_.empty();
+    return kind_ != Kind::None || is_public_ || api_ || !redirect_uris_.empty() ||
+           !id_token_alg_.empty();
   }
   // Runs the command against the client file `path`: the exit status (2: a usage error).
   int run(const std::string& path) const;
@@ -49,6 +52,7 @@ class ClientCommand {
   std::string operand_;  // the name to add, the id to remove
   std::vector<std::string> redirect_uris_;
   bool is_public_ = false;
+  bool api_ = false;
   std::string id_token_alg_;  // --id-token-alg, as given
 };
 

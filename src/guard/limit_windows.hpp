@@ -24,6 +24,7 @@ enum class LimitWindow {
   NetHour,
   GlobalHour,
   CountryHour,
+  ApiClientHour,
   Attempts
 };
 
@@ -36,6 +37,7 @@ enum class CountsPer {
   Site,             // every call the site places: one key
   Country,          // calls to one region (COUNTRY_LIMITS), the home region only when listed
   Verification,     // code checks of one verification (Limiter::before_check), not calls
+  ApiClient,        // calls one client of the verification API starts (docs/api.md); pages: none
 };
 
 // What a window's setting holds.
@@ -164,6 +166,16 @@ inline constexpr auto kLimitWindows = [] {
        Sizing::Calls,
        Operators::None,
        MessageId::LimitCountry},
+      // One API client's budget (docs/api.md), on top of every other window.
+      {LimitWindow::ApiClientHour,
+       "api-client-hour",
+       "apic:",
+       hours{1},
+       {"CLIENT_LIMIT_HOUR", 0, 1, kMaxCalls, "LIMIT_GLOBAL_HOUR"},
+       CountsPer::ApiClient,
+       Sizing::Calls,
+       Operators::None,
+       MessageId::LimitSite},
       // MAX_ATTEMPTS is also sent to MessageBird (messagebird::VerifySettings::max_attempts).
       {LimitWindow::Attempts,
        "attempts",

@@ -117,8 +117,12 @@ std::string client_problem(const Client& client) {
     return "secret: not a pbkdf2-sha256 hash; never write a secret in clear (voiceverify "
            "--add-client writes the hash and shows the secret once)";
   }
-  if (client.redirect_uris.empty() || client.redirect_uris.size() > kMaxRedirectUris) {
-    return "redirect URIs: 1 to " + std::to_string(kMaxRedirectUris) + ", separated by spaces";
+  // A client of the API alone (docs/api.md) never sends a browser anywhere.
+  const bool needs_uri = !client.has(ClientFlag::Api);
+  if ((needs_uri && client.redirect_uris.empty()) ||
+      client.redirect_uris.size() > kMaxRedirectUris) {
+    return "redirect URIs: 1 to " + std::to_string(kMaxRedirectUris) +
+           ", separated by spaces (none only for an api client)";
   }
   for (std::size_t i = 0; i < client.redirect_uris.size(); ++i) {
     const auto problem = redirect_uri_problem(client.redirect_uris[i]);

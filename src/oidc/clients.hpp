@@ -17,7 +17,8 @@ namespace voiceverify::oidc {
 // A client's flags: one row each, its name in the file and what it means.
 enum class ClientFlag {
   Public,  // no secret: authenticates with PKCE alone (RFC 6749 section 2.1, a native app or SPA)
-  Api,     // may use the API (reserved for a later feature; parsed and kept, grants nothing yet)
+  Api,     // may use the verification API (/api/v1/, docs/api.md) with HTTP Basic; needs no
+           // redirect URI
   Rs256,   // registered id_token_signed_response_alg RS256 (Core section 3.1.3.7); else ES256
 };
 

@@ -197,4 +197,10 @@ JsonReply userinfo_reply(std::string_view claims_json) {
   return json_reply(200, std::string(claims_json));
 }
 
+std::optional<BasicCredentials> basic_credentials(std::string_view authorization) {
+  BasicCredentials credentials;
+  if (!parse_basic(authorization, credentials.id, credentials.secret)) return std::nullopt;
+  return credentials;
+}
+
 }  // namespace voiceverify::oidc

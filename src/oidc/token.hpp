@@ -89,4 +89,12 @@ std::optional<std::string> bearer_token(std::string_view authorization);
 JsonReply userinfo_refusal_reply();
 JsonReply userinfo_reply(std::string_view claims_json);
 
+// "Authorization: Basic base64(id:secret)" (RFC 7617; id and secret form-decoded as RFC 6749
+// section 2.3.1 asks) as the verification API reads it (docs/api.md); nullopt for anything else.
+struct BasicCredentials {
+  std::string id;
+  std::string secret;
+};
+std::optional<BasicCredentials> basic_credentials(std::string_view authorization);
+
 }  // namespace voiceverify::oidc

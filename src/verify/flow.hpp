@@ -46,6 +46,7 @@ struct Caller {
   std::string request_id;
   std::string client_address;   // REMOTE_ADDR
   std::string accept_language;  // HTTP_ACCEPT_LANGUAGE, raw: never logged (call_language.hpp)
+  std::string api_client = {};  // the API client's id (docs/api.md); empty for the pages
 };
 
 // The verification the browser's session holds, if any.

@@ -191,8 +191,8 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
     return refuse_number("fraud_refused", "scope", guard::guard_scope_name(guard.scope), outcome);
   }
 
-  const guard::LimitResult limit =
-      deps.limiter.before_call(phone.digits, caller.client_address, phone.region);
+  const guard::LimitResult limit = deps.limiter.before_call(phone.digits, caller.client_address,
+                                                            phone.region, caller.api_client);
   if (limit.verdict == guard::LimitVerdict::StoreDown ||
       limit.verdict == guard::LimitVerdict::BadKey) {
     // A store that is down fails closed; a key the limiter refuses is our bug. Neither pays.

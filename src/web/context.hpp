@@ -22,6 +22,7 @@ namespace voiceverify::web {
 
 class ErrorPages;
 struct OidcSite;
+struct ApiSite;
 
 // Everything shared by all threads; read-only after start-up except the limiter and the runner
 // (both thread-safe).
@@ -34,6 +35,7 @@ struct AppDeps {
   std::chrono::seconds session_lifetime;       // CODE_TIMEOUT plus a margin for a slow typist
   const http::AddressAllowList& local_askers;  // METRICS_ALLOW: see the local_only routes
   const OidcSite* oidc;                        // null: OpenID Connect is off (OIDC_ISSUER empty)
+  const ApiSite* api = nullptr;                // null: the API is off (docs/api.md)
 };
 
 // One request's state. It lives as long as the request, also while it waits for MessageBird.

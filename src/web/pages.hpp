@@ -4,6 +4,7 @@
 // Context.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <variant>
 
@@ -18,6 +19,9 @@ struct Pending {
   verify::Step step;
   verify::Runner::Ticket ticket;  // the step's place upstream
   std::string back_to;            // the path of the page the request came from
+  // Set by a route that answers outcomes its own way (the API, api_endpoints.cpp); empty: the
+  // pipeline answers with answer_outcome and back_to.
+  std::function<http::Response(Context&, const verify::Outcome&)> answer = {};
 };
 
 using Reply = std::variant<http::Response, Pending>;
@@ -37,5 +41,11 @@ Reply show_jwks(Context& ctx);        // oidc_endpoints.cpp
 Reply authorize(Context& ctx);        // authorization.cpp
 Reply exchange_code(Context& ctx);    // oidc_token.cpp
 Reply show_userinfo(Context& ctx);    // oidc_token.cpp
+Reply api_start(Context& ctx);        // api_endpoints.cpp
+Reply api_check(Context& ctx);        // api_endpoints.cpp
+Reply api_show(Context& ctx);         // api_endpoints.cpp
+Reply api_resend(Context& ctx);       // api_endpoints.cpp
+Reply api_cancel(Context& ctx);       // api_endpoints.cpp
+Reply show_openapi(Context& ctx);     // api_endpoints.cpp
 
 }  // namespace voiceverify::web

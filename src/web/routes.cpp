@@ -2,6 +2,7 @@
 #include "web/routes.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include "messagebird/verify_id.hpp"
 #include "util/name_table.hpp"
@@ -33,7 +34,15 @@ constexpr auto kMissNames = std::to_array<MissName>({
 });
 
 bool method_matches(Method method, std::string_view asked) {
-  return method == Method::Get ? (asked == "GET" || asked == "HEAD") : asked == "POST";
+  switch (method) {
+    case Method::Get:
+      return asked == "GET" || asked == "HEAD";
+    case Method::Post:
+      return asked == "POST";
+    case Method::Delete:
+      break;
+  }
+  return asked == "DELETE";
 }
 
 }  // namespace
@@ -42,9 +51,10 @@ Route route(std::string_view method, std::string_view path, Asker asker, bool oi
   Route result;
   bool get = false;
   bool post = false;
+  bool del = false;
   for (const RouteRow& row : kRoutes) {
     if (row.local_only && asker != Asker::Local) continue;
-    if (row.family == Family::OidcClient && !oidc) continue;
+    if (row.family != Family::Site && !oidc) continue;
     std::string_view id;
     if (!path_matches(row, path, id)) continue;
     if (method_matches(row.method, method)) {
@@ -53,11 +63,16 @@ Route route(std::string_view method, std::string_view path, Asker asker, bool oi
       if (row.takes_id) result.verify_id = std::string(id);
       return result;
     }
-    (row.method == Method::Get ? get : post) = true;
+    (row.method == Method::Get ? get : row.method == Method::Post ? post : del) = true;
   }
-  if (get || post) {
+  if (get || post || del) {
     result.match = RouteMatch::MethodNotAllowed;
-    result.allow = get && post ? "GET, HEAD, POST" : get ? "GET, HEAD" : "POST";
+    for (const auto& [allowed, names] :
+         {std::pair{get, "GET, HEAD"}, std::pair{post, "POST"}, std::pair{del, "DELETE"}}) {
+      if (!allowed) continue;
+      if (!result.allow.empty()) result.allow += ", ";
+      result.allow += names;
+    }
   }
   return result;
 }

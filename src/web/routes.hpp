@@ -15,7 +15,7 @@
 
 namespace voiceverify::web {
 
-enum class Method { Get, Post };  // HEAD is answered as GET, without the body
+enum class Method { Get, Post, Delete };  // HEAD is answered as GET, without the body
 
 using Handler = Reply (*)(Context&);
 
@@ -25,6 +25,9 @@ enum class Family {
   OidcClient,  // an OpenID Connect endpoint a client's code calls: exists only with OIDC_ISSUER
                // set; a body it cannot read is a JSON invalid_request (RFC 6749 section 5.2),
                // and the handler parses the body itself
+  Api,         // the verification API (docs/api.md), for servers: exists only with OIDC_ISSUER
+               // set (its clients are OIDC's); no cookie read or set, the handler reads the body
+               // and refuses in application/problem+json
 };
 
 struct RouteRow {
@@ -62,6 +65,19 @@ inline constexpr auto kRoutes = std::to_array<RouteRow>({
      Family::OidcClient},
     {"oidc_userinfo", Method::Post, "/userinfo", false, false, false, show_userinfo, "",
      Family::OidcClient},
+    // The verification API (docs/api.md); each is unknown (404) when OIDC_ISSUER is empty.
+    {"api_start", Method::Post, "/api/v1/verifications", false, false, false, api_start, "",
+     Family::Api},
+    {"api_show", Method::Get, "/api/v1/verifications/", true, false, false, api_show, "",
+     Family::Api},
+    {"api_check", Method::Post, "/api/v1/verifications/", true, false, false, api_check, "/check",
+     Family::Api},
+    {"api_resend", Method::Post, "/api/v1/verifications/", true, false, false, api_resend,
+     "/resend", Family::Api},
+    {"api_cancel", Method::Delete, "/api/v1/verifications/", true, false, false, api_cancel, "",
+     Family::Api},
+    {"api_openapi", Method::Get, "/api/v1/openapi.json", false, false, false, show_openapi, "",
+     Family::Api},
 });
 
 // Who asks: the pipeline says Local for loopback and METRICS_ALLOW (http/address_allow.hpp).
@@ -82,7 +98,7 @@ struct Route {
 // folding, no normalising of "//" or "..", so exactly one spelling reaches each handler. Methods
 // are case-sensitive (RFC 9110 section 9.1). For a Public asker the local_only rows do not exist
 // (404 whatever the method, as for any unknown path); without `oidc` (OIDC_ISSUER empty) the
-// OidcClient rows do not exist either.
+// OidcClient and Api rows do not exist either.
 Route route(std::string_view method, std::string_view path, Asker asker = Asker::Public,
             bool oidc = true);
 

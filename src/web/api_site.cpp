@@ -1,0 +1,35 @@
+// See api_site.hpp.
+#include "web/api_site.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include "oidc/json.hpp"
+#include "util/file.hpp"
+
+namespace voiceverify::web {
+namespace {
+
+// A verification's record outlives its code by far, so that a client may still ask how it
+// ended: a day, as long as the number windows remember a call.
+constexpr std::chrono::seconds kRecordLifetime = std::chrono::hours{24};
+constexpr std::size_t kMaxDocumentBytes = std::size_t{256} * 1024;
+
+}  // namespace
+
+std::unique_ptr<ApiSite> make_api_site(const oidc::ClientRegistry& clients, store::Store& store,
+                                       std::string key_secret, const std::string& templates_dir,
+                                       std::string& error) {
+  std::string document;
+  error = util::read_file(templates_dir + "/openapi.json", "the OpenAPI document",
+                          kMaxDocumentBytes, util::FileAccess::Any, document);
+  if (!error.empty()) return nullptr;
+  if (!oidc::parse_json_object(document)) {
+    error = templates_dir + "/openapi.json: not a JSON object";
+    return nullptr;
+  }
+  return std::make_unique<ApiSite>(ApiSite{
+      clients, ApiRecords(store, std::move(key_secret), kRecordLifetime), std::move(document)});
+}
+
+}  // namespace voiceverify::web
