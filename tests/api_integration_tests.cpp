@@ -326,7 +326,7 @@ BOOST_AUTO_TEST_CASE(each_client_has_its_own_hourly_budget) {
   BOOST_TEST(a.start("+31612345672").status == 201);
   const Answer spent = a.start("+31612345673");
   BOOST_TEST(spent.status == 429, spent.body);
-  BOOST_TEST(spent.type() == kProblem + "limit-api-client-hour");
+  BOOST_TEST(spent.type() == kProblem + "limit-app-client-hour");
   BOOST_TEST(std::stol("0" + spent.header("Retry-After")) > 0);
   BOOST_TEST(api.client_b().start("+31612345673").status == 201);
   // The pages have no client: the budget is not theirs.

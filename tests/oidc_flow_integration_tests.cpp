@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "harness.hpp"
@@ -44,7 +45,12 @@ struct OidcSite {
     options.env["OIDC_CLIENTS"] = clients;
     return options;
   }
-  OidcSite() : site(options(clients)) {}
+  explicit OidcSite(const std::map<std::string, std::string>& env = {}) : site(with(env)) {}
+  SiteOptions with(const std::map<std::string, std::string>& env) {
+    SiteOptions options = OidcSite::options(clients);
+    for (const auto& [key, value] : env) options.env[key] = value;
+    return options;
+  }
   ~OidcSite() {
     std::remove(clients.c_str());
     std::remove(state.c_str());
@@ -261,6 +267,33 @@ BOOST_AUTO_TEST_CASE(only_the_browser_that_began_it_can_finish_it) {
   const Page late = early.post(placed.location, {{"token", oidc.site.last_code(digits)}});
   BOOST_TEST(late.status == 303);
   BOOST_TEST(late.location.rfind(kShopCallback, 0) != 0, late.location);
+}
+
+// CLIENT_LIMIT_HOUR: one application cannot spend the whole site's hour. Its people get the
+// limit's banner once its calls are spent; a person who came without it still gets a call.
+BOOST_AUTO_TEST_CASE(each_client_has_its_own_hourly_budget) {
+  OidcSite oidc(std::map<std::string, std::string>{{"CLIENT_LIMIT_HOUR", "1"}});
+  Browser first(oidc.site);
+  const Page back = person_verifies(oidc, first, oidc.begin("shop000001", kShopCallback));
+  BOOST_TEST(back.location.rfind(kShopCallback + "?code=", 0) == 0, back.location);
+
+  Browser second(oidc.site);
+  BOOST_TEST(second.get(oidc.begin("shop000001", kShopCallback)).status == 303);
+  second.get("/");
+  const long creates = oidc.site.sim_stats()["creates"];
+  const Page refused = second.post("/", {{"number", nl_number(21)}});
+  BOOST_TEST(refused.location == "/");
+  const std::string banner = banner_after(second, refused);
+  BOOST_TEST(contains(banner, "Please try again in"), banner);
+  BOOST_TEST(oidc.site.sim_stats()["creates"] == creates);
+
+  Browser another_app(oidc.site);
+  BOOST_TEST(another_app.get(oidc.begin("app0000001", kAppCallback)).status == 303);
+  another_app.get("/");
+  BOOST_TEST(another_app.post("/", {{"number", nl_number(22)}}).location.rfind("/EnterCode/", 0) ==
+             0);
+  Browser plain(oidc.site);
+  BOOST_TEST(start(plain, nl_number(23)).location.rfind("/EnterCode/", 0) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(metrics_count_authorizations_by_client) {

@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(a_create_that_never_placed_a_call_gives_back_every_window) 
         OneWindow one(one_call_in(row.window));
         // The API client's window counts only a call an API client starts.
         verify::Caller who = caller;
-        if (row.counts == guard::CountsPer::ApiClient) who.api_client = "client-a-0001";
+        if (row.counts == guard::CountsPer::AppClient) who.app_client = "client-a-0001";
         verify::Step step = verify::start_call(one.own_deps, who, "06 12345678", {});
         BOOST_TEST_REQUIRE(!step.finished());
         step = step.resume(failure);

@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(limits_and_the_store_key_secret_reach_the_limiter) {
   // LIMIT_COUNTRY_HOUR unset: a tenth of the global hour, for every country but the home one.
   BOOST_TEST(limits.sizes[LimitWindow::CountryHour] == 500);
   // CLIENT_LIMIT_HOUR unset: an API client may spend the whole site's hour.
-  BOOST_TEST(limits.sizes[LimitWindow::ApiClientHour] == 5000);
+  BOOST_TEST(limits.sizes[LimitWindow::AppClientHour] == 5000);
   BOOST_TEST(limits.home_region == "NL");
   BOOST_TEST(limits.country_calls_per_hour.empty());
   // Derived from SIGNING_KEY, never the key itself.

@@ -136,9 +136,9 @@ bool hit(vs::Store& store, const Client& client, vg::LimitWindow window) {
   const std::string number = window == vg::LimitWindow::CountryHour ? "+32470123456" : kNumber;
   const std::string region = window == vg::LimitWindow::CountryHour ? "BE" : "NL";
   // A client of the verification API for its own window (the pages have none).
-  const std::string api_client = "client-a-0001";
-  limiter.before_call(number, client.address, region, api_client);
-  const vg::LimitResult refused = limiter.before_call(number, client.address, region, api_client);
+  const std::string app_client = "client-a-0001";
+  limiter.before_call(number, client.address, region, app_client);
+  const vg::LimitResult refused = limiter.before_call(number, client.address, region, app_client);
   return refused.verdict == vg::LimitVerdict::Limited && refused.window == window;
 }
 

@@ -44,8 +44,8 @@ guard::LimitSettings limit_settings(const config::Config& config) {
     s.sizes[LimitWindow::CountryHour] = std::max(1L, s.sizes[LimitWindow::GlobalHour] / 10);
   }
   // CLIENT_LIMIT_HOUR unset: an API client may spend the whole site's hour.
-  if (s.sizes[LimitWindow::ApiClientHour] == 0) {
-    s.sizes[LimitWindow::ApiClientHour] = s.sizes[LimitWindow::GlobalHour];
+  if (s.sizes[LimitWindow::AppClientHour] == 0) {
+    s.sizes[LimitWindow::AppClientHour] = s.sizes[LimitWindow::GlobalHour];
   }
   s.ipv6_prefix_length = config.limit_ipv6_prefix;
   s.ipv4_net_prefix_length = config.limit_ipv4_net_prefix;

@@ -130,7 +130,7 @@ constexpr KeySpec kKeys[] = {
     number("LIMIT_IPV6_NET_PREFIX", &Config::limit_ipv6_net_prefix, 16, 128),
     window(guard::LimitWindow::GlobalHour),
     window(guard::LimitWindow::CountryHour),
-    window(guard::LimitWindow::ApiClientHour),
+    window(guard::LimitWindow::AppClientHour),
     text("COUNTRY_LIMITS", apply_country_limits),
     text("FRAUD_GUARD", apply_fraud_guard),
     text("FRAUD_COUNTRY_MODE", apply_fraud_country_mode),

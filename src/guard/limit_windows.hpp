@@ -24,7 +24,7 @@ enum class LimitWindow {
   NetHour,
   GlobalHour,
   CountryHour,
-  ApiClientHour,
+  AppClientHour,
   Attempts
 };
 
@@ -37,7 +37,8 @@ enum class CountsPer {
   Site,             // every call the site places: one key
   Country,          // calls to one region (COUNTRY_LIMITS), the home region only when listed
   Verification,     // code checks of one verification (Limiter::before_check), not calls
-  ApiClient,        // calls one client of the verification API starts (docs/api.md); pages: none
+  AppClient,        // calls for one registered application: an API client (docs/api.md), or the
+                    // OpenID Connect client a person was sent by (docs/oidc.md); else none
 };
 
 // What a window's setting holds.
@@ -167,12 +168,12 @@ inline constexpr auto kLimitWindows = [] {
        Operators::None,
        MessageId::LimitCountry},
       // One API client's budget (docs/api.md), on top of every other window.
-      {LimitWindow::ApiClientHour,
-       "api-client-hour",
+      {LimitWindow::AppClientHour,
+       "app-client-hour",
        "apic:",
        hours{1},
        {"CLIENT_LIMIT_HOUR", 0, 1, kMaxCalls, "LIMIT_GLOBAL_HOUR"},
-       CountsPer::ApiClient,
+       CountsPer::AppClient,
        Sizing::Calls,
        Operators::None,
        MessageId::LimitSite},

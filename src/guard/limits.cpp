@@ -234,14 +234,14 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const Counted& who,
     }
     case CountsPer::Verification:
       return LimitResult{};  // before_check's
-    case CountsPer::ApiClient:
-      if (who.api_client.empty()) return LimitResult{};  // a page's call
+    case CountsPer::AppClient:
+      if (who.app_client.empty()) return LimitResult{};  // a page's call
       // The registry's ids: 8 to 64 of [A-Za-z0-9_-] (oidc/clients.hpp).
-      if (!only_chars(who.api_client, 64,
+      if (!only_chars(who.app_client, 64,
                       [](char c) { return util::is_alnum(c) || c == '-' || c == '_'; })) {
         return bad_key();
       }
-      counted = who.api_client;
+      counted = who.app_client;
       break;
   }
   out.push_back({row.key_prefix + counted, length, limit, &row});
@@ -249,7 +249,7 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const Counted& who,
 }
 
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip,
-                                 const std::string& region, const std::string& api_client) {
+                                 const std::string& region, const std::string& app_client) {
   const std::string client_key = client_address_key(client_ip, settings_.ipv6_prefix_length);
   const std::string network_key = client_network_key(client_ip, settings_.ipv4_net_prefix_length,
                                                      settings_.ipv6_net_prefix_length);
@@ -260,7 +260,7 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
   // Tags, never addresses (docs/store.md); the network's key always carries its length, so it
   // never shares a tag with an address.
   const Counted who{tag, address_tag(settings_.key_secret, client_key),
-                    address_tag(settings_.key_secret, network_key), api_client};
+                    address_tag(settings_.key_secret, network_key), app_client};
   std::vector<Window> windows;
   for (const auto& row : kLimitWindows) {
     LimitResult added = windows_of(row, who, region, windows);

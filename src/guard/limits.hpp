@@ -103,9 +103,10 @@ class Limiter {
   // (a refused call counts in none). `number` is the E.164 digits, `client_ip` REMOTE_ADDR
   // (counted per client_address_key).
   // `region` (the number's ISO region code) selects the country budget; empty: none applies.
-  // `api_client`: the API client's id (docs/api.md), counted in its own window; empty: none.
+  // `app_client`: the registered application's client id (an API client, or the OpenID Connect
+  // client the person came from), counted in its own window; empty: none.
   LimitResult before_call(const std::string& number, const std::string& client_ip,
-                          const std::string& region = {}, const std::string& api_client = {});
+                          const std::string& region = {}, const std::string& app_client = {});
 
   // Gives back what before_call counted for a call that was never placed (MessageBird down,
   // timed out, the breaker open, the request's budget spent): nothing is spent on it, so a retry
@@ -166,7 +167,7 @@ class Limiter {
     std::string number;
     std::string client;
     std::string network;
-    std::string api_client;  // the API client's id (docs/api.md); empty for a page's call
+    std::string app_client;  // the registered application's client id; empty: none
   };
   LimitResult windows_of(const LimitWindowRow& row, const Counted& who, const std::string& region,
                          std::vector<Window>& out);

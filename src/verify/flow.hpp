@@ -46,7 +46,9 @@ struct Caller {
   std::string request_id;
   std::string client_address;   // REMOTE_ADDR
   std::string accept_language;  // HTTP_ACCEPT_LANGUAGE, raw: never logged (call_language.hpp)
-  std::string api_client = {};  // the API client's id (docs/api.md); empty for the pages
+  // The registered application the call is for: the API client (docs/api.md), or the OpenID
+  // Connect client whose authorization the pages carry (docs/oidc.md); empty for anyone else.
+  std::string app_client = {};
 };
 
 // The verification the browser's session holds, if any.

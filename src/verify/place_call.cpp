@@ -192,7 +192,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   }
 
   const guard::LimitResult limit = deps.limiter.before_call(phone.digits, caller.client_address,
-                                                            phone.region, caller.api_client);
+                                                            phone.region, caller.app_client);
   if (limit.verdict == guard::LimitVerdict::StoreDown ||
       limit.verdict == guard::LimitVerdict::BadKey) {
     // A store that is down fails closed; a key the limiter refuses is our bug. Neither pays.

@@ -55,8 +55,11 @@ struct Context {
   // This browser's OpenID Connect authorization in progress (web/authorization.hpp), if any.
   std::optional<oidc::PendingAuthorization> authorization{};
 
+  // An OpenID Connect authorization in progress makes its client the call's application:
+  // CLIENT_LIMIT_HOUR counts it (docs/oidc.md, "The flow through the pages").
   verify::Caller caller() const {
-    return {request.request_id, request.remote_addr, request.accept_language};
+    return {request.request_id, request.remote_addr, request.accept_language,
+            authorization ? authorization->request.client_id : std::string()};
   }
   verify::Current current() const {
     return {session.verify_id, session.verified, session.browser_id, session.called_at};
