@@ -196,6 +196,7 @@ http::Response store_down(const Context& ctx, const char* during) {
 struct Owned {
   std::optional<http::Response> refusal;
   ApiRecord record;
+  const oidc::Client* client = nullptr;  // set by admit_owner
 };
 Owned owned_record(const Context& ctx, const oidc::Client& client) {
   const FoundRecord found = ctx.deps.api->records.find(ctx.verify_id);
@@ -204,6 +205,21 @@ Owned owned_record(const Context& ctx, const oidc::Client& client) {
     return {refused(ApiProblem::NotFound), {}};
   }
   return {std::nullopt, *found.record};
+}
+
+// The preamble of a call on one verification that reads no body field before the lookup: the
+// client's admission, then the record it owns.
+Owned admit_owner(const Context& ctx, bool with_body) {
+  Admitted admitted = admit(ctx, with_body);
+  if (admitted.refusal) return {std::move(admitted.refusal), {}};
+  Owned owned = owned_record(ctx, *admitted.client);
+  owned.client = admitted.client;
+  return owned;
+}
+
+// Whether a resend or a cancel may still act on it: an expired code can still be called again.
+bool still_open(ApiStatus status) {
+  return status == ApiStatus::Pending || status == ApiStatus::Expired;
 }
 
 int max_attempts(const Context& ctx) {
@@ -346,26 +362,23 @@ Reply api_check(Context& ctx) {
 }
 
 Reply api_show(Context& ctx) {
-  Admitted admitted = admit(ctx, false);
-  if (admitted.refusal) return std::move(*admitted.refusal);
-  Owned owned = owned_record(ctx, *admitted.client);
+  Owned owned = admit_owner(ctx, false);
   if (owned.refusal) return std::move(*owned.refusal);
   return json_response(200, verification_json(ctx, ctx.verify_id, owned.record));
 }
 
 // The body may be empty (nothing to say); one that is sent must be JSON.
 Reply api_resend(Context& ctx) {
-  Admitted admitted = admit(ctx, !ctx.request.body.empty());
-  if (admitted.refusal) return std::move(*admitted.refusal);
-  Owned owned = owned_record(ctx, *admitted.client);
+  Owned owned = admit_owner(ctx, !ctx.request.body.empty());
   if (owned.refusal) return std::move(*owned.refusal);
-  const ApiStatus now = status_now(ctx, owned.record, verify::epoch_seconds());
-  if (now != ApiStatus::Pending && now != ApiStatus::Expired) return refused(ApiProblem::Ended);
+  if (!still_open(status_now(ctx, owned.record, verify::epoch_seconds()))) {
+    return refused(ApiProblem::Ended);
+  }
   const std::string id = ctx.verify_id;
-  const std::string client_id = admitted.client->id;
+  const std::string client_id = owned.client->id;
   const verify::Current current = current_of(*ctx.deps.api, client_id, id, &owned.record);
   return continue_api(
-      ctx, verify::call_again(ctx.deps.flow, api_caller(ctx, *admitted.client), id, current),
+      ctx, verify::call_again(ctx.deps.flow, api_caller(ctx, *owned.client), id, current),
       [client_id, id, record = owned.record](Context& c, const Outcome& outcome) {
         return called_again(c, client_id, id, record, outcome);
       });
@@ -375,16 +388,15 @@ Reply api_resend(Context& ctx) {
 // (verify::other_number: a cancel that cannot be sent is logged, and the code dies by
 // CODE_TIMEOUT, the limiter already refusing it).
 Reply api_cancel(Context& ctx) {
-  Admitted admitted = admit(ctx, false);
-  if (admitted.refusal) return std::move(*admitted.refusal);
-  Owned owned = owned_record(ctx, *admitted.client);
+  Owned owned = admit_owner(ctx, false);
   if (owned.refusal) return std::move(*owned.refusal);
-  const ApiStatus now = status_now(ctx, owned.record, verify::epoch_seconds());
-  if (now != ApiStatus::Pending && now != ApiStatus::Expired) return refused(ApiProblem::Ended);
+  if (!still_open(status_now(ctx, owned.record, verify::epoch_seconds()))) {
+    return refused(ApiProblem::Ended);
+  }
   const std::string id = ctx.verify_id;
-  const verify::Current current = current_of(*ctx.deps.api, admitted.client->id, id, &owned.record);
+  const verify::Current current = current_of(*ctx.deps.api, owned.client->id, id, &owned.record);
   return continue_api(
-      ctx, verify::other_number(ctx.deps.flow, api_caller(ctx, *admitted.client), id, current),
+      ctx, verify::other_number(ctx.deps.flow, api_caller(ctx, *owned.client), id, current),
       [id, record = owned.record](Context& c, const Outcome& outcome) mutable {
         if (outcome.kind != OutcomeKind::Cancelled) {
           const auto refusal = refusal_of(outcome);
