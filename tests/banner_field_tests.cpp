@@ -33,6 +33,7 @@ BOOST_AUTO_TEST_CASE(each_message_names_its_field) {
       {MessageId::LimitClient, BannerField::None},
       {MessageId::LimitSite, BannerField::None},
       {MessageId::LimitCountry, BannerField::None},
+      {MessageId::LimitBusy, BannerField::None},
   };
   for (const auto& [id, field] : table) {
     BOOST_TEST_CONTEXT(message_key(id)) {

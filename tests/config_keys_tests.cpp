@@ -95,6 +95,7 @@ const KeyValue kGoodValues[] = {
     {"RESEND_INTERVAL", "3600"},
     {"LIMIT_NUMBER_10MIN", "1"},
     {"LIMIT_NUMBER_DAY", "100"},
+    {"LIMIT_NUMBER_DAY_ALL", "300"},
     {"LIMIT_NUMBER_PER_CLIENT_DAY", "5"},
     {"LIMIT_IP_HOUR", "50"},
     {"LIMIT_IPV6_PREFIX", "32"},
@@ -105,6 +106,8 @@ const KeyValue kGoodValues[] = {
     {"LIMIT_IPV6_NET_PREFIX", "16"},
     {"LIMIT_IPV6_NET_PREFIX", "128"},
     {"LIMIT_GLOBAL_HOUR", "100000"},
+    {"LIMIT_GLOBAL_RESERVED", "0.25"},
+    {"KNOWN_DAYS", "30"},
     {"LIMIT_COUNTRY_HOUR", "50"},
     {"LIMIT_COUNTRY_HOUR", ""},
     {"CLIENT_LIMIT_HOUR", "50"},
@@ -249,6 +252,7 @@ const KeyValue kBadValues[] = {
     {"RESEND_INTERVAL", "3601"},
     {"LIMIT_NUMBER_10MIN", "0"},
     {"LIMIT_NUMBER_DAY", "-5"},
+    {"LIMIT_NUMBER_DAY_ALL", "0"},
     {"LIMIT_NUMBER_PER_CLIENT_DAY", "0"},
     {"LIMIT_IP_HOUR", "ten"},
     {"LIMIT_IPV6_PREFIX", "31"},
@@ -260,6 +264,8 @@ const KeyValue kBadValues[] = {
     {"LIMIT_IPV6_NET_PREFIX", "15"},
     {"LIMIT_IPV6_NET_PREFIX", "129"},
     {"LIMIT_GLOBAL_HOUR", "0"},
+    {"LIMIT_GLOBAL_RESERVED", "1.5"},
+    {"KNOWN_DAYS", "0"},
     {"LIMIT_COUNTRY_HOUR", "0"},
     {"LIMIT_COUNTRY_HOUR", "ten"},
     {"CLIENT_LIMIT_HOUR", "0"},
@@ -370,7 +376,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 55u);
+  BOOST_TEST(keys.size() == 58u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "OIDC_SUBJECT_KEY_FILE");

@@ -21,7 +21,7 @@ struct Limits {
   std::unique_ptr<vs::Store> store = vs::make_memory_store();
   vg::Limiter limiter{*store, [] {
                         auto s = voiceverify::testing::roomy_limit_settings("harassment-secret");
-                        s.sizes[vg::LimitWindow::NumberDay] = 5;
+                        s.sizes[vg::LimitWindow::NumberDayAll] = 5;
                         s.sizes[vg::LimitWindow::NumberClientDay] = 3;
                         return s;
                       }()};
@@ -45,9 +45,9 @@ BOOST_AUTO_TEST_CASE(one_address_rings_a_number_three_times_a_day_others_still_c
   for (int i = 0; i < 2; ++i) {
     BOOST_TEST((l.call("2001:db8::" + std::to_string(i + 1)).verdict == vg::LimitVerdict::Allowed));
   }
-  // The number's own daily cap (5) stays the ceiling across requesters.
+  // The number-wide daily cap (5) stays the ceiling across requesters.
   const auto capped = l.call("2001:db8::3");
-  BOOST_TEST((capped.window == vg::LimitWindow::NumberDay));
+  BOOST_TEST((capped.window == vg::LimitWindow::NumberDayAll));
 }
 
 BOOST_AUTO_TEST_CASE(an_address_the_number_was_verified_from_is_never_refused_by_it) {
@@ -59,8 +59,8 @@ BOOST_AUTO_TEST_CASE(an_address_the_number_was_verified_from_is_never_refused_by
   for (int i = 0; i < 4; ++i) {
     BOOST_TEST((l.call("192.0.2.1").verdict == vg::LimitVerdict::Allowed), i);
   }
-  // ...but the number's own daily cap still holds.
-  BOOST_TEST((l.call("192.0.2.1").window == vg::LimitWindow::NumberDay));
+  // ...but the number-wide daily cap still holds.
+  BOOST_TEST((l.call("192.0.2.1").window == vg::LimitWindow::NumberDayAll));
   // Another address of the verified one's owner is a stranger to the rule.
   BOOST_TEST((l.call("198.51.100.7").verdict == vg::LimitVerdict::Limited));
 }

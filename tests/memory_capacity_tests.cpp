@@ -28,12 +28,13 @@ BOOST_AUTO_TEST_SUITE(memory_capacity_tests)
 BOOST_AUTO_TEST_CASE(memory_capacity_follows_the_site_wide_limit) {
   vg::LimitSettings settings = voiceverify::testing::shipped_limit_settings();
   settings.sizes[vg::LimitWindow::GlobalHour] = 1000;
-  BOOST_TEST(vg::memory_store_capacity(settings) == std::size_t{17} * 24 * 1000 + 1024);
+  BOOST_TEST(vg::memory_store_capacity(settings) == std::size_t{18 + 2 * 90} * 24 * 1000 + 1024);
   settings.sizes[vg::LimitWindow::GlobalHour] = 1;
-  BOOST_TEST(vg::memory_store_capacity(settings) == std::size_t{17} * 24 + 1024);
+  BOOST_TEST(vg::memory_store_capacity(settings) == std::size_t{18 + 2 * 90} * 24 + 1024);
   settings.sizes[vg::LimitWindow::GlobalHour] =
       1'000'000'000;  // the largest LIMIT_GLOBAL_HOUR accepted
-  BOOST_TEST(vg::memory_store_capacity(settings) == std::size_t{17} * 24 * 1'000'000'000 + 1024);
+  BOOST_TEST(vg::memory_store_capacity(settings) ==
+             std::size_t{18 + 2 * 90} * 24 * 1'000'000'000 + 1024);
 }
 
 // A whole day at LIMIT_GLOBAL_HOUR=5000, every call to a new number from a new address, each with
@@ -47,6 +48,7 @@ BOOST_AUTO_TEST_CASE(memory_store_sized_from_the_limits_holds_a_full_day) {
   settings.sizes[vg::LimitWindow::ClientHour] = 10;
   settings.sizes[vg::LimitWindow::NetHour] = 5000;  // 256 addresses of each /24 call in turn
   settings.sizes[vg::LimitWindow::GlobalHour] = 5000;
+  settings.sizes[vg::LimitWindow::StrangerHour] = 0;  // every caller here is a stranger
   settings.key_secret = "capacity-tests-key-secret";
   ManualClock clock;
   auto store = vs::make_memory_store(vg::memory_store_capacity(settings), clock.function());

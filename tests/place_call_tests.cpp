@@ -36,12 +36,18 @@ std::vector<VerifyResult> never_placed() {
   };
 }
 
-// Limits that let one call through in `window` alone (the resend interval: one call a minute),
-// every other window roomy; the home region NL has a budget of its own for the country window.
+// Limits that let one call through in `window` alone (the resend interval: one call a minute; the
+// strangers' share: one of two), every other window roomy; the home region NL has a budget of its
+// own for the country window.
 guard::LimitSettings one_call_in(guard::LimitWindow window) {
   guard::LimitSettings s = voiceverify::testing::roomy_limit_settings("place-call-key-secret");
   const auto& row = guard::limit_window(window);
   s.sizes[window] = row.sizing == guard::Sizing::Interval ? 60 : 1;
+  // The strangers' share: half of an hour of two.
+  if (row.sizing == guard::Sizing::Reserve) {
+    s.sizes[guard::LimitWindow::GlobalHour] = 2;
+    s.sizes[window] = 5000;
+  }
   s.home_region = "NL";
   if (window == guard::LimitWindow::CountryHour) s.country_calls_per_hour = {{"NL", 1}};
   return s;

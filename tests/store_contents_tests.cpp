@@ -113,6 +113,7 @@ void verify_once(vs::Store& store, const Client& client) {
   BOOST_TEST((limiter.before_check(kVerifyId, 300s, left).verdict == vg::LimitVerdict::Allowed));
   BOOST_TEST((fraud.call_settled(kVerifyId, vg::Settlement::Verified) == vs::StoreError::None));
   BOOST_TEST((limiter.verified_from(kVerifyId, client.address) == vs::StoreError::None));
+  BOOST_TEST((limiter.mark_known(kVerifyId, kBrowser) == vs::StoreError::None));
   BOOST_TEST((limiter.finish(kVerifyId, 300s) == vs::StoreError::None));
   // The verified number handed to an application: its code, then its access token.
   vo::Grants grants(store, kSecret);
@@ -126,6 +127,10 @@ void verify_once(vs::Store& store, const Client& client) {
 bool hit(vs::Store& store, const Client& client, vg::LimitWindow window) {
   vg::LimitSettings s = settings_with(window, window == vg::LimitWindow::Resend ? 60 : 1);
   s.country_calls_per_hour = {{"BE", 1}};
+  if (window == vg::LimitWindow::StrangerHour) {  // half of an hour of two
+    s.sizes[vg::LimitWindow::GlobalHour] = 2;
+    s.sizes[window] = 5000;
+  }
   vg::Limiter limiter(store, s);
   if (window == vg::LimitWindow::Attempts) {
     int left = 0;

@@ -167,6 +167,13 @@ std::string tag(const std::string& number) {
   return vg::number_tag(kKeySecret, number);
 }
 
+// A number's own window (`prefix` "n10:" or "nday:") as calls from `ip`'s network count in it.
+std::string number_key(const std::string& prefix, const std::string& number,
+                       const std::string& ip) {
+  return prefix + tag(number) + ":" +
+         vg::address_tag(kKeySecret, vg::client_network_key(ip, 24, 48));
+}
+
 // The per-address window's key of a client, as client_address_key counts it (IPv6: "/64" form).
 std::string ip_key(const std::string& client_key) {
   return "ip:" + vg::address_tag(kKeySecret, client_key);
@@ -211,8 +218,9 @@ void check_number_10min(vs::Store& store) {
     check_refused(limiter.before_call("311", "10.0.0.1"), "number-10min", 599s, 600s);
   }
   // The refused calls counted in no window.
-  BOOST_TEST(store.peek("n10:" + tag("311")).value == 2);
-  BOOST_TEST(store.peek("nday:" + tag("311")).value == 2);
+  BOOST_TEST(store.peek(number_key("n10:", "311", "10.0.0.1")).value == 2);
+  BOOST_TEST(store.peek(number_key("nday:", "311", "10.0.0.1")).value == 2);
+  BOOST_TEST(store.peek("nall:" + tag("311")).value == 2);
   BOOST_TEST(store.peek(ip_key("10.0.0.1")).value == 2);
   BOOST_TEST(store.peek("global").value == 2);
   BOOST_TEST(allowed(limiter.before_call("312", "10.0.0.1")));
@@ -235,7 +243,8 @@ void check_ip_hour(vs::Store& store) {
   BOOST_TEST(allowed(limiter.before_call("311", "2001:db8::1")));
   BOOST_TEST(allowed(limiter.before_call("312", "2001:db8::1")));
   check_refused(limiter.before_call("313", "2001:db8::1"), "ip-hour", 3599s, 3600s);
-  BOOST_TEST(store.peek("n10:" + tag("313")).value == 0);
+  BOOST_TEST(store.peek(number_key("n10:", "313", "2001:db8::1")).value == 0);
+  BOOST_TEST(store.peek("nall:" + tag("313")).value == 0);
   BOOST_TEST(allowed(limiter.before_call("313", "2001:db8:0:1::1")));  // another /64
 }
 
@@ -323,7 +332,7 @@ void check_race(vs::Store& store, bool resend) {
   for (auto& worker : workers) worker.join();
   BOOST_TEST(other.load() == 0);
   BOOST_TEST(allowed_calls.load() == expected);
-  BOOST_TEST(store.peek("n10:" + tag("3199")).value == expected);
+  BOOST_TEST(store.peek(number_key("n10:", "3199", "10.1.0.1")).value == expected);
   BOOST_TEST(store.peek("global").value == expected);
 }
 
@@ -662,8 +671,9 @@ BOOST_AUTO_TEST_CASE(limiter_store_failing_part_way_fails_closed_and_counts_noth
     BOOST_TEST((result.verdict == vg::LimitVerdict::StoreDown), "fail_at=" << fail_at);
     // Every increment that succeeded before the failure was taken back.
     BOOST_TEST(memory->peek("last-call:" + tag("311")).value == 0);
-    BOOST_TEST(memory->peek("n10:" + tag("311")).value == 0);
-    BOOST_TEST(memory->peek("nday:" + tag("311")).value == 0);
+    BOOST_TEST(memory->peek(number_key("n10:", "311", "10.0.0.1")).value == 0);
+    BOOST_TEST(memory->peek(number_key("nday:", "311", "10.0.0.1")).value == 0);
+    BOOST_TEST(memory->peek("nall:" + tag("311")).value == 0);
     BOOST_TEST(memory->peek(ip_key("10.0.0.1")).value == 0);
     BOOST_TEST(memory->peek("global").value == 0);
   }

@@ -110,6 +110,7 @@ void check_undo_after_expiry(vs::Store& inner, const std::function<void()>& pass
   settings.sizes[vg::LimitWindow::NumberDay] = 100;
   settings.sizes[vg::LimitWindow::ClientHour] = 100;
   settings.sizes[vg::LimitWindow::GlobalHour] = 2;
+  settings.sizes[vg::LimitWindow::StrangerHour] = 0;  // the whole hour for everyone
   RacingStore racing(inner, settings.sizes[vg::LimitWindow::GlobalHour], pass_time);
   vg::Limiter limiter(racing, settings);
 

@@ -82,6 +82,10 @@ struct PrometheusMetrics::Families {
   prometheus::Family<prometheus::Counter>& limit_hits =
       registered(prometheus::BuildCounter(), registry, "voiceverify_limit_hits_total",
                  "Calls or checks refused by a limit, by window");
+  prometheus::Family<prometheus::Counter>& shares =
+      registered(prometheus::BuildCounter(), registry, "voiceverify_calls_by_share_total",
+                 "Calls the limits allowed, by whose share of the site-wide hour they spent "
+                 "(known people, strangers)");
   prometheus::Family<prometheus::Counter>& fraud_refusals =
       registered(prometheus::BuildCounter(), registry, "voiceverify_fraud_refusals_total",
                  "Calls the fraud guard refused, by what was quarantined (range or country)");
@@ -132,6 +136,9 @@ PrometheusMetrics::PrometheusMetrics(const std::string& version, int threads)
   for (const auto& window : guard::kLimitWindows) {
     families_->limit_hits.Add({{"window", window.name}});
   }
+  for (const auto share : {util::Share::Known, util::Share::Strangers}) {
+    families_->shares.Add({{"share", std::string(util::share_name(share))}});
+  }
   for (const char* scope : {"range", "country"}) {
     families_->fraud_refusals.Add({{"scope", scope}});
     families_->quarantined.Add({{"scope", scope}});
@@ -157,6 +164,10 @@ void PrometheusMetrics::upstream(std::string_view operation, std::string_view ou
 void PrometheusMetrics::verification(util::Verification stage, std::string_view region) {
   auto& family = stage == util::Verification::Started ? families_->started : families_->verified;
   family.Add({{"country", country_label(region)}}).Increment();
+}
+
+void PrometheusMetrics::share_spent(util::Share share) {
+  families_->shares.Add({{"share", std::string(util::share_name(share))}}).Increment();
 }
 
 void PrometheusMetrics::limit_hit(std::string_view window) {

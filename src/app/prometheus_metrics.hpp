@@ -23,6 +23,7 @@ class PrometheusMetrics final : public util::Metrics {
                 std::chrono::microseconds took) override;
   void verification(util::Verification stage, std::string_view region) override;
   void limit_hit(std::string_view window) override;
+  void share_spent(util::Share share) override;
   void store_error() override;
   void fraud_refused(std::string_view scope) override;
   void authorization(std::string_view client, util::Authorization stage) override;

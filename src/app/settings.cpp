@@ -53,6 +53,7 @@ guard::LimitSettings limit_settings(const config::Config& config) {
   s.country_calls_per_hour = config.country_limits;
   s.home_region = config.default_region;
   s.key_secret = guard::store_key_secret(config.signing_key);
+  s.known_lifetime = std::chrono::hours{24} * config.known_days;
   return s;
 }
 

@@ -16,10 +16,16 @@ namespace voiceverify::config {
 using Reason = std::string;
 
 // A window's setting, as its row says: a whole number in the row's range (an Interval in
-// seconds), or, where the row allows it, empty for 0.
+// seconds), a decimal from 0 to 1 for a Reserve, or, where the row allows it, empty for 0.
 Reason apply_window(guard::LimitWindow window, const std::string& v, Config& c) {
   const guard::LimitWindowRow& row = guard::limit_window(window);
   const guard::WindowSetting& setting = row.setting;
+  if (row.sizing == guard::Sizing::Reserve) {
+    long share = 0;
+    if (!parse_fraction(v, share)) return "must be a decimal from 0 to 1, e.g. 0.5";
+    c.window_sizes[window] = share;
+    return {};
+  }
   if (setting.when_empty != nullptr && v.empty()) {
     c.window_sizes[window] = 0;
     return {};

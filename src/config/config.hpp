@@ -82,6 +82,9 @@ struct Config {
   int limit_ipv4_net_prefix = 24;              // LIMIT_IPV4_NET_PREFIX: bits of an IPv4 network's
   int limit_ipv6_net_prefix = 48;              // LIMIT_IPV6_NET_PREFIX: and an IPv6 one's
   std::map<std::string, long> country_limits;  // COUNTRY_LIMITS: "BE:300,DE:100", parsed
+  // KNOWN_DAYS: a verification makes its number and browser known this long (LIMIT_GLOBAL_RESERVED
+  // is theirs; a browser that verified a number is spared that number's own windows).
+  int known_days = 90;
   // The fraud guard (docs/fraud-guard.md).
   guard::GuardMode fraud_range_mode = guard::GuardMode::Enforce;    // FRAUD_GUARD
   guard::GuardMode fraud_country_mode = guard::GuardMode::Monitor;  // FRAUD_COUNTRY_MODE

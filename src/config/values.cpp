@@ -7,6 +7,23 @@
 
 namespace voiceverify::config {
 
+bool parse_fraction(std::string_view s, long& ten_thousandths) {
+  const auto dot = s.find('.');
+  const std::string_view whole = s.substr(0, dot);
+  const std::string_view places =
+      dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+  long w = 0;
+  long f = 0;
+  if (!parse_int(whole, 0L, 1L, w)) return false;
+  if (dot != std::string_view::npos &&
+      (places.empty() || places.size() > 4 || !parse_int(places, 0L, 9999L, f)))
+    return false;
+  for (std::size_t i = places.size(); i < 4; ++i) f *= 10;
+  if (w == 1 && f != 0) return false;
+  ten_thousandths = w * 10'000 + f;
+  return true;
+}
+
 bool split_list(std::string_view s, std::vector<std::string>& out) {
   out.clear();
   if (trim(s).empty()) return true;

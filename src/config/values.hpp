@@ -40,6 +40,10 @@ std::string range_reason(Int lo, Int hi) {
   return "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
 }
 
+// A decimal from 0 to 1 with at most four places ("0.5", "0", "1", ".25" is refused), in
+// ten-thousandths: "0.5" is 5000.
+bool parse_fraction(std::string_view s, long& ten_thousandths);
+
 // Splits "a, b,c" into trimmed items. An empty item ("a,,b", a trailing comma) is an error so a
 // typo cannot silently narrow or widen a list. A blank string is the empty list.
 bool split_list(std::string_view s, std::vector<std::string>& out);

@@ -19,10 +19,12 @@ enum class LimitWindow {
   Resend,
   Number10Min,
   NumberDay,
+  NumberDayAll,
   NumberClientDay,
   ClientHour,
   NetHour,
   GlobalHour,
+  StrangerHour,
   CountryHour,
   AppClientHour,
   Attempts
@@ -30,15 +32,17 @@ enum class LimitWindow {
 
 // What a window counts: the part of its store key after the prefix.
 enum class CountsPer {
-  Number,           // calls to one number (its keyed tag, never the digits)
-  NumberAndSource,  // calls to one number from one client address, unless verified from there
-  Source,           // calls from one client address (IPv6: its prefix, LIMIT_IPV6_PREFIX)
-  SourceNetwork,    // calls from one client network: LIMIT_IPV4_NET_PREFIX, LIMIT_IPV6_NET_PREFIX
-  Site,             // every call the site places: one key
-  Country,          // calls to one region (COUNTRY_LIMITS), the home region only when listed
-  Verification,     // code checks of one verification (Limiter::before_check), not calls
-  AppClient,        // calls for one registered application: an API client (docs/api.md), or the
-                    // OpenID Connect client a person was sent by (docs/oidc.md); else none
+  Number,            // calls to one number (its keyed tag, never the digits)
+  NumberAndNetwork,  // calls to one number from one client network (client_network_key), so
+                     // that strangers elsewhere cannot spend the owner's calls
+  NumberAndSource,   // calls to one number from one client address, unless verified from there
+  Source,            // calls from one client address (IPv6: its prefix, LIMIT_IPV6_PREFIX)
+  SourceNetwork,     // calls from one client network: LIMIT_IPV4_NET_PREFIX, LIMIT_IPV6_NET_PREFIX
+  Site,              // every call the site places: one key
+  Country,           // calls to one region (COUNTRY_LIMITS), the home region only when listed
+  Verification,      // code checks of one verification (Limiter::before_check), not calls
+  AppClient,         // calls for one registered application: an API client (docs/api.md), or the
+                     // OpenID Connect client a person was sent by (docs/oidc.md); else none
 };
 
 // What a window's setting holds.
@@ -46,12 +50,23 @@ enum class Sizing {
   Calls,     // the calls the window allows in its fixed length
   Interval,  // the window's length in seconds, one call in it; 0 switches it off
   Tries,     // code checks per verification, for as long as the verification lives
+  // The share of LIMIT_GLOBAL_HOUR kept for known requesters, in ten-thousandths (the config
+  // reads a decimal from 0 to 1): the window allows strangers the rest of the hour.
+  Reserve,
+};
+
+// Whom a window does not count (docs/fraud-guard.md, "Known people").
+enum class Spares {
+  Nobody,
+  KnownRequesters,  // a browser that verified a number, or a number verified, within KNOWN_DAYS
+  NumbersBrowser,   // a browser that verified this very number within KNOWN_DAYS
 };
 
 // What operators see of a window's hold on a number (voiceverify --list-blocks, --unblock).
 enum class Operators {
   None,         // a window of an address, the site, a country or a verification
-  Lift,         // --unblock lifts it; too short-lived to be listed
+  Lift,         // --unblock lifts it (every network's, for a number's per-network window); too
+                // short-lived, or too narrow, to be listed
   ListAndLift,  // --list-blocks shows the number (masked) it holds; --unblock lifts it
 };
 
@@ -81,6 +96,7 @@ struct LimitWindowRow {
   Operators operators;
   view::MessageId banner;            // what a refusal by it says (web/outcome_banner.cpp)
   const char* near_event = nullptr;  // logged once when a call fills 80 % of it (an hour's)
+  Spares spares = Spares::Nobody;
 };
 
 inline constexpr auto kLimitWindows = [] {
@@ -98,20 +114,36 @@ inline constexpr auto kLimitWindows = [] {
        Sizing::Interval,
        Operators::Lift,
        MessageId::LimitResend},
+      // The number's own windows count per source network: calls from four networks leave the
+      // owner's own free. A browser that verified the number is spared them.
       {LimitWindow::Number10Min,
        "number-10min",
        "n10:",
        minutes{10},
        {"LIMIT_NUMBER_10MIN", 3, 1, kMaxCalls},
-       CountsPer::Number,
+       CountsPer::NumberAndNetwork,
        Sizing::Calls,
-       Operators::ListAndLift,
-       MessageId::LimitNumber},
+       Operators::Lift,
+       MessageId::LimitNumber,
+       nullptr,
+       Spares::NumbersBrowser},
       {LimitWindow::NumberDay,
        "number-day",
        "nday:",
        hours{24},
        {"LIMIT_NUMBER_DAY", 10, 1, kMaxCalls},
+       CountsPer::NumberAndNetwork,
+       Sizing::Calls,
+       Operators::Lift,
+       MessageId::LimitNumber,
+       nullptr,
+       Spares::NumbersBrowser},
+      // The last resort for one number, whoever asks and from wherever.
+      {LimitWindow::NumberDayAll,
+       "number-day-all",
+       "nall:",
+       hours{24},
+       {"LIMIT_NUMBER_DAY_ALL", 30, 1, kMaxCalls},
        CountsPer::Number,
        Sizing::Calls,
        Operators::ListAndLift,
@@ -126,7 +158,9 @@ inline constexpr auto kLimitWindows = [] {
        CountsPer::NumberAndSource,
        Sizing::Calls,
        Operators::None,
-       MessageId::LimitNumber},
+       MessageId::LimitNumber,
+       nullptr,
+       Spares::NumbersBrowser},
       {LimitWindow::ClientHour,
        "ip-hour",
        "ip:",
@@ -156,6 +190,19 @@ inline constexpr auto kLimitWindows = [] {
        Operators::None,
        MessageId::LimitSite,
        "global_limit_near"},
+      // Strangers spend only what LIMIT_GLOBAL_RESERVED leaves of the site-wide hour; known
+      // requesters are not counted here, so the rest is theirs whatever strangers do.
+      {LimitWindow::StrangerHour,
+       "stranger-hour",
+       "strangers",
+       hours{1},
+       {"LIMIT_GLOBAL_RESERVED", 5000, 0, 10000},
+       CountsPer::Site,
+       Sizing::Reserve,
+       Operators::None,
+       MessageId::LimitBusy,
+       "stranger_share_near",
+       Spares::KnownRequesters},
       // One country's attack cannot spend everyone's calls; COUNTRY_LIMITS sets a listed
       // region's own budget, this every other region's but the home region's.
       {LimitWindow::CountryHour,
@@ -198,11 +245,17 @@ constexpr std::size_t index_of(LimitWindow window) {
 
 constexpr bool rows_follow_the_enum() {
   for (std::size_t i = 0; i < kLimitWindowCount; ++i) {
-    if (index_of(kLimitWindows[i].window) != i) return false;
-    // Only windows of one number's own keys can be listed or lifted by the number alone.
-    if (kLimitWindows[i].operators != Operators::None &&
-        kLimitWindows[i].counts != CountsPer::Number)
+    const LimitWindowRow& row = kLimitWindows[i];
+    if (index_of(row.window) != i) return false;
+    // Only a window keyed on the number alone can be listed (its key names nothing else); a
+    // window keyed on the number first can be lifted too (every key under the number's).
+    if (row.operators == Operators::ListAndLift && row.counts != CountsPer::Number) return false;
+    if (row.operators == Operators::Lift && row.counts != CountsPer::Number &&
+        row.counts != CountsPer::NumberAndNetwork)
       return false;
+    // The shares are of the site-wide hour; a window of one number spares only its browser.
+    if ((row.sizing == Sizing::Reserve) != (row.spares == Spares::KnownRequesters)) return false;
+    if (row.sizing == Sizing::Reserve && row.counts != CountsPer::Site) return false;
   }
   return index_of(LimitWindow::Attempts) + 1 == kLimitWindowCount;
 }
@@ -222,6 +275,7 @@ constexpr const char* limit_window_name(LimitWindow window) {
 constexpr const char* lifted_value(const LimitWindowRow& row) {
   switch (row.sizing) {
     case Sizing::Interval:
+    case Sizing::Reserve:
       return "0";
     case Sizing::Calls:
       return "1000000000";
@@ -232,7 +286,8 @@ constexpr const char* lifted_value(const LimitWindowRow& row) {
 }
 static_assert(kMaxCalls == 1'000'000'000, "lifted_value spells kMaxCalls");
 
-// Each window's setting as a number, by window: calls, seconds or tries (the row's Sizing).
+// Each window's setting as a number, by window: calls, seconds, tries or ten-thousandths (the
+// row's Sizing).
 struct WindowSizes {
   std::array<long, kLimitWindowCount> by_window{};
 

@@ -155,30 +155,40 @@ std::string address_tag(std::string_view secret, std::string_view client_key) {
   return util::hmac_sha256_hex(secret, "address " + std::string(client_key)).substr(0, 32);
 }
 
-// Every key this file writes, per call placed: three for the number (last-call, n10, nday), one
-// for the client IP, one for its network, and two for the verification it starts (attempts, done).
+// Every key this file writes, per call placed: four for the number (last-call, n10, nday, nall),
+// one for the client IP, one for its network, and two for the verification it starts (attempts,
+// done); per verification, two known marks that live KNOWN_DAYS (known_marks.hpp).
 // A call refused writes none (peek first) except after a lost race, whose keys sit at zero until
 // they expire: the margin covers those. The longest window is a day, and the site-wide limit caps
 // the calls in a day at 24 x LIMIT_GLOBAL_HOUR, so this many keys are never all needed at once;
 // shorter windows expire (and are swept) long before. Saturates rather than overflows.
 std::size_t memory_store_capacity(const LimitSettings& settings) {
-  // Nine for the limits (the per-client window of the number, the client's network and the
+  // Ten for the limits (the per-client window of the number, the client's network and the
   // call's number included),
   // five for the fraud guard (the call's record and, for a range not seen
   // before, its three timelines; a quarantine's two): FRAUD_WINDOW is at most a day for this.
   // Three for the code page (call_records.hpp: the sealed number, the submission, a call again).
-  constexpr std::size_t kKeysPerCall = 17;
+  // A verification needs a placed call, so at most a day's calls are verified a day, and
+  // their marks live KNOWN_DAYS.
+  constexpr std::size_t kKeysPerCall = 18;
+  constexpr std::size_t kMarksPerVerification = 2;
   constexpr std::size_t kHoursPerDay = 24;
   constexpr std::size_t kMargin = 1024;  // the "global" key, raced calls, a small site's slack
   const auto per_hour =
       static_cast<std::size_t>(std::max(0L, settings.sizes[LimitWindow::GlobalHour]));
+  const auto known_days = static_cast<std::size_t>(
+      std::max(1L, static_cast<long>(settings.known_lifetime.count() / 86'400)));
+  const std::size_t per_call = kKeysPerCall + kMarksPerVerification * known_days;
   const std::size_t max = std::numeric_limits<std::size_t>::max();
-  if (per_hour > (max - kMargin) / (kKeysPerCall * kHoursPerDay)) return max;
-  return kKeysPerCall * kHoursPerDay * per_hour + kMargin;
+  if (per_hour > (max - kMargin) / (per_call * kHoursPerDay)) return max;
+  return per_call * kHoursPerDay * per_hour + kMargin;
 }
 
 Limiter::Limiter(Store& store, LimitSettings settings)
-    : store_(store), settings_(std::move(settings)) {
+    : store_(store),
+      settings_(std::move(settings)),
+      known_(store, settings_.key_secret.empty() ? "-" : settings_.key_secret,
+             settings_.known_lifetime) {
   if (settings_.key_secret.empty()) throw std::invalid_argument("Limiter: key_secret is empty");
   if (!valid_prefix_length(settings_.ipv6_prefix_length) ||
       !valid_prefix_length(settings_.ipv6_net_prefix_length) ||
@@ -190,6 +200,9 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const Counted& who,
                                 const std::string& region, std::vector<Window>& out) {
   const std::string& tag = who.number;
   const std::string& client = who.client;
+  if ((row.spares == Spares::KnownRequesters && who.known_requester) ||
+      (row.spares == Spares::NumbersBrowser && who.numbers_browser))
+    return LimitResult{};
   const long size = settings_.sizes[row.window];
   long limit = size;
   seconds length = row.length;
@@ -197,11 +210,20 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const Counted& who,
     if (size <= 0) return LimitResult{};  // switched off
     limit = 1;
     length = seconds{size};
+  } else if (row.sizing == Sizing::Reserve) {
+    if (size <= 0) return LimitResult{};  // nothing reserved: strangers share the whole hour
+    // What the reserve leaves of the site-wide hour, rounded in strangers' favour (kMaxCalls
+    // times 10,000 fits a long).
+    const long global = settings_.sizes[LimitWindow::GlobalHour];
+    limit = global - global * size / 10'000;
   }
   std::string counted;
   switch (row.counts) {
     case CountsPer::Number:
       counted = tag;
+      break;
+    case CountsPer::NumberAndNetwork:
+      counted = tag + ":" + who.network;
       break;
     case CountsPer::NumberAndSource: {
       // Not for a number verified from this client: it is theirs, or they share the address.
@@ -248,8 +270,18 @@ LimitResult Limiter::windows_of(const LimitWindowRow& row, const Counted& who,
   return LimitResult{};
 }
 
+bool Limiter::learn_who(const BrowserMark& browser, Counted& who) {
+  bool number_known = false;
+  if (known_.number_known(who.number, number_known) != StoreError::None) return false;
+  if (known_.browser_knows(browser.id, who.number, who.numbers_browser) != StoreError::None)
+    return false;
+  who.known_requester = number_known || (browser.verified && valid_mark_id(browser.id));
+  return true;
+}
+
 LimitResult Limiter::before_call(const std::string& number, const std::string& client_ip,
-                                 const std::string& region, const std::string& app_client) {
+                                 const std::string& region, const std::string& app_client,
+                                 const BrowserMark& browser) {
   const std::string client_key = client_address_key(client_ip, settings_.ipv6_prefix_length);
   const std::string network_key = client_network_key(client_ip, settings_.ipv4_net_prefix_length,
                                                      settings_.ipv6_net_prefix_length);
@@ -259,8 +291,9 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
   const std::string tag = number_tag(settings_.key_secret, number);
   // Tags, never addresses (docs/store.md); the network's key always carries its length, so it
   // never shares a tag with an address.
-  const Counted who{tag, address_tag(settings_.key_secret, client_key),
-                    address_tag(settings_.key_secret, network_key), app_client};
+  Counted who{tag, address_tag(settings_.key_secret, client_key),
+              address_tag(settings_.key_secret, network_key), app_client};
+  if (!learn_who(browser, who)) return store_down();
   std::vector<Window> windows;
   for (const auto& row : kLimitWindows) {
     LimitResult added = windows_of(row, who, region, windows);
@@ -307,6 +340,7 @@ LimitResult Limiter::before_call(const std::string& number, const std::string& c
   }
   LimitResult allowed;
   for (const Window* window : counted) allowed.taken.keys.push_back(window->key);
+  allowed.known = who.known_requester;
   return allowed;
 }
 
@@ -365,7 +399,16 @@ bool Limiter::release(const std::string& number, StoreError& error) {
   }
   for (const auto& row : kLimitWindows) {
     if (row.operators == Operators::None) continue;
-    if (const auto e = store_.remove(row.key_prefix + tag); e != StoreError::None) error = e;
+    std::vector<std::string> keys{row.key_prefix + tag};
+    if (row.counts == CountsPer::NumberAndNetwork) {
+      // One key per network the number was called from.
+      Listed listed = store_.keys_with_prefix(row.key_prefix + tag + ":", 10'000);
+      if (listed.error != StoreError::None) error = listed.error;
+      keys = std::move(listed.keys);
+    }
+    for (const auto& key : keys) {
+      if (const auto e = store_.remove(key); e != StoreError::None) error = e;
+    }
   }
   if (const auto e = store_.remove(kHeldPrefix + tag); e != StoreError::None) error = e;
   return error == StoreError::None && held.value.has_value();
@@ -412,6 +455,19 @@ StoreError Limiter::verified_from(const std::string& verify_id, const std::strin
   return store_.put(
       "verified-from:" + *tag.value + ":" + address_tag(settings_.key_secret, client_key), "1",
       std::chrono::hours{24});
+}
+
+StoreError Limiter::mark_known(const std::string& verify_id, const std::string& browser_id) {
+  if (!util::is_verify_id(verify_id)) return StoreError::Unavailable;
+  const Fetched tag = store_.get("call-number:" + verify_id);
+  if (tag.error != StoreError::None || !tag.value) return tag.error;
+  return known_.mark(*tag.value, browser_id);
+}
+
+StoreError Limiter::number_known(const std::string& number, bool& known) {
+  known = false;
+  if (!valid_number(number)) return StoreError::Unavailable;
+  return known_.number_known(number_tag(settings_.key_secret, number), known);
 }
 
 StoreError Limiter::finish(const std::string& verify_id, seconds lifetime) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "guard/known_marks.hpp"
 #include "guard/limit_windows.hpp"
 #include "store/store.hpp"
 
@@ -34,6 +35,9 @@ struct LimitSettings {
   std::string home_region;  // DEFAULT_REGION
   std::string key_secret;   // store_key_secret(SIGNING_KEY): keys phone numbers in the store;
                             // required (the Limiter throws std::invalid_argument when empty)
+  // KNOWN_DAYS: how long a verification makes its number and its browser known (known_marks.hpp).
+  // The one field with a default (the key's), so that a test's settings need not name it.
+  std::chrono::seconds known_lifetime{std::chrono::hours{24 * 90}};
 
   // RESEND_INTERVAL: the same number again no sooner (also when "call me again" is allowed).
   std::chrono::seconds resend_interval() const {
@@ -80,6 +84,7 @@ struct LimitResult {
   std::chrono::seconds retry_after{0};       // when Limited: how long until the window frees
   LimitWindow window = LimitWindow::Resend;  // when Limited: the window that refused
   TakenWindows taken;                        // when Allowed by before_call: what it counted
+  bool known = false;  // before_call: the requester was known (spent the known people's share)
 };
 
 // A number held by a limit, as operators see it.
@@ -105,8 +110,12 @@ class Limiter {
   // `region` (the number's ISO region code) selects the country budget; empty: none applies.
   // `app_client`: the registered application's client id (an API client, or the OpenID Connect
   // client the person came from), counted in its own window; empty: none.
+  // `browser`: the asking browser's known mark. A known requester (a verified mark, or a number
+  // verified within KNOWN_DAYS) is not counted in the strangers' share; a browser that verified
+  // this number is not counted in the number's own windows (the rows' Spares).
   LimitResult before_call(const std::string& number, const std::string& client_ip,
-                          const std::string& region = {}, const std::string& app_client = {});
+                          const std::string& region = {}, const std::string& app_client = {},
+                          const BrowserMark& browser = {});
 
   // Gives back what before_call counted for a call that was never placed (MessageBird down,
   // timed out, the breaker open, the request's budget spent): nothing is spent on it, so a retry
@@ -133,6 +142,13 @@ class Limiter {
   // `verify_id` was verified by a person at `client_ip`: for a day that address is never refused
   // by the per-client window of that number (it is theirs, or they share it with its holder).
   StoreError verified_from(const std::string& verify_id, const std::string& client_ip);
+
+  // `verify_id` (note_call's) was verified, from the browser whose mark id is `browser_id` (empty:
+  // none, the API): its number, and that browser for that number, are known for KNOWN_DAYS.
+  StoreError mark_known(const std::string& verify_id, const std::string& browser_id);
+  // Whether `number` (E.164 digits) was verified within KNOWN_DAYS: for the fraud guard, which
+  // lets a known number pass a quarantine. False, with Unavailable, for a malformed number.
+  StoreError number_known(const std::string& number, bool& known);
 
   // Marks a verification finished (verified, expired or cancelled): later checks are Limited.
   StoreError finish(const std::string& verify_id, std::chrono::seconds lifetime);
@@ -167,13 +183,18 @@ class Limiter {
     std::string number;
     std::string client;
     std::string network;
-    std::string app_client;  // the registered application's client id; empty: none
+    std::string app_client;        // the registered application's client id; empty: none
+    bool known_requester = false;  // spared the strangers' share
+    bool numbers_browser = false;  // spared the number's own windows
   };
   LimitResult windows_of(const LimitWindowRow& row, const Counted& who, const std::string& region,
                          std::vector<Window>& out);
   LimitResult note_held(const std::string& number, const std::string& tag, LimitResult result);
+  // Who is known, for `who` (the number's tag already set); false on a store error.
+  bool learn_who(const BrowserMark& browser, Counted& who);
   Store& store_;
   LimitSettings settings_;
+  KnownMarks known_;
 };
 
 }  // namespace voiceverify::guard

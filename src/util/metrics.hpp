@@ -34,6 +34,13 @@ constexpr std::string_view authorization_name(Authorization stage) {
   return "failed";
 }
 enum class Gauge { UpstreamInFlight, WorkersBusy };
+// Whose share of the site-wide hour a call the limits allowed spent (docs/fraud-guard.md, "Known
+// people"): a known requester's, or the strangers'.
+enum class Share { Known, Strangers };
+
+constexpr std::string_view share_name(Share share) {
+  return share == Share::Known ? "known" : "strangers";
+}
 
 class Metrics {
  public:
@@ -55,6 +62,8 @@ class Metrics {
   virtual void token_request(std::string_view /*client*/, std::string_view /*outcome*/) {}
   // A limit refused a call or a check: guard::limit_window_name's name of the window.
   virtual void limit_hit(std::string_view /*window*/) {}
+  // The limits allowed a call, spending this share of the site-wide hour.
+  virtual void share_spent(Share /*share*/) {}
   // The store did not answer (the flow failed closed).
   virtual void store_error() {}
   // The fraud guard refused a call: store::guard_scope_name's "range" or "country".

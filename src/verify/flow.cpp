@@ -39,6 +39,9 @@ Step code_answered(const FlowDeps& deps, const Caller& caller, const std::string
                         "fraud_call_settled");
       log_if_unrecorded(request_id, deps.limiter.verified_from(verify_id, caller.client_address),
                         "verified_from");
+      // The number, and this browser for it, are known from now on (docs/fraud-guard.md).
+      log_if_unrecorded(request_id, deps.limiter.mark_known(verify_id, caller.browser.id),
+                        "mark_known");
       finish(deps, verify_id);
       Outcome verified = outcome_of(OutcomeKind::Verified);
       verified.phone_number = answer.recipient;

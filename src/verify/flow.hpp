@@ -49,6 +49,9 @@ struct Caller {
   // The registered application the call is for: the API client (docs/api.md), or the OpenID
   // Connect client whose authorization the pages carry (docs/oidc.md); empty for anyone else.
   std::string app_client = {};
+  // The browser's known mark (web/known_cookie.hpp): its id is the one a verification marks,
+  // known or not yet; empty for the API, which has no browser.
+  guard::BrowserMark browser = {};
 };
 
 // The verification the browser's session holds, if any.

@@ -191,8 +191,8 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
     return refuse_number("fraud_refused", "scope", guard::guard_scope_name(guard.scope), outcome);
   }
 
-  const guard::LimitResult limit = deps.limiter.before_call(phone.digits, caller.client_address,
-                                                            phone.region, caller.app_client);
+  const guard::LimitResult limit = deps.limiter.before_call(
+      phone.digits, caller.client_address, phone.region, caller.app_client, caller.browser);
   if (limit.verdict == guard::LimitVerdict::StoreDown ||
       limit.verdict == guard::LimitVerdict::BadKey) {
     // A store that is down fails closed; a key the limiter refuses is our bug. Neither pays.
@@ -210,6 +210,7 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
     outcome.retry_after = limit.retry_after;
     return refuse_number("limit_hit", "limit", guard::limit_window_name(limit.window), outcome);
   }
+  util::metrics().share_spent(limit.known ? util::Share::Known : util::Share::Strangers);
 
   // The call's language and sentence (docs/operations.md, "The call's language").
   const messagebird::Speech speech = deps.call_voice.speech(caller.accept_language, phone.region);

@@ -43,6 +43,7 @@ constexpr auto kMessageNames = std::to_array<MessageName>({
     {MessageId::LimitClient, "limit.client", BannerField::None},
     {MessageId::LimitSite, "limit.site", BannerField::None},
     {MessageId::LimitCountry, "limit.country", BannerField::None},
+    {MessageId::LimitBusy, "limit.busy", BannerField::None},
     {MessageId::TitlePhone, "title.phone", BannerField::None},
     {MessageId::TitleCode, "title.code", BannerField::None},
     {MessageId::TitleSuccess, "title.success", BannerField::None},

@@ -37,6 +37,7 @@ enum class MessageId {
   LimitClient,
   LimitSite,
   LimitCountry,
+  LimitBusy,  // {wait}: strangers' share of the site-wide hour is spent
   TitlePhone,
   TitleCode,
   TitleSuccess,

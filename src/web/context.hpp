@@ -16,6 +16,7 @@
 #include "verify/runner.hpp"
 #include "view/templates.hpp"
 #include "web/form_fields.hpp"
+#include "web/known_cookie.hpp"
 #include "web/session.hpp"
 
 namespace voiceverify::web {
@@ -54,12 +55,15 @@ struct Context {
   std::string_view language = view::kFallbackLanguage;
   // This browser's OpenID Connect authorization in progress (web/authorization.hpp), if any.
   std::optional<oidc::PendingAuthorization> authorization{};
+  // This browser's known mark (known_cookie.hpp): read with the cookies, or a fresh id.
+  guard::BrowserMark known{};
+  bool known_renewed = false;  // a number was verified: this response sets the mark anew
 
   // An OpenID Connect authorization in progress makes its client the call's application:
   // CLIENT_LIMIT_HOUR counts it (docs/oidc.md, "The flow through the pages").
   verify::Caller caller() const {
     return {request.request_id, request.remote_addr, request.accept_language,
-            authorization ? authorization->request.client_id : std::string()};
+            authorization ? authorization->request.client_id : std::string(), known};
   }
   verify::Current current() const {
     return {session.verify_id, session.verified, session.browser_id, session.called_at};

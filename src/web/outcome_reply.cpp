@@ -30,6 +30,9 @@ http::Response answer_outcome(Context& ctx, const verify::Outcome& outcome,
     case verify::OutcomeKind::Verified: {
       util::metrics().verification(util::Verification::Verified,
                                    forms::calling_code_region(session.masked_number));
+      // The flow marked this browser's id with the number: the cookie carries the id on.
+      ctx.known.verified = true;
+      ctx.known_renewed = true;
       // An application that sent the person here gets the number instead of /success.
       if (auto to_client = finish_authorization(ctx, outcome)) return std::move(*to_client);
       session.verified = true;

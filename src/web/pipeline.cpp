@@ -73,6 +73,9 @@ void load_cookies(Context& ctx, const RequestCaps& caps) {
     if (auto payload = ctx.deps.signer.verify("flash", *raw)) ctx.flash = decode_flash(*payload);
   }
   load_authorization(ctx, caps.max_cookie_bytes);
+  ctx.known = read_known_mark(ctx.deps.signer, header, https,
+                              ctx.deps.flow.limiter.settings().known_lifetime,
+                              verify::epoch_seconds(), caps.max_cookie_bytes);
 }
 
 // Runs the pipeline after the caps; may throw only on our own bugs.
@@ -136,6 +139,13 @@ http::Response internal_error(const Exchange& exchange, const char* what) {
 http::Response finalize(Exchange& exchange, http::Response response) {
   const http::Request& request = exchange.request;
   const Context& ctx = exchange.ctx;
+  // A number verified from this browser: it is known for KNOWN_DAYS from now (known_cookie.hpp).
+  if (ctx.known_renewed) {
+    response.add_header("Set-Cookie",
+                        known_mark_cookie(ctx.deps.signer, ctx.known, request.https,
+                                          ctx.deps.flow.limiter.settings().known_lifetime,
+                                          verify::epoch_seconds()));
+  }
   // A banner is shown once: clear the flash cookie unless this response sets a new one.
   if (ctx.flash_seen && !ctx.flash_set) {
     const std::string name = http::scheme_cookie_name(kFlashCookie, request.https);

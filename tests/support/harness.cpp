@@ -272,6 +272,7 @@ Site::Site(SiteOptions options) : options_(std::move(options)) {
   for (const auto& window : guard::kLimitWindows) {
     switch (window.sizing) {
       case guard::Sizing::Interval:
+      case guard::Sizing::Reserve:  // nothing reserved: everyone shares the site-wide hour
         env[window.setting.key] = "0";
         break;
       case guard::Sizing::Calls:

@@ -23,17 +23,20 @@ inline guard::LimitSettings shipped_limit_settings() {
 }
 
 // The shipped limits made roomy for a unit test that starts many calls: the resend interval off,
-// a hundred calls in every window, three code tries; a test narrows the window it is about.
+// a hundred calls in every window, nothing reserved for known people, three code tries; a test
+// narrows the window it is about.
 inline guard::LimitSettings roomy_limit_settings(std::string key_secret) {
   guard::LimitSettings s = shipped_limit_settings();
   s.key_secret = std::move(key_secret);
   s.sizes[guard::LimitWindow::Resend] = 0;
   s.sizes[guard::LimitWindow::Number10Min] = 100;
   s.sizes[guard::LimitWindow::NumberDay] = 100;
+  s.sizes[guard::LimitWindow::NumberDayAll] = 100;
   s.sizes[guard::LimitWindow::NumberClientDay] = 100;
   s.sizes[guard::LimitWindow::ClientHour] = 100;
   s.sizes[guard::LimitWindow::NetHour] = 100;
   s.sizes[guard::LimitWindow::GlobalHour] = 100;
+  s.sizes[guard::LimitWindow::StrangerHour] = 0;  // nothing reserved for known people
   s.sizes[guard::LimitWindow::Attempts] = 3;
   return s;
 }
