@@ -30,7 +30,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -47,7 +46,6 @@ namespace {
 
 using store::Counter;
 using store::Fetched;
-using store::Listed;
 
 using std::chrono::seconds;
 
@@ -81,9 +79,6 @@ LimitResult limited(LimitWindow window, seconds retry_after = seconds{0}) {
 LimitResult bad_key() {
   return LimitResult{LimitVerdict::BadKey, seconds{0}, LimitWindow::Resend, {}};
 }
-
-// Where list_held finds the numbers note_held wrote: "<masked>|<until>".
-constexpr const char* kHeldPrefix = "held:";
 
 std::string attempts_key(const std::string& verify_id) {
   return limit_window(LimitWindow::Attempts).key_prefix + verify_id;
@@ -351,67 +346,6 @@ StoreError Limiter::give_back(const TakenWindows& taken) {
     if (first == StoreError::None) first = error;
   }
   return first;
-}
-
-// A number held by its own windows is noted, masked, for operators (list_held): the rows marked
-// ListAndLift. The resend interval is too short to be worth it, and other windows hold
-// addresses, the site or a country.
-LimitResult Limiter::note_held(const std::string& number, const std::string& tag,
-                               LimitResult result) {
-  if (limit_window(result.window).operators == Operators::ListAndLift) {
-    // "<masked>|<until>": the value's own time, since a string key has no counter to peek.
-    const auto until =
-        std::chrono::duration_cast<seconds>(
-            (std::chrono::system_clock::now() + result.retry_after).time_since_epoch())
-            .count();
-    store_.put(kHeldPrefix + tag, log::mask_number(number) + "|" + std::to_string(until),
-               result.retry_after);  // best effort
-  }
-  return result;
-}
-
-StoreError Limiter::list_held(std::vector<HeldNumber>& out) {
-  const Listed listed = store_.keys_with_prefix(kHeldPrefix, 10'000);
-  if (listed.error != StoreError::None) return listed.error;
-  const auto now =
-      std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch());
-  for (const auto& key : listed.keys) {
-    const Fetched value = store_.get(key);
-    if (value.error != StoreError::None) return value.error;
-    const auto bar = value.value ? value.value->rfind('|') : std::string::npos;
-    if (bar == std::string::npos) continue;
-    long until = 0;
-    const std::string_view text = std::string_view(*value.value).substr(bar + 1);
-    if (std::from_chars(text.data(), text.data() + text.size(), until).ec != std::errc{}) continue;
-    out.push_back({value.value->substr(0, bar), std::max(seconds{0}, seconds{until} - now)});
-  }
-  return StoreError::None;
-}
-
-bool Limiter::release(const std::string& number, StoreError& error) {
-  error = StoreError::None;
-  if (!valid_number(number)) return false;
-  const std::string tag = number_tag(settings_.key_secret, number);
-  const Fetched held = store_.get(kHeldPrefix + tag);
-  if (held.error != StoreError::None) {
-    error = held.error;
-    return false;
-  }
-  for (const auto& row : kLimitWindows) {
-    if (row.operators == Operators::None) continue;
-    std::vector<std::string> keys{row.key_prefix + tag};
-    if (row.counts == CountsPer::NumberAndNetwork) {
-      // One key per network the number was called from.
-      Listed listed = store_.keys_with_prefix(row.key_prefix + tag + ":", 10'000);
-      if (listed.error != StoreError::None) error = listed.error;
-      keys = std::move(listed.keys);
-    }
-    for (const auto& key : keys) {
-      if (const auto e = store_.remove(key); e != StoreError::None) error = e;
-    }
-  }
-  if (const auto e = store_.remove(kHeldPrefix + tag); e != StoreError::None) error = e;
-  return error == StoreError::None && held.value.has_value();
 }
 
 LimitResult Limiter::before_check(const std::string& verify_id, seconds lifetime,
