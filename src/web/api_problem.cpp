@@ -107,7 +107,7 @@ http::Response problem_response(const ApiRefusal& refusal) {
   response.status = row.status;
   response.content_type = "application/problem+json";
   response.add_header("Cache-Control", "no-store");
-  if (row.status == 429 || row.status == 503 || refusal.problem == ApiProblem::TooSoon) {
+  if (row.status == 409 || row.status == 429 || row.status == 503) {
     const auto after =
         refusal.retry_after > std::chrono::seconds{0} ? refusal.retry_after : row.retry_after;
     if (after > std::chrono::seconds{0}) {

@@ -30,6 +30,8 @@ enum class ApiProblem {
   TooSoon,               // resend before RESEND_INTERVAL has passed
   Ended,                 // the verification is over: verified, failed, cancelled, unknown upstream
   Expired,               // the code is older than CODE_TIMEOUT
+  IdempotencyInFlight,   // the first request with this Idempotency-Key still runs
+  IdempotencyReused,     // the Idempotency-Key answered another request (api_idempotency.hpp)
   Limited,               // a limit window (the type names the window)
   NumberBlocked,         // the fraud guard quarantines the number's range or country
   Busy,                  // UPSTREAM_MAX_INFLIGHT requests already wait for MessageBird
@@ -67,6 +69,10 @@ inline constexpr auto kApiProblems = [] {
       {ApiProblem::TooSoon, "too-soon", 409, "Too soon to call again", seconds{0}},
       {ApiProblem::Ended, "verification-ended", 410, "The verification has ended", seconds{0}},
       {ApiProblem::Expired, "verification-expired", 410, "The code has expired", seconds{0}},
+      {ApiProblem::IdempotencyInFlight, "idempotency-key-in-flight", 409,
+       "A request with this Idempotency-Key is still running", seconds{1}},
+      {ApiProblem::IdempotencyReused, "idempotency-key-reused", 422,
+       "This Idempotency-Key was used for another request", seconds{0}},
       {ApiProblem::Limited, "limit", 429, "A limit has been reached", seconds{60}},
       {ApiProblem::NumberBlocked, "number-blocked", 429, "Calls to this number are paused",
        seconds{3600}},
@@ -94,7 +100,7 @@ std::string problem_type(const ApiRefusal& refusal);
 // (CallPlaced, WrongCode, NoTriesLeft, Verified, Cancelled: each endpoint answers them).
 std::optional<ApiRefusal> refusal_of(const verify::Outcome& outcome);
 
-// The application/problem+json answer, with Retry-After for a 429 or 503 and Cache-Control:
+// The application/problem+json answer, with Retry-After for a 409, 429 or 503 and Cache-Control:
 // no-store; 401 adds WWW-Authenticate: Basic realm="voiceverify".
 http::Response problem_response(const ApiRefusal& refusal);
 http::Response problem_response(ApiProblem problem);
