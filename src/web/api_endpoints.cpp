@@ -90,9 +90,12 @@ Admitted admit(const Context& ctx, bool with_body) {
   }
   const auto credentials = oidc::basic_credentials(ctx.request.authorization);
   const oidc::Client* client = credentials ? site->clients.find(credentials->id) : nullptr;
-  // The secret's check is PBKDF2, compared in constant time (oidc/clients.hpp).
+  // The secret's check is PBKDF2, compared in constant time (oidc/clients.hpp), once per few
+  // minutes for a secret that verified (oidc/verified_secrets.hpp).
+  oidc::VerifiedSecrets* secrets = site->verified_secrets;
   if (client == nullptr || !client->has(oidc::ClientFlag::Api) ||
-      !client->secret_matches(credentials->secret)) {
+      !(secrets != nullptr ? secrets->secret_matches(*client, credentials->secret)
+                           : client->secret_matches(credentials->secret))) {
     log::warning("api_unauthenticated", {{"request_id", ctx.request.request_id},
                                          {"credentials", credentials ? "refused" : "none"}});
     admitted.refusal = refused(ApiProblem::Unauthenticated);

@@ -22,7 +22,8 @@ constexpr std::size_t kMaxDocumentBytes = std::size_t{256} * 1024;
 
 }  // namespace
 
-std::unique_ptr<ApiSite> make_api_site(const oidc::ClientRegistry& clients, store::Store& store,
+std::unique_ptr<ApiSite> make_api_site(const oidc::ClientRegistry& clients,
+                                       oidc::VerifiedSecrets* verified_secrets, store::Store& store,
                                        std::string key_secret, const std::string& templates_dir,
                                        std::string& error) {
   std::string document;
@@ -35,7 +36,7 @@ std::unique_ptr<ApiSite> make_api_site(const oidc::ClientRegistry& clients, stor
   }
   ApiIdempotency idempotency(store, key_secret, kIdempotencyLifetime, kIdempotencyInFlight);
   return std::make_unique<ApiSite>(
-      ApiSite{clients, ApiRecords(store, std::move(key_secret), kRecordLifetime),
+      ApiSite{clients, verified_secrets, ApiRecords(store, std::move(key_secret), kRecordLifetime),
               std::move(idempotency), std::move(document)});
 }
 

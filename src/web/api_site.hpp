@@ -9,6 +9,7 @@
 #include <string>
 
 #include "oidc/clients.hpp"
+#include "oidc/verified_secrets.hpp"
 #include "store/store.hpp"
 #include "web/api_idempotency.hpp"
 #include "web/api_records.hpp"
@@ -16,7 +17,8 @@
 namespace voiceverify::web {
 
 struct ApiSite {
-  const oidc::ClientRegistry& clients;  // outlives the site (OidcSite::clients)
+  const oidc::ClientRegistry& clients;      // outlives the site (OidcSite::clients)
+  oidc::VerifiedSecrets* verified_secrets;  // OidcSite::verified_secrets, or null
   ApiRecords records;
   ApiIdempotency idempotency;  // the POSTs' Idempotency-Key (api_idempotency.hpp)
   std::string openapi_json;    // <templates>/openapi.json, as installed
@@ -24,7 +26,8 @@ struct ApiSite {
 
 // The site, or null with `error` when the OpenAPI document cannot be read or is no JSON object.
 // `key_secret`: store_key_secret(SIGNING_KEY).
-std::unique_ptr<ApiSite> make_api_site(const oidc::ClientRegistry& clients, store::Store& store,
+std::unique_ptr<ApiSite> make_api_site(const oidc::ClientRegistry& clients,
+                                       oidc::VerifiedSecrets* verified_secrets, store::Store& store,
                                        std::string key_secret, const std::string& templates_dir,
                                        std::string& error);
 
