@@ -123,4 +123,29 @@ http::Response problem_response(ApiProblem problem) {
   return problem_response(refusal(problem));
 }
 
+http::Response pipeline_problem(int status) {
+  switch (status) {
+    case 400:
+      return problem_response(ApiProblem::BadRequest);
+    case 404: {
+      ApiRefusal unknown = refusal(ApiProblem::NotFound);
+      unknown.detail = "No such path.";
+      return problem_response(unknown);
+    }
+    case 405:
+      return problem_response(ApiProblem::MethodNotAllowed);
+    case 413:
+      return problem_response(ApiProblem::PayloadTooLarge);
+    case 431:
+      return problem_response(ApiProblem::HeadersTooLarge);
+    default:
+      return problem_response(ApiProblem::InternalError);
+  }
+}
+
+bool is_api_path(std::string_view path) {
+  constexpr std::string_view kApi = "/api/v1";
+  return path.starts_with(kApi) && (path.size() == kApi.size() || path[kApi.size()] == '/');
+}
+
 }  // namespace voiceverify::web

@@ -36,6 +36,10 @@ enum class ApiProblem {
   NumberBlocked,         // the fraud guard quarantines the number's range or country
   Busy,                  // UPSTREAM_MAX_INFLIGHT requests already wait for MessageBird
   UpstreamUnavailable,   // MessageBird did not answer, or is known to be down
+  MethodNotAllowed,      // the pipeline's own: a known path, another method (Allow lists them)
+  PayloadTooLarge,       // the pipeline's own (and nginx's): a body over the cap
+  HeadersTooLarge,       // the pipeline's own: the headers are over their caps
+  InternalError,         // the pipeline's own: our bug
   Unavailable,           // our store, or our MessageBird account: the operator must act
 };
 
@@ -79,6 +83,14 @@ inline constexpr auto kApiProblems = [] {
       {ApiProblem::Busy, "busy", 503, "Too many verifications at once", seconds{2}},
       {ApiProblem::UpstreamUnavailable, "upstream-unavailable", 503,
        "The call service is unavailable", seconds{30}},
+      {ApiProblem::MethodNotAllowed, "method-not-allowed", 405,
+       "The method is not allowed on this path", seconds{0}},
+      {ApiProblem::PayloadTooLarge, "payload-too-large", 413, "The body is larger than 4 KiB",
+       seconds{0}},
+      {ApiProblem::HeadersTooLarge, "headers-too-large", 431, "The request headers are too large",
+       seconds{0}},
+      {ApiProblem::InternalError, "internal-error", 500, "Something went wrong on our side",
+       seconds{0}},
       {ApiProblem::Unavailable, "service-unavailable", 503, "The service is unavailable",
        seconds{60}},
   });
@@ -104,5 +116,13 @@ std::optional<ApiRefusal> refusal_of(const verify::Outcome& outcome);
 // no-store; 401 adds WWW-Authenticate: Basic realm="voiceverify".
 http::Response problem_response(const ApiRefusal& refusal);
 http::Response problem_response(ApiProblem problem);
+
+// The problem for a refusal the pipeline makes itself on an API path (pipeline.cpp): 400, 404,
+// 405, 413, 431, and 500 for any other status.
+http::Response pipeline_problem(int status);
+
+// Whether `path` is the API's (docs/api.md): "/api/v1" and everything under it, whether a route
+// serves it or not.
+bool is_api_path(std::string_view path);
 
 }  // namespace voiceverify::web

@@ -64,7 +64,8 @@ class ApiClient {
     http_.set_read_timeout(15, 0);
   }
 
-  // `templated`: the document's path ("/verifications/{id}/check") for the checker.
+  // `templated`: the document's path ("/verifications/{id}/check") for the checker. `path` is
+  // under /api/v1; GET, DELETE, PUT or POST.
   Answer call(const std::string& method, const std::string& path, const std::string& templated,
               const std::string& body = {}, const std::string& content_type = "application/json",
               bool with_auth = true) {
@@ -74,9 +75,10 @@ class ApiClient {
       headers.emplace("Idempotency-Key", idempotency_key);
     }
     const std::string url = "/api/v1" + path;
-    httplib::Result result = method == "GET" ? http_.Get(url.c_str(), headers)
-                             : method == "DELETE"
-                                 ? http_.Delete(url.c_str(), headers)
+    httplib::Result result = method == "GET"      ? http_.Get(url.c_str(), headers)
+                             : method == "DELETE" ? http_.Delete(url.c_str(), headers)
+                             : method == "PUT"
+                                 ? http_.Put(url.c_str(), headers, body, content_type.c_str())
                                  : http_.Post(url.c_str(), headers, body, content_type.c_str());
     Answer answer;
     BOOST_REQUIRE(result);
