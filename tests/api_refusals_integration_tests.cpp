@@ -1,7 +1,8 @@
 // The refusals the pipeline and nginx make themselves on the verification API's paths (docs/api.md,
 // "Errors"), through real nginx and the pool: an unknown path under /api/v1, a method a path does
-// not take, a path over its cap and a body over nginx's cap are each application/problem+json with
-// a stable type, never the pages' HTML; the pages keep their HTML. Each answer is checked against
+// not take, a path over its cap, a body over nginx's cap, nginx's post limit and a pool that does
+// not answer are each application/problem+json with a stable type, never the pages' HTML; the
+// pages keep their HTML. Each answer is checked against
 // docs/openapi.json: by its operation where the document has one, else against its Problem schema.
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
@@ -66,6 +67,26 @@ BOOST_AUTO_TEST_CASE(a_body_over_nginx_cap_is_the_pools_own_problem) {
   BOOST_REQUIRE(page);
   BOOST_TEST(page->status == 413);
   BOOST_TEST(contains(page->get_header_value("Content-Type"), "text/html"));
+}
+
+BOOST_AUTO_TEST_CASE(nginx_s_rate_limit_and_a_missing_pool_are_problems) {
+  ApiTestSite api({}, "1r/m");
+  ApiClient a = api.client_a();
+  Answer limited;
+  for (int i = 0; i < 30 && limited.status != 429; ++i) {
+    limited = a.call("POST", "/verifications", "/verifications", "{}");
+  }
+  BOOST_TEST_REQUIRE(limited.status == 429, limited.body);
+  BOOST_TEST(limited.type() == kProblem + "limit-nginx-post");
+  BOOST_TEST(limited.header("Content-Type") == "application/problem+json");
+  BOOST_TEST(limited.header("Retry-After") == "1");
+  api.site->stop_pool();
+  const Answer down =
+      a.call("GET", "/verifications/" + std::string(32, 'a'), "/verifications/{id}");
+  BOOST_TEST(down.status == 503, down.body);
+  BOOST_TEST(down.body ==
+             voiceverify::web::problem_response(voiceverify::web::ApiProblem::Unavailable).body);
+  BOOST_TEST(!down.header("Retry-After").empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

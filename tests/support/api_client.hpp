@@ -140,7 +140,8 @@ struct ApiTestSite {
   std::unique_ptr<Site> site;
 
   using Env = std::map<std::string, std::string>;
-  explicit ApiTestSite(Env env = {}) {
+  // `nginx_post_rate`: SiteOptions::nginx_post_rate (empty: lifted).
+  explicit ApiTestSite(Env env = {}, std::string nginx_post_rate = {}) {
     const std::string dir = std::string(VV_BINARY_DIR) + "/test-runs";
     const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(++counter());
     clients_path = dir + "/api-clients-" + tag;
@@ -156,6 +157,7 @@ struct ApiTestSite {
     SiteOptions options;
     options.oidc = true;
     options.env = std::move(env);
+    options.nginx_post_rate = std::move(nginx_post_rate);
     options.env["OIDC_CLIENTS"] = clients_path;
     site = std::make_unique<Site>(options);
   }
