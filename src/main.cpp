@@ -261,8 +261,8 @@ int main(int argc, char** argv) {
   // The verification API (docs/api.md) serves the OpenID Connect clients marked api.
   std::unique_ptr<vv::web::ApiSite> api_site;
   if (oidc_site) {
-    api_site = vv::web::make_api_site(oidc_site->clients, *store, settings.limits.key_secret,
-                                      settings.templates_dir, error);
+    api_site = vv::web::make_api_site(oidc_site->clients, oidc_site->verified_secrets.get(), *store,
+                                      settings.limits.key_secret, settings.templates_dir, error);
     if (!api_site) return fail(2, "template_invalid", error);
   }
   const vv::web::AppDeps deps{signer,

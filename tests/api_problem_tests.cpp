@@ -5,6 +5,8 @@
 #include <boost/test/unit_test.hpp>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace web = voiceverify::web;
 namespace verify = voiceverify::verify;
@@ -105,6 +107,32 @@ BOOST_AUTO_TEST_CASE(unavailable_says_when_and_unauthenticated_names_basic) {
   std::set<std::string> names;
   for (const auto& row : web::kApiProblems) names.insert(std::string(row.name));
   BOOST_TEST(names.size() == web::kApiProblems.size());
+}
+
+BOOST_AUTO_TEST_CASE(the_pipelines_own_refusals_are_problems_of_their_status) {
+  for (const auto& [status, name] :
+       std::vector<std::pair<int, std::string>>{{400, "bad-request"},
+                                                {404, "not-found"},
+                                                {405, "method-not-allowed"},
+                                                {413, "payload-too-large"},
+                                                {431, "headers-too-large"},
+                                                {500, "internal-error"},
+                                                {418, "internal-error"}}) {
+    const auto response = web::pipeline_problem(status);
+    BOOST_TEST(response.status == (status == 418 ? 500 : status));
+    BOOST_TEST(response.content_type == "application/problem+json");
+    BOOST_TEST(response.body.find("urn:voiceverify:problem:" + name + "\"") != std::string::npos,
+               response.body);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(api_paths_are_api_v1_and_below) {
+  for (const char* path : {"/api/v1", "/api/v1/", "/api/v1/verifications", "/api/v1/x/y"}) {
+    BOOST_TEST(web::is_api_path(path), path);
+  }
+  for (const char* path : {"/", "/api", "/api/", "/api/v10", "/api/v1x", "/API/v1", "/x/api/v1"}) {
+    BOOST_TEST(!web::is_api_path(path), path);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

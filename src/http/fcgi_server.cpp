@@ -40,6 +40,7 @@ namespace {
 // An Origin header is a scheme, a host and a port; the longest registered redirect URI is 512.
 constexpr std::size_t kMaxOriginBytes = 512;
 constexpr std::size_t kMaxAuthorizationBytes = 2048;
+constexpr std::size_t kMaxIdempotencyKeyBytes = 255;  // web/api_idempotency.hpp's cap
 
 // One accepted connection and libfcgi's request object for it. Owned by the registry; at any
 // moment exactly one thread (or one parked request) works on it.
@@ -177,6 +178,11 @@ Request read_request(FCGX_Request& request) {
   in.authorization = param(request, "HTTP_AUTHORIZATION");
   if (in.authorization.size() > kMaxAuthorizationBytes) in.authorization.clear();
   if (in.origin.size() > kMaxOriginBytes) in.origin.clear();
+  // The API's Idempotency-Key: one byte over its cap is enough for the API to refuse it.
+  in.idempotency_key = param(request, "HTTP_IDEMPOTENCY_KEY");
+  if (in.idempotency_key.size() > kMaxIdempotencyKeyBytes) {
+    in.idempotency_key.resize(kMaxIdempotencyKeyBytes + 1);
+  }
   in.remote_addr = param(request, "REMOTE_ADDR");
   in.https = param(request, "HTTPS") == "on";
   in.request_id = param(request, "REQUEST_ID");

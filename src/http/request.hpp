@@ -17,6 +17,7 @@ struct Request {
   std::string accept_language;  // HTTP_ACCEPT_LANGUAGE, raw: read capped, never logged
   std::string authorization;    // HTTP_AUTHORIZATION, raw, capped: OIDC clients; never logged
   std::string origin;           // HTTP_ORIGIN, raw, capped: the CORS checks of the OIDC routes
+  std::string idempotency_key;  // HTTP_IDEMPOTENCY_KEY, raw, capped: the API; never logged
   std::string remote_addr;      // REMOTE_ADDR as nginx saw it
   bool https = false;           // HTTPS=on from nginx
   std::string body;             // at most the pool's body cap

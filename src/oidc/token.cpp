@@ -129,14 +129,17 @@ TokenRequestParse parse_token_request(const QueryPairs& body, std::string_view a
 }
 
 const Client* authenticate_client(const TokenRequest& request, const ClientRegistry& clients,
-                                  TokenRefusal& refusal) {
+                                  TokenRefusal& refusal, VerifiedSecrets* secrets) {
   refusal = TokenRefusal{Error{ErrorCode::InvalidClient, "client authentication failed"},
                          request.auth == ClientAuth::SecretBasic};
   const Client* client = clients.find(request.client_id);
   if (client == nullptr) return nullptr;
   // A public client must not present a secret, a confidential one must.
   if (client->is_public() != (request.auth == ClientAuth::None)) return nullptr;
-  if (!client->is_public() && !client->secret_matches(request.client_secret)) return nullptr;
+  if (client->is_public()) return client;
+  const bool matches = secrets != nullptr ? secrets->secret_matches(*client, request.client_secret)
+                                          : client->secret_matches(request.client_secret);
+  if (!matches) return nullptr;
   return client;
 }
 

@@ -15,6 +15,7 @@
 #include "oidc/clients.hpp"
 #include "oidc/errors.hpp"
 #include "oidc/grants.hpp"
+#include "oidc/verified_secrets.hpp"
 
 namespace voiceverify::oidc {
 
@@ -62,9 +63,10 @@ struct TokenRequestParse {
 TokenRequestParse parse_token_request(const QueryPairs& body, std::string_view authorization);
 
 // The registered client the request authenticated as, or the invalid_client refusal: unknown
-// client, wrong secret, a secret from a public client or none from a confidential one.
+// client, wrong secret, a secret from a public client or none from a confidential one. The
+// secret is checked through `secrets` (verified_secrets.hpp) when given.
 const Client* authenticate_client(const TokenRequest& request, const ClientRegistry& clients,
-                                  TokenRefusal& refusal);
+                                  TokenRefusal& refusal, VerifiedSecrets* secrets = nullptr);
 
 // RFC 6749 section 4.1.3 and RFC 7636 section 4.6: the code was issued to this client, for this
 // redirect_uri, and the verifier matches the challenge (none may be sent when there was none).

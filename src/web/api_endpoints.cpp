@@ -90,9 +90,12 @@ Admitted admit(const Context& ctx, bool with_body) {
   }
   const auto credentials = oidc::basic_credentials(ctx.request.authorization);
   const oidc::Client* client = credentials ? site->clients.find(credentials->id) : nullptr;
-  // The secret's check is PBKDF2, compared in constant time (oidc/clients.hpp).
+  // The secret's check is PBKDF2, compared in constant time (oidc/clients.hpp), once per few
+  // minutes for a secret that verified (oidc/verified_secrets.hpp).
+  oidc::VerifiedSecrets* secrets = site->verified_secrets;
   if (client == nullptr || !client->has(oidc::ClientFlag::Api) ||
-      !client->secret_matches(credentials->secret)) {
+      !(secrets != nullptr ? secrets->secret_matches(*client, credentials->secret)
+                           : client->secret_matches(credentials->secret))) {
     log::warning("api_unauthenticated", {{"request_id", ctx.request.request_id},
                                          {"credentials", credentials ? "refused" : "none"}});
     admitted.refusal = refused(ApiProblem::Unauthenticated);
@@ -310,15 +313,12 @@ http::Response called_again(Context& ctx, const std::string& client_id, const st
   return refusal ? problem_response(*refusal) : refused(ApiProblem::Unavailable);
 }
 
-}  // namespace
-
-Reply api_start(Context& ctx) {
-  Admitted admitted = admit(ctx, true);
-  if (admitted.refusal) return std::move(*admitted.refusal);
+// The start once admitted: the body's fields, then the flow.
+Reply start_admitted(Context& ctx, const oidc::Client& client, const Json::Value& body) {
   bool bad = false;
-  const auto number = string_member(admitted.body, "phone_number", kMaxNumberBytes, bad);
-  const auto locale = string_member(admitted.body, "locale", kMaxLocaleBytes, bad);
-  const auto address = string_member(admitted.body, "end_user_ip", kMaxAddressBytes, bad);
+  const auto number = string_member(body, "phone_number", kMaxNumberBytes, bad);
+  const auto locale = string_member(body, "locale", kMaxLocaleBytes, bad);
+  const auto address = string_member(body, "end_user_ip", kMaxAddressBytes, bad);
   if (bad || !number) {
     return refused(ApiProblem::BadRequest, "phone_number is required; every field is a string.");
   }
@@ -326,9 +326,9 @@ Reply api_start(Context& ctx) {
   if (address && !is_ip_address(*address)) {
     return refused(ApiProblem::BadRequest, "end_user_ip: an IPv4 or IPv6 address.");
   }
-  const std::string client_id = admitted.client->id;
-  const verify::Caller caller = api_caller(ctx, *admitted.client, address.value_or(std::string()),
-                                           locale.value_or(std::string()));
+  const std::string client_id = client.id;
+  const verify::Caller caller =
+      api_caller(ctx, client, address.value_or(std::string()), locale.value_or(std::string()));
   const verify::Current current = current_of(*ctx.deps.api, client_id, {}, nullptr);
   return continue_api(ctx, verify::start_call(ctx.deps.flow, caller, *number, current),
                       [client_id](Context& c, const Outcome& outcome) {
@@ -341,24 +341,59 @@ Reply api_start(Context& ctx) {
                       });
 }
 
-Reply api_check(Context& ctx) {
-  Admitted admitted = admit(ctx, true);
-  if (admitted.refusal) return std::move(*admitted.refusal);
+// The check once admitted: the code, the client's record, then the flow.
+Reply check_admitted(Context& ctx, const oidc::Client& client, const Json::Value& body) {
   bool bad = false;
-  const auto code = string_member(admitted.body, "code", kMaxCodeBytes, bad);
+  const auto code = string_member(body, "code", kMaxCodeBytes, bad);
   if (bad || !code) return refused(ApiProblem::BadRequest, "code is required, as a string.");
-  Owned owned = owned_record(ctx, *admitted.client);
+  Owned owned = owned_record(ctx, client);
   if (owned.refusal) return std::move(*owned.refusal);
   const ApiStatus now = status_now(ctx, owned.record, verify::epoch_seconds());
   if (now == ApiStatus::Expired) return refused(ApiProblem::Expired);
   if (now != ApiStatus::Pending) return refused(ApiProblem::Ended);
   const std::string id = ctx.verify_id;
-  const verify::Current current = current_of(*ctx.deps.api, admitted.client->id, id, &owned.record);
+  const verify::Current current = current_of(*ctx.deps.api, client.id, id, &owned.record);
   return continue_api(
-      ctx, verify::check_code(ctx.deps.flow, api_caller(ctx, *admitted.client), id, *code, current),
+      ctx, verify::check_code(ctx.deps.flow, api_caller(ctx, client), id, *code, current),
       [id, record = owned.record](Context& c, const Outcome& outcome) {
         return checked(c, id, record, outcome);
       });
+}
+
+// The resend once the client's record is found.
+Reply resend_owned(Context& ctx, const Owned& owned) {
+  if (!still_open(status_now(ctx, owned.record, verify::epoch_seconds()))) {
+    return refused(ApiProblem::Ended);
+  }
+  const std::string id = ctx.verify_id;
+  const std::string client_id = owned.client->id;
+  const verify::Current current = current_of(*ctx.deps.api, client_id, id, &owned.record);
+  return continue_api(
+      ctx, verify::call_again(ctx.deps.flow, api_caller(ctx, *owned.client), id, current),
+      [client_id, id, record = owned.record](Context& c, const Outcome& outcome) {
+        return called_again(c, client_id, id, record, outcome);
+      });
+}
+
+}  // namespace
+
+// Each POST runs under its Idempotency-Key, once the client is known (api_idempotency.hpp):
+// before the record's status is read, so that a retry of a check that verified is given its
+// answer again, not told the verification has ended.
+Reply api_start(Context& ctx) {
+  Admitted admitted = admit(ctx, true);
+  if (admitted.refusal) return std::move(*admitted.refusal);
+  return run_idempotent(ctx, ctx.deps.api->idempotency, admitted.client->id, [&](Context& c) {
+    return start_admitted(c, *admitted.client, admitted.body);
+  });
+}
+
+Reply api_check(Context& ctx) {
+  Admitted admitted = admit(ctx, true);
+  if (admitted.refusal) return std::move(*admitted.refusal);
+  return run_idempotent(ctx, ctx.deps.api->idempotency, admitted.client->id, [&](Context& c) {
+    return check_admitted(c, *admitted.client, admitted.body);
+  });
 }
 
 Reply api_show(Context& ctx) {
@@ -371,17 +406,8 @@ Reply api_show(Context& ctx) {
 Reply api_resend(Context& ctx) {
   Owned owned = admit_owner(ctx, !ctx.request.body.empty());
   if (owned.refusal) return std::move(*owned.refusal);
-  if (!still_open(status_now(ctx, owned.record, verify::epoch_seconds()))) {
-    return refused(ApiProblem::Ended);
-  }
-  const std::string id = ctx.verify_id;
-  const std::string client_id = owned.client->id;
-  const verify::Current current = current_of(*ctx.deps.api, client_id, id, &owned.record);
-  return continue_api(
-      ctx, verify::call_again(ctx.deps.flow, api_caller(ctx, *owned.client), id, current),
-      [client_id, id, record = owned.record](Context& c, const Outcome& outcome) {
-        return called_again(c, client_id, id, record, outcome);
-      });
+  return run_idempotent(ctx, ctx.deps.api->idempotency, owned.client->id,
+                        [&](Context& c) { return resend_owned(c, owned); });
 }
 
 // DELETE: the client gives the verification up; it is finished here and cancelled upstream

@@ -107,7 +107,7 @@ http::Response problem_response(const ApiRefusal& refusal) {
   response.status = row.status;
   response.content_type = "application/problem+json";
   response.add_header("Cache-Control", "no-store");
-  if (row.status == 429 || row.status == 503 || refusal.problem == ApiProblem::TooSoon) {
+  if (row.status == 409 || row.status == 429 || row.status == 503) {
     const auto after =
         refusal.retry_after > std::chrono::seconds{0} ? refusal.retry_after : row.retry_after;
     if (after > std::chrono::seconds{0}) {
@@ -121,6 +121,31 @@ http::Response problem_response(const ApiRefusal& refusal) {
 
 http::Response problem_response(ApiProblem problem) {
   return problem_response(refusal(problem));
+}
+
+http::Response pipeline_problem(int status) {
+  switch (status) {
+    case 400:
+      return problem_response(ApiProblem::BadRequest);
+    case 404: {
+      ApiRefusal unknown = refusal(ApiProblem::NotFound);
+      unknown.detail = "No such path.";
+      return problem_response(unknown);
+    }
+    case 405:
+      return problem_response(ApiProblem::MethodNotAllowed);
+    case 413:
+      return problem_response(ApiProblem::PayloadTooLarge);
+    case 431:
+      return problem_response(ApiProblem::HeadersTooLarge);
+    default:
+      return problem_response(ApiProblem::InternalError);
+  }
+}
+
+bool is_api_path(std::string_view path) {
+  constexpr std::string_view kApi = "/api/v1";
+  return path.starts_with(kApi) && (path.size() == kApi.size() || path[kApi.size()] == '/');
 }
 
 }  // namespace voiceverify::web

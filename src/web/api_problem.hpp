@@ -30,10 +30,16 @@ enum class ApiProblem {
   TooSoon,               // resend before RESEND_INTERVAL has passed
   Ended,                 // the verification is over: verified, failed, cancelled, unknown upstream
   Expired,               // the code is older than CODE_TIMEOUT
+  IdempotencyInFlight,   // the first request with this Idempotency-Key still runs
+  IdempotencyReused,     // the Idempotency-Key answered another request (api_idempotency.hpp)
   Limited,               // a limit window (the type names the window)
   NumberBlocked,         // the fraud guard quarantines the number's range or country
   Busy,                  // UPSTREAM_MAX_INFLIGHT requests already wait for MessageBird
   UpstreamUnavailable,   // MessageBird did not answer, or is known to be down
+  MethodNotAllowed,      // the pipeline's own: a known path, another method (Allow lists them)
+  PayloadTooLarge,       // the pipeline's own (and nginx's): a body over the cap
+  HeadersTooLarge,       // the pipeline's own: the headers are over their caps
+  InternalError,         // the pipeline's own: our bug
   Unavailable,           // our store, or our MessageBird account: the operator must act
 };
 
@@ -67,12 +73,24 @@ inline constexpr auto kApiProblems = [] {
       {ApiProblem::TooSoon, "too-soon", 409, "Too soon to call again", seconds{0}},
       {ApiProblem::Ended, "verification-ended", 410, "The verification has ended", seconds{0}},
       {ApiProblem::Expired, "verification-expired", 410, "The code has expired", seconds{0}},
+      {ApiProblem::IdempotencyInFlight, "idempotency-key-in-flight", 409,
+       "A request with this Idempotency-Key is still running", seconds{1}},
+      {ApiProblem::IdempotencyReused, "idempotency-key-reused", 422,
+       "This Idempotency-Key was used for another request", seconds{0}},
       {ApiProblem::Limited, "limit", 429, "A limit has been reached", seconds{60}},
       {ApiProblem::NumberBlocked, "number-blocked", 429, "Calls to this number are paused",
        seconds{3600}},
       {ApiProblem::Busy, "busy", 503, "Too many verifications at once", seconds{2}},
       {ApiProblem::UpstreamUnavailable, "upstream-unavailable", 503,
        "The call service is unavailable", seconds{30}},
+      {ApiProblem::MethodNotAllowed, "method-not-allowed", 405,
+       "The method is not allowed on this path", seconds{0}},
+      {ApiProblem::PayloadTooLarge, "payload-too-large", 413, "The body is larger than 4 KiB",
+       seconds{0}},
+      {ApiProblem::HeadersTooLarge, "headers-too-large", 431, "The request headers are too large",
+       seconds{0}},
+      {ApiProblem::InternalError, "internal-error", 500, "Something went wrong on our side",
+       seconds{0}},
       {ApiProblem::Unavailable, "service-unavailable", 503, "The service is unavailable",
        seconds{60}},
   });
@@ -94,9 +112,17 @@ std::string problem_type(const ApiRefusal& refusal);
 // (CallPlaced, WrongCode, NoTriesLeft, Verified, Cancelled: each endpoint answers them).
 std::optional<ApiRefusal> refusal_of(const verify::Outcome& outcome);
 
-// The application/problem+json answer, with Retry-After for a 429 or 503 and Cache-Control:
+// The application/problem+json answer, with Retry-After for a 409, 429 or 503 and Cache-Control:
 // no-store; 401 adds WWW-Authenticate: Basic realm="voiceverify".
 http::Response problem_response(const ApiRefusal& refusal);
 http::Response problem_response(ApiProblem problem);
+
+// The problem for a refusal the pipeline makes itself on an API path (pipeline.cpp): 400, 404,
+// 405, 413, 431, and 500 for any other status.
+http::Response pipeline_problem(int status);
+
+// Whether `path` is the API's (docs/api.md): "/api/v1" and everything under it, whether a route
+// serves it or not.
+bool is_api_path(std::string_view path);
 
 }  // namespace voiceverify::web

@@ -2,6 +2,8 @@
 #include "web/oidc_site.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <memory>
 
 #include "oidc/discovery.hpp"
 #include "oidc/id_token.hpp"
@@ -9,6 +11,16 @@
 #include "oidc/token.hpp"
 
 namespace voiceverify::web {
+
+namespace {
+
+// A client's secret that verified is taken from memory for 5 minutes (oidc/verified_secrets.hpp):
+// a client calling many times a second costs one PBKDF2 per 5 minutes, and a memory of 4096
+// entries outgrows any registry's clients, each with its one secret.
+constexpr std::size_t kVerifiedSecrets = 4096;
+constexpr std::chrono::seconds kVerifiedSecretLifetime = std::chrono::minutes{5};
+
+}  // namespace
 
 void OidcSite::add_cors(std::string_view origin, http::Response& response) const {
   response.add_header("Vary", "Origin");
@@ -48,6 +60,8 @@ OidcSite make_oidc_site(std::string issuer, oidc::ClientRegistry clients,
   site.jwks_json = oidc::jwks_json(*signing_key, previous_key.get());
   site.issuer = std::move(issuer);
   site.clients = std::move(clients);
+  site.verified_secrets =
+      std::make_shared<oidc::VerifiedSecrets>(kVerifiedSecrets, kVerifiedSecretLifetime);
   for (const auto& client : site.clients.clients) {
     for (const auto& uri : client.redirect_uris) site.origins.add(uri);
   }

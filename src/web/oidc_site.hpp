@@ -12,6 +12,7 @@
 #include "oidc/grants.hpp"
 #include "oidc/jose.hpp"
 #include "oidc/redirect_uri.hpp"
+#include "oidc/verified_secrets.hpp"
 #include "store/store.hpp"
 
 namespace voiceverify::web {
@@ -19,6 +20,9 @@ namespace voiceverify::web {
 struct OidcSite {
   std::string issuer;  // OIDC_ISSUER, exactly
   oidc::ClientRegistry clients;
+  // The secrets that verified lately, for /token and the API: one per registry, so a client file
+  // read again starts with an empty memory (oidc/verified_secrets.hpp).
+  std::shared_ptr<oidc::VerifiedSecrets> verified_secrets;
   std::shared_ptr<const oidc::SigningKey> signing_key;
   std::shared_ptr<const oidc::SigningKey> previous_key;  // or null
   std::string subject_key;  // the pairwise subjects' key, from OIDC_SUBJECT_KEY_FILE's secret

@@ -71,7 +71,8 @@ Counted redeem(const Context& ctx, const OidcSite& site) {
   }
   const oidc::TokenRequest& request = *parsed.request;
   oidc::TokenRefusal refusal;
-  const oidc::Client* client = oidc::authenticate_client(request, site.clients, refusal);
+  const oidc::Client* client =
+      oidc::authenticate_client(request, site.clients, refusal, site.verified_secrets.get());
   if (client == nullptr) {
     return counted(json_reply(ctx, oidc::token_refusal_reply(refusal)), nullptr,
                    refusal.error.code);

@@ -16,6 +16,7 @@
 #include "log/log.hpp"
 #include "util/ascii.hpp"
 #include "util/metrics.hpp"
+#include "web/api_problem.hpp"
 #include "web/authorization.hpp"
 #include "web/oidc_site.hpp"
 #include "web/outcome_reply.hpp"
@@ -78,16 +79,22 @@ void load_cookies(Context& ctx, const RequestCaps& caps) {
                               verify::epoch_seconds(), caps.max_cookie_bytes);
 }
 
+// A refusal the pipeline makes itself: the site's error page, or under /api/v1 the API's
+// problem (docs/api.md, "Errors"), whether a route serves the path or not.
+http::Response refusal(const Context& ctx, int status) {
+  return is_api_path(ctx.request.path) ? pipeline_problem(status) : error_page(ctx, status);
+}
+
 // Runs the pipeline after the caps; may throw only on our own bugs.
 Reply dispatch(Context& ctx, const Route& route, const RequestCaps& caps) {
   const http::Request& request = ctx.request;
-  if (route.match == RouteMatch::NotFound) return error_page(ctx, 404);
+  if (route.match == RouteMatch::NotFound) return refusal(ctx, 404);
   if (route.match == RouteMatch::MethodNotAllowed) {
-    http::Response response = error_page(ctx, 405);
+    http::Response response = refusal(ctx, 405);
     response.add_header("Allow", route.allow);
     return response;
   }
-  if (request.query.size() > caps.max_query_bytes) return error_page(ctx, 400);
+  if (request.query.size() > caps.max_query_bytes) return refusal(ctx, 400);
   ctx.verify_id = route.verify_id;
 
   if (route.row->family == Family::OidcClient) {
@@ -132,7 +139,7 @@ struct Exchange {
 
 http::Response internal_error(const Exchange& exchange, const char* what) {
   log::error("handler_exception", {{"request_id", exchange.request.request_id}, {"what", what}});
-  return error_page(exchange.ctx, 500);
+  return refusal(exchange.ctx, 500);
 }
 
 // The answer's last touches, and the request's log line.
@@ -181,14 +188,14 @@ Reply first_answer(Exchange& exchange) {
       log::warning("body_too_large", {{"request_id", request.request_id}});
       const bool client = route.row != nullptr && route.row->family == Family::OidcClient;
       return client ? Reply{deps.oidc->unreadable_body(request.origin)}
-                    : error_page(exchange.ctx, 413);
+                    : refusal(exchange.ctx, 413);
     }
-    if (request.path.size() > caps.max_path_bytes) return error_page(exchange.ctx, 404);
+    if (request.path.size() > caps.max_path_bytes) return refusal(exchange.ctx, 404);
     exchange.route_name = route_log_name(route);
     if (request.cookie_header.size() > caps.max_cookie_bytes) {
       log::warning("cookies_too_large", {{"request_id", request.request_id},
                                          {"bytes", std::to_string(request.cookie_header.size())}});
-      return error_page(exchange.ctx, 431);
+      return refusal(exchange.ctx, 431);
     }
     // The API reads no cookie and so sets none (docs/api.md).
     if (route.row == nullptr || route.row->family != Family::Api) load_cookies(exchange.ctx, caps);

@@ -10,7 +10,13 @@ Debian's python3-jsonschema (Draft 2020-12, the dialect OpenAPI 3.1 schemas are 
         {"path": "/verifications/{id}/check", "method": "post", "status": 200,
          "content_type": "application/json", "headers": {"retry-after": "60"}, "body": "..."};
         the status must be documented for the operation, the body must match the schema of its
-        content type, and the headers the response lists must be present.
+        content type, and the headers the response lists must be present, but for those whose
+        header object says "required": false (Idempotent-Replayed, only on a replay).
+
+    openapi_check.py problems OPENAPI_JSON ANSWERS_JSONL
+        answers to requests no operation of the document has (an unknown path under /api/v1, a
+        method a path does not take): each must be application/problem+json matching the
+        document's Problem schema, with the body's status the answer's.
 
 Prints "ok" and exits 0, or prints each failure and exits 1.
 """
@@ -81,7 +87,9 @@ def check_answer(doc, answer):
         return [where + ": status not documented"]
     response = resolve(doc, response)
     failures = []
-    for header in response.get("headers", {}):
+    for header, spec in response.get("headers", {}).items():
+        if resolve(doc, spec).get("required") is False:
+            continue
         if header.lower() not in answer["headers"]:
             failures.append(where + ": header %s missing" % header)
     content_type = answer["content_type"].split(";")[0].strip()
@@ -103,17 +111,38 @@ def check_answer(doc, answer):
     return failures
 
 
+def check_problem(doc, answer):
+    where = "%s %s %s" % (answer["method"].upper(), answer["path"], answer["status"])
+    failures = []
+    if answer["content_type"].split(";")[0].strip() != "application/problem+json":
+        failures.append(where + ": not application/problem+json")
+    if answer["headers"].get("cache-control") != "no-store":
+        failures.append(where + ": no Cache-Control: no-store")
+    try:
+        body = json.loads(answer["body"])
+    except ValueError:
+        return failures + [where + ": body is not JSON"]
+    schema = {"$ref": "#/components/schemas/Problem"}
+    resolver = jsonschema.RefResolver.from_schema(doc)
+    for error in Draft202012Validator(schema, resolver=resolver).iter_errors(body):
+        failures.append(where + ": " + error.message)
+    if isinstance(body, dict) and body.get("status") != answer["status"]:
+        failures.append(where + ": body status is not the answer's")
+    return failures
+
+
 def main(argv):
     with open(argv[2]) as f:
         doc = json.load(f)
     failures = check_document(doc)
-    if argv[1] == "answers":
+    if argv[1] in ("answers", "problems"):
         with open(argv[3]) as f:
             lines = [line for line in f if line.strip()]
         if not lines:
             failures.append("no answers to check")
+        check = check_answer if argv[1] == "answers" else check_problem
         for line in lines:
-            failures.extend(check_answer(doc, json.loads(line)))
+            failures.extend(check(doc, json.loads(line)))
     for failure in failures:
         print(failure)
     if failures:
