@@ -44,6 +44,7 @@
 #include "util/task_queue.hpp"
 #include "verify/call_language.hpp"
 #include "verify/runner.hpp"
+#include "verify/test_numbers.hpp"
 #include "view/templates.hpp"
 #include "web/api_site.hpp"
 #include "web/oidc_site.hpp"
@@ -134,6 +135,14 @@ void watch_signals(const std::atomic<bool>& pool_ended, vv::app::ServiceManager&
   }
 }
 
+// Test numbers accept a code anyone who learns it can type: said at every start and every
+// --check-config, so they are never forgotten in production (docs/operations.md, "Test numbers").
+void warn_of_test_numbers(const vv::verify::TestNumbers& test_numbers) {
+  if (test_numbers.empty()) return;
+  vv::log::warning("test_numbers_set", {{"numbers", test_numbers.masked_list()},
+                                        {"meaning", "never called; each accepts its fixed code"}});
+}
+
 int fail(int status, const std::string& event, const std::string& message) {
   vv::log::error(event, {{"message", message}});
   return status;
@@ -210,6 +219,8 @@ int main(int argc, char** argv) {
                                         settings.store.redis_timeout, error);
     if (!store) return fail(2, "config_invalid", "REDIS_URL: " + error);
   }
+  vv::verify::TestNumbers test_numbers(*store, settings.test_numbers);
+  warn_of_test_numbers(test_numbers);
   if (check_only) {
     vv::log::info("config_ok");
     return 0;
@@ -234,7 +245,7 @@ int main(int argc, char** argv) {
   vv::messagebird::CurlTransport transport(settings.curl);
   vv::messagebird::VerifyClient client(settings.verify, transport);
   vv::messagebird::Breaker breaker(settings.breaker);
-  vv::verify::Runner runner(settings.runner, client, breaker, answer_threads);
+  vv::verify::Runner runner(settings.runner, client, breaker, answer_threads, &test_numbers);
   const vv::http::CookieSigner signer(settings.cookie_signing_key, settings.cookie_previous_key);
   vv::guard::Limiter limiter(*store, settings.limits);
   vv::guard::FraudGuard fraud_guard(*store, settings.fraud);
@@ -265,16 +276,17 @@ int main(int argc, char** argv) {
                                       settings.limits.key_secret, settings.templates_dir, error);
     if (!api_site) return fail(2, "template_invalid", error);
   }
-  const vv::web::AppDeps deps{signer,
-                              *templates,
-                              error_pages,
-                              vv::verify::FlowDeps{settings.phone, limiter, fraud_guard,
-                                                   settings.flow, call_voice, call_records, runner},
-                              runner,
-                              settings.session_lifetime,
-                              settings.metrics_allow,
-                              oidc_site ? &*oidc_site : nullptr,
-                              api_site.get()};
+  const vv::web::AppDeps deps{
+      signer,
+      *templates,
+      error_pages,
+      vv::verify::FlowDeps{settings.phone, limiter, fraud_guard, settings.flow, call_voice,
+                           call_records, runner, &test_numbers},
+      runner,
+      settings.session_lifetime,
+      settings.metrics_allow,
+      oidc_site ? &*oidc_site : nullptr,
+      api_site.get()};
 
   const int listen_fd = vv::http::open_listener(settings.listen, error);
   if (listen_fd < 0) return fail(1, "listen_failed", error);

@@ -91,6 +91,8 @@ const KeyValue kGoodValues[] = {
     {"ALLOWED_COUNTRIES", "*"},
     {"ALLOWED_COUNTRIES", "001"},
     {"ALLOWED_COUNTRIES", "*,001"},
+    {"TEST_NUMBERS", ""},
+    {"TEST_NUMBERS", "+31612345678:123456, 06 87654321:654321"},
     {"RESEND_INTERVAL", "0"},
     {"RESEND_INTERVAL", "3600"},
     {"LIMIT_NUMBER_10MIN", "1"},
@@ -248,6 +250,9 @@ const KeyValue kBadValues[] = {
     {"ALLOWED_COUNTRIES", "NL,**"},
     {"ALLOWED_COUNTRIES", "NL;BE"},
     {"ALLOWED_COUNTRIES", ","},
+    {"TEST_NUMBERS", "+31612345678"},
+    {"TEST_NUMBERS", "+31612345678:12a456"},
+    {"TEST_NUMBERS", "+31612345678:123456,"},
     {"RESEND_INTERVAL", "-1"},
     {"RESEND_INTERVAL", "3601"},
     {"LIMIT_NUMBER_10MIN", "0"},
@@ -376,7 +381,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 58u);
+  BOOST_TEST(keys.size() == 59u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "OIDC_SUBJECT_KEY_FILE");

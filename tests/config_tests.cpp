@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config.hpp"
@@ -110,6 +111,57 @@ BOOST_AUTO_TEST_CASE(the_longest_request_wait_fits_the_shipped_nginx_and_unit_ti
   BOOST_TEST(refused.error.find("fastcgi_read_timeout") != std::string::npos, refused.error);
   env["TOTAL_TIMEOUT_MS"] = std::to_string(config::kMaxRequestWait.count());
   BOOST_TEST(config::load("", env).config.has_value());
+}
+
+// TEST_NUMBERS (docs/operations.md, "Test numbers"): each number read as the form reads it and
+// kept as E.164 digits; each code digits of TOKEN_LENGTH; anything else stops the start, the
+// message naming the entry, never the number or the code.
+BOOST_AUTO_TEST_CASE(test_numbers_are_read_as_the_form_reads_numbers) {
+  auto env = base_env();
+  env["TEST_NUMBERS"] = "+31612345678:123456, 06 87654321 : 654321";
+  auto result = config::load("", env);
+  BOOST_TEST_REQUIRE(result.config.has_value(), result.error);
+  const auto& numbers = result.config->test_numbers;
+  BOOST_TEST_REQUIRE(numbers.size() == 2u);
+  BOOST_TEST(numbers[0].number == "31612345678");
+  BOOST_TEST(numbers[0].code == "123456");
+  BOOST_TEST(numbers[1].number == "31687654321");
+  BOOST_TEST(numbers[1].code == "654321");
+  // Unset or empty: none.
+  BOOST_TEST(config::load("", base_env()).config->test_numbers.empty());
+  env["TEST_NUMBERS"] = "";
+  BOOST_TEST(config::load("", env).config->test_numbers.empty());
+  // Eight-digit codes once TOKEN_LENGTH says so.
+  env["TEST_NUMBERS"] = "+31612345678:12345678";
+  env["TOKEN_LENGTH"] = "8";
+  BOOST_TEST(config::load("", env).config.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_test_number_entry_stops_the_start) {
+  const std::pair<std::string, std::string> refused[] = {
+      {"+31612345678", "entry 1: must be number:code"},
+      {"+31612345678:12a456", "entry 1: the code must be 4 to 10 digits"},
+      {"+31612345678:123", "entry 1: the code must be 4 to 10 digits"},
+      {"+31612345678:12345678901", "entry 1: the code must be 4 to 10 digits"},
+      {":123456", "entry 1: the number must be"},
+      {"+31612345678:123456,,+31687654321:654321", "comma-separated list of number:code pairs"},
+      {"+31612345678:12345", "entry 1: the code must be TOKEN_LENGTH (6) digits"},
+      {"+31612345678:123456,+31 6 1234 5678:654321", "entry 2: the same number as entry 1"},
+      {"+31612345678:123456,12:123456", "entry 2: not a valid phone number"},
+      {"+32470123456:123456", "entry 1: the number's country is not in ALLOWED_COUNTRIES"},
+      {"+31201234567:123456", "entry 1: the number's type is not in ALLOWED_NUMBER_TYPES"},
+  };
+  for (const auto& [value, says] : refused) {
+    auto env = base_env();
+    env["TEST_NUMBERS"] = value;
+    if (value == "+31201234567:123456") env["ALLOWED_NUMBER_TYPES"] = "mobile";
+    const auto result = config::load("", env);
+    BOOST_TEST(!result.config.has_value(), value);
+    BOOST_TEST(result.error.find("TEST_NUMBERS") == 0, result.error);
+    BOOST_TEST(result.error.find(says) != std::string::npos, value + " -> " + result.error);
+    BOOST_TEST(result.error.find("612345678") == std::string::npos, result.error);
+    BOOST_TEST(result.error.find("123456") == std::string::npos, result.error);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -144,4 +144,27 @@ BOOST_AUTO_TEST_CASE(a_finished_step_is_done_at_once_on_the_calling_thread) {
   BOOST_TEST(transport.count() == 0u);
 }
 
+// A test number (verify/test_numbers.hpp) is answered on the calling thread, from the store:
+// nothing goes to the transport, even with the breaker open, and the code it accepts verifies.
+BOOST_AUTO_TEST_CASE(test_numbers_are_answered_without_the_transport) {
+  verify::TestNumbers numbers{
+      *store, {{{"31612345610", "123456"}}, std::chrono::seconds(300), "flow-fixture-key-secret"}};
+  verify::Runner with_tests{{2, std::chrono::seconds(10)}, client, breaker, tasks, &numbers};
+  for (int i = 0; i < 2; ++i) breaker.record(true);
+  BOOST_TEST_REQUIRE(breaker.refusing());
+  verify::Outcome placed;
+  with_tests.run(start(0), *with_tests.admit(),
+                 [&placed](const verify::Outcome& outcome) { placed = outcome; });
+  BOOST_TEST_REQUIRE((placed.kind == OutcomeKind::CallPlaced));
+  verify::Outcome checked;
+  const verify::Current current{placed.verify_id, false};
+  with_tests.run(verify::check_code(deps, caller, placed.verify_id, "123456", current),
+                 *with_tests.admit(),
+                 [&checked](const verify::Outcome& outcome) { checked = outcome; });
+  BOOST_TEST((checked.kind == OutcomeKind::Verified));
+  BOOST_TEST(checked.phone_number == "+31612345610");
+  BOOST_TEST(transport.count() == 0u);
+  BOOST_TEST(with_tests.in_flight() == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -89,6 +89,9 @@ struct PrometheusMetrics::Families {
   prometheus::Family<prometheus::Counter>& fraud_refusals =
       registered(prometheus::BuildCounter(), registry, "voiceverify_fraud_refusals_total",
                  "Calls the fraud guard refused, by what was quarantined (range or country)");
+  prometheus::Family<prometheus::Counter>& test_number_uses =
+      registered(prometheus::BuildCounter(), registry, "voiceverify_test_number_uses_total",
+                 "TEST_NUMBERS verifications answered without calling anyone, by step");
   prometheus::Family<prometheus::Counter>& authorizations =
       registered(prometheus::BuildCounter(), registry, "voiceverify_oidc_authorizations_total",
                  "OpenID Connect authorizations by client and stage (started, completed, failed)");
@@ -176,6 +179,10 @@ void PrometheusMetrics::limit_hit(std::string_view window) {
 
 void PrometheusMetrics::store_error() {
   families_->store_errors.Increment();
+}
+
+void PrometheusMetrics::test_number_use(std::string_view step) {
+  families_->test_number_uses.Add({{"step", name_label(step)}}).Increment();
 }
 
 void PrometheusMetrics::fraud_refused(std::string_view scope) {

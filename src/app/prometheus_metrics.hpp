@@ -25,6 +25,7 @@ class PrometheusMetrics final : public util::Metrics {
   void limit_hit(std::string_view window) override;
   void share_spent(util::Share share) override;
   void store_error() override;
+  void test_number_use(std::string_view step) override;
   void fraud_refused(std::string_view scope) override;
   void authorization(std::string_view client, util::Authorization stage) override;
   void token_request(std::string_view client, std::string_view outcome) override;

@@ -110,6 +110,14 @@ verify::VoiceSettings voice_settings(const config::Config& config) {
   return verify::VoiceSettings{config.language, config.verify_template};
 }
 
+verify::TestNumberSettings test_number_settings(const config::Config& config) {
+  verify::TestNumberSettings s{};
+  for (const auto& entry : config.test_numbers) s.codes.emplace(entry.number, entry.code);
+  s.code_timeout = config.code_timeout;
+  s.key_secret = guard::store_key_secret(config.signing_key);
+  return s;
+}
+
 OidcSettings oidc_settings(const config::Config& config) {
   return OidcSettings{config.oidc_issuer,
                       config.oidc_clients,
@@ -120,15 +128,16 @@ OidcSettings oidc_settings(const config::Config& config) {
 }
 
 Settings build_settings(const config::Config& config) {
-  return Settings{config.templates_dir,    config.listen,
-                  config.signing_key,      config.signing_key_previous,
-                  phone_policy(config),    verify_settings(config),
-                  limit_settings(config),  fraud_settings(config),
-                  curl_options(config),    pool_options(config),
-                  store_settings(config),  breaker_settings(config),
-                  runner_settings(config), config.code_timeout + std::chrono::seconds(120),
-                  config.metrics_allow,    flow_settings(config),
-                  voice_settings(config),  oidc_settings(config)};
+  return Settings{config.templates_dir,        config.listen,
+                  config.signing_key,          config.signing_key_previous,
+                  phone_policy(config),        verify_settings(config),
+                  limit_settings(config),      fraud_settings(config),
+                  curl_options(config),        pool_options(config),
+                  store_settings(config),      breaker_settings(config),
+                  runner_settings(config),     config.code_timeout + std::chrono::seconds(120),
+                  config.metrics_allow,        flow_settings(config),
+                  voice_settings(config),      oidc_settings(config),
+                  test_number_settings(config)};
 }
 
 }  // namespace voiceverify::app

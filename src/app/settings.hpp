@@ -25,6 +25,7 @@
 #include "verify/call_language.hpp"
 #include "verify/flow.hpp"
 #include "verify/runner.hpp"
+#include "verify/test_numbers.hpp"
 
 namespace voiceverify::app {
 
@@ -49,6 +50,7 @@ messagebird::BreakerSettings breaker_settings(const config::Config& config);
 verify::RunnerSettings runner_settings(const config::Config& config);
 verify::FlowSettings flow_settings(const config::Config& config);
 verify::VoiceSettings voice_settings(const config::Config& config);
+verify::TestNumberSettings test_number_settings(const config::Config& config);
 
 // The OpenID Connect provider (docs/oidc.md), read and checked by config::load.
 struct OidcSettings {
@@ -86,6 +88,7 @@ struct Settings {
   verify::FlowSettings flow;
   verify::VoiceSettings voice;
   OidcSettings oidc;
+  verify::TestNumberSettings test_numbers;  // TEST_NUMBERS; no codes: none
 };
 
 Settings build_settings(const config::Config& config);

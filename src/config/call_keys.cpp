@@ -145,4 +145,32 @@ Reason apply_allowed_countries(const std::string& v, Config& c) {
   return {};
 }
 
+// "+31612345678:123456, +31687654321:654321": each number (as the form takes it, at most 32
+// characters) with its code (4 to 10 digits). Which numbers the form accepts, and the code's
+// length, depend on other keys: load() checks those.
+Reason apply_test_numbers(const std::string& v, Config& c) {
+  std::vector<std::string> items;
+  if (!split_list(v, items)) {
+    return "must be a comma-separated list of number:code pairs";
+  }
+  std::vector<TestNumber> entries;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string entry = "entry " + std::to_string(i + 1) + ": ";
+    const auto colon = items[i].rfind(':');
+    if (colon == std::string::npos)
+      return entry + "must be number:code (the number, a colon, its code)";
+    const std::string number(trim(std::string_view(items[i]).substr(0, colon)));
+    const std::string code(trim(std::string_view(items[i]).substr(colon + 1)));
+    if (number.empty() || number.size() > 32 || has_control(number)) {
+      return entry + "the number must be 1 to 32 characters, as the form takes it";
+    }
+    if (!is_digits(code) || code.size() < 4 || code.size() > 10) {
+      return entry + "the code must be 4 to 10 digits";
+    }
+    entries.push_back({number, code});
+  }
+  c.test_numbers = std::move(entries);
+  return {};
+}
+
 }  // namespace voiceverify::config

@@ -112,6 +112,43 @@ std::string resolve_signing_key(const std::string& config_path, Config& config) 
   return {};
 }
 
+// TEST_NUMBERS, once the phone keys and TOKEN_LENGTH are read: each number as the form reads it
+// (a number the form refuses could never be verified), kept as E.164 digits, each once; each code
+// TOKEN_LENGTH digits, the only length the code form takes. Never a number in the message.
+std::string resolve_test_numbers(Config& config) {
+  forms::PhonePolicy policy{};
+  policy.default_region = config.default_region;
+  policy.allowed_types = config.allowed_number_types;
+  policy.allowed_countries = {config.allowed_countries.begin(), config.allowed_countries.end()};
+  policy.any_geographic_region = config.any_geographic_region;
+  for (std::size_t i = 0; i < config.test_numbers.size(); ++i) {
+    TestNumber& entry = config.test_numbers[i];
+    const std::string which = "TEST_NUMBERS: entry " + std::to_string(i + 1) + ": ";
+    const forms::PhoneCheck phone = forms::check_phone(entry.number, policy);
+    switch (phone.error) {
+      case forms::PhoneError::None:
+        break;
+      case forms::PhoneError::CountryNotAllowed:
+        return which + "the number's country is not in ALLOWED_COUNTRIES";
+      case forms::PhoneError::TypeNotAllowed:
+        return which + "the number's type is not in ALLOWED_NUMBER_TYPES";
+      default:
+        return which + "not a valid phone number (write it with its country code, as +31...)";
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (config.test_numbers[j].number == phone.digits) {
+        return which + "the same number as entry " + std::to_string(j + 1);
+      }
+    }
+    entry.number = phone.digits;
+    if (entry.code.size() != static_cast<std::size_t>(config.token_length)) {
+      return which + "the code must be TOKEN_LENGTH (" + std::to_string(config.token_length) +
+             ") digits: the code form takes no other length";
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 LoadResult load(const std::string& file_path, const std::map<std::string, std::string>& env) {
@@ -161,6 +198,9 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
   if (raw.find("ALLOWED_COUNTRIES") == raw.end()) {
     config.allowed_countries = {config.default_region};
     config.any_geographic_region = false;
+  }
+  if (auto error = resolve_test_numbers(config); !error.empty()) {
+    return failure(std::move(error));
   }
   if (config.fraud_window <= config.code_timeout) {
     return failure(

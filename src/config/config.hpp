@@ -35,6 +35,12 @@ inline constexpr std::chrono::milliseconds kMaxRequestWait{25000};
 // judges): beyond any real site's need, and far from overflowing a counter.
 inline constexpr long kMaxLimit = guard::kMaxCalls;
 
+// One entry of TEST_NUMBERS (docs/operations.md, "Test numbers").
+struct TestNumber {
+  std::string number;  // as written by the key's check; E.164 digits once load() has read it
+  std::string code;    // digits
+};
+
 struct Config {
   std::string messagebird_access_key;  // MESSAGEBIRD_ACCESS_KEY, required
   std::string messagebird_endpoint = "https://rest.messagebird.com";  // http:// only to loopback
@@ -74,6 +80,10 @@ struct Config {
   // in the list only when named, "*" or not. An empty value is an error.
   std::vector<std::string> allowed_countries{"NL"};
   bool any_geographic_region = false;
+  // TEST_NUMBERS: numbers never called, each accepting its one code. load() reads each number as
+  // the form does (DEFAULT_REGION, ALLOWED_COUNTRIES, ALLOWED_NUMBER_TYPES) and wants each code
+  // TOKEN_LENGTH digits long, the only length the code form takes.
+  std::vector<TestNumber> test_numbers;
   // Every limit window's setting (RESEND_INTERVAL, LIMIT_NUMBER_10MIN, ..., MAX_ATTEMPTS), by
   // window: the keys, defaults and ranges are the rows of guard/limit_windows.hpp.
   // LIMIT_COUNTRY_HOUR's 0 (unset) means a tenth of LIMIT_GLOBAL_HOUR.

@@ -13,7 +13,7 @@ namespace voiceverify::config {
 using KeyCheck = std::string(const std::string& v, Config& c);
 
 // call_keys.cpp: what reaches MessageBird (access key, endpoint, the sentence, voice, language,
-// originator) and which numbers may be called.
+// originator), which numbers may be called, and the test numbers that never are.
 KeyCheck apply_access_key;
 KeyCheck apply_endpoint;
 KeyCheck apply_verify_template;
@@ -23,6 +23,7 @@ KeyCheck apply_originator;
 KeyCheck apply_default_region;
 KeyCheck apply_allowed_number_types;
 KeyCheck apply_allowed_countries;
+KeyCheck apply_test_numbers;
 
 // service_keys.cpp: the service's own keys (the signing keys, the listener and its peers, the
 // templates, the store, who may read the metrics).

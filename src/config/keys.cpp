@@ -119,6 +119,7 @@ constexpr KeySpec kKeys[] = {
     number("MAX_BODY_BYTES", &Config::max_body_bytes, 256, 65536),
     text("ALLOWED_NUMBER_TYPES", apply_allowed_number_types),
     text("ALLOWED_COUNTRIES", apply_allowed_countries),
+    text("TEST_NUMBERS", apply_test_numbers),
     window(guard::LimitWindow::Resend),
     window(guard::LimitWindow::Number10Min),
     window(guard::LimitWindow::NumberDay),

@@ -66,6 +66,9 @@ class Metrics {
   virtual void share_spent(Share /*share*/) {}
   // The store did not answer (the flow failed closed).
   virtual void store_error() {}
+  // A test number's verification answered in MessageBird's place (verify/test_numbers.hpp):
+  // messagebird::call_name's "create", "check" or "cancel".
+  virtual void test_number_use(std::string_view /*step*/) {}
   // The fraud guard refused a call: store::guard_scope_name's "range" or "country".
   virtual void fraud_refused(std::string_view /*scope*/) {}
   // How many ranges and countries the fraud guard holds in quarantine now (all pools together).

@@ -16,6 +16,7 @@
 #include "verify/admission.hpp"
 #include "verify/call_language.hpp"
 #include "verify/step.hpp"
+#include "verify/test_numbers.hpp"
 
 namespace voiceverify::verify {
 
@@ -39,6 +40,9 @@ struct FlowDeps {
   // Places among the requests waiting for MessageBird (the runner): every entry below that may
   // call MessageBird takes one before it spends anything, and the Step it returns holds it.
   Admission& admission;
+  // TEST_NUMBERS (test_numbers.hpp), or none. The runner answers their calls; the flow asks only
+  // so that the fraud guard does not count them (docs/operations.md, "Test numbers").
+  const TestNumbers* test_numbers = nullptr;
 };
 
 // Who asks: for the log and the per-client limit.

@@ -33,9 +33,14 @@ Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const
   switch (answer.error) {
     case VerifyError::None:
       log::info("call_placed", {{"request_id", request_id}, {"number", number}});
-      log_if_unrecorded(request_id,
-                        deps.fraud_guard.call_started(answer.id, called.digits, called.region),
-                        "fraud_call_started");
+      // A test number's calls cost nothing and prove nothing about its range or country:
+      // counted, an automated test's wrong codes could quarantine real numbers beside it, and
+      // its successes hide a pumping run. The guard still judges it before the call.
+      if (deps.test_numbers == nullptr || !deps.test_numbers->holds(called.digits)) {
+        log_if_unrecorded(request_id,
+                          deps.fraud_guard.call_started(answer.id, called.digits, called.region),
+                          "fraud_call_started");
+      }
       log_if_unrecorded(
           request_id, deps.limiter.note_call(answer.id, called.digits, deps.settings.code_timeout),
           "note_call");

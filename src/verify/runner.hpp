@@ -17,6 +17,7 @@
 #include "util/task_queue.hpp"
 #include "verify/admission.hpp"
 #include "verify/step.hpp"
+#include "verify/test_numbers.hpp"
 
 namespace voiceverify::verify {
 
@@ -29,9 +30,11 @@ struct RunnerSettings {
 
 class Runner : public Admission {
  public:
-  // Keeps references: all three must outlive the runner and every run it started.
+  // Keeps references: all three must outlive the runner and every run it started, and so must
+  // `test_numbers` when given: the calls it answers (test_numbers.hpp) never reach the client,
+  // the breaker or the budget.
   Runner(RunnerSettings settings, messagebird::VerifyClient& client, messagebird::Breaker& breaker,
-         util::TaskQueue& tasks);
+         util::TaskQueue& tasks, TestNumbers* test_numbers = nullptr);
 
   // A ticket, or nothing when max_in_flight requests are already waiting (the site is busy).
   std::optional<Ticket> admit() override;
@@ -43,7 +46,8 @@ class Runner : public Admission {
 
   // Runs `step` to its end. An upstream call goes out without waiting; its answer resumes the
   // step on the task queue. `done` gets the outcome there, or on this thread at once when no
-  // call is needed (or the breaker refuses it). The calls of one run share one budget, from now.
+  // call is needed (the breaker refuses it, or test numbers answer every call). The calls of one
+  // run share one budget, from now.
   void run(Step step, Ticket ticket, std::function<void(Outcome)> done);
 
  private:
@@ -54,6 +58,7 @@ class Runner : public Admission {
   messagebird::VerifyClient& client_;
   messagebird::Breaker& breaker_;
   util::TaskQueue& tasks_;
+  TestNumbers* test_numbers_;
   std::atomic<std::size_t> in_flight_{0};
 };
 
