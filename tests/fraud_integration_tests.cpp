@@ -219,7 +219,7 @@ BOOST_AUTO_TEST_CASE(sources_widths_open_calls_and_countries) {
   BOOST_TEST(!next_call(number("3164899", 0)), "the thinly spread block: quarantined");
   BOOST_TEST(next_call(number("3164900", 0)), "the next block goes on");
   BOOST_TEST(!next_call("+32 479 99 99 99"), "a foreign country: refused by default");
-  BOOST_TEST(next_call(number("3167777", 0)), "the home country: only watched");
+  BOOST_TEST(next_call(number("3164444", 0)), "the home country: only watched");
   const std::string log = site.pool_log();
   BOOST_TEST(contains(log, "scope=\"range\" label=\"+31648\" mode=\"enforce\""), log);
   BOOST_TEST(contains(log, "scope=\"country\" label=\"BE\" mode=\"enforce\""), log);
