@@ -346,6 +346,7 @@ StoreError FraudGuard::call_settled(std::string_view verify_id, Settlement how) 
     source = fields.front().substr(std::string_view("source:").size());
     fields.erase(fields.begin());
   }
+  const std::string member = source + "|" + id;  // in each subject's sources
   const char* which = how == Settlement::Verified ? "verified" : "spent";
   const seconds keep = settings_.window + settings_.code_timeout;
   const long code_timeout = static_cast<long>(settings_.code_timeout.count());
@@ -358,7 +359,6 @@ StoreError FraudGuard::call_settled(std::string_view verify_id, Settlement how) 
     // sources. A call with its tries spent is evidence at once: judge() counts sources of
     // members scored up to CODE_TIMEOUT ago, so it moves there.
     const std::string sources = timeline_key(subject_id, "sources");
-    const std::string member = source + "|" + id;
     if (const auto e = how == Settlement::Verified
                            ? store_.remove_from_timeline(sources, member)
                            : store_.add_to_timeline(sources, member, now() - code_timeout, keep);

@@ -168,11 +168,10 @@ class MemoryStore final : public Store {
       if (timeline != nullptr) {
         for (const auto& [member, at] : timeline->members) {
           if (at < query.from || at > query.to) continue;
-          if (!query.distinct_prefixes) {
-            ++n;
-          } else if (prefixes.insert(std::string_view(member).substr(0, member.find('|'))).second) {
-            ++n;
-          }
+          const bool counted =
+              !query.distinct_prefixes ||
+              prefixes.insert(std::string_view(member).substr(0, member.find('|'))).second;
+          if (counted) ++n;
         }
       }
       counts.values.push_back(n);
