@@ -126,6 +126,9 @@ const KeyValue kGoodValues[] = {
     {"FRAUD_MIN_RATIO", "0"},
     {"FRAUD_QUARANTINE", "600"},
     {"FRAUD_SAFE_RANGES", "+3161234, +44740012"},
+    {"FRAUD_MIN_SOURCES", "1"},
+    {"FRAUD_RANGE_MAX_OPEN", "100"},
+    {"KNOWN_DAYS", "365"},
     {"REDIS_URL", ""},
     {"REDIS_URL", "redis://127.0.0.1:6379"},
     {"REDIS_URL", "redis://cache.internal:6380/2"},
@@ -289,6 +292,9 @@ const KeyValue kBadValues[] = {
     {"FRAUD_QUARANTINE", "0"},
     {"FRAUD_SAFE_RANGES", "4470001"},
     {"FRAUD_SAFE_RANGES", "+31,,+32"},
+    {"FRAUD_MIN_SOURCES", "0"},
+    {"FRAUD_RANGE_MAX_OPEN", "0"},
+    {"KNOWN_DAYS", "0"},
     {"FRAUD_SAFE_RANGES", "+31x"},
     {"REDIS_URL", "redis://127.0.0.1"},
     {"REDIS_URL", "rediss://127.0.0.1:6379"},
@@ -381,7 +387,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 59u);
+  BOOST_TEST(keys.size() == 60u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "OIDC_SUBJECT_KEY_FILE");

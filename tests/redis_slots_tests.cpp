@@ -75,6 +75,10 @@ class TeeStore final : public vs::Store {
     tapped_.add_to_timeline(key, member, at, ttl);
     return answers_.add_to_timeline(key, member, at, ttl);
   }
+  vs::StoreError remove_from_timeline(const std::string& key, const std::string& member) override {
+    tapped_.remove_from_timeline(key, member);
+    return answers_.remove_from_timeline(key, member);
+  }
   vs::Counts count_in_timelines(const std::vector<vs::TimelineQuery>& queries) override {
     tapped_.count_in_timelines(queries);
     return answers_.count_in_timelines(queries);
@@ -125,6 +129,7 @@ std::vector<std::string> keys_of(const Command& args) {
     return {args.begin() + 3, args.begin() + 3 + static_cast<long>(count)};
   }
   if (name == "GET" || name == "SET") return {args.at(1)};
+  if (name == "ZREM") return {args.at(1)};  // ZREM key member...
   if (name == "DEL") return {args.begin() + 1, args.end()};
   if (name == "SCAN") return {};  // no key: it walks the keyspace (docs/redis.md)
   BOOST_FAIL("a command this test does not know: " << name);
@@ -133,8 +138,8 @@ std::vector<std::string> keys_of(const Command& args) {
 
 // The commands a script may call, each with its one key first.
 const std::set<std::string> kOneKeyCommands = {
-    "INCRBY", "PTTL", "PEXPIRE", "EXPIRE",           "GET",
-    "DECR",   "DEL",  "ZADD",    "ZREMRANGEBYSCORE", "ZCOUNT"};
+    "INCRBY", "PTTL", "PEXPIRE",          "EXPIRE", "GET",          "DECR",
+    "DEL",    "ZADD", "ZREMRANGEBYSCORE", "ZCOUNT", "ZRANGEBYSCORE"};
 
 // What is wrong with `script`'s use of keys when given `key_count` keys: each redis.call's
 // command must be one of kOneKeyCommands and its key KEYS[n] (n <= key_count) or the variable
@@ -283,16 +288,15 @@ BOOST_AUTO_TEST_CASE(the_fraud_guards_keys_fall_in_one_slot_per_command) {
     return std::chrono::system_clock::time_point(std::chrono::seconds(now));
   });
   BOOST_TEST((guard.before_call("+31612345678", "NL").verdict == vg::GuardVerdict::Allowed));
-  guard.call_started(kVerifyId, "+31612345678", "NL");
-  guard.call_started(kOtherId, "+31612345679", "NL");
+  guard.call_started(kVerifyId, "+31612345678", "NL", "198.51.100.1");
+  guard.call_started(kOtherId, "+31612345679", "NL", "2001:db8:1::1");
   guard.call_settled(kVerifyId, vg::Settlement::TriesSpent);
   guard.call_settled(kOtherId, vg::Settlement::Verified);
   now += 600;
   // Two settled calls, one verified: the ratio holds.
   BOOST_TEST((guard.before_call("+31612345670", "NL").verdict == vg::GuardVerdict::Allowed));
-  for (const auto& id : {std::string(32, 'a'), std::string(32, 'c')}) {
-    guard.call_started(id, "+31612345671", "NL");
-  }
+  guard.call_started(std::string(32, 'a'), "+31612345671", "NL", "203.0.113.1");
+  guard.call_started(std::string(32, 'c'), "+31612345671", "NL", "2001:db8:2::1");
   now += 600;
   // Four settled, one verified: a quarantine begins.
   BOOST_TEST((guard.before_call("+31612345672", "NL").verdict == vg::GuardVerdict::Refused));

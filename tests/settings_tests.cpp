@@ -123,6 +123,10 @@ BOOST_AUTO_TEST_CASE(country_budgets_and_the_fraud_guard_reach_the_store) {
                             {"FRAUD_GUARD", "monitor"},
                             {"FRAUD_MIN_RATIO", "0.35"},
                             {"FRAUD_SAFE_RANGES", "+3161234"},
+                            {"FRAUD_MIN_SOURCES", "2"},
+                            {"FRAUD_RANGE_MAX_OPEN", "7"},
+                            {"KNOWN_DAYS", "30"},
+                            {"LIMIT_IPV6_NET_PREFIX", "56"},
                             {"CODE_TIMEOUT", "120"}});
   const auto limits = app::limit_settings(c);
   BOOST_TEST(limits.sizes[LimitWindow::CountryHour] == 40);
@@ -130,7 +134,14 @@ BOOST_AUTO_TEST_CASE(country_budgets_and_the_fraud_guard_reach_the_store) {
   BOOST_TEST(limits.country_calls_per_hour.at("NL") == 900);
   const auto fraud = app::fraud_settings(c);
   BOOST_TEST((fraud.range_mode == voiceverify::guard::GuardMode::Monitor));
-  BOOST_TEST((fraud.country_mode == voiceverify::guard::GuardMode::Monitor));
+  // Enforced abroad by default; fraud_guard.hpp keeps DEFAULT_REGION's country monitored.
+  BOOST_TEST((fraud.country_mode == voiceverify::guard::GuardMode::Enforce));
+  BOOST_TEST(fraud.home_region == "NL");
+  BOOST_TEST(fraud.min_sources == 2);
+  BOOST_TEST(fraud.range_max_open == 7);
+  BOOST_TEST(fraud.known_for.count() == 30L * 86400);
+  BOOST_TEST(fraud.ipv4_net_prefix == 24);
+  BOOST_TEST(fraud.ipv6_net_prefix == 56);
   BOOST_TEST(fraud.min_ratio == 0.35);
   BOOST_TEST(fraud.safe_ranges == std::vector<std::string>{"3161234"});
   BOOST_TEST(fraud.code_timeout.count() == 120);

@@ -102,7 +102,8 @@ void verify_once(vs::Store& store, const Client& client) {
       (limiter.before_call(kNumber, client.address, "NL").verdict == vg::LimitVerdict::Allowed));
   BOOST_TEST((limiter.note_call(kVerifyId, kNumber, 300s) == vs::StoreError::None));
   vg::FraudGuard fraud(store, voiceverify::testing::shipped_fraud_settings(kSecret));
-  BOOST_TEST((fraud.call_started(kVerifyId, kNumber, "NL") == vs::StoreError::None));
+  BOOST_TEST(
+      (fraud.call_started(kVerifyId, kNumber, "NL", client.address) == vs::StoreError::None));
   vg::CallRecords records(store, kSecret);
   BOOST_TEST(
       (records.keep_number(kVerifyId, kBrowser, "31612345678", 300s) == vs::StoreError::None));

@@ -67,7 +67,13 @@ guard::FraudSettings fraud_settings(const config::Config& config) {
                               config.fraud_country_min_calls,
                               config.fraud_min_ratio,
                               config.fraud_safe_ranges,
-                              guard::store_key_secret(config.signing_key)};
+                              guard::store_key_secret(config.signing_key),
+                              config.fraud_min_sources,
+                              config.fraud_range_max_open,
+                              std::chrono::days(config.known_days),
+                              config.default_region,
+                              config.limit_ipv4_net_prefix,
+                              config.limit_ipv6_net_prefix};
 }
 
 messagebird::CurlOptions curl_options(const config::Config& config) {

@@ -93,17 +93,20 @@ struct Config {
   int limit_ipv6_net_prefix = 48;              // LIMIT_IPV6_NET_PREFIX: and an IPv6 one's
   std::map<std::string, long> country_limits;  // COUNTRY_LIMITS: "BE:300,DE:100", parsed
   // KNOWN_DAYS: a verification makes its number and browser known this long (LIMIT_GLOBAL_RESERVED
-  // is theirs; a browser that verified a number is spared that number's own windows).
+  // is theirs; a browser that verified a number is spared that number's own windows; a number
+  // verified passes a quarantine, and a quarantine of a range verified in is logged as an error).
   int known_days = 90;
   // The fraud guard (docs/fraud-guard.md).
   guard::GuardMode fraud_range_mode = guard::GuardMode::Enforce;    // FRAUD_GUARD
-  guard::GuardMode fraud_country_mode = guard::GuardMode::Monitor;  // FRAUD_COUNTRY_MODE
+  guard::GuardMode fraud_country_mode = guard::GuardMode::Enforce;  // FRAUD_COUNTRY_MODE
   std::chrono::seconds fraud_window{3600};                          // FRAUD_WINDOW
   long fraud_range_min_calls = 10;                                  // FRAUD_RANGE_MIN_CALLS
   long fraud_country_min_calls = 50;                                // FRAUD_COUNTRY_MIN_CALLS
   double fraud_min_ratio = 0.2;                                     // FRAUD_MIN_RATIO
   std::chrono::seconds fraud_quarantine{3600};                      // FRAUD_QUARANTINE
   std::vector<std::string> fraud_safe_ranges;  // FRAUD_SAFE_RANGES: digit prefixes, no '+'
+  long fraud_min_sources = 3;                  // FRAUD_MIN_SOURCES: source networks to judge
+  long fraud_range_max_open = 20;              // FRAUD_RANGE_MAX_OPEN: per four-digit range
   // REDIS_URL: redis://host:port[/db] or redis+sentinel://..., parsed once here
   // (store::parse_redis_url); unset or empty means the in-process store.
   std::optional<store::RedisUrl> redis_url;

@@ -144,6 +144,8 @@ constexpr KeySpec kKeys[] = {
     text("FRAUD_MIN_RATIO", apply_fraud_min_ratio),
     number("FRAUD_QUARANTINE", &Config::fraud_quarantine, 1, 30L * 86400),
     text("FRAUD_SAFE_RANGES", apply_fraud_safe_ranges),
+    number("FRAUD_MIN_SOURCES", &Config::fraud_min_sources, 1, 1000),
+    number("FRAUD_RANGE_MAX_OPEN", &Config::fraud_range_max_open, 1, kMaxLimit),
     text("REDIS_URL", apply_redis_url),
     text("REDIS_SENTINEL_PASSWORD", apply_redis_sentinel_password),
     text("REDIS_PREFIX", apply_redis_prefix),

@@ -1,12 +1,16 @@
 // See fraud_guard.hpp; the rules and their reasons are in docs/fraud-guard.md.
 //
-// Store layout (every key built from strings of known shape; numbers and ranges only as keyed
-// tags, as in limits.cpp):
+// Store layout (every key built from strings of known shape; numbers, ranges and client networks
+// only as keyed tags, as in limits.cpp):
 //   fraud:{range:<tag>}:started|verified|spent   timelines of call ids, scored by start time
-//   fraud:{country:<CC>}:started|verified|spent  the same per country
-// A subject's three timelines are counted by one script, so they share a Redis Cluster hash tag,
-// the subject's id in braces (docs/redis.md, "Cluster-ready keys").
-//   fraud:call:<verify id>                     "<range tag>|<CC>|<start>" while the call is open
+//   fraud:{range:<tag>}:sources                  "<network tag>|<call id>" of unverified calls
+//   fraud:{range:<tag>}:known                    "1" for KNOWN_DAYS after a verified call
+//   fraud:{country:<CC>}:started|...|sources     the same per country
+// A range's tag keys its width too (kRangeWidths' tag_label). A subject's timelines are counted
+// by one script, so they share a Redis Cluster hash tag, the subject's id in braces
+// (docs/redis.md, "Cluster-ready keys").
+//   fraud:call:<verify id>                     "source:<network tag>|<subject id>|...|<start>"
+//                                              while the call is open
 //   fraud:block:range:<tag> / country:<CC>     "<label>|<until>" while the quarantine holds
 //   fraud:watch:range:<tag> / country:<CC>     the same, kept a day longer: report_ended() logs
 //                                              the end of a quarantine from it
@@ -36,6 +40,8 @@ using std::chrono::seconds;
 constexpr std::string_view kModeNames[] = {"off", "monitor", "enforce"};
 constexpr seconds kWatchExtra{86400};
 constexpr std::size_t kMaxListed = 10'000;
+// The timeline counts judge() asks for each subject (see trips and too_many_open).
+constexpr std::size_t kQueries = 6;
 
 std::string_view digits_of(std::string_view number) {
   if (number.starts_with('+')) number.remove_prefix(1);
@@ -105,6 +111,8 @@ struct FraudGuard::Subject {
   std::string label;  // "+3161234" or "NL": for the log and the operators
   std::string id;     // "range:<tag>" or "country:NL"
   long min_calls;
+  bool open_capped = false;  // the four-digit range: FRAUD_RANGE_MAX_OPEN holds for it
+  bool safe = false;         // in FRAUD_SAFE_RANGES: counted, never judged
   std::string timeline(std::string_view which) const { return timeline_key(id, which); }
 };
 
@@ -122,32 +130,71 @@ long FraudGuard::now() const {
       std::chrono::duration_cast<seconds>(clock_().time_since_epoch()).count());
 }
 
-FraudGuard::Subject FraudGuard::subject(GuardScope scope, std::string_view value) const {
-  if (scope == GuardScope::Range) {
-    const std::string range = number_range(value);
-    return Subject{scope, settings_.range_mode, "+" + range,
-                   "range:" + number_tag(settings_.key_secret, "r" + range),
-                   settings_.range_min_calls};
-  }
-  return Subject{scope, settings_.country_mode, std::string(value), "country:" + std::string(value),
+FraudGuard::Subject FraudGuard::range_subject(std::string_view range,
+                                              const RangeWidth& width) const {
+  Subject s{GuardScope::Range, settings_.range_mode, "+" + std::string(range),
+            "range:" +
+                number_tag(settings_.key_secret, std::string(width.tag_label) + std::string(range)),
+            settings_.range_min_calls * width.min_calls_factor};
+  s.open_capped = width.dropped == kRangeWidths[0].dropped;
+  return s;
+}
+
+FraudGuard::Subject FraudGuard::country_subject(std::string_view region) const {
+  // The home country is at most monitored (fraud_guard.hpp).
+  const GuardMode mode = region == settings_.home_region
+                             ? std::min(settings_.country_mode, GuardMode::Monitor)
+                             : settings_.country_mode;
+  return Subject{GuardScope::Country, mode, std::string(region), "country:" + std::string(region),
                  settings_.country_min_calls};
 }
 
-GuardResult FraudGuard::before_call(std::string_view number, std::string_view region) {
-  if (!valid_number(number) || !valid_region(region)) return {GuardVerdict::StoreDown};
-  const std::string range = number_range(number);
-  const bool safe = std::any_of(settings_.safe_ranges.begin(), settings_.safe_ranges.end(),
-                                [&](const std::string& prefix) {
-                                  return std::string_view(digits_of(number)).starts_with(prefix);
-                                });
-  return judge(subject(GuardScope::Range, number), subject(GuardScope::Country, region), safe);
+// Every subject a call to `number` counts in: its ranges, widest last, then its country.
+std::vector<FraudGuard::Subject> FraudGuard::subjects(std::string_view number,
+                                                      std::string_view region) const {
+  const std::string_view digits = digits_of(number);
+  const bool safe =
+      std::any_of(settings_.safe_ranges.begin(), settings_.safe_ranges.end(),
+                  [&](const std::string& prefix) { return digits.starts_with(prefix); });
+  std::vector<Subject> out;
+  for (const RangeWidth& width : kRangeWidths) {
+    if (digits.size() <
+        width.dropped + (width.dropped == kRangeWidths[0].dropped ? 1 : kMinRangeDigits)) {
+      break;
+    }
+    const std::string_view range = digits.substr(0, digits.size() - width.dropped);
+    out.push_back(range_subject(range, width));
+    out.back().safe = safe;
+  }
+  out.push_back(country_subject(region));
+  return out;
 }
 
-GuardResult FraudGuard::judge(const Subject& range, const Subject& country, bool range_safe) {
+GuardResult FraudGuard::before_call(std::string_view number, std::string_view region,
+                                    bool number_known) {
+  if (!valid_number(number) || !valid_region(region)) return {GuardVerdict::StoreDown};
+  return judge(subjects(number, region), number_known);
+}
+
+GuardResult FraudGuard::judge(const std::vector<Subject>& subjects, bool known) {
   std::vector<const Subject*> watched;
-  if (range.mode != GuardMode::Off && !range_safe) watched.push_back(&range);
-  if (country.mode != GuardMode::Off) watched.push_back(&country);
+  for (const Subject& s : subjects) {
+    if (s.mode != GuardMode::Off && !s.safe) watched.push_back(&s);
+  }
   if (watched.empty()) return {};
+
+  // What a refusal becomes: a refusal in Enforce mode unless the number is known, else a line.
+  GuardResult passed;
+  auto refuse = [&](const Subject& s, seconds retry_after, const char* reason) -> bool {
+    if (s.mode == GuardMode::Enforce && !known) {
+      passed = {GuardVerdict::Refused, s.scope, retry_after};
+      return true;
+    }
+    log::info(
+        s.mode == GuardMode::Enforce ? "fraud_guard_known_passes" : "fraud_guard_would_refuse",
+        {{"scope", guard_scope_name(s.scope)}, {"label", s.label}, {"reason", reason}});
+    return false;
+  };
 
   const long t = now();
   std::vector<const Subject*> judged;
@@ -160,12 +207,9 @@ GuardResult FraudGuard::judge(const Subject& range, const Subject& country, bool
       judged.push_back(s);
       continue;
     }
-    if (s->mode == GuardMode::Enforce) {
-      return {GuardVerdict::Refused, s->scope, seconds(std::max(1L, until - t))};
-    }
-    log::info("fraud_guard_would_refuse",
-              {{"scope", guard_scope_name(s->scope)}, {"label", s->label}});
+    if (refuse(*s, seconds(std::max(1L, until - t)), "quarantine")) return passed;
   }
+  if (judged.empty()) return {};
 
   const long w = static_cast<long>(settings_.window.count());
   const long c = static_cast<long>(settings_.code_timeout.count());
@@ -175,6 +219,8 @@ GuardResult FraudGuard::judge(const Subject& range, const Subject& country, bool
     queries.push_back({s->timeline("verified"), t - w, t});
     queries.push_back({s->timeline("verified"), t - w, t - c});
     queries.push_back({s->timeline("spent"), t - c + 1, t});
+    queries.push_back({s->timeline("started"), t - c + 1, t});
+    queries.push_back({s->timeline("sources"), t - w, t - c, true});
   }
   const Counts counts = store_.count_in_timelines(queries);
   if (counts.error != StoreError::None || counts.values.size() != queries.size()) {
@@ -182,27 +228,39 @@ GuardResult FraudGuard::judge(const Subject& range, const Subject& country, bool
   }
   for (std::size_t i = 0; i < judged.size(); ++i) {
     const Subject& s = *judged[i];
-    if (!trips(s, counts.values, i * 4)) continue;
-    if (begin_quarantine(s) != StoreError::None) return {GuardVerdict::StoreDown};
-    if (s.mode == GuardMode::Enforce) {
-      return {GuardVerdict::Refused, s.scope, settings_.quarantine};
+    if (trips(s, counts.values, i * kQueries)) {
+      if (begin_quarantine(s) != StoreError::None) return {GuardVerdict::StoreDown};
+      if (refuse(s, settings_.quarantine, "quarantine")) return passed;
+    } else if (too_many_open(s, counts.values, i * kQueries)) {
+      // The oldest open call settles within CODE_TIMEOUT.
+      if (refuse(s, settings_.code_timeout, "open")) return passed;
     }
-    log::info("fraud_guard_would_refuse",
-              {{"scope", guard_scope_name(s.scope)}, {"label", s.label}});
   }
   return {};
 }
 
 // Settled calls: every call whose code has expired, plus the newer ones verified or with their
-// tries spent. Open calls count on neither side.
+// tries spent. Open calls count on neither side. Sources: the networks the unverified calls whose
+// codes have expired came from, so that one network can never poison a range, nor people
+// verifying from theirs help it to.
 bool FraudGuard::trips(const Subject& s, const std::vector<long>& counts, std::size_t at) const {
   const long expired = counts[at];
   const long verified = counts[at + 1];
   const long verified_recent = verified - counts[at + 2];
   const long spent_recent = counts[at + 3];
   const long settled = expired + verified_recent + spent_recent;
-  return settled >= s.min_calls &&
+  const long sources = counts[at + 5];
+  return settled >= s.min_calls && sources >= settings_.min_sources &&
          static_cast<double>(verified) < settings_.min_ratio * static_cast<double>(settled);
+}
+
+// Open calls: started within CODE_TIMEOUT, neither verified nor spent yet.
+bool FraudGuard::too_many_open(const Subject& s, const std::vector<long>& counts,
+                               std::size_t at) const {
+  if (!s.open_capped) return false;
+  const long verified_recent = counts[at + 1] - counts[at + 2];
+  const long open = counts[at + 4] - verified_recent - counts[at + 3];
+  return open >= settings_.range_max_open;
 }
 
 StoreError FraudGuard::begin_quarantine(const Subject& s) {
@@ -211,36 +269,54 @@ StoreError FraudGuard::begin_quarantine(const Subject& s) {
   const Created created = store_.put_if_absent("fraud:block:" + s.id, record, settings_.quarantine);
   if (created.error != StoreError::None) return created.error;
   if (!created.created) return StoreError::None;  // another pool began it a moment ago
-  for (const char* which : {"started", "verified", "spent"}) {
+  // A range where someone verified within KNOWN_DAYS is one people use: an operator should look.
+  bool known = false;
+  if (s.scope == GuardScope::Range) {
+    const Fetched mark = store_.get(s.timeline("known"));
+    if (mark.error != StoreError::None) return mark.error;
+    known = mark.value.has_value();
+  }
+  for (const char* which : {"started", "verified", "spent", "sources"}) {
     if (const auto error = store_.remove(s.timeline(which)); error != StoreError::None)
       return error;
   }
-  log::warning("fraud_quarantine", {{"state", "begins"},
-                                    {"scope", guard_scope_name(s.scope)},
-                                    {"label", s.label},
-                                    {"mode", guard_mode_name(s.mode)},
-                                    {"seconds", std::to_string(settings_.quarantine.count())}});
+  const std::string quarantine_seconds = std::to_string(settings_.quarantine.count());
+  log::write(known ? log::Level::Error : log::Level::Warning, "fraud_quarantine",
+             {{"state", "begins"},
+              {"scope", guard_scope_name(s.scope)},
+              {"label", s.label},
+              {"mode", guard_mode_name(s.mode)},
+              {"seconds", quarantine_seconds},
+              {"verified_lately", known ? "yes" : "no"}});
   return store_.put("fraud:watch:" + s.id, record, settings_.quarantine + kWatchExtra);
 }
 
 StoreError FraudGuard::call_started(std::string_view verify_id, std::string_view number,
-                                    std::string_view region) {
+                                    std::string_view region, std::string_view client_ip) {
   if (!util::is_verify_id(verify_id) || !valid_number(number) || !valid_region(region)) {
     return StoreError::Unavailable;
   }
-  const Subject range = subject(GuardScope::Range, number);
-  const Subject country = subject(GuardScope::Country, region);
+  const std::string network =
+      client_network_key(client_ip, settings_.ipv4_net_prefix, settings_.ipv6_net_prefix);
+  const std::string source =
+      network.empty() ? std::string("unknown") : address_tag(settings_.key_secret, network);
   const long t = now();
   const seconds keep = settings_.window + settings_.code_timeout;
   const std::string id(verify_id);
-  for (const Subject* s : {&range, &country}) {
-    if (s->mode == GuardMode::Off) continue;
-    if (const auto e = store_.add_to_timeline(s->timeline("started"), id, t, keep);
-        e != StoreError::None) {
-      return e;
+  const std::string sourced = source + "|" + id;
+  std::string record = "source:" + source + "|";
+  for (const Subject& s : subjects(number, region)) {
+    record += s.id + "|";
+    if (s.mode == GuardMode::Off) continue;
+    for (const auto& [which, member] :
+         {std::pair{"started", &id}, std::pair{"sources", &sourced}}) {
+      if (const auto e = store_.add_to_timeline(s.timeline(which), *member, t, keep);
+          e != StoreError::None) {
+        return e;
+      }
     }
   }
-  return store_.put("fraud:call:" + id, range.id + "|" + country.id + "|" + std::to_string(t),
+  return store_.put("fraud:call:" + id, record + std::to_string(t),
                     settings_.code_timeout + seconds(60));
 }
 
@@ -249,21 +325,49 @@ StoreError FraudGuard::call_settled(std::string_view verify_id, Settlement how) 
   const std::string id(verify_id);
   const Fetched record = store_.get("fraud:call:" + id);
   if (record.error != StoreError::None || !record.value) return record.error;
-  // "<range id>|<country id>|<start>"
-  const auto first = record.value->find('|');
-  const auto second = record.value->find('|', first + 1);
-  if (first == std::string::npos || second == std::string::npos) return StoreError::Unavailable;
+  // "<subject id>|...|<subject id>|<start>"
+  std::vector<std::string> fields;
+  for (std::size_t from = 0;;) {
+    const auto bar = record.value->find('|', from);
+    fields.push_back(record.value->substr(from, bar - from));
+    if (bar == std::string::npos) break;
+    from = bar + 1;
+  }
+  if (fields.size() < 2) return StoreError::Unavailable;
   long start = 0;
   try {
-    start = std::stol(record.value->substr(second + 1));
+    start = std::stol(fields.back());
   } catch (const std::exception&) {
     return StoreError::Unavailable;
   }
+  fields.pop_back();
+  std::string source;
+  if (fields.front().starts_with("source:")) {
+    source = fields.front().substr(std::string_view("source:").size());
+    fields.erase(fields.begin());
+  }
+  const std::string member = source + "|" + id;  // in each subject's sources
   const char* which = how == Settlement::Verified ? "verified" : "spent";
   const seconds keep = settings_.window + settings_.code_timeout;
-  for (const std::string& subject_id :
-       {record.value->substr(0, first), record.value->substr(first + 1, second - first - 1)}) {
+  const long code_timeout = static_cast<long>(settings_.code_timeout.count());
+  for (const std::string& subject_id : fields) {
     if (const auto e = store_.add_to_timeline(timeline_key(subject_id, which), id, start, keep);
+        e != StoreError::None) {
+      return e;
+    }
+    // A verified call is no evidence against its range: its network is no longer one of the
+    // sources. A call with its tries spent is evidence at once: judge() counts sources of
+    // members scored up to CODE_TIMEOUT ago, so it moves there.
+    const std::string sources = timeline_key(subject_id, "sources");
+    if (const auto e = how == Settlement::Verified
+                           ? store_.remove_from_timeline(sources, member)
+                           : store_.add_to_timeline(sources, member, now() - code_timeout, keep);
+        e != StoreError::None) {
+      return e;
+    }
+    if (how != Settlement::Verified) continue;
+    if (!subject_id.starts_with("range:") || settings_.known_for <= seconds{0}) continue;
+    if (const auto e = store_.put(timeline_key(subject_id, "known"), "1", settings_.known_for);
         e != StoreError::None) {
       return e;
     }
@@ -309,27 +413,37 @@ StoreError FraudGuard::blocks(std::vector<Block>& out) {
 
 bool FraudGuard::lift(std::string_view label, StoreError& error) {
   error = StoreError::None;
-  // A range as operators write it ("+3161234"): subject() takes a whole number and drops its
-  // last four digits, so four are added.
+  // A range as operators write it ("+3161234"), of any width: each width's quarantine of those
+  // digits is lifted.
   const std::string range_digits(digits_of(label));
   const bool is_range = range_digits.size() < 12 &&
                         std::all_of(range_digits.begin(), range_digits.end(), util::is_digit) &&
                         !range_digits.empty();
   if (!is_range && !valid_region(label)) return false;
-  const Subject s = is_range ? subject(GuardScope::Range, range_digits + "0000")
-                             : subject(GuardScope::Country, label);
-  const Fetched held = store_.get("fraud:block:" + s.id);
-  if (held.error != StoreError::None) {
-    error = held.error;
-    return false;
+  std::vector<Subject> candidates;
+  if (is_range) {
+    for (const RangeWidth& width : kRangeWidths) {
+      candidates.push_back(range_subject(range_digits, width));
+    }
+  } else {
+    candidates.push_back(country_subject(label));
   }
-  if (!held.value) return false;
-  error = store_.remove("fraud:block:" + s.id);
-  if (error == StoreError::None) error = store_.remove("fraud:watch:" + s.id);
-  if (error != StoreError::None) return false;
-  log::warning("fraud_quarantine",
-               {{"state", "lifted"}, {"scope", guard_scope_name(s.scope)}, {"label", s.label}});
-  return true;
+  bool lifted = false;
+  for (const Subject& s : candidates) {
+    const Fetched held = store_.get("fraud:block:" + s.id);
+    if (held.error != StoreError::None) {
+      error = held.error;
+      return false;
+    }
+    if (!held.value) continue;
+    error = store_.remove("fraud:block:" + s.id);
+    if (error == StoreError::None) error = store_.remove("fraud:watch:" + s.id);
+    if (error != StoreError::None) return false;
+    log::warning("fraud_quarantine",
+                 {{"state", "lifted"}, {"scope", guard_scope_name(s.scope)}, {"label", s.label}});
+    lifted = true;
+  }
+  return lifted;
 }
 
 }  // namespace voiceverify::guard

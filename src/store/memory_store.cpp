@@ -16,6 +16,7 @@
 #include <charconv>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -148,17 +149,30 @@ class MemoryStore final : public Store {
     return StoreError::None;
   }
 
+  StoreError remove_from_timeline(const std::string& key, const std::string& member) override {
+    std::lock_guard lock(mutex_);
+    if (Timeline* timeline = find_live_timeline(key, clock_()); timeline != nullptr) {
+      timeline->members.erase(member);
+    }
+    return StoreError::None;
+  }
+
   Counts count_in_timelines(const std::vector<TimelineQuery>& queries) override {
     std::lock_guard lock(mutex_);
     const auto now = clock_();
     Counts counts;
     for (const auto& query : queries) {
       const Timeline* timeline = find_live_timeline(query.key, now);
+      std::set<std::string_view> prefixes;
       long n = 0;
       if (timeline != nullptr) {
-        n = static_cast<long>(std::count_if(
-            timeline->members.begin(), timeline->members.end(),
-            [&query](const auto& m) { return m.second >= query.from && m.second <= query.to; }));
+        for (const auto& [member, at] : timeline->members) {
+          if (at < query.from || at > query.to) continue;
+          const bool counted =
+              !query.distinct_prefixes ||
+              prefixes.insert(std::string_view(member).substr(0, member.find('|'))).second;
+          if (counted) ++n;
+        }
       }
       counts.values.push_back(n);
     }

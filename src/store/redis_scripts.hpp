@@ -45,10 +45,21 @@ inline constexpr const char* kTimelineAddScript =
     "redis.call('EXPIRE', KEYS[1], ARGV[4]) "
     "return 1";
 
-// ZCOUNT for each key with its ARGV pair (from, to), answered as one array.
+// For each key with its ARGV triple (from, to, distinct): ZCOUNT, or with distinct "1" the
+// number of distinct parts before the first '|' of the members in [from, to]; one array.
 inline constexpr const char* kTimelineCountScript =
     "local r = {} "
-    "for i, k in ipairs(KEYS) do r[i] = redis.call('ZCOUNT', k, ARGV[2*i-1], ARGV[2*i]) end "
+    "for i, k in ipairs(KEYS) do "
+    "  local from, to = ARGV[3*i-2], ARGV[3*i-1] "
+    "  if ARGV[3*i] == '1' then "
+    "    local seen, n = {}, 0 "
+    "    for _, m in ipairs(redis.call('ZRANGEBYSCORE', k, from, to)) do "
+    "      local p = string.match(m, '^[^|]*') "
+    "      if not seen[p] then seen[p] = true n = n + 1 end "
+    "    end "
+    "    r[i] = n "
+    "  else r[i] = redis.call('ZCOUNT', k, from, to) end "
+    "end "
     "return r";
 
 // Every script above, for the test that reads what each touches.

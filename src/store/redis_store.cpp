@@ -182,6 +182,12 @@ class RedisStore final : public Store {
     return StoreError::None;
   }
 
+  StoreError remove_from_timeline(const std::string& key, const std::string& member) override {
+    auto reply = run({"ZREM", prefix_ + key, member});
+    if (!reply || reply->type != REDIS_REPLY_INTEGER) return StoreError::Unavailable;
+    return StoreError::None;
+  }
+
   Counts count_in_timelines(const std::vector<TimelineQuery>& queries) override {
     if (queries.empty()) return Counts{};
     // One script per slot, its queries in their order (see top).
@@ -204,6 +210,7 @@ class RedisStore final : public Store {
       for (const std::size_t i : group) {
         args.push_back(std::to_string(queries[i].from));
         args.push_back(std::to_string(queries[i].to));
+        args.emplace_back(queries[i].distinct_prefixes ? "1" : "0");
       }
       commands.push_back(std::move(args));
     }

@@ -12,6 +12,10 @@ StoreError Store::add_to_timeline(const std::string&, const std::string&, long,
   return StoreError::Unavailable;
 }
 
+StoreError Store::remove_from_timeline(const std::string&, const std::string&) {
+  return StoreError::Unavailable;
+}
+
 Counts Store::count_in_timelines(const std::vector<TimelineQuery>&) {
   return Counts{StoreError::Unavailable, {}};
 }

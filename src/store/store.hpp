@@ -29,11 +29,14 @@ struct Fetched {
   std::optional<std::string> value;  // nullopt: no such key (or expired)
 };
 
-// A timeline's count of members whose time lies in [from, to] (seconds since the epoch).
+// A timeline's count of members whose time lies in [from, to] (seconds since the epoch); with
+// `distinct_prefixes`, of the distinct parts before the first '|' of those members instead
+// ("net1|call1", "net1|call2", "net2|call3": 2).
 struct TimelineQuery {
   std::string key;
   long from = 0;
   long to = 0;
+  bool distinct_prefixes = false;
 };
 
 struct Counts {
@@ -86,6 +89,8 @@ class Store {
   // expire `ttl` after this add.
   virtual StoreError add_to_timeline(const std::string& key, const std::string& member, long at,
                                      std::chrono::seconds ttl);
+  // Removes `member` from the timeline at `key` (a missing one is no error).
+  virtual StoreError remove_from_timeline(const std::string& key, const std::string& member);
   // Counts members in several timelines at once (one round trip); a missing timeline counts 0.
   // The counts of timelines whose keys share a Redis Cluster hash tag are read together.
   virtual Counts count_in_timelines(const std::vector<TimelineQuery>& queries);

@@ -22,6 +22,7 @@ struct Called {
   std::string digits;  // E.164 digits
   std::string region;  // ISO region code
   std::string masked;  // as the code page shows it
+  std::string client;  // the caller's address: its network is one of the guard's sources
 };
 
 // The answer to POST /verify.
@@ -38,7 +39,8 @@ Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const
       // its successes hide a pumping run. The guard still judges it before the call.
       if (deps.test_numbers == nullptr || !deps.test_numbers->holds(called.digits)) {
         log_if_unrecorded(request_id,
-                          deps.fraud_guard.call_started(answer.id, called.digits, called.region),
+                          deps.fraud_guard.call_started(answer.id, called.digits, called.region,
+                                                      called.client),
                           "fraud_call_started");
       }
       log_if_unrecorded(
@@ -223,27 +225,28 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
   // placed, so a refused or failed call leaves it usable.
   const std::string previous =
       current.verify_id.empty() || current.verified ? std::string() : current.verify_id;
-  return Step::call({messagebird::Call::Create, phone.digits, {}, {}, speech},
-                    [&deps, rid, called = Called{phone.digits, phone.region, phone.masked},
-                     browser_id = current.browser_id, keys, taken = limit.taken,
-                     previous](const VerifyResult& answer) {
-                      Outcome outcome = call_answered(deps, rid, called, answer);
-                      record_call(deps, rid, browser_id, called.digits, keys, outcome);
-                      if (outcome.kind != OutcomeKind::CallPlaced) {
-                        if (never_placed(answer.error)) {
-                          log_if_unrecorded(rid, deps.limiter.give_back(taken), "give_back");
-                        }
-                        return Step::done(outcome);
-                      }
-                      if (previous.empty()) return Step::done(outcome);
-                      finish(deps, previous);
-                      outcome.forget_current = true;
-                      return Step::call({messagebird::Call::Cancel, {}, previous, {}, {}},
-                                        [rid, outcome](const VerifyResult& cancelled) {
-                                          log_failed_cancel(rid, cancelled);
-                                          return Step::done(outcome);
-                                        });
-                    });
+  return Step::call(
+      {messagebird::Call::Create, phone.digits, {}, {}, speech},
+      [&deps, rid, called = Called{phone.digits, phone.region, phone.masked, caller.client_address},
+       browser_id = current.browser_id, keys, taken = limit.taken,
+       previous](const VerifyResult& answer) {
+        Outcome outcome = call_answered(deps, rid, called, answer);
+        record_call(deps, rid, browser_id, called.digits, keys, outcome);
+        if (outcome.kind != OutcomeKind::CallPlaced) {
+          if (never_placed(answer.error)) {
+            log_if_unrecorded(rid, deps.limiter.give_back(taken), "give_back");
+          }
+          return Step::done(outcome);
+        }
+        if (previous.empty()) return Step::done(outcome);
+        finish(deps, previous);
+        outcome.forget_current = true;
+        return Step::call({messagebird::Call::Cancel, {}, previous, {}, {}},
+                          [rid, outcome](const VerifyResult& cancelled) {
+                            log_failed_cancel(rid, cancelled);
+                            return Step::done(outcome);
+                          });
+      });
 }
 
 }  // namespace voiceverify::verify

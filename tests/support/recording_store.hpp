@@ -36,6 +36,10 @@ class RecordingStore final : public store::Store {
     note(key, member);
     return inner_.add_to_timeline(key, member, at, ttl);
   }
+  store::StoreError remove_from_timeline(const std::string& key,
+                                         const std::string& member) override {
+    return inner_.remove_from_timeline(key, member);
+  }
   store::Counts count_in_timelines(const std::vector<store::TimelineQuery>& queries) override {
     return inner_.count_in_timelines(queries);
   }
