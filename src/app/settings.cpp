@@ -12,6 +12,10 @@ constexpr std::chrono::milliseconds kRedisTimeout{500};
 
 }  // namespace
 
+std::string store_secret(const config::Config& config) {
+  return config.store_key.empty() ? guard::store_key_secret(config.signing_key) : config.store_key;
+}
+
 forms::PhonePolicy phone_policy(const config::Config& config) {
   forms::PhonePolicy policy{};
   policy.default_region = config.default_region;
@@ -52,7 +56,7 @@ guard::LimitSettings limit_settings(const config::Config& config) {
   s.ipv6_net_prefix_length = config.limit_ipv6_net_prefix;
   s.country_calls_per_hour = config.country_limits;
   s.home_region = config.default_region;
-  s.key_secret = guard::store_key_secret(config.signing_key);
+  s.key_secret = store_secret(config);
   return s;
 }
 
@@ -66,7 +70,7 @@ guard::FraudSettings fraud_settings(const config::Config& config) {
                               config.fraud_country_min_calls,
                               config.fraud_min_ratio,
                               config.fraud_safe_ranges,
-                              guard::store_key_secret(config.signing_key)};
+                              store_secret(config)};
 }
 
 messagebird::CurlOptions curl_options(const config::Config& config) {
