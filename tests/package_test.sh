@@ -162,10 +162,27 @@ nginx -t -q -p "$tmp" -c "$tmp/nginx.conf" >"$tmp/nginx-t.log" 2>&1 || {
   fail "nginx -t refuses the installed site"
 }
 
+echo "== hardening"
+# dpkg-buildflags' hardening=+all, as Debian's hardening-check (devscripts) reads it: PIE, full
+# RELRO, the stack protector and fortified functions. readelf suffices; hardening-check, where
+# installed, says the same.
+bin="$root/usr/bin/voiceverify"
+readelf -hW "$bin" | grep -q -E 'Type:[[:space:]]+DYN' || fail "the binary is not PIE"
+readelf -lW "$bin" | grep -q GNU_RELRO || fail "the binary has no RELRO segment"
+readelf -dW "$bin" | grep -q -E 'BIND_NOW|FLAGS_1.*NOW' || fail "the binary's RELRO is partial (no BIND_NOW)"
+readelf --dyn-syms -W "$bin" | grep -q '__stack_chk_fail' ||
+  fail "the binary is built without -fstack-protector-strong"
+readelf --dyn-syms -W "$bin" | grep -v __stack_chk_fail | grep -q -E '__[a-z0-9_]+_chk(@|$| )' ||
+  fail "the binary calls no fortified function (_FORTIFY_SOURCE)"
+if command -v hardening-check >/dev/null; then
+  hardening-check --quiet "$bin" || fail "hardening-check: $(hardening-check "$bin" 2>&1 | tr '\n' ' ')"
+fi
+
 echo "== lintian"
 lintian "$deb" >"$tmp/lintian.log" 2>&1 || true
 cat "$tmp/lintian.log"
 grep -q '^E:' "$tmp/lintian.log" && fail "lintian reports errors"
+grep -q 'hardening-' "$tmp/lintian.log" && fail "lintian reports missing hardening"
 
 if [ "$failures" -ne 0 ]; then
   echo "package_test: $failures failure(s)" >&2
