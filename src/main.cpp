@@ -29,6 +29,7 @@
 #include "app/prometheus_metrics.hpp"
 #include "app/service_manager.hpp"
 #include "app/settings.hpp"
+#include "app/upstream.hpp"
 #include "config/config.hpp"
 #include "guard/call_records.hpp"
 #include "guard/fraud_guard.hpp"
@@ -36,12 +37,9 @@
 #include "http/fcgi_server.hpp"
 #include "http/signed_cookie.hpp"
 #include "log/log.hpp"
-#include "messagebird/breaker.hpp"
 #include "messagebird/curl_transport.hpp"
-#include "messagebird/verify_client.hpp"
 #include "store/store.hpp"
 #include "util/metrics.hpp"
-#include "util/task_queue.hpp"
 #include "verify/call_language.hpp"
 #include "verify/runner.hpp"
 #include "verify/test_numbers.hpp"
@@ -239,13 +237,14 @@ int main(int argc, char** argv) {
   vv::util::install_metrics(&metrics);
   // curl_global_init must run before any thread starts (docs/platform.md, "libcurl").
   const vv::messagebird::CurlGlobal curl_global;
-  // The threads that finish requests once MessageBird has answered (docs/architecture.md,
-  // "Upstream calls"): store calls and pages, never on the transport's event thread.
-  vv::util::TaskQueue answer_threads(std::max(2, settings.pool.threads / 4));
-  vv::messagebird::CurlTransport transport(settings.curl);
-  vv::messagebird::VerifyClient client(settings.verify, transport);
-  vv::messagebird::Breaker breaker(settings.breaker);
-  vv::verify::Runner runner(settings.runner, client, breaker, answer_threads, &test_numbers);
+  // MessageBird's side: the threads that finish requests once it has answered
+  // (docs/architecture.md, "Upstream calls": store calls and pages, never on the transport's event
+  // thread), the transport, the client, the breaker and the runner, stopped in the order their
+  // callbacks need.
+  vv::app::Upstream upstream({std::max(2, settings.pool.threads / 4), settings.curl,
+                              settings.verify, settings.breaker, settings.runner},
+                             &test_numbers);
+  vv::verify::Runner& runner = upstream.runner();
   const vv::http::CookieSigner signer(settings.cookie_signing_key, settings.cookie_previous_key);
   vv::guard::Limiter limiter(*store, settings.limits);
   vv::guard::FraudGuard fraud_guard(*store, settings.fraud);
@@ -304,8 +303,10 @@ int main(int argc, char** argv) {
       listen_fd, settings.pool, [&deps] { return std::make_unique<PoolWorker>(deps); },
       [&service] { service.ready(); });
   service.stopping();  // also when the pool ended by itself
-  // Every parked request has had its answer: nothing is left for these threads.
-  answer_threads.stop();
+  // Every parked request has had its answer: the transport stops (answering what is still out,
+  // such as a cancel nobody waits for) while the breaker and the runner its answers use are
+  // there, then the answer threads finish what those answers posted.
+  upstream.stop();
   // The pool may have ended by itself (a broken listener): release the signal watcher, which
   // returns on any owned signal once pool_ended is set.
   pool_ended.store(true);

@@ -26,14 +26,20 @@ std::string refusal(const std::string& text) {
 
 BOOST_AUTO_TEST_SUITE(address_allow_tests)
 
-BOOST_AUTO_TEST_CASE(loopback_is_always_allowed_and_nothing_else_by_default) {
+// Loopback is local only when listed: behind a proxy on the same host every visitor is loopback.
+BOOST_AUTO_TEST_CASE(loopback_is_allowed_only_when_listed_as_it_is_by_default) {
   const AddressAllowList none = parsed("");
   BOOST_TEST(none.empty());
+  const AddressAllowList loopback = AddressAllowList::loopback();
+  const AddressAllowList elsewhere = parsed("203.0.113.0/24");
   for (const char* local : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"}) {
-    BOOST_TEST(none.allows(local), local);
+    BOOST_TEST(loopback.allows(local), local);
+    BOOST_TEST(!none.allows(local), local);
+    BOOST_TEST(!elsewhere.allows(local), local);
   }
   for (const char* other : {"203.0.113.9", "10.0.0.1", "::2", "2001:db8::1", "::ffff:10.0.0.1",
                             "128.0.0.1", "", "localhost", "127.0.0.1 ", "::1%lo"}) {
+    BOOST_TEST(!loopback.allows(other), other);
     BOOST_TEST(!none.allows(other), other);
   }
 }

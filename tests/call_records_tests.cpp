@@ -53,6 +53,31 @@ BOOST_AUTO_TEST_CASE(the_number_opens_for_its_browser_only_and_is_never_stored_i
   BOOST_TEST(!records.number_of(kId, kBrowser).digits.has_value());
 }
 
+// Sealed with an AEAD (util/seal.hpp): any altered byte, or the record moved under another
+// verify id, opens nothing rather than other digits; each sealing has its own nonce.
+BOOST_AUTO_TEST_CASE(an_altered_or_moved_record_opens_nothing) {
+  const std::string other_id = "5f324c12266e2f46b0e0682w11273096";
+  BOOST_TEST_REQUIRE((records.keep_number(kId, kBrowser, kDigits, 60s) == store::StoreError::None));
+  const std::string sealed = store->get("recall:" + kId).value.value_or("");
+  BOOST_TEST_REQUIRE(!sealed.empty());
+  store->put("recall:" + other_id, sealed, 60s);
+  BOOST_TEST(!records.number_of(other_id, kBrowser).digits.has_value());
+  for (std::size_t i = 0; i < sealed.size(); ++i) {
+    std::string flipped = sealed;
+    flipped[i] = flipped[i] == '0' ? '1' : '0';  // one hex digit: one to four bits of a byte
+    store->put("recall:" + kId, flipped, 60s);
+    BOOST_TEST(!records.number_of(kId, kBrowser).digits.has_value(), "hex digit " << i);
+  }
+  // A fresh nonce each time: the same number kept twice is stored differently; every record has
+  // the same length whatever the number's.
+  records.keep_number(kId, kBrowser, kDigits, 60s);
+  const std::string again = store->get("recall:" + kId).value.value_or("");
+  BOOST_TEST(again != sealed);
+  records.keep_number(kId, kBrowser, "1", 60s);
+  BOOST_TEST(store->get("recall:" + kId).value.value_or("").size() == sealed.size());
+  BOOST_TEST(records.number_of(kId, kBrowser).digits.value_or("") == "1");
+}
+
 BOOST_AUTO_TEST_CASE(arguments_of_the_wrong_shape_never_become_keys) {
   BOOST_TEST((records.keep_number("../x", kBrowser, kDigits, 60s) != store::StoreError::None));
   BOOST_TEST((records.keep_number(kId, "short", kDigits, 60s) != store::StoreError::None));

@@ -148,8 +148,11 @@ BOOST_AUTO_TEST_CASE(example_file_lists_every_key_and_loads_to_the_defaults) {
   BOOST_TEST(!empty.config.has_value());
   BOOST_TEST(empty.error.find("MESSAGEBIRD_ACCESS_KEY") != std::string::npos, empty.error);
   // ...and with them, it must give exactly the built-in defaults.
-  // (SIGNING_KEY_FILE names a file the package creates; here the key comes from the environment.)
-  const auto loaded = config::load(example, env_with("SIGNING_KEY_FILE", ""));
+  // (SIGNING_KEY_FILE and STORE_KEY_FILE name files the package creates; here the signing key
+  // comes from the environment and the store key is derived from it.)
+  auto env = env_with("SIGNING_KEY_FILE", "");
+  env["STORE_KEY_FILE"] = "";
+  const auto loaded = config::load(example, env);
   BOOST_TEST_REQUIRE(loaded.config.has_value(), loaded.error);
   const auto defaults = config::load("", base_env());
   BOOST_TEST_REQUIRE(defaults.config.has_value());
@@ -176,6 +179,9 @@ BOOST_AUTO_TEST_CASE(example_file_lists_every_key_and_loads_to_the_defaults) {
   BOOST_TEST(a.any_geographic_region == b.any_geographic_region);
   BOOST_TEST(a.window_sizes[LimitWindow::Resend] == b.window_sizes[LimitWindow::Resend]);
   BOOST_TEST(a.metrics_allow.empty() == b.metrics_allow.empty());
+  BOOST_TEST(a.metrics_allow.allows("::1"));
+  BOOST_TEST(!a.metrics_allow.allows("192.0.2.7"));
+  BOOST_TEST(a.store_key == b.store_key);
   BOOST_TEST(a.window_sizes[LimitWindow::Number10Min] == b.window_sizes[LimitWindow::Number10Min]);
   BOOST_TEST(a.window_sizes[LimitWindow::NumberDay] == b.window_sizes[LimitWindow::NumberDay]);
   BOOST_TEST(a.window_sizes[LimitWindow::ClientHour] == b.window_sizes[LimitWindow::ClientHour]);

@@ -139,8 +139,12 @@ const KeyValue kGoodValues[] = {
     {"REDIS_SENTINEL_PASSWORD", "s3ntinel pass:word@"},
     {"REDIS_PREFIX", ""},
     {"REDIS_PREFIX", "voiceverify:prod_1-"},
+    {"STORE_KEY", ""},
+    {"STORE_KEY", "a-store-key-of-at-least-32-characters"},
+    {"STORE_KEY_FILE", ""},
     {"METRICS_ALLOW", ""},
     {"METRICS_ALLOW", "192.0.2.7"},
+    {"METRICS_ALLOW", "none"},
     {"METRICS_ALLOW", "10.0.0.0/8, 2001:db8::/32,::ffff:198.51.100.0/120"},
     // Off. The OIDC keys work only together, with their files: config_oidc_tests.cpp.
     {"OIDC_ISSUER", ""},
@@ -305,6 +309,8 @@ const KeyValue kBadValues[] = {
     {"REDIS_PREFIX", "vv prefix"},
     {"REDIS_PREFIX", "vv/"},
     {"REDIS_PREFIX", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},  // 65
+    {"STORE_KEY", "short"},
+    {"STORE_KEY_FILE", "/etc/voiceverify/\x01key"},
     {"METRICS_ALLOW", "prometheus.example.com"},
     {"METRICS_ALLOW", "10.20.30.40/8"},  // host bits: a typo more likely than a network
     {"METRICS_ALLOW", "172.16.0.0/33"},
@@ -356,7 +362,10 @@ BOOST_AUTO_TEST_CASE(defaults_when_only_secrets_are_given) {
   BOOST_TEST(c.window_sizes[LimitWindow::GlobalHour] == 1000);
   BOOST_TEST(!c.redis_url.has_value());
   BOOST_TEST(c.redis_prefix == "vv:");
-  BOOST_TEST(c.metrics_allow.empty());
+  // Loopback, and nothing else, when unset.
+  BOOST_TEST(c.metrics_allow.allows("127.0.0.1"));
+  BOOST_TEST(c.metrics_allow.allows("::1"));
+  BOOST_TEST(!c.metrics_allow.allows("192.0.2.7"));
 }
 
 BOOST_AUTO_TEST_CASE(metrics_allow_errors_say_which_item_and_why) {
@@ -369,6 +378,12 @@ BOOST_AUTO_TEST_CASE(metrics_allow_errors_say_which_item_and_why) {
   BOOST_TEST_REQUIRE(good.config.has_value(), good.error);
   BOOST_TEST(good.config->metrics_allow.allows("192.0.2.9"));
   BOOST_TEST(!good.config->metrics_allow.allows("192.0.3.9"));
+  // A list names everyone, loopback included; empty is loopback; none is nobody.
+  BOOST_TEST(!good.config->metrics_allow.allows("127.0.0.1"));
+  BOOST_TEST(config::load("", env_with("METRICS_ALLOW", "")).config->metrics_allow.allows("::1"));
+  const auto nobody = config::load("", env_with("METRICS_ALLOW", "none"));
+  BOOST_TEST_REQUIRE(nobody.config.has_value(), nobody.error);
+  BOOST_TEST(!nobody.config->metrics_allow.allows("127.0.0.1"));
 }
 
 BOOST_AUTO_TEST_CASE(secrets_are_required) {
@@ -387,7 +402,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_required) {
 
 BOOST_AUTO_TEST_CASE(known_keys_are_unique_and_start_with_the_secrets) {
   const auto& keys = config::known_keys();
-  BOOST_TEST(keys.size() == 60u);
+  BOOST_TEST(keys.size() == 62u);
   BOOST_TEST(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
   BOOST_TEST(keys.front() == "MESSAGEBIRD_ACCESS_KEY");
   BOOST_TEST(keys.back() == "OIDC_SUBJECT_KEY_FILE");

@@ -17,8 +17,10 @@ BOOST_AUTO_TEST_CASE(logs_of_a_whole_run_hold_no_code_key_cookie_or_full_number)
   const std::string access_key = "live_secret_access_key_4f1e9c";
   const std::string signing_key = "signing-key-that-must-never-be-logged-0123456789";
   const std::string previous_key = "previous-signing-key-never-to-be-logged-987654";
+  const std::string store_key = "store-key-that-must-never-be-logged-0123456789";
   Site site({.env = {{"SIGNING_KEY", signing_key},
                      {"SIGNING_KEY_PREVIOUS", previous_key},
+                     {"STORE_KEY", store_key},
                      {"MAX_ATTEMPTS", "3"}},
              .sim_key = access_key});
   Browser browser(site);
@@ -37,7 +39,7 @@ BOOST_AUTO_TEST_CASE(logs_of_a_whole_run_hold_no_code_key_cookie_or_full_number)
   BOOST_TEST(!logs.empty());
   BOOST_TEST(contains(site.pool_log(), "event=number_verified"));
   for (const std::string& secret :
-       {code, wrong_code_for(code), access_key, signing_key, previous_key, kDigits,
+       {code, wrong_code_for(code), access_key, signing_key, previous_key, store_key, kDigits,
         std::string("612345678"), std::string("?token="), std::string("vv_session="),
         std::string("vv_flash="), browser.cookies()["vv_session"]}) {
     BOOST_TEST(!contains(logs, secret), "the logs contain " << secret);

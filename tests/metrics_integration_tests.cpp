@@ -128,6 +128,24 @@ BOOST_AUTO_TEST_CASE(a_client_that_is_not_local_gets_404) {
   BOOST_TEST(local.get("/healthz").status == 200);
 }
 
+// Behind a proxy on the same host every visitor reaches nginx from loopback: a METRICS_ALLOW
+// that does not list loopback keeps them out, while nginx's own check alone would let them in.
+BOOST_AUTO_TEST_CASE(loopback_is_local_only_when_metrics_allow_lists_it) {
+  for (const char* allow : {"none", "203.0.113.0/24"}) {
+    Site site({.env = {{"METRICS_ALLOW", allow}}});
+    Browser same_host_proxy(site);
+    for (const char* path : {"/healthz", "/readyz", "/metrics"}) {
+      const Page page = same_host_proxy.get(path);
+      BOOST_TEST(page.status == 404, allow << " " << path);
+      BOOST_TEST(!contains(page.body, "voiceverify_"), path);
+    }
+    BOOST_TEST(same_host_proxy.get("/").status == 200);
+  }
+  Site listed({.env = {{"METRICS_ALLOW", "127.0.0.1,::1"}}});
+  Browser scraper(listed);
+  BOOST_TEST(scraper.get("/metrics").status == 200);
+}
+
 // nginx's own allow/deny, alone: the pool would answer this client (METRICS_ALLOW), nginx does not.
 BOOST_AUTO_TEST_CASE(nginx_refuses_them_even_when_the_pool_would_answer) {
   Site site({.env = {{"METRICS_ALLOW", "203.0.113.0/24"}}, .trusted_proxies = "127.0.0.1"});

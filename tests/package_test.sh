@@ -36,7 +36,7 @@ for f in /etc/voiceverify/voiceverify.conf /etc/nginx/sites-available/voiceverif
          /etc/nginx/snippets/voiceverify-locations.conf; do
   grep -qx "$f" "$tmp/control/conffiles" || fail "$f is not a conffile"
 done
-grep -q signing.key "$tmp/control/conffiles" && fail "signing.key must not be a conffile"
+grep -q -E 'signing.key|store.key' "$tmp/control/conffiles" && fail "the keys must not be conffiles"
 grep -q oidc- "$tmp/control/conffiles" && fail "the OIDC keys and clients must not be conffiles"
 [ -x "$tmp/control/postinst" ] || fail "no executable postinst"
 
@@ -62,6 +62,7 @@ done
 readelf -S "$root/usr/bin/voiceverify" | grep -q -E '\.symtab|\.debug_' &&
   fail "the binary is not stripped"
 [ -e "$root/etc/voiceverify/signing.key" ] && fail "the package ships a signing key"
+[ -e "$root/etc/voiceverify/store.key" ] && fail "the package ships a store key"
 
 echo "== postinst"
 DPKG_ROOT="$root" sh "$tmp/control/postinst" configure
@@ -69,6 +70,11 @@ key="$root/etc/voiceverify/signing.key"
 [ "$(stat -c %a "$key" 2>/dev/null)" = 600 ] || fail "signing.key missing or not mode 0600"
 grep -qxE '[0-9a-f]{64}' "$key" || fail "signing.key is not 64 hex digits"
 before=$(sha256sum <"$key")
+store="$root/etc/voiceverify/store.key"
+[ "$(stat -c %a "$store" 2>/dev/null)" = 600 ] || fail "store.key missing or not mode 0600"
+grep -qxE '[0-9a-f]{64}' "$store" || fail "store.key is not 64 hex digits"
+cmp -s "$key" "$store" && fail "store.key is the signing key"
+store_before=$(sha256sum <"$store")
 oidc_files="oidc-signing.pem oidc-subject.key oidc-clients"
 for f in $oidc_files; do
   [ "$(stat -c %a "$root/etc/voiceverify/$f" 2>/dev/null)" = 600 ] || fail "$f missing or not mode 0600"
@@ -80,6 +86,20 @@ grep -qxE '[0-9a-f]{64}' "$root/etc/voiceverify/oidc-subject.key" ||
 oidc_before=$(cd "$root/etc/voiceverify" && cat $oidc_files | sha256sum)
 DPKG_ROOT="$root" sh "$tmp/control/postinst" configure
 [ "$before" = "$(sha256sum <"$key")" ] || fail "a second configure replaced the signing key"
+[ "$store_before" = "$(sha256sum <"$store")" ] || fail "a second configure replaced the store key"
+# An upgrade from a version without store.key: the store key is the secret that version derived
+# from the signing key (guard::store_key_secret), so the store keeps its meaning. Checked for a
+# key of the postinst's shape, one of another alphabet, and one longer than HMAC's block.
+for old_key in "$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" "$(openssl rand -base64 48)" \
+  "$(openssl rand -hex 40)"; do
+  old="$tmp/upgrade"
+  rm -rf "$old" && mkdir -p "$old/etc/voiceverify"
+  (umask 077 && printf '%s\n' "$old_key" >"$old/etc/voiceverify/signing.key")
+  DPKG_ROOT="$old" sh "$tmp/control/postinst" configure
+  derived=$(printf %s 'voiceverify store keys v1' | openssl dgst -sha256 -hmac "$old_key" | sed 's/^.*= //')
+  [ "$(cat "$old/etc/voiceverify/store.key")" = "$derived" ] ||
+    fail "an upgrade's store.key is not the secret derived from the old signing key"
+done
 [ "$oidc_before" = "$(cd "$root/etc/voiceverify" && cat $oidc_files | sha256sum)" ] ||
   fail "a second configure replaced an OIDC key or the client file"
 
@@ -91,6 +111,7 @@ if ! MESSAGEBIRD_ACCESS_KEY=live_packagetest TEMPLATES_DIR="$root/usr/share/voic
   fail "--check-config refuses the installed config"
 fi
 grep -q -f "$key" "$tmp/check.log" && fail "--check-config printed the signing key"
+grep -q -f "$store" "$tmp/check.log" && fail "--check-config printed the store key"
 # OpenID Connect switched on with the postinst's files: both keys and the secret are accepted.
 if ! MESSAGEBIRD_ACCESS_KEY=live_packagetest TEMPLATES_DIR="$root/usr/share/voiceverify/templates" \
   OIDC_ISSUER=https://verify.example OIDC_CLIENTS=oidc-clients \
@@ -141,10 +162,27 @@ nginx -t -q -p "$tmp" -c "$tmp/nginx.conf" >"$tmp/nginx-t.log" 2>&1 || {
   fail "nginx -t refuses the installed site"
 }
 
+echo "== hardening"
+# dpkg-buildflags' hardening=+all, as Debian's hardening-check (devscripts) reads it: PIE, full
+# RELRO, the stack protector and fortified functions. readelf suffices; hardening-check, where
+# installed, says the same.
+bin="$root/usr/bin/voiceverify"
+readelf -hW "$bin" | grep -q -E 'Type:[[:space:]]+DYN' || fail "the binary is not PIE"
+readelf -lW "$bin" | grep -q GNU_RELRO || fail "the binary has no RELRO segment"
+readelf -dW "$bin" | grep -q -E 'BIND_NOW|FLAGS_1.*NOW' || fail "the binary's RELRO is partial (no BIND_NOW)"
+readelf --dyn-syms -W "$bin" | grep -q '__stack_chk_fail' ||
+  fail "the binary is built without -fstack-protector-strong"
+readelf --dyn-syms -W "$bin" | grep -v __stack_chk_fail | grep -q -E '__[a-z0-9_]+_chk(@|$| )' ||
+  fail "the binary calls no fortified function (_FORTIFY_SOURCE)"
+if command -v hardening-check >/dev/null; then
+  hardening-check --quiet "$bin" || fail "hardening-check: $(hardening-check "$bin" 2>&1 | tr '\n' ' ')"
+fi
+
 echo "== lintian"
 lintian "$deb" >"$tmp/lintian.log" 2>&1 || true
 cat "$tmp/lintian.log"
 grep -q '^E:' "$tmp/lintian.log" && fail "lintian reports errors"
+grep -q 'hardening-' "$tmp/lintian.log" && fail "lintian reports missing hardening"
 
 if [ "$failures" -ne 0 ]; then
   echo "package_test: $failures failure(s)" >&2

@@ -13,8 +13,11 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "harness.hpp"
 
@@ -97,6 +100,49 @@ BOOST_DATA_TEST_CASE(a_restart_on_an_inherited_socket_loses_nothing,
   BOOST_TEST(code_page.status == 200);
   for (int i = 0; i < 5; ++i) BOOST_TEST(Browser(site).get("/").status == 200);
   BOOST_TEST(!contains(site.pool_log(), "accept_failed"));
+}
+
+// nginx keeps FastCGI connections to the pool open (fastcgi_keep_conn, keepalive) and sends the
+// next request on whichever is idle. While a stopping pool waits for a parked request, a request
+// nginx sends on one of them must be served, not left unread until the pool exits (a 502).
+BOOST_AUTO_TEST_CASE(a_post_on_a_kept_alive_connection_while_the_pool_drains_is_answered) {
+  Site site({.env = {{"TOTAL_TIMEOUT_MS", "8000"}}});
+  // Idle kept-alive connections in both nginx workers: posts that each hold one for a while.
+  site.sim_faults({{"latency_ms", "300"}});
+  std::vector<std::unique_ptr<Browser>> warm;
+  std::vector<std::future<Page>> warming;
+  for (int i = 0; i < 8; ++i) {
+    warm.push_back(std::make_unique<Browser>(site));
+    BOOST_REQUIRE(warm.back()->get("/").status == 200);
+  }
+  for (int i = 0; i < 8; ++i) {
+    warming.push_back(std::async(std::launch::async, [browser = warm[i].get(), i] {
+      return browser->post("/", {{"number", "06 123456" + std::to_string(20 + i)}});
+    }));
+  }
+  for (auto& posted : warming) BOOST_REQUIRE(posted.get().status == 303);
+
+  // A call start parked for MessageBird when SIGTERM comes.
+  site.sim_faults({{"latency_ms", "2500"}});
+  Browser caller(site);
+  BOOST_REQUIRE(caller.get("/").status == 200);
+  Browser late(site);
+  BOOST_REQUIRE(late.get("/").status == 200);
+  auto in_flight = std::async(std::launch::async, [&caller] {
+    return caller.post("/", {{"number", "06 12345678"}});
+  });
+  for (int waited = 0; waited < 60000 && site.sim_stats()["in_flight"] < 1; waited += 20)
+    std::this_thread::sleep_for(20ms);
+  BOOST_REQUIRE(::kill(site.pool_pid(), SIGTERM) == 0);
+  std::this_thread::sleep_for(300ms);  // the pool is draining now
+
+  // Sent on a connection nginx kept: the pool answers it (its call too, before it exits).
+  site.sim_faults({{"latency_ms", "0"}});
+  const Page late_post = late.post("/", {{"number", "06 12345699"}});
+  BOOST_TEST(late_post.status == 303, late_post.status << " " << late_post.body);
+  BOOST_TEST(in_flight.get().status == 303);
+  BOOST_TEST(site.wait_pool_exit(60000) == 0);
+  BOOST_TEST(!contains(site.nginx_logs(), "prematurely closed"), site.nginx_logs());
 }
 
 // libfcgi's own SIGUSR1 handler would make every later accept fail; an operator's HUP must not

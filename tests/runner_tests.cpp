@@ -9,10 +9,12 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "capture_stderr.hpp"
 #include "flow_fixture.hpp"
 
 using namespace voiceverify;
@@ -87,6 +89,34 @@ struct Fixture : voiceverify::testing::FlowFixture {
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(runner_tests, Fixture)
+
+// A continuation that throws on the answer thread (our bug: a store that throws, a page that
+// cannot render) is logged at error level and reported to `failed`, which answers the error
+// page; the process goes on, the place is given back and the next run works.
+BOOST_AUTO_TEST_CASE(a_continuation_that_throws_is_logged_and_failed_not_the_end_of_the_process) {
+  auto promise = std::make_shared<std::promise<std::string>>();
+  auto failed = promise->get_future();
+  verify::UpstreamCall call;
+  call.op = messagebird::Call::Create;
+  call.recipient = "31612345610";
+  verify::Step throwing =
+      verify::Step::call(call, [](const messagebird::VerifyResult&) -> verify::Step {
+        throw std::runtime_error("a continuation's bug");
+      });
+  const std::string log = voiceverify::testing::capture_stderr([&] {
+    runner.run(
+        std::move(throwing), *runner.admit(), [](const verify::Outcome&) {},
+        [promise](const char* what) { promise->set_value(what); });
+    transport.answer(created());
+    BOOST_TEST(failed.get() == "a continuation's bug");
+  });
+  BOOST_TEST(log.find("level=error") != std::string::npos, log);
+  BOOST_TEST(log.find("continuation_exception") != std::string::npos, log);
+  BOOST_TEST(runner.in_flight() == 0u);
+  auto next = run_start(1);
+  transport.answer(created());
+  BOOST_TEST((next.get().kind == OutcomeKind::CallPlaced));
+}
 
 BOOST_AUTO_TEST_CASE(a_call_in_flight_holds_no_thread_and_its_answer_finishes_elsewhere) {
   const auto caller = std::this_thread::get_id();

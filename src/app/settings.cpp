@@ -12,6 +12,10 @@ constexpr std::chrono::milliseconds kRedisTimeout{500};
 
 }  // namespace
 
+std::string store_secret(const config::Config& config) {
+  return config.store_key.empty() ? guard::store_key_secret(config.signing_key) : config.store_key;
+}
+
 forms::PhonePolicy phone_policy(const config::Config& config) {
   forms::PhonePolicy policy{};
   policy.default_region = config.default_region;
@@ -52,7 +56,7 @@ guard::LimitSettings limit_settings(const config::Config& config) {
   s.ipv6_net_prefix_length = config.limit_ipv6_net_prefix;
   s.country_calls_per_hour = config.country_limits;
   s.home_region = config.default_region;
-  s.key_secret = guard::store_key_secret(config.signing_key);
+  s.key_secret = store_secret(config);
   s.known_lifetime = std::chrono::hours{24} * config.known_days;
   return s;
 }
@@ -67,7 +71,7 @@ guard::FraudSettings fraud_settings(const config::Config& config) {
                               config.fraud_country_min_calls,
                               config.fraud_min_ratio,
                               config.fraud_safe_ranges,
-                              guard::store_key_secret(config.signing_key),
+                              store_secret(config),
                               config.fraud_min_sources,
                               config.fraud_range_max_open,
                               std::chrono::days(config.known_days),
@@ -120,7 +124,7 @@ verify::TestNumberSettings test_number_settings(const config::Config& config) {
   verify::TestNumberSettings s{};
   for (const auto& entry : config.test_numbers) s.codes.emplace(entry.number, entry.code);
   s.code_timeout = config.code_timeout;
-  s.key_secret = guard::store_key_secret(config.signing_key);
+  s.key_secret = store_secret(config);
   return s;
 }
 

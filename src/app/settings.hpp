@@ -39,6 +39,10 @@ struct StoreSettings {
   std::size_t memory_capacity;
 };
 
+// The secret of every keyed tag, mark and sealed record in the store (docs/store.md, "Keys"):
+// STORE_KEY as set, or derived from SIGNING_KEY when unset (guard::store_key_secret, the only
+// secret before STORE_KEY existed, so a store filled then keeps its meaning).
+std::string store_secret(const config::Config& config);
 forms::PhonePolicy phone_policy(const config::Config& config);
 messagebird::VerifySettings verify_settings(const config::Config& config);
 guard::LimitSettings limit_settings(const config::Config& config);
@@ -84,7 +88,7 @@ struct Settings {
   // How long the session cookie lives: the code's life plus two minutes, so a slow typist still
   // owns the code page.
   std::chrono::seconds session_lifetime;
-  http::AddressAllowList metrics_allow;  // METRICS_ALLOW (loopback needs no entry)
+  http::AddressAllowList metrics_allow;  // METRICS_ALLOW (loopback only when listed)
   verify::FlowSettings flow;
   verify::VoiceSettings voice;
   OidcSettings oidc;

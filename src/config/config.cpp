@@ -149,6 +149,27 @@ std::string resolve_test_numbers(Config& config) {
   return {};
 }
 
+// STORE_KEY from the file STORE_KEY_FILE names, or the one set directly: at most one; neither
+// leaves it empty (derived from SIGNING_KEY). Never SIGNING_KEY itself: the point of a key of
+// its own is that changing the cookie key leaves the store's keys where they are.
+std::string resolve_store_key(const std::string& config_path, Config& config) {
+  if (!config.store_key_file.empty()) {
+    if (!config.store_key.empty()) return "STORE_KEY_FILE: STORE_KEY is set too; set one of them";
+    const std::string path = beside_config(config_path, config.store_key_file);
+    std::string key;
+    if (auto error = read_secret_file(path, key); !error.empty()) return "STORE_KEY_FILE: " + error;
+    if (key.size() < 32) {
+      return "STORE_KEY_FILE: " + log::quote(path) + ": the key must be at least 32 characters";
+    }
+    config.store_key = std::move(key);
+  }
+  if (!config.store_key.empty() &&
+      (config.store_key == config.signing_key || config.store_key == config.signing_key_previous)) {
+    return "STORE_KEY: must differ from SIGNING_KEY and SIGNING_KEY_PREVIOUS";
+  }
+  return {};
+}
+
 }  // namespace
 
 LoadResult load(const std::string& file_path, const std::map<std::string, std::string>& env) {
@@ -188,6 +209,9 @@ LoadResult load(const std::string& file_path, const std::map<std::string, std::s
 
   // The checks across keys, once every key is read.
   if (auto error = resolve_signing_key(file_path, config); !error.empty()) {
+    return failure(std::move(error));
+  }
+  if (auto error = resolve_store_key(file_path, config); !error.empty()) {
     return failure(std::move(error));
   }
   if (auto error = resolve_oidc(file_path, config); !error.empty()) {

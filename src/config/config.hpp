@@ -49,6 +49,11 @@ struct Config {
   // relative path is relative to the config file's folder. load() reads it into signing_key.
   std::string signing_key_file;
   std::string signing_key_previous;  // SIGNING_KEY_PREVIOUS or ""
+  // STORE_KEY (>= 32 characters), or read from STORE_KEY_FILE (relative to the config file's
+  // folder): the secret of the store's keyed tags and sealed records. "": derived from SIGNING_KEY
+  // (guard::store_key_secret), as before the key existed.
+  std::string store_key;
+  std::string store_key_file;
   // VERIFY_TEMPLATE: empty (the default) = the sentence of the call's language; else must
   // contain %token, and every call speaks it.
   std::string verify_template;
@@ -112,8 +117,8 @@ struct Config {
   std::optional<store::RedisUrl> redis_url;
   std::string redis_sentinel_password;  // REDIS_SENTINEL_PASSWORD: a secret, never logged
   std::string redis_prefix = "vv:";     // REDIS_PREFIX: key prefix in Redis
-  // METRICS_ALLOW: who besides loopback may read /healthz, /readyz and /metrics.
-  http::AddressAllowList metrics_allow;
+  // METRICS_ALLOW: who may read /healthz, /readyz and /metrics; unset: loopback.
+  http::AddressAllowList metrics_allow = http::AddressAllowList::loopback();
   // OpenID Connect (docs/oidc.md). OIDC_ISSUER empty: off, and the other OIDC_ keys must be
   // unset. load() resolves the paths (relative: to the config file's folder), reads the keys
   // and the subject secret, and checks the client file.

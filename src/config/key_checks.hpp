@@ -30,6 +30,8 @@ KeyCheck apply_test_numbers;
 KeyCheck apply_signing_key;
 KeyCheck apply_signing_key_file;
 KeyCheck apply_signing_key_previous;
+KeyCheck apply_store_key;
+KeyCheck apply_store_key_file;
 KeyCheck apply_listen;
 KeyCheck apply_fastcgi_allowed_peers;
 KeyCheck apply_templates_dir;

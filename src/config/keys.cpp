@@ -99,6 +99,8 @@ constexpr KeySpec kKeys[] = {
     text("SIGNING_KEY", apply_signing_key),
     text("SIGNING_KEY_FILE", apply_signing_key_file),
     text("SIGNING_KEY_PREVIOUS", apply_signing_key_previous),
+    text("STORE_KEY", apply_store_key),
+    text("STORE_KEY_FILE", apply_store_key_file),
     text("VERIFY_TEMPLATE", apply_verify_template),
     number("TOKEN_LENGTH", &Config::token_length, 6, 10),
     number("CODE_TIMEOUT", &Config::code_timeout, 30, 3600),

@@ -39,6 +39,22 @@ Reason apply_signing_key_previous(const std::string& v, Config& c) {
   return {};
 }
 
+// STORE_KEY and STORE_KEY_FILE: the store keys' own secret, read like SIGNING_KEY; both empty
+// means derived from SIGNING_KEY (config.cpp reads the file and checks it differs).
+Reason apply_store_key(const std::string& v, Config& c) {
+  if (v.empty()) return {};
+  if (v.size() < 32) return "must be empty or at least 32 characters (e.g. openssl rand -hex 32)";
+  c.store_key = v;
+  return {};
+}
+
+Reason apply_store_key_file(const std::string& v, Config& c) {
+  if (has_control(v)) return "must not contain control characters";
+  if (v.size() > 4096) return "must be at most 4096 characters";
+  c.store_key_file = v;
+  return {};
+}
+
 Reason apply_listen(const std::string& v, Config& c) {
   if (!valid_listen(v)) {
     return "must be ipv4:port (e.g. 127.0.0.1:9000, 0.0.0.0:9000, localhost:9000), "
@@ -103,13 +119,22 @@ Reason apply_redis_prefix(const std::string& v, Config& c) {
   return {};
 }
 
-// METRICS_ALLOW: addresses or CIDRs, IPv4 or IPv6; loopback needs no entry.
+// METRICS_ALLOW: addresses or CIDRs, IPv4 or IPv6; empty: loopback (the default, which
+// scripts/run, the tests and the shipped unit scrape through); "none": nobody.
 Reason apply_metrics_allow(const std::string& v, Config& c) {
+  if (v == "none") {
+    c.metrics_allow = http::AddressAllowList{};
+    return {};
+  }
+  if (v.empty()) {
+    c.metrics_allow = http::AddressAllowList::loopback();
+    return {};
+  }
   std::string error;
   auto parsed = http::AddressAllowList::parse(v, error);
   if (!parsed) {
-    return "must be comma-separated IPv4 or IPv6 addresses or networks, e.g. "
-           "192.0.2.7,2001:db8::/64: " +
+    return "must be none, or comma-separated IPv4 or IPv6 addresses or networks, e.g. "
+           "127.0.0.1,192.0.2.7,2001:db8::/64: " +
            error;
   }
   c.metrics_allow = std::move(*parsed);

@@ -1,13 +1,15 @@
 // See call_records.hpp. Store layout:
-//   recall:<verify id>   the sealed number: hex of ("vv", length, 15 digit characters) XOR the
-//                        first 18 bytes of HMAC-SHA256(key secret, "recall|browser|verify id")
+//   recall:<verify id>   the sealed number: hex of util::seal (AES-256-GCM, a random nonce) of
+//                        the digits, under a subkey of the key secret, with the verify id and
+//                        the browser id as associated data
 //   submit:<tag>         tag of (browser id, number): "-" while pending, "<verify id>|<time>"
 //   again:<tag>          tag of (browser id, verify id): the same, for "call me again"
-// Why a keystream and not the number beside a tag: the store must hold nothing that names a
-// number without the server's secret (limits.cpp keys numbers the same way), and the keystream
-// is used once, since each verify id is new. Why not the number in the session cookie: a signed
-// cookie is readable by whoever holds it (a shared computer, a proxy log), the number's tag is
-// not. docs/architecture.md, "The code page".
+// Why sealed and not the number beside a tag: the store must hold nothing that names a number
+// without the server's secret (limits.cpp keys numbers the same way), and an authenticated
+// cipher means a record altered in the store, moved under another verify id or opened for
+// another browser gives nothing rather than other digits. Why not the number in the session
+// cookie: a signed cookie is readable by whoever holds it (a shared computer, a proxy log), the
+// sealed record is not. docs/architecture.md, "The code page".
 #include "guard/call_records.hpp"
 
 #include <algorithm>
@@ -17,6 +19,7 @@
 
 #include "util/ascii.hpp"
 #include "util/hmac.hpp"
+#include "util/seal.hpp"
 #include "util/verify_id.hpp"
 
 namespace voiceverify::guard {
@@ -28,9 +31,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::string_view kCheck = "vv";
 constexpr std::size_t kMaxDigits = 15;  // E.164
-constexpr std::size_t kSealedBytes = kCheck.size() + 1 + kMaxDigits;
+// The sealed text: the count of digits, then the digits padded to kMaxDigits, so every record has
+// the same length and a dump does not tell a short national number from a long one.
+constexpr std::size_t kPaddedBytes = 1 + kMaxDigits;
 constexpr std::string_view kPending = "-";
 
 bool valid_browser(std::string_view id) {
@@ -64,12 +68,9 @@ std::optional<std::string> from_hex(std::string_view hex) {
   return out;
 }
 
-std::string xor_with(std::string data, std::string_view stream) {
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    data[i] = static_cast<char>(static_cast<unsigned char>(data[i]) ^
-                                static_cast<unsigned char>(stream[i]));
-  }
-  return data;
+// What the record is bound to: a sealed number opens only for this verification and browser.
+std::string associated(const std::string& verify_id, const std::string& browser_id) {
+  return "recall|" + verify_id + "|" + browser_id;
 }
 
 // "<verify id>|<time>" as settle() writes it.
@@ -91,12 +92,10 @@ bool read_settled(const std::string& value, Claim& claim) {
 CallRecords::CallRecords(Store& store, std::string key_secret)
     : store_(store), key_secret_(std::move(key_secret)) {
   if (key_secret_.empty()) throw std::invalid_argument("CallRecords: key_secret is empty");
-}
-
-std::string CallRecords::keystream(const std::string& verify_id,
-                                   const std::string& browser_id) const {
-  // 64 hex digits: 32 bytes, of which the sealed block uses the first 18.
-  return *from_hex(util::hmac_sha256_hex(key_secret_, "recall|" + browser_id + "|" + verify_id));
+  // A labelled HMAC of the key secret as the cipher's key (as oidc/grants.cpp derives its own):
+  // the key secret itself only ever keys tags.
+  const util::HmacSha256 subkey = util::hmac_sha256(key_secret_, "voiceverify recall seal v1");
+  seal_key_.assign(subkey.begin(), subkey.end());
 }
 
 StoreError CallRecords::keep_number(const std::string& verify_id, const std::string& browser_id,
@@ -104,11 +103,10 @@ StoreError CallRecords::keep_number(const std::string& verify_id, const std::str
   if (!util::is_verify_id(verify_id) || !valid_browser(browser_id) || !valid_digits(digits)) {
     return StoreError::Unavailable;
   }
-  std::string block(kCheck);
-  block += static_cast<char>(digits.size());
-  block += digits;
-  block.resize(kSealedBytes, '0');
-  const std::string sealed = xor_with(block, keystream(verify_id, browser_id));
+  std::string padded(1, static_cast<char>(digits.size()));
+  padded += digits;
+  padded.resize(kPaddedBytes, '0');
+  const std::string sealed = util::seal(seal_key_, associated(verify_id, browser_id), padded);
   return store_.put("recall:" + verify_id, to_hex(sealed), lifetime);
 }
 
@@ -118,11 +116,12 @@ Recalled CallRecords::number_of(const std::string& verify_id, const std::string&
   if (fetched.error != StoreError::None) return {fetched.error, std::nullopt};
   if (!fetched.value) return {};
   const auto sealed = from_hex(*fetched.value);
-  if (!sealed || sealed->size() != kSealedBytes) return {};
-  const std::string block = xor_with(*sealed, keystream(verify_id, browser_id));
-  const auto length = static_cast<std::size_t>(static_cast<unsigned char>(block[kCheck.size()]));
-  if (!block.starts_with(kCheck) || length > kMaxDigits) return {};
-  std::string digits = block.substr(kCheck.size() + 1, length);
+  if (!sealed) return {};
+  const auto padded = util::unseal(seal_key_, associated(verify_id, browser_id), *sealed);
+  if (!padded || padded->size() != kPaddedBytes) return {};
+  const auto length = static_cast<std::size_t>(static_cast<unsigned char>((*padded)[0]));
+  if (length > kMaxDigits) return {};
+  std::string digits = padded->substr(1, length);
   if (!valid_digits(digits)) return {};
   return {StoreError::None, std::move(digits)};
 }

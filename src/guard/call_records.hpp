@@ -1,8 +1,9 @@
 // Two short-lived records the code page needs (docs/architecture.md, "The code page"), neither
 // holding a phone number in clear:
 // - the number of a call placed, sealed for the browser that asked, so that "call me again" can
-//   call it again: the store holds the number encrypted under a key derived from the store key
-//   secret, the browser's id and the verify id; the browser's signed session holds only its id.
+//   call it again: the store holds the number sealed (AES-256-GCM, util/seal.hpp) under a key
+//   derived from the store key secret, bound to the browser's id and the verify id; the
+//   browser's signed session holds only its id.
 //   A dump of the store alone, or the cookie alone, shows nothing of the number;
 // - a browser's submission of a number (or its "call me again" of one verification): pending
 //   while its call is in flight, then the verify id the call got and when, for RESEND_INTERVAL,
@@ -42,15 +43,15 @@ struct Recalled {
 
 class CallRecords {
  public:
-  // `key_secret` is store_key_secret(SIGNING_KEY) (limits.hpp); throws std::invalid_argument when
-  // empty (a wiring bug).
+  // `key_secret` is the store's secret (app::store_secret: STORE_KEY); throws std::invalid_argument
+  // when empty (a wiring bug).
   CallRecords(Store& store, std::string key_secret);
 
   // Keeps the number `digits` that the call `verify_id` went to, for `browser_id` only.
   StoreError keep_number(const std::string& verify_id, const std::string& browser_id,
                          const std::string& digits, std::chrono::seconds lifetime);
   // The number kept for `verify_id`, opened with `browser_id`; another browser's id opens nothing
-  // (the record's check byte does not match).
+  // (the record's tag does not verify), nor does a record altered or moved in the store.
   Recalled number_of(const std::string& verify_id, const std::string& browser_id);
   StoreError forget_number(const std::string& verify_id);
 
@@ -69,9 +70,9 @@ class CallRecords {
   StoreError release(const std::string& key);
 
  private:
-  std::string keystream(const std::string& verify_id, const std::string& browser_id) const;
   Store& store_;
   std::string key_secret_;
+  std::string seal_key_;  // util::kSealKeyBytes, derived from key_secret_
 };
 
 }  // namespace voiceverify::guard

@@ -33,7 +33,7 @@ struct LimitSettings {
   // size; the home region has no budget of its own unless listed (the global hour is its budget).
   std::map<std::string, long> country_calls_per_hour;
   std::string home_region;  // DEFAULT_REGION
-  std::string key_secret;   // store_key_secret(SIGNING_KEY): keys phone numbers in the store;
+  std::string key_secret;   // app::store_secret (STORE_KEY): keys phone numbers in the store;
                             // required (the Limiter throws std::invalid_argument when empty)
   // KNOWN_DAYS: how long a verification makes its number and its browser known (known_marks.hpp).
   // The one field with a default (the key's), so that a test's settings need not name it.
@@ -45,8 +45,9 @@ struct LimitSettings {
   }
 };
 
-// The secret that turns phone numbers into store keys, derived from SIGNING_KEY (a labelled
-// HMAC, so the signing key itself only ever signs cookies). Another SIGNING_KEY gives other keys.
+// The secret that turns phone numbers into store keys when STORE_KEY is unset, derived from
+// SIGNING_KEY (a labelled HMAC, so the signing key itself only ever signs cookies). Another
+// SIGNING_KEY gives other keys; with STORE_KEY set, SIGNING_KEY changes none (docs/store.md).
 std::string store_key_secret(std::string_view signing_key);
 
 // What stands for `number` in store keys: 32 hex characters of HMAC-SHA256(secret, digits),

@@ -101,13 +101,14 @@ std::optional<AddressAllowList> AddressAllowList::parse(std::string_view text, s
   return list;
 }
 
+AddressAllowList AddressAllowList::loopback() {
+  std::string error;
+  return *parse(kLoopbackNetworks, error);
+}
+
 bool AddressAllowList::allows(std::string_view address) const {
   const auto bytes = parse_address(address);
   if (!bytes) return false;
-  static const AddressRange kLoopbackV4{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 0},
-                                        kV4Offset + 8};
-  static const AddressRange kLoopbackV6{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128};
-  if (in_range(*bytes, kLoopbackV4) || in_range(*bytes, kLoopbackV6)) return true;
   for (const AddressRange& range : ranges_) {
     if (in_range(*bytes, range)) return true;
   }

@@ -1,7 +1,8 @@
-// Who may read the local-only routes (/healthz, /readyz, /metrics): loopback always, plus the
-// addresses and networks of METRICS_ALLOW. Addresses are compared as inet_pton reads them; an
-// IPv4-mapped IPv6 address (::ffff:192.0.2.7) is its IPv4 address, so "192.0.2.0/24" covers both
-// spellings.
+// Who may read the local-only routes (/healthz, /readyz, /metrics): the addresses and networks of
+// METRICS_ALLOW, loopback only when listed (kLoopbackNetworks is its default: a proxy on the
+// same host without X-Forwarded-For makes every visitor loopback). Addresses are compared as
+// inet_pton reads them; an IPv4-mapped IPv6 address (::ffff:192.0.2.7) is its IPv4 address, so
+// "192.0.2.0/24" covers both spellings.
 #pragma once
 
 #include <array>
@@ -12,6 +13,9 @@
 #include <vector>
 
 namespace voiceverify::http {
+
+// Loopback, as METRICS_ALLOW spells it when unset: 127.0.0.0/8 (and ::ffff:127.x.y.z) and ::1.
+inline constexpr std::string_view kLoopbackNetworks = "127.0.0.0/8,::1";
 
 // One address or network: 16 bytes (IPv4 as IPv4-mapped IPv6) and the prefix length in those
 // 128 bits.
@@ -27,9 +31,11 @@ class AddressAllowList {
   // a name, a length out of range, host bits set beyond the prefix ("10.0.0.1/8" is more likely a
   // typo than a network).
   static std::optional<AddressAllowList> parse(std::string_view text, std::string& error);
+  // kLoopbackNetworks, parsed.
+  static AddressAllowList loopback();
 
-  // True for a loopback address (127.0.0.0/8, ::1, ::ffff:127.x.y.z) or one in the list; false
-  // for anything inet_pton does not read as an address.
+  // True for an address in the list; false for anything else, and for anything inet_pton does
+  // not read as an address.
   bool allows(std::string_view address) const;
 
   bool empty() const { return ranges_.empty(); }

@@ -7,7 +7,10 @@
 //   itself (acceptor.hpp) and hands it to fcgi_server.cpp, so a stop reaches every idle thread
 //   the same way and no listener is ever shut down.
 // - A stop makes the eventfd readable, level-triggered and never read: every thread, now or
-//   later, sees it. The threads then serve what nginx already sent, and end.
+//   later, sees it. The threads then serve what nginx sends, and end once no request is parked:
+//   while one is, nginx may still send a request on a kept-alive connection it holds (nginx
+//   cannot know the pool is stopping), and a thread must be there to answer it. Each request
+//   answered while stopping closes its connection, so nginx stops picking those.
 #include "http/pool_loop.hpp"
 
 #include <poll.h>
@@ -33,6 +36,8 @@ namespace {
 
 // How long a connection may stall in the middle of a request before it is dropped.
 constexpr std::chrono::seconds kReadStallLimit{10};
+// How soon a draining pool sees a request nginx sends on a kept-alive connection.
+constexpr std::chrono::milliseconds kDrainPoll{10};
 
 // The loop's shared state (one pool per process).
 struct Loop {
@@ -125,9 +130,18 @@ void take_canary() {
   l.canary_taken.notify_all();
 }
 
+// While stopping with requests parked: waits up to `period` for the last to be answered. False
+// once none is parked (the thread may end).
+bool still_parked(std::chrono::milliseconds period) {
+  Loop& l = loop();
+  std::unique_lock lock(l.parked_mutex);
+  return !l.all_answered.wait_for(lock, period, [&l] { return l.parked == 0; });
+}
+
 // One event at a time while running, so a busy thread never sits on ready connections another
-// could serve. Once stopping, nothing more is accepted; the requests nginx already sent are
-// served (and their connections closed), then the thread ends.
+// could serve. Once stopping, nothing more is accepted; what nginx sends on the connections it
+// holds is served (and those connections closed) until no request is parked, then the thread
+// ends.
 void worker_loop(const WorkerFactory& make_worker) {
   std::unique_ptr<Worker> worker = make_worker();
   constexpr int kDrainBatch = 16;
@@ -156,7 +170,8 @@ void worker_loop(const WorkerFactory& make_worker) {
       loop().handlers.serve(static_cast<Watched*>(tag), *worker);
       served = true;
     }
-    if (stopping && !served) return;
+    // The wake-up eventfd stays readable: look again every kDrainPoll, not in a spin.
+    if (stopping && !served && !still_parked(kDrainPoll)) return;
   }
 }
 

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <deque>
 #include <list>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -194,8 +195,7 @@ struct EventLoop {
   }
 
   ~EventLoop() {
-    inbox.stop();
-    thread.join();
+    stop();
     // The loop removed every running handle from the multi handle. Now, in this order: easy
     // handles (they hold the share), the multi handle (closing its cached connections calls
     // on_socket, so the epoll descriptor must still be open), the share.
@@ -206,6 +206,16 @@ struct EventLoop {
 
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
+
+  // Answers everything queued or running ("transport stopped") and ends the event thread.
+  // Idempotent; from any thread but the event thread.
+  void stop() {
+    const std::lock_guard lock(stop_mutex);
+    if (!thread.joinable()) return;
+    inbox.stop();
+    thread.join();
+  }
+  std::mutex stop_mutex;
 
   // curl's callbacks, called from inside curl_multi_* calls on the event thread (and from
   // curl_multi_cleanup in the destructor, after the join).
@@ -381,9 +391,16 @@ CurlTransport::CurlTransport(CurlOptions options) : impl_(std::make_unique<Impl>
 
 CurlTransport::~CurlTransport() = default;
 
+void CurlTransport::stop() {
+  impl_->stop();
+}
+
 void CurlTransport::submit(HttpRequest request, ResponseHandler done) {
-  impl_->inbox.push(std::make_unique<Transfer>(
-      Transfer{Exchange(std::move(request), std::move(done), impl_->options), {}, {}, {}, {}}));
+  auto transfer = std::make_unique<Transfer>(
+      Transfer{Exchange(std::move(request), std::move(done), impl_->options), {}, {}, {}, {}});
+  // Stopped: answered here, on the caller's thread, there being no event thread any more.
+  if (!impl_->inbox.push(std::move(transfer)))
+    impl_->fail(std::move(transfer), "transport stopped");
 }
 
 }  // namespace voiceverify::messagebird

@@ -37,9 +37,10 @@ struct CurlOptions {
   std::size_t max_connections = 1024;
 };
 
-// Thread-safe: any thread may call submit() at once. Destroying the transport answers every
+// Thread-safe: any thread may call submit() at once. stop() (or destruction) answers every
 // transfer still queued or running with TransportError::Other ("transport stopped"), then joins
-// the event thread; no call may overlap or follow destruction.
+// the event thread; a submit() after stop() is answered so at once, on the caller's thread. No
+// call may overlap or follow destruction.
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(CurlOptions options);
@@ -54,6 +55,10 @@ class CurlTransport final : public Transport {
   // request. A request the transport cannot start (no easy handle, stopping) is answered with
   // TransportError::Other, on the event thread too.
   void submit(HttpRequest request, ResponseHandler done) override;
+
+  // Ends the event thread as above. Idempotent; never from a `done`. At exit, before what the
+  // `done`s use goes (app/upstream.hpp).
+  void stop();
 
  private:
   struct Impl;

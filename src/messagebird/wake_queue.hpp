@@ -29,17 +29,18 @@ class WakeQueue {
   // Readable when the event thread should call take().
   int fd() const { return fd_; }
 
-  // Any thread. Throws std::logic_error once the event thread has closed the queue (a submit
-  // during the transport's destruction).
-  void push(Item item) {
+  // Any thread. False, `item` left untouched, once the event thread has closed the queue (a
+  // submit after the transport stopped): the caller answers it itself.
+  bool push(Item&& item) {
     bool first = false;
     {
       const std::lock_guard lock(mutex_);
-      if (closed_) throw std::logic_error("CurlTransport::submit during destruction");
+      if (closed_) return false;
       first = queued_.empty();
       queued_.push_back(std::move(item));
     }
     if (first) notify();  // otherwise a wake-up is already on its way
+    return true;
   }
 
   // Any thread: asks the event thread to stop.

@@ -1,7 +1,10 @@
 #include "verify/runner.hpp"
 
+#include <exception>
+#include <string>
 #include <utility>
 
+#include "log/log.hpp"
 #include "util/metrics.hpp"
 
 namespace voiceverify::verify {
@@ -9,8 +12,37 @@ struct Runner::Chain {
   Step step;
   Ticket ticket;
   std::function<void(Outcome)> done;
+  std::function<void(const char*)> failed;
   std::chrono::steady_clock::time_point deadline;
 };
+
+namespace {
+
+// Resumes `chain` with `answer` on an answer thread. An exception there is our bug (a store
+// that throws, a page that cannot render): logged at error level and handed to `failed`, which
+// answers the error page; it must never reach the task queue's thread and end the process.
+template <typename Chain, typename Advance>
+void resume_guarded(Chain& chain, const messagebird::VerifyResult& answer, Advance advance) {
+  std::string what = "unknown";
+  try {
+    chain->step = chain->step.resume(answer);
+    advance();
+    return;
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  log::error("continuation_exception", {{"what", what}});
+  chain->ticket.reset();
+  if (!chain->failed) return;
+  try {
+    chain->failed(what.c_str());
+  } catch (...) {
+    log::error("continuation_exception", {{"what", "the error answer failed too"}});
+  }
+}
+
+}  // namespace
 
 Runner::Runner(RunnerSettings settings, messagebird::VerifyClient& client,
                messagebird::Breaker& breaker, util::TaskQueue& tasks, TestNumbers* test_numbers)
@@ -33,8 +65,10 @@ std::optional<Runner::Ticket> Runner::admit() {
   });
 }
 
-void Runner::run(Step step, Ticket ticket, std::function<void(Outcome)> done) {
+void Runner::run(Step step, Ticket ticket, std::function<void(Outcome)> done,
+                 std::function<void(const char*)> failed) {
   auto chain = std::make_shared<Chain>(Chain{std::move(step), std::move(ticket), std::move(done),
+                                             std::move(failed),
                                              std::chrono::steady_clock::now() + settings_.budget});
   advance(chain);
 }
@@ -70,8 +104,7 @@ void Runner::advance(const std::shared_ptr<Chain>& chain) {
                     // Off the transport's thread: the continuation talks to the store and
                     // renders a page.
                     tasks_.post([this, chain, answer = std::move(answer)] {
-                      chain->step = chain->step.resume(answer);
-                      advance(chain);
+                      resume_guarded(chain, answer, [this, &chain] { advance(chain); });
                     });
                   });
     return;

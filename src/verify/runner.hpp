@@ -47,8 +47,11 @@ class Runner : public Admission {
   // Runs `step` to its end. An upstream call goes out without waiting; its answer resumes the
   // step on the task queue. `done` gets the outcome there, or on this thread at once when no
   // call is needed (the breaker refuses it, or test numbers answer every call). The calls of one
-  // run share one budget, from now.
-  void run(Step step, Ticket ticket, std::function<void(Outcome)> done);
+  // run share one budget, from now. When a continuation throws on the task queue (our bug), the
+  // exception is logged at error level and `failed` gets its message instead of `done` (the page
+  // answers 500 with it); no `failed`: the run just ends, and what `done` held is released.
+  void run(Step step, Ticket ticket, std::function<void(Outcome)> done,
+           std::function<void(const char*)> failed = {});
 
  private:
   struct Chain;

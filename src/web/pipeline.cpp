@@ -234,6 +234,10 @@ http::Handled handle_request(const http::Request& raw_request, const AppDeps& de
         pending->step, pending->ticket,
         [exchange, pending, answer](const verify::Outcome& outcome) {
           answer(finalize(*exchange, resumed_answer(*exchange, *pending, outcome)));
+        },
+        // The runner has logged the exception: the project's 500 page, like first_answer's.
+        [exchange, answer](const char*) {
+          answer(finalize(*exchange, error_page(exchange->ctx, 500)));
         });
   }};
 }
