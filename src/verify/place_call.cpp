@@ -185,8 +185,15 @@ Step place_call(const FlowDeps& deps, const Caller& caller, const forms::PhoneCh
     return refuse(std::move(outcome));
   };
 
-  // The fraud guard first: a call it refuses must count in no limit window.
-  const guard::GuardResult guard = deps.fraud_guard.before_call(phone.digits, phone.region);
+  // The fraud guard first: a call it refuses must count in no limit window. A number verified
+  // within KNOWN_DAYS passes a quarantine (docs/fraud-guard.md, "Known people").
+  bool number_known = false;
+  if (deps.limiter.number_known(phone.digits, number_known) != guard::StoreError::None) {
+    log::error("store_unavailable", {{"request_id", rid}, {"during", "known_number"}});
+    return refuse(outcome_of(OutcomeKind::StoreDown));
+  }
+  const guard::GuardResult guard =
+      deps.fraud_guard.before_call(phone.digits, phone.region, number_known);
   if (guard.verdict == guard::GuardVerdict::StoreDown) {
     log::error("store_unavailable", {{"request_id", rid}, {"during", "fraud_guard"}});
     return refuse(outcome_of(OutcomeKind::StoreDown));
