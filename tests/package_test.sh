@@ -170,9 +170,11 @@ bin="$root/usr/bin/voiceverify"
 readelf -hW "$bin" | grep -q -E 'Type:[[:space:]]+DYN' || fail "the binary is not PIE"
 readelf -lW "$bin" | grep -q GNU_RELRO || fail "the binary has no RELRO segment"
 readelf -dW "$bin" | grep -q -E 'BIND_NOW|FLAGS_1.*NOW' || fail "the binary's RELRO is partial (no BIND_NOW)"
-readelf --dyn-syms -W "$bin" | grep -q '__stack_chk_fail' ||
+# Read once: grep -q ending a pipe early would fail it under pipefail.
+dyn_syms=$(readelf --dyn-syms -W "$bin")
+grep -q '__stack_chk_fail' <<<"$dyn_syms" ||
   fail "the binary is built without -fstack-protector-strong"
-readelf --dyn-syms -W "$bin" | grep -v __stack_chk_fail | grep -q -E '__[a-z0-9_]+_chk(@|$| )' ||
+[ "$(grep -E '__[a-z0-9_]+_chk(@|$| )' <<<"$dyn_syms" | grep -vc __stack_chk_fail)" -gt 0 ] ||
   fail "the binary calls no fortified function (_FORTIFY_SOURCE)"
 if command -v hardening-check >/dev/null; then
   hardening-check --quiet "$bin" || fail "hardening-check: $(hardening-check "$bin" 2>&1 | tr '\n' ' ')"

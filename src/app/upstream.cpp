@@ -3,6 +3,7 @@
 #include "app/upstream.hpp"
 
 #include <exception>
+#include <utility>
 
 #include "log/log.hpp"
 
@@ -11,7 +12,7 @@ namespace {
 
 void log_escaped(std::exception_ptr error) {
   try {
-    std::rethrow_exception(error);
+    std::rethrow_exception(std::move(error));
   } catch (const std::exception& e) {
     log::error("task_exception", {{"what", e.what()}});
   } catch (...) {
