@@ -141,6 +141,7 @@ int Process::wait_exit(int timeout_ms) {
 int free_port() {
   static std::mt19937 engine{std::random_device{}()};
   static std::set<int> handed_out;  // never the same port twice in one test run
+  // scripts/lib/site.sh takes 10000-17999, so the browser suite can run beside this one.
   std::uniform_int_distribution<int> pick(20000, 32000);
   for (int attempt = 0; attempt < 1000; ++attempt) {
     const int port = pick(engine);
