@@ -38,10 +38,10 @@ Outcome call_answered(const FlowDeps& deps, const std::string& request_id, const
       // counted, an automated test's wrong codes could quarantine real numbers beside it, and
       // its successes hide a pumping run. The guard still judges it before the call.
       if (deps.test_numbers == nullptr || !deps.test_numbers->holds(called.digits)) {
-        log_if_unrecorded(request_id,
-                          deps.fraud_guard.call_started(answer.id, called.digits, called.region,
-                                                      called.client),
-                          "fraud_call_started");
+        log_if_unrecorded(
+            request_id,
+            deps.fraud_guard.call_started(answer.id, called.digits, called.region, called.client),
+            "fraud_call_started");
       }
       log_if_unrecorded(
           request_id, deps.limiter.note_call(answer.id, called.digits, deps.settings.code_timeout),
