@@ -44,7 +44,7 @@ struct FraudSettings {
   long country_min_calls;                // FRAUD_COUNTRY_MIN_CALLS
   double min_ratio;                      // FRAUD_MIN_RATIO: verified / settled below this trips
   std::vector<std::string> safe_ranges;  // FRAUD_SAFE_RANGES: E.164 digit prefixes, no '+'
-  std::string key_secret;                // store_key_secret(SIGNING_KEY), as for the limits
+  std::string key_secret;                // app::store_secret (STORE_KEY), as for the limits
   long min_sources;                      // FRAUD_MIN_SOURCES: source networks before judging
   long range_max_open;                   // FRAUD_RANGE_MAX_OPEN: open calls per 4-digit range
   std::chrono::seconds known_for;        // KNOWN_DAYS: a verified call marks its ranges this long

@@ -31,7 +31,7 @@ namespace voiceverify::verify {
 struct TestNumberSettings {
   std::map<std::string, std::string, std::less<>> codes;  // E.164 digits -> its code; may be empty
   std::chrono::seconds code_timeout;                      // CODE_TIMEOUT: then Expired
-  std::string key_secret;                                 // store_key_secret(SIGNING_KEY)
+  std::string key_secret;                                 // app::store_secret: STORE_KEY
 };
 
 class TestNumbers {

@@ -59,7 +59,7 @@ std::optional<http::Response> decode_answer(std::string_view text);
 
 class ApiIdempotency {
  public:
-  // `key_secret`: store_key_secret(SIGNING_KEY) (guard/limits.hpp); throws
+  // `key_secret`: the store secret (app::store_secret: STORE_KEY); throws
   // std::invalid_argument when empty. A kept answer lives `lifetime`; a request still running
   // holds its key at most `in_flight` (longer than any request can wait for MessageBird).
   ApiIdempotency(store::Store& store, std::string_view key_secret, std::chrono::seconds lifetime,

@@ -50,7 +50,7 @@ struct FoundRecord {
 
 class ApiRecords {
  public:
-  // `key_secret`: store_key_secret(SIGNING_KEY) (guard/limits.hpp); throws std::invalid_argument
+  // `key_secret`: the store secret (app::store_secret: STORE_KEY); throws std::invalid_argument
   // when empty. Records live `lifetime` from their last write.
   ApiRecords(store::Store& store, std::string key_secret, std::chrono::seconds lifetime);
 

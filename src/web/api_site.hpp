@@ -25,7 +25,7 @@ struct ApiSite {
 };
 
 // The site, or null with `error` when the OpenAPI document cannot be read or is no JSON object.
-// `key_secret`: store_key_secret(SIGNING_KEY).
+// `key_secret`: the store secret (app::store_secret: STORE_KEY, or derived from SIGNING_KEY).
 std::unique_ptr<ApiSite> make_api_site(const oidc::ClientRegistry& clients,
                                        oidc::VerifiedSecrets* verified_secrets, store::Store& store,
                                        std::string key_secret, const std::string& templates_dir,
