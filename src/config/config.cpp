@@ -89,27 +89,31 @@ std::string resolve_oidc(const std::string& config_path, Config& config) {
   return {};
 }
 
+// A secret key from the file `file_key` (SIGNING_KEY_FILE, STORE_KEY_FILE) names, into `key`,
+// which must then be unset (`key_name` set too is an error): at least 32 characters, as a key set
+// directly. Nothing to do when no file is named.
+std::string read_key_file(const std::string& config_path, const char* key_name,
+                          const char* file_key, const std::string& file, std::string& key) {
+  if (file.empty()) return {};
+  const std::string prefix = std::string(file_key) + ": ";
+  if (!key.empty()) return prefix + key_name + " is set too; set one of them";
+  const std::string path = beside_config(config_path, file);
+  std::string read;
+  if (auto error = read_secret_file(path, read); !error.empty()) return prefix + error;
+  if (read.size() < 32) {
+    return prefix + log::quote(path) + ": the key must be at least 32 characters";
+  }
+  key = std::move(read);
+  return {};
+}
+
 // SIGNING_KEY from the file SIGNING_KEY_FILE names, or the one set directly: exactly one.
 std::string resolve_signing_key(const std::string& config_path, Config& config) {
-  if (config.signing_key_file.empty()) {
-    if (config.signing_key.empty()) {
-      return "SIGNING_KEY: required; set it, or SIGNING_KEY_FILE to a file that holds it";
-    }
-    return {};
+  if (config.signing_key_file.empty() && config.signing_key.empty()) {
+    return "SIGNING_KEY: required; set it, or SIGNING_KEY_FILE to a file that holds it";
   }
-  if (!config.signing_key.empty()) {
-    return "SIGNING_KEY_FILE: SIGNING_KEY is set too; set one of them";
-  }
-  const std::string path = beside_config(config_path, config.signing_key_file);
-  std::string key;
-  if (auto error = read_secret_file(path, key); !error.empty()) {
-    return "SIGNING_KEY_FILE: " + error;
-  }
-  if (key.size() < 32) {
-    return "SIGNING_KEY_FILE: " + log::quote(path) + ": the key must be at least 32 characters";
-  }
-  config.signing_key = std::move(key);
-  return {};
+  return read_key_file(config_path, "SIGNING_KEY", "SIGNING_KEY_FILE", config.signing_key_file,
+                       config.signing_key);
 }
 
 // TEST_NUMBERS, once the phone keys and TOKEN_LENGTH are read: each number as the form reads it
@@ -153,15 +157,10 @@ std::string resolve_test_numbers(Config& config) {
 // leaves it empty (derived from SIGNING_KEY). Never SIGNING_KEY itself: the point of a key of
 // its own is that changing the cookie key leaves the store's keys where they are.
 std::string resolve_store_key(const std::string& config_path, Config& config) {
-  if (!config.store_key_file.empty()) {
-    if (!config.store_key.empty()) return "STORE_KEY_FILE: STORE_KEY is set too; set one of them";
-    const std::string path = beside_config(config_path, config.store_key_file);
-    std::string key;
-    if (auto error = read_secret_file(path, key); !error.empty()) return "STORE_KEY_FILE: " + error;
-    if (key.size() < 32) {
-      return "STORE_KEY_FILE: " + log::quote(path) + ": the key must be at least 32 characters";
-    }
-    config.store_key = std::move(key);
+  if (auto error = read_key_file(config_path, "STORE_KEY", "STORE_KEY_FILE", config.store_key_file,
+                                 config.store_key);
+      !error.empty()) {
+    return error;
   }
   if (!config.store_key.empty() &&
       (config.store_key == config.signing_key || config.store_key == config.signing_key_previous)) {

@@ -22,11 +22,18 @@ Reason apply_signing_key(const std::string& v, Config& c) {
   return {};
 }
 
-Reason apply_signing_key_file(const std::string& v, Config& c) {
+namespace {
+// A *_KEY_FILE's path, read by config.cpp once every key is known.
+Reason key_file_path(const std::string& v, std::string& field) {
   if (has_control(v)) return "must not contain control characters";
   if (v.size() > 4096) return "must be at most 4096 characters";
-  c.signing_key_file = v;
+  field = v;
   return {};
+}
+}  // namespace
+
+Reason apply_signing_key_file(const std::string& v, Config& c) {
+  return key_file_path(v, c.signing_key_file);
 }
 
 // SIGNING_KEY_PREVIOUS: the key before the last change, accepted when verifying cookies only. Empty
@@ -49,10 +56,7 @@ Reason apply_store_key(const std::string& v, Config& c) {
 }
 
 Reason apply_store_key_file(const std::string& v, Config& c) {
-  if (has_control(v)) return "must not contain control characters";
-  if (v.size() > 4096) return "must be at most 4096 characters";
-  c.store_key_file = v;
-  return {};
+  return key_file_path(v, c.store_key_file);
 }
 
 Reason apply_listen(const std::string& v, Config& c) {

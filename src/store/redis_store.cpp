@@ -12,7 +12,7 @@
 //   a format string.
 // - hiredis writes with write(2): a server that went away can raise SIGPIPE, whose default action
 //   kills the whole pool. The signal is blocked on this thread for the operation and any SIGPIPE
-//   it raised is consumed.
+//   it raised is consumed (SigpipeGuard, redis_wire.hpp).
 // - Where the primary is comes from a PrimaryFinder (redis_sentinel.hpp): the URL's address, or
 //   what Redis Sentinel says. Each connection carries the finder's generation; a failure, a ROLE
 //   that is not "master" or a READONLY reply tells the finder, and the pool drops every
@@ -21,15 +21,11 @@
 //   "Cluster-ready keys"): count_in_timelines, the one operation given many keys, sends one
 //   script per slot, pipelined on one connection, so it still costs one round trip.
 #include <hiredis/hiredis.h>
-#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
-#include <csignal>
 #include <cstdint>
-#include <ctime>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -41,6 +37,7 @@
 #include "store/redis_sentinel.hpp"
 #include "store/redis_slot.hpp"
 #include "store/redis_url.hpp"
+#include "store/redis_wire.hpp"
 #include "store/store.hpp"
 
 namespace voiceverify::store {
@@ -48,63 +45,6 @@ namespace {
 
 using Reply = RedisReplyPtr;
 using Context = RedisContextPtr;
-
-// Blocks SIGPIPE on this thread while alive and swallows one raised meanwhile (see top).
-class SigpipeGuard {
- public:
-  SigpipeGuard() {
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    sigset_t pending;
-    sigemptyset(&pending);
-    sigpending(&pending);
-    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
-  }
-  ~SigpipeGuard() {
-    if (!was_pending_) {
-      const timespec zero{};
-      while (sigtimedwait(&pipe_, nullptr, &zero) == SIGPIPE) {
-      }
-    }
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  SigpipeGuard(const SigpipeGuard&) = delete;
-  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
-
- private:
-  sigset_t pipe_{};
-  sigset_t old_{};
-  bool was_pending_ = false;
-};
-
-std::chrono::seconds at_least_one_second(std::chrono::seconds ttl) {
-  return ttl < std::chrono::seconds{1} ? std::chrono::seconds{1} : ttl;
-}
-
-// Rounded up, as in the memory store: 300 ms left still blocks.
-std::chrono::seconds seconds_from_pttl(long long pttl_ms) {
-  if (pttl_ms <= 0) return std::chrono::seconds{0};
-  return std::chrono::ceil<std::chrono::seconds>(std::chrono::milliseconds{pttl_ms});
-}
-
-// The {count, PTTL} pair the increment and take-back scripts answer; Unavailable for anything else.
-Counter counter_from(const redisReply* reply) {
-  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
-      reply->element[0]->type != REDIS_REPLY_INTEGER ||
-      reply->element[1]->type != REDIS_REPLY_INTEGER) {
-    return Counter{StoreError::Unavailable, 0, {}};
-  }
-  return Counter{StoreError::None, static_cast<long>(reply->element[0]->integer),
-                 seconds_from_pttl(reply->element[1]->integer)};
-}
-
-std::optional<long> parse_long(const char* text, std::size_t length) {
-  long value = 0;
-  auto [ptr, ec] = std::from_chars(text, text + length, value);
-  if (ec != std::errc{} || ptr != text + length || length == 0) return std::nullopt;
-  return value;
-}
 
 class RedisStore final : public Store {
  public:
