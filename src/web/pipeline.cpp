@@ -235,9 +235,9 @@ http::Handled handle_request(const http::Request& raw_request, const AppDeps& de
         [exchange, pending, answer](const verify::Outcome& outcome) {
           answer(finalize(*exchange, resumed_answer(*exchange, *pending, outcome)));
         },
-        // The runner has logged the exception: the project's 500 page, like first_answer's.
+        // The runner has logged the exception: a 500 as first_answer gives one.
         [exchange, answer](const char*) {
-          answer(finalize(*exchange, error_page(exchange->ctx, 500)));
+          answer(finalize(*exchange, refusal(exchange->ctx, 500)));
         });
   }};
 }
